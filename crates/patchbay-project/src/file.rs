@@ -1,0 +1,202 @@
+//! The on-disk `patchbay.toml` format.
+//!
+//! These are the only `Serialize`/`Deserialize` types of the crate: the
+//! domain model in [`crate::model`] is converted to and from them explicitly.
+//! Every version ever written keeps its own module so that old files can be
+//! read and upgraded step by step (`v0` → `v1`).
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// Only used to peek at the `version` key before choosing a schema.
+#[derive(Deserialize)]
+pub(crate) struct VersionProbe {
+    pub version: Option<toml::Value>,
+}
+
+/// Version 0: the unversioned draft format of the first prototypes.
+///
+/// It had no `version` key, listed wires as `[[connections]]` with
+/// `export`/`import` keys, gave nodes flat `x`/`y` coordinates, and had no
+/// bindings (every unwired import was left open). It is read only to upgrade.
+pub(crate) mod v0 {
+    use super::*;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct ProjectFile {
+        pub name: Option<String>,
+        #[serde(default)]
+        pub components: IndexMap<String, super::v1::ComponentEntry>,
+        #[serde(default)]
+        pub nodes: IndexMap<String, NodeEntry>,
+        #[serde(default)]
+        pub connections: Vec<Connection>,
+        #[serde(default)]
+        pub exports: Vec<super::v1::ExportEntry>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct NodeEntry {
+        pub component: String,
+        #[serde(default)]
+        pub x: f64,
+        #[serde(default)]
+        pub y: f64,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Connection {
+        pub export: String,
+        pub import: String,
+    }
+}
+
+/// Version 1: the current format.
+pub(crate) mod v1 {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct ProjectFile {
+        pub version: u32,
+        pub name: String,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub components: IndexMap<String, ComponentEntry>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub nodes: IndexMap<String, NodeEntry>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub wires: Vec<WireEntry>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub exports: Vec<ExportEntry>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub bindings: IndexMap<String, BindingEntry>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct ComponentEntry {
+        pub path: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub build: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub watch: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub hash: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct NodeEntry {
+        pub component: String,
+        #[serde(default)]
+        pub position: Position,
+    }
+
+    #[derive(Serialize, Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct Position {
+        pub x: f64,
+        pub y: f64,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct WireEntry {
+        pub from: String,
+        pub to: String,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct ExportEntry {
+        pub from: String,
+        #[serde(default, rename = "as", skip_serializing_if = "Option::is_none")]
+        pub as_name: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, tag = "mode", rename_all = "kebab-case")]
+    pub enum BindingEntry {
+        Leave,
+        Deny,
+        Grant(GrantEntry),
+        Mock(MockEntry),
+    }
+
+    #[derive(Serialize, Deserialize, Default)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct GrantEntry {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub env: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub dirs: Vec<DirEntry>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub allow: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub clock: Option<ClockEntry>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub random: Option<RandomEntry>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct DirEntry {
+        pub host: String,
+        pub guest: String,
+        #[serde(default)]
+        pub writable: bool,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    pub enum ClockEntry {
+        /// `"real"`
+        Named(String),
+        /// `{ fixed-unix-ms = 0 }`
+        Fixed {
+            #[serde(rename = "fixed-unix-ms")]
+            fixed_unix_ms: u64,
+        },
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    pub enum RandomEntry {
+        /// `"real"`
+        Named(String),
+        /// `{ seed = 42 }`
+        Seeded { seed: u64 },
+    }
+
+    #[derive(Serialize, Deserialize, Default)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct MockEntry {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fake: Option<String>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub functions: IndexMap<String, MockFunctionEntry>,
+    }
+
+    #[derive(Serialize, Deserialize, Default)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct MockFunctionEntry {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub returns: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub sequence: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub cases: Vec<MockCaseEntry>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub trap: Option<String>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct MockCaseEntry {
+        pub args: String,
+        pub returns: String,
+    }
+}

@@ -1,0 +1,722 @@
+//! The Patchbay project: a folder with a `patchbay.toml` that names component
+//! files, the nodes instantiating them, the wires between nodes, a binding
+//! for every unwired import, and the exports of the composition.
+//!
+//! The file is versioned (`version = 1`). Older versions are upgraded on
+//! load; newer or broken files give an error with line and column. Saving is
+//! atomic: a temporary file in the same folder is written, synced and renamed
+//! over the old one, so a crash never leaves a torn project.
+//!
+//! ```
+//! use patchbay_project::{parse, to_toml, PortRef};
+//! let text = r#"
+//! version = 1
+//! name = "demo"
+//! [components.kv-memory]
+//! path = "kv-memory.wasm"
+//! [nodes.memory]
+//! component = "kv-memory"
+//! "#;
+//! let (project, upgraded_from) = parse(text, "patchbay.toml".as_ref()).unwrap();
+//! assert_eq!(upgraded_from, None);
+//! assert_eq!(project.nodes["memory"].component, "kv-memory");
+//! assert_eq!(parse(&to_toml(&project), "x".as_ref()).unwrap().0, project);
+//! assert_eq!(PortRef::parse("memory.patchbay:kv/store").unwrap().node, "memory");
+//! ```
+
+mod file;
+mod model;
+
+pub use model::*;
+
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The project file version this build writes.
+pub const CURRENT_VERSION: u32 = 1;
+
+/// The file name of a project manifest inside a project folder.
+pub const MANIFEST_NAME: &str = "patchbay.toml";
+
+/// A problem in a project file, with the place it was found when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblem {
+    /// 1-based line, if the place is known.
+    pub line: Option<usize>,
+    /// 1-based column, if the place is known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{l}:{c}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Why a project could not be loaded or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    /// The project file could not be read (missing, a folder without a
+    /// manifest, no permission …).
+    #[error("cannot read project file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The project file could not be written; the old file is untouched.
+    #[error("cannot save project file {}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or does not have the shape of a project.
+    #[error("{}:{}:{}: {message}", path.display(), line, column)]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser says.
+        message: String,
+    },
+    /// The file was written by a newer Patchbay.
+    #[error(
+        "{}: project file version {found} is newer than this Patchbay understands (up to {supported}); update Patchbay to open it",
+        path.display()
+    )]
+    TooNew {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: i64,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// The file parses, but some entries are malformed.
+    #[error("{}: {}", path.display(), display_problems(problems))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Every malformed entry.
+        problems: Vec<FileProblem>,
+    },
+}
+
+fn display_problems(problems: &[FileProblem]) -> String {
+    if problems.len() == 1 {
+        return problems[0].to_string();
+    }
+    let mut out = format!("{} problems:", problems.len());
+    for p in problems {
+        out.push_str("\n  ");
+        out.push_str(&p.to_string());
+    }
+    out
+}
+
+/// A project loaded from disk.
+#[derive(Debug, Clone)]
+pub struct ProjectDoc {
+    /// The manifest file (`…/patchbay.toml`).
+    pub path: PathBuf,
+    /// The project.
+    pub project: Project,
+    /// The version the file was upgraded from, if it was older.
+    pub upgraded_from: Option<u32>,
+}
+
+impl ProjectDoc {
+    /// The folder that relative paths in the project are resolved against.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Resolves a path written in the project file.
+    pub fn resolve(&self, relative: &Path) -> PathBuf {
+        self.dir().join(relative)
+    }
+
+    /// The file of component `id`, if the project has it.
+    pub fn component_path(&self, id: &str) -> Option<PathBuf> {
+        self.project
+            .components
+            .get(id)
+            .map(|c| self.resolve(&c.path))
+    }
+
+    /// Writes the project back to its file, atomically.
+    pub fn save(&self) -> Result<(), ProjectError> {
+        save(&self.project, &self.path)
+    }
+}
+
+/// Finds the manifest for `path`: the file itself, or `patchbay.toml` inside
+/// a folder.
+pub fn manifest_path(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join(MANIFEST_NAME)
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// Loads a project from a manifest file or a project folder.
+pub fn load(path: &Path) -> Result<ProjectDoc, ProjectError> {
+    let path = manifest_path(path);
+    let text = std::fs::read_to_string(&path).map_err(|source| ProjectError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let (project, upgraded_from) = parse(&text, &path)?;
+    Ok(ProjectDoc {
+        path,
+        project,
+        upgraded_from,
+    })
+}
+
+/// Parses project text; `path` is only used in error messages. Returns the
+/// project and, if the text was an older version, that version.
+pub fn parse(text: &str, path: &Path) -> Result<(Project, Option<u32>), ProjectError> {
+    let syntax = |e: toml::de::Error| {
+        let (line, column) = e
+            .span()
+            .map(|s| line_col(text, s.start))
+            .unwrap_or((1, 1));
+        ProjectError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim_end().to_string(),
+        }
+    };
+    let probe: file::VersionProbe = toml::from_str(text).map_err(syntax)?;
+    let (v1, upgraded_from) = match probe.version {
+        None => {
+            let v0: file::v0::ProjectFile = toml::from_str(text).map_err(syntax)?;
+            (upgrade_v0(v0, path), Some(0))
+        }
+        Some(toml::Value::Integer(1)) => (toml::from_str(text).map_err(syntax)?, None),
+        Some(toml::Value::Integer(n)) if n > CURRENT_VERSION as i64 => {
+            return Err(ProjectError::TooNew {
+                path: path.to_path_buf(),
+                found: n,
+                supported: CURRENT_VERSION,
+            })
+        }
+        Some(other) => {
+            let (line, column) = find(text, "version").unwrap_or((1, 1));
+            return Err(ProjectError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: format!("`version` must be {CURRENT_VERSION}, found {other}"),
+            });
+        }
+    };
+    let project = from_file(v1, text).map_err(|problems| ProjectError::Invalid {
+        path: path.to_path_buf(),
+        problems,
+    })?;
+    Ok((project, upgraded_from))
+}
+
+/// Renders a project as `patchbay.toml` text in the current version.
+pub fn to_toml(project: &Project) -> String {
+    let file = to_file(project);
+    let body = toml::to_string_pretty(&file).unwrap_or_else(|e| {
+        // Every field is a string, number, table or array of those, so
+        // serialization cannot fail; keep a readable message if it ever does.
+        format!("# could not render project: {e}\n")
+    });
+    format!("# Patchbay project. Edit freely; Patchbay keeps comments out but keeps your order.\n{body}")
+}
+
+/// Writes `project` to `path` atomically: the text goes to a temporary file
+/// in the same folder, is synced, then renamed over `path`.
+pub fn save(project: &Project, path: &Path) -> Result<(), ProjectError> {
+    let text = to_toml(project);
+    write_atomic(path, text.as_bytes()).map_err(|source| ProjectError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes bytes to `path` through a synced temporary file and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "patchbay".into());
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// The content hash Patchbay records for component files: `sha256:<hex>`.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+impl Project {
+    /// The binding that applies to `import` of `node`: the most specific
+    /// matching selector (see [`ImportSelector::specificity`]).
+    pub fn binding_for(&self, node: &str, import: &str) -> Option<(&ImportSelector, &Binding)> {
+        self.bindings
+            .iter()
+            .filter(|(sel, _)| sel.matches(node, import))
+            .max_by_key(|(sel, _)| sel.specificity())
+    }
+
+    /// The wire feeding `import` of `node`, if any.
+    pub fn wire_into(&self, node: &str, import: &str) -> Option<&Wire> {
+        self.wires
+            .iter()
+            .find(|w| w.to.node == node && w.to.port == import)
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Locates the first occurrence of `needle` in the text, for messages about
+/// entries whose span the TOML parser no longer has.
+fn find(text: &str, needle: &str) -> Option<(usize, usize)> {
+    text.find(needle).map(|o| line_col(text, o))
+}
+
+fn upgrade_v0(v0: file::v0::ProjectFile, path: &Path) -> file::v1::ProjectFile {
+    let name = v0.name.unwrap_or_else(|| {
+        path.parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().to_lowercase().replace(['_', ' '], "-"))
+            .unwrap_or_else(|| "project".into())
+    });
+    file::v1::ProjectFile {
+        version: CURRENT_VERSION,
+        name,
+        components: v0.components,
+        nodes: v0
+            .nodes
+            .into_iter()
+            .map(|(id, n)| {
+                (
+                    id,
+                    file::v1::NodeEntry {
+                        component: n.component,
+                        position: file::v1::Position { x: n.x, y: n.y },
+                    },
+                )
+            })
+            .collect(),
+        wires: v0
+            .connections
+            .into_iter()
+            .map(|c| file::v1::WireEntry {
+                from: c.export,
+                to: c.import,
+            })
+            .collect(),
+        exports: v0.exports,
+        // Version 0 left every unwired import open.
+        bindings: [("*.*".to_string(), file::v1::BindingEntry::Leave)]
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FileProblem>> {
+    use file::v1::*;
+    let mut problems = Vec::new();
+    let mut problem = |needle: &str, message: String| {
+        let at = find(text, needle);
+        problems.push(FileProblem {
+            line: at.map(|a| a.0),
+            column: at.map(|a| a.1),
+            message,
+        });
+    };
+
+    if let Err(e) = check_id(&f.name) {
+        problem("name", format!("project name: {e}"));
+    }
+
+    let mut components = indexmap::IndexMap::new();
+    for (id, c) in f.components {
+        if let Err(e) = check_id(&id) {
+            problem(&id, format!("component {e}"));
+        }
+        if c.path.trim().is_empty() {
+            problem(&id, format!("component `{id}` has an empty `path`"));
+        }
+        components.insert(
+            id,
+            ComponentRef {
+                path: PathBuf::from(c.path),
+                build: c.build.filter(|b| !b.trim().is_empty()),
+                watch: c.watch.into_iter().map(PathBuf::from).collect(),
+                hash: c.hash,
+            },
+        );
+    }
+
+    let mut nodes = indexmap::IndexMap::new();
+    for (id, n) in f.nodes {
+        if let Err(e) = check_id(&id) {
+            problem(&id, format!("node {e}"));
+        }
+        nodes.insert(
+            id,
+            Node {
+                component: n.component,
+                position: model::Position {
+                    x: n.position.x,
+                    y: n.position.y,
+                },
+            },
+        );
+    }
+
+    let mut wires = Vec::new();
+    for (i, w) in f.wires.iter().enumerate() {
+        match (PortRef::parse(&w.from), PortRef::parse(&w.to)) {
+            (Ok(from), Ok(to)) => wires.push(Wire { from, to }),
+            (from, to) => {
+                for (side, text_value, r) in [("from", &w.from, from), ("to", &w.to, to)] {
+                    if let Err(e) = r {
+                        problem(
+                            &format!("\"{text_value}\""),
+                            format!("wire {} `{side}`: {e}", i + 1),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    let mut exports = Vec::new();
+    for e in f.exports {
+        match PortRef::parse(&e.from) {
+            Ok(from) => exports.push(ExportDecl {
+                from,
+                name: e.as_name,
+            }),
+            Err(msg) => problem(&format!("\"{}\"", e.from), format!("export: {msg}")),
+        }
+    }
+
+    let mut bindings = indexmap::IndexMap::new();
+    for (key, b) in f.bindings {
+        let selector = match ImportSelector::parse(&key) {
+            Ok(s) => s,
+            Err(msg) => {
+                problem(&key, msg);
+                continue;
+            }
+        };
+        let binding = match b {
+            BindingEntry::Leave => Binding::Leave,
+            BindingEntry::Deny => Binding::Deny,
+            BindingEntry::Grant(g) => match grant_from_file(g) {
+                Ok(g) => Binding::Grant(g),
+                Err(msg) => {
+                    problem(&key, format!("binding `{key}`: {msg}"));
+                    continue;
+                }
+            },
+            BindingEntry::Mock(m) => match mock_from_file(m) {
+                Ok(m) => Binding::Mock(m),
+                Err(msg) => {
+                    problem(&key, format!("binding `{key}`: {msg}"));
+                    continue;
+                }
+            },
+        };
+        bindings.insert(selector, binding);
+    }
+
+    if problems.is_empty() {
+        Ok(Project {
+            name: f.name,
+            components,
+            nodes,
+            wires,
+            exports,
+            bindings,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+fn grant_from_file(g: file::v1::GrantEntry) -> Result<Grant, String> {
+    use file::v1::{ClockEntry, RandomEntry};
+    for name in &g.env {
+        if name.is_empty() || name.contains('=') {
+            return Err(format!(
+                "`env` entry `{name}` is not an environment variable name"
+            ));
+        }
+    }
+    let mut dirs = Vec::new();
+    for d in g.dirs {
+        if !d.guest.starts_with('/') {
+            return Err(format!(
+                "`dirs` entry for `{}`: guest path `{}` must be absolute, like `/data`",
+                d.host, d.guest
+            ));
+        }
+        if d.host.trim().is_empty() {
+            return Err("`dirs` entry has an empty `host` folder".into());
+        }
+        dirs.push(DirGrant {
+            host: PathBuf::from(d.host),
+            guest: d.guest,
+            writable: d.writable,
+        });
+    }
+    let allow = g
+        .allow
+        .iter()
+        .map(|a| HostPort::parse(a).map_err(|e| format!("`allow`: {e}")))
+        .collect::<Result<_, _>>()?;
+    let clock = match g.clock {
+        None => None,
+        Some(ClockEntry::Named(n)) if n == "real" => Some(ClockSetting::Real),
+        Some(ClockEntry::Named(n)) => {
+            return Err(format!(
+                "`clock = \"{n}\"`: expected `\"real\"` or `{{ fixed-unix-ms = … }}`"
+            ))
+        }
+        Some(ClockEntry::Fixed { fixed_unix_ms }) => Some(ClockSetting::Fixed {
+            unix_ms: fixed_unix_ms,
+        }),
+    };
+    let random = match g.random {
+        None => None,
+        Some(RandomEntry::Named(n)) if n == "real" => Some(RandomSetting::Real),
+        Some(RandomEntry::Named(n)) => {
+            return Err(format!(
+                "`random = \"{n}\"`: expected `\"real\"` or `{{ seed = … }}`"
+            ))
+        }
+        Some(RandomEntry::Seeded { seed }) => Some(RandomSetting::Seeded(seed)),
+    };
+    Ok(Grant {
+        env: g.env,
+        dirs,
+        allow,
+        clock,
+        random,
+    })
+}
+
+fn mock_from_file(m: file::v1::MockEntry) -> Result<Mock, String> {
+    let fake = match m.fake {
+        None => None,
+        Some(name) => Some(Fake::from_name(&name).ok_or_else(|| {
+            let known: Vec<_> = Fake::ALL.iter().map(|f| f.name()).collect();
+            format!(
+                "unknown fake `{name}`; the built-in fakes are {}",
+                known.join(", ")
+            )
+        })?),
+    };
+    if fake.is_none() && m.functions.is_empty() {
+        return Err("a mock needs a `fake` or at least one entry under `functions`".into());
+    }
+    let mut functions = indexmap::IndexMap::new();
+    for (name, f) in m.functions {
+        let behavior = match (f.returns, f.sequence.is_empty(), f.cases.is_empty(), f.trap) {
+            (Some(v), true, true, None) => MockBehavior::Returns(v),
+            (None, false, true, None) => MockBehavior::Sequence(f.sequence),
+            (otherwise, true, false, None) => MockBehavior::Match {
+                cases: f
+                    .cases
+                    .into_iter()
+                    .map(|c| MockCase {
+                        args: c.args,
+                        returns: c.returns,
+                    })
+                    .collect(),
+                otherwise,
+            },
+            (None, true, true, Some(msg)) => MockBehavior::Trap(msg),
+            (None, true, true, None) => {
+                return Err(format!(
+                    "function `{name}` needs one of `returns`, `sequence`, `cases` or `trap`"
+                ))
+            }
+            _ => {
+                return Err(format!(
+                    "function `{name}` mixes `returns`, `sequence`, `cases` and `trap`; use one (`returns` may go with `cases` as the fallback)"
+                ))
+            }
+        };
+        functions.insert(name, behavior);
+    }
+    Ok(Mock { fake, functions })
+}
+
+fn to_file(p: &Project) -> file::v1::ProjectFile {
+    use file::v1::*;
+    ProjectFile {
+        version: CURRENT_VERSION,
+        name: p.name.clone(),
+        components: p
+            .components
+            .iter()
+            .map(|(id, c)| {
+                (
+                    id.clone(),
+                    ComponentEntry {
+                        path: path_text(&c.path),
+                        build: c.build.clone(),
+                        watch: c.watch.iter().map(|w| path_text(w)).collect(),
+                        hash: c.hash.clone(),
+                    },
+                )
+            })
+            .collect(),
+        nodes: p
+            .nodes
+            .iter()
+            .map(|(id, n)| {
+                (
+                    id.clone(),
+                    NodeEntry {
+                        component: n.component.clone(),
+                        position: file::v1::Position {
+                            x: n.position.x,
+                            y: n.position.y,
+                        },
+                    },
+                )
+            })
+            .collect(),
+        wires: p
+            .wires
+            .iter()
+            .map(|w| WireEntry {
+                from: w.from.to_string(),
+                to: w.to.to_string(),
+            })
+            .collect(),
+        exports: p
+            .exports
+            .iter()
+            .map(|e| ExportEntry {
+                from: e.from.to_string(),
+                as_name: e.name.clone(),
+            })
+            .collect(),
+        bindings: p
+            .bindings
+            .iter()
+            .map(|(sel, b)| (sel.to_string(), binding_to_file(b)))
+            .collect(),
+    }
+}
+
+fn binding_to_file(b: &Binding) -> file::v1::BindingEntry {
+    use file::v1::*;
+    match b {
+        Binding::Leave => BindingEntry::Leave,
+        Binding::Deny => BindingEntry::Deny,
+        Binding::Grant(g) => BindingEntry::Grant(GrantEntry {
+            env: g.env.clone(),
+            dirs: g
+                .dirs
+                .iter()
+                .map(|d| DirEntry {
+                    host: path_text(&d.host),
+                    guest: d.guest.clone(),
+                    writable: d.writable,
+                })
+                .collect(),
+            allow: g.allow.iter().map(|a| a.to_string()).collect(),
+            clock: g.clock.map(|c| match c {
+                ClockSetting::Real => ClockEntry::Named("real".into()),
+                ClockSetting::Fixed { unix_ms } => ClockEntry::Fixed {
+                    fixed_unix_ms: unix_ms,
+                },
+            }),
+            random: g.random.map(|r| match r {
+                RandomSetting::Real => RandomEntry::Named("real".into()),
+                RandomSetting::Seeded(seed) => RandomEntry::Seeded { seed },
+            }),
+        }),
+        Binding::Mock(m) => BindingEntry::Mock(MockEntry {
+            fake: m.fake.map(|f| f.name().to_string()),
+            functions: m
+                .functions
+                .iter()
+                .map(|(name, b)| {
+                    let mut e = MockFunctionEntry::default();
+                    match b {
+                        MockBehavior::Returns(v) => e.returns = Some(v.clone()),
+                        MockBehavior::Sequence(s) => e.sequence = s.clone(),
+                        MockBehavior::Match { cases, otherwise } => {
+                            e.cases = cases
+                                .iter()
+                                .map(|c| MockCaseEntry {
+                                    args: c.args.clone(),
+                                    returns: c.returns.clone(),
+                                })
+                                .collect();
+                            e.returns = otherwise.clone();
+                        }
+                        MockBehavior::Trap(msg) => e.trap = Some(msg.clone()),
+                    }
+                    (name.clone(), e)
+                })
+                .collect(),
+        }),
+    }
+}
+
+/// Project files use `/` on every platform.
+fn path_text(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,431 @@
+//! The in-memory project model. None of these types is serialized directly;
+//! see [`crate::file`] for the on-disk format.
+
+use indexmap::IndexMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// A Patchbay project: components, the nodes that instantiate them, the wires
+/// between nodes, what happens to every unwired import, and what the
+/// composition exports.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Project {
+    /// The project name; also the package name of the composition
+    /// (`project:<name>` in the generated `.wac`).
+    pub name: String,
+    /// Components by id.
+    pub components: IndexMap<String, ComponentRef>,
+    /// Nodes (component instances) by id.
+    pub nodes: IndexMap<String, Node>,
+    /// Wires, each feeding one node's import from another node's export.
+    pub wires: Vec<Wire>,
+    /// Exports of the composition.
+    pub exports: Vec<ExportDecl>,
+    /// Bindings of unwired imports, in file order.
+    pub bindings: IndexMap<ImportSelector, Binding>,
+}
+
+/// A component file used by the project.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ComponentRef {
+    /// Path of the `.wasm` or `.wat` file, relative to the project file.
+    pub path: PathBuf,
+    /// Shell command that rebuilds the file, run in the project folder.
+    pub build: Option<String>,
+    /// Source files or folders (relative to the project file) whose changes
+    /// call for a rebuild.
+    pub watch: Vec<PathBuf>,
+    /// Content hash (`sha256:<hex>`) of the file when the project was saved.
+    pub hash: Option<String>,
+}
+
+/// An instance of a component on the canvas.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Id of the component this node instantiates.
+    pub component: String,
+    /// Position in the editor.
+    pub position: Position,
+}
+
+/// A point on the editor canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Position {
+    /// Horizontal coordinate.
+    pub x: f64,
+    /// Vertical coordinate.
+    pub y: f64,
+}
+
+/// A port of a node: `node.port`, where `port` is a WIT import or export
+/// name such as `patchbay:kv/store` or `handle-request`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PortRef {
+    /// Node id.
+    pub node: String,
+    /// Import or export name.
+    pub port: String,
+}
+
+impl PortRef {
+    /// Creates a port reference.
+    pub fn new(node: impl Into<String>, port: impl Into<String>) -> Self {
+        Self {
+            node: node.into(),
+            port: port.into(),
+        }
+    }
+
+    /// Parses `node.port`. Node ids never contain `.`, so the first `.`
+    /// separates them (import names may contain dots in versions).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let Some((node, port)) = text.split_once('.') else {
+            return Err(format!(
+                "`{text}` is not a port reference; expected `node.port`, for example `service.patchbay:kv/store`"
+            ));
+        };
+        check_id(node).map_err(|e| format!("in `{text}`: node {e}"))?;
+        if port.is_empty() {
+            return Err(format!("`{text}` names no port after `{node}.`"));
+        }
+        Ok(Self::new(node, port))
+    }
+}
+
+impl fmt::Display for PortRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.node, self.port)
+    }
+}
+
+/// A wire: `from` (an export) feeds `to` (an import).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Wire {
+    /// The exporting side.
+    pub from: PortRef,
+    /// The importing side.
+    pub to: PortRef,
+}
+
+impl fmt::Display for Wire {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} -> {}", self.from, self.to)
+    }
+}
+
+/// An export of the composition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportDecl {
+    /// The node export that is re-exported.
+    pub from: PortRef,
+    /// The name in the composition; defaults to the node's export name.
+    pub name: Option<String>,
+}
+
+impl ExportDecl {
+    /// The name this export has in the composition.
+    pub fn export_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.from.port)
+    }
+}
+
+/// Which imports a binding applies to: `node.import`, where `node` may be
+/// `*` (every node) and `import` may end in `*` (a prefix, such as `wasi:*`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImportSelector {
+    /// `None` selects every node.
+    pub node: Option<String>,
+    /// The import name, or a prefix if `prefix` is set.
+    pub import: String,
+    /// Whether `import` is a prefix (written with a trailing `*`).
+    pub prefix: bool,
+}
+
+impl ImportSelector {
+    /// Selects exactly one import of one node.
+    pub fn exact(node: impl Into<String>, import: impl Into<String>) -> Self {
+        Self {
+            node: Some(node.into()),
+            import: import.into(),
+            prefix: false,
+        }
+    }
+
+    /// Parses `node.import`, `*.import`, `node.prefix*`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let Some((node, import)) = text.split_once('.') else {
+            return Err(format!(
+                "binding key `{text}` must look like `node.import` (for example `service.wasi:cli/environment@0.2.6`, `service.wasi:*` or `*.wasi:*`)"
+            ));
+        };
+        let node = if node == "*" {
+            None
+        } else {
+            check_id(node).map_err(|e| format!("binding key `{text}`: node {e}"))?;
+            Some(node.to_string())
+        };
+        let (import, prefix) = match import.strip_suffix('*') {
+            Some(p) => (p, true),
+            None => (import, false),
+        };
+        if import.contains('*') {
+            return Err(format!(
+                "binding key `{text}`: `*` may only end the import name"
+            ));
+        }
+        if import.is_empty() && !prefix {
+            return Err(format!("binding key `{text}` names no import"));
+        }
+        Ok(Self {
+            node,
+            import: import.to_string(),
+            prefix,
+        })
+    }
+
+    /// Whether this selector applies to `import` of `node`.
+    pub fn matches(&self, node: &str, import: &str) -> bool {
+        if self.node.as_deref().is_some_and(|n| n != node) {
+            return false;
+        }
+        if self.prefix {
+            import.starts_with(&self.import)
+        } else {
+            import == self.import
+        }
+    }
+
+    /// Orders selectors by how specific they are: an exact import beats a
+    /// prefix, a longer prefix beats a shorter one, a named node beats `*`.
+    pub fn specificity(&self) -> (bool, usize, bool) {
+        (!self.prefix, self.import.len(), self.node.is_some())
+    }
+}
+
+impl fmt::Display for ImportSelector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}.{}{}",
+            self.node.as_deref().unwrap_or("*"),
+            self.import,
+            if self.prefix { "*" } else { "" }
+        )
+    }
+}
+
+/// What happens to an import that no wire feeds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Binding {
+    /// The import stays an import of the composition.
+    Leave,
+    /// The host grants a real capability, scoped by the settings.
+    Grant(Grant),
+    /// The host answers with a mock.
+    Mock(Mock),
+    /// Calling the import fails with a "capability denied" error.
+    Deny,
+}
+
+impl Binding {
+    /// The binding's mode as written in the project file.
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Binding::Leave => "leave",
+            Binding::Grant(_) => "grant",
+            Binding::Mock(_) => "mock",
+            Binding::Deny => "deny",
+        }
+    }
+}
+
+/// Scope of a granted capability. Only the settings that make sense for the
+/// granted interface are used; nothing is granted by default.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Grant {
+    /// Environment variables the guest may read (`wasi:cli/environment`).
+    pub env: Vec<String>,
+    /// Preopened folders (`wasi:filesystem`).
+    pub dirs: Vec<DirGrant>,
+    /// `host:port` pairs reachable by sockets or outgoing HTTP.
+    pub allow: Vec<HostPort>,
+    /// Wall clock (`wasi:clocks`).
+    pub clock: Option<ClockSetting>,
+    /// Random source (`wasi:random`).
+    pub random: Option<RandomSetting>,
+}
+
+/// A folder shared with the guest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DirGrant {
+    /// Folder on the host, relative to the project file or absolute.
+    pub host: PathBuf,
+    /// Path the guest sees.
+    pub guest: String,
+    /// Whether the guest may write; read-only otherwise.
+    pub writable: bool,
+}
+
+/// An allow-listed network peer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostPort {
+    /// Host name or IP address.
+    pub host: String,
+    /// Port.
+    pub port: u16,
+}
+
+impl HostPort {
+    /// Parses `host:port` (IPv6 addresses in brackets: `[::1]:8080`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not `host:port` (for example `127.0.0.1:8080`)");
+        let (host, port) = text.rsplit_once(':').ok_or_else(bad)?;
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        if host.is_empty() || host.contains(char::is_whitespace) {
+            return Err(bad());
+        }
+        let port = port.parse::<u16>().map_err(|_| bad())?;
+        Ok(Self {
+            host: host.to_string(),
+            port,
+        })
+    }
+}
+
+impl fmt::Display for HostPort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// Which clock a guest sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockSetting {
+    /// The host's clock.
+    Real,
+    /// A clock stopped at this many milliseconds after the Unix epoch.
+    Fixed {
+        /// Milliseconds since 1970-01-01T00:00:00Z.
+        unix_ms: u64,
+    },
+}
+
+/// Which random source a guest sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RandomSetting {
+    /// The host's secure random source.
+    Real,
+    /// A deterministic generator with this seed.
+    Seeded(u64),
+}
+
+/// A mocked import.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mock {
+    /// A built-in fake that implements the interface.
+    pub fake: Option<Fake>,
+    /// Per-function canned behaviour, by function name. Functions listed here
+    /// override the fake.
+    pub functions: IndexMap<String, MockBehavior>,
+}
+
+/// The built-in fakes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fake {
+    /// In-memory key-value store (`patchbay:kv/store`, `wasi:keyvalue`).
+    KeyValue,
+    /// A log sink that records every message.
+    Log,
+    /// A config/variables map.
+    Config,
+    /// A fixed clock.
+    Clock,
+    /// A seeded random source.
+    Random,
+    /// Outgoing HTTP answered from a table of canned responses.
+    Http,
+}
+
+impl Fake {
+    /// Every fake, in the order the editor offers them.
+    pub const ALL: [Fake; 6] = [
+        Fake::KeyValue,
+        Fake::Log,
+        Fake::Config,
+        Fake::Clock,
+        Fake::Random,
+        Fake::Http,
+    ];
+
+    /// The name used in the project file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fake::KeyValue => "kv",
+            Fake::Log => "log",
+            Fake::Config => "config",
+            Fake::Clock => "clock",
+            Fake::Random => "random",
+            Fake::Http => "http",
+        }
+    }
+
+    /// Looks a fake up by its file name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// What a mocked function does when called. Values are WAVE text, checked
+/// against the function's WIT types when the project is checked or run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MockBehavior {
+    /// Always returns this value.
+    Returns(String),
+    /// Returns these values in turn; the last one repeats.
+    Sequence(Vec<String>),
+    /// Returns the value of the first case whose arguments match; otherwise
+    /// the fallback, or a trap if there is none.
+    Match {
+        /// `(arguments as a WAVE tuple, result)` pairs.
+        cases: Vec<MockCase>,
+        /// Value for calls that match no case.
+        otherwise: Option<String>,
+    },
+    /// Traps with this message.
+    Trap(String),
+}
+
+/// One argument-matched answer of a mock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MockCase {
+    /// Arguments as a WAVE tuple, such as `("a")`.
+    pub args: String,
+    /// Result as WAVE.
+    pub returns: String,
+}
+
+/// Checks that `id` is a kebab-case identifier as WIT and WAC spell them
+/// (`kv-memory`, `svc2`). Node and component ids must be, because the
+/// generated `.wac` uses them as names.
+pub fn check_id(id: &str) -> Result<(), String> {
+    let ok = !id.is_empty()
+        && id.split('-').all(|part| {
+            let mut chars = part.chars();
+            matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
+                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "id `{id}` is not kebab-case (lowercase words of letters and digits joined by `-`, each starting with a letter, like `kv-memory`)"
+        ))
+    }
+}

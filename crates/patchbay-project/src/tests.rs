@@ -1,0 +1,187 @@
+use super::*;
+
+const FULL: &str = r#"
+version = 1
+name = "kv-service"
+
+[components.kv-memory]
+path = "../wasm/kv-memory.wasm"
+build = "bash ../build.sh kv-memory"
+watch = ["../components/kv-memory/src"]
+hash = "sha256:00"
+
+[components.kv-service]
+path = "../wasm/kv-service.wasm"
+
+[nodes.memory]
+component = "kv-memory"
+position = { x = 0.0, y = 40.0 }
+
+[nodes.service]
+component = "kv-service"
+position = { x = 320.0, y = 40.0 }
+
+[[wires]]
+from = "memory.patchbay:kv/store"
+to = "service.patchbay:kv/store"
+
+[[exports]]
+from = "service.handle-request"
+
+[[exports]]
+from = "memory.patchbay:kv/store"
+as = "store"
+
+[bindings."service.wasi:*"]
+mode = "leave"
+
+[bindings."*.wasi:cli/environment@0.2.6"]
+mode = "grant"
+env = ["GREETING"]
+dirs = [{ host = "data", guest = "/data" }]
+allow = ["127.0.0.1:8080", "[::1]:9000"]
+clock = { fixed-unix-ms = 1000 }
+random = { seed = 7 }
+
+[bindings."service.wasi:http/outgoing-handler@0.2.4"]
+mode = "deny"
+
+[bindings."service.patchbay:kv/log"]
+mode = "mock"
+fake = "log"
+functions.get = { returns = 'some("1")' }
+functions.next = { sequence = ["1", "2"] }
+functions.pick = { cases = [{ args = '("a")', returns = "1" }], returns = "0" }
+functions.boom = { trap = "no" }
+"#;
+
+fn parse_ok(text: &str) -> Project {
+    parse(text, Path::new("patchbay.toml")).unwrap().0
+}
+
+fn parse_err(text: &str) -> String {
+    parse(text, Path::new("p/patchbay.toml")).unwrap_err().to_string()
+}
+
+#[test]
+fn full_file_round_trips() {
+    let p = parse_ok(FULL);
+    assert_eq!(p.nodes.len(), 2);
+    assert_eq!(p.wires[0].to, PortRef::new("service", "patchbay:kv/store"));
+    assert_eq!(p.exports[1].export_name(), "store");
+    let text = to_toml(&p);
+    assert_eq!(parse_ok(&text), p, "rendered:\n{text}");
+    match &p.bindings[&ImportSelector::parse("*.wasi:cli/environment@0.2.6").unwrap()] {
+        Binding::Grant(g) => {
+            assert_eq!(g.env, ["GREETING"]);
+            assert_eq!(g.allow[1].to_string(), "[::1]:9000");
+            assert_eq!(g.clock, Some(ClockSetting::Fixed { unix_ms: 1000 }));
+            assert_eq!(g.random, Some(RandomSetting::Seeded(7)));
+        }
+        other => panic!("{other:?}"),
+    }
+    match &p.bindings[&ImportSelector::exact("service", "patchbay:kv/log")] {
+        Binding::Mock(m) => {
+            assert_eq!(m.fake, Some(Fake::Log));
+            assert!(matches!(m.functions["pick"], MockBehavior::Match { ref otherwise, .. } if otherwise.as_deref() == Some("0")));
+            assert_eq!(m.functions["boom"], MockBehavior::Trap("no".into()));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn most_specific_binding_wins() {
+    let p = parse_ok(FULL);
+    let (sel, b) = p.binding_for("service", "wasi:cli/environment@0.2.6").unwrap();
+    assert_eq!(b.mode(), "grant", "exact import beats the `wasi:*` prefix ({sel})");
+    let (_, b) = p.binding_for("service", "wasi:io/streams@0.2.6").unwrap();
+    assert_eq!(b.mode(), "leave");
+    assert!(p.binding_for("memory", "wasi:io/streams@0.2.6").is_none());
+}
+
+#[test]
+fn version_zero_is_upgraded() {
+    let v0 = r#"
+[components.a]
+path = "a.wasm"
+[nodes.one]
+component = "a"
+x = 5.0
+[[connections]]
+export = "one.x"
+import = "two.x"
+"#;
+    let (p, from) = parse(v0, Path::new("/tmp/my_demo/patchbay.toml")).unwrap();
+    assert_eq!(from, Some(0));
+    assert_eq!(p.name, "my-demo");
+    assert_eq!(p.nodes["one"].position.x, 5.0);
+    assert_eq!(p.wires[0].from, PortRef::new("one", "x"));
+    assert_eq!(p.binding_for("one", "anything").unwrap().1, &Binding::Leave);
+}
+
+#[test]
+fn newer_version_is_refused() {
+    let e = parse_err("version = 7\nname = \"x\"\n");
+    assert!(e.contains("version 7 is newer"), "{e}");
+}
+
+#[test]
+fn syntax_errors_have_line_and_column() {
+    let e = parse_err("version = 1\nname = \"x\"\n[nodes.a]\ncomponent = \n");
+    assert!(e.starts_with("p/patchbay.toml:4:"), "{e}");
+    let e = parse_err("version = 1\nname = \"x\"\nwires = 3\n");
+    assert!(e.starts_with("p/patchbay.toml:3:"), "{e}");
+    let e = parse_err("version = 1\nname = \"x\"\ncolour = \"red\"\n");
+    assert!(e.contains("colour"), "{e}");
+    let e = parse_err("version = \"one\"\nname = \"x\"\n");
+    assert!(e.starts_with("p/patchbay.toml:1:1: `version` must be 1"), "{e}");
+}
+
+#[test]
+fn malformed_entries_are_listed_with_places() {
+    let e = parse_err(
+        "version = 1\nname = \"x\"\n[[wires]]\nfrom = \"nodot\"\nto = \"b.y\"\n[bindings.\"a.b\"]\nmode = \"mock\"\nfake = \"teapot\"\n",
+    );
+    assert!(e.contains("4:8: wire 1 `from`: `nodot` is not a port reference"), "{e}");
+    assert!(e.contains("unknown fake `teapot`"), "{e}");
+    let e = parse_err("version = 1\nname = \"Bad Name\"\n");
+    assert!(e.contains("not kebab-case"), "{e}");
+    let e = parse_err("version = 1\nname = \"x\"\n[bindings.\"a.b\"]\nmode = \"grant\"\nallow = [\"nohost\"]\n");
+    assert!(e.contains("`nohost` is not `host:port`"), "{e}");
+    let e = parse_err("version = 1\nname = \"x\"\n[bindings.\"a.b\"]\nmode = \"mock\"\nfunctions.f = { returns = \"1\", trap = \"t\" }\n");
+    assert!(e.contains("mixes"), "{e}");
+    let e = parse_err("version = 1\nname = \"x\"\n[bindings.\"a.b\"]\nmode = \"forward\"\n");
+    assert!(e.contains("forward"), "{e}");
+}
+
+#[test]
+fn save_is_atomic_and_leaves_no_temp_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(MANIFEST_NAME);
+    let p = parse_ok(FULL);
+    save(&p, &path).unwrap();
+    assert_eq!(load(dir.path()).unwrap().project, p);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, [MANIFEST_NAME]);
+
+    // A failed save leaves the old file as it was.
+    let before = std::fs::read(&path).unwrap();
+    let blocked = dir.path().join("no-such-dir").join(MANIFEST_NAME);
+    assert!(matches!(save(&p, &blocked), Err(ProjectError::Write { .. })));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn missing_file_names_the_path() {
+    let e = load(Path::new("/nonexistent/patchbay.toml")).unwrap_err();
+    assert_eq!(e.to_string(), "cannot read project file /nonexistent/patchbay.toml");
+}
+
+#[test]
+fn content_hash_is_sha256() {
+    assert_eq!(
+        content_hash(b""),
+        "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+}
