@@ -1,0 +1,194 @@
+//! `patchbay`: the headless Patchbay command line. Every verb calls the same
+//! core functions as the desktop app.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod output;
+
+#[derive(Parser)]
+#[command(
+    name = "patchbay",
+    version,
+    about = "Compose WebAssembly components: inspect their WIT, check wires, compose with wac-graph."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a component's world as WIT (or its typed ports as JSON).
+    ///
+    /// Accepts binary components, `.wat` text, and WASI preview1 core modules
+    /// (converted with the WASI adapter).
+    Inspect {
+        /// The component file.
+        file: PathBuf,
+        /// Print a structured description of the ports as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every problem in a project, each with the node or wire it belongs to.
+    ///
+    /// Exits with status 1 if there are errors (warnings alone exit 0).
+    Check {
+        /// The project folder or its patchbay.toml.
+        project: PathBuf,
+        /// Print the problems as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compose a project into one validated component.
+    Compose {
+        /// The project folder or its patchbay.toml.
+        project: PathBuf,
+        /// Where to write the composed component.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Also write the `.wac` source that rebuilds the composition.
+        #[arg(long)]
+        wac: Option<PathBuf>,
+        /// Also write the WIT of the composed component.
+        #[arg(long)]
+        wit: Option<PathBuf>,
+    },
+    /// List the ports a wire could connect to a given port.
+    Candidates {
+        /// The project folder or its patchbay.toml.
+        project: PathBuf,
+        /// The port, as `node.port` (an import or an export of that node).
+        port: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Inspect { file, json } => inspect(&file, json),
+        Command::Check { project, json } => check(&project, json),
+        Command::Compose {
+            project,
+            output,
+            wac,
+            wit,
+        } => compose(&project, &output, wac.as_deref(), wit.as_deref()),
+        Command::Candidates {
+            project,
+            port,
+            json,
+        } => candidates(&project, &port, json),
+    }
+}
+
+fn inspect(file: &Path, json: bool) -> Result<ExitCode> {
+    let inspection = patchbay_inspect::inspect_file(file)?;
+    if json {
+        output::print_json(&output::InspectJson::new(file, &inspection))?;
+    } else {
+        if inspection.component.kind != patchbay_inspect::SourceKind::Component {
+            println!(
+                "// {}: {}",
+                file.display(),
+                inspection.component.kind.describe()
+            );
+        }
+        print!("{}", inspection.info.wit);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load(project: &Path) -> Result<patchbay_compose::Workspace> {
+    let doc = patchbay_project::load(project)?;
+    if let Some(v) = doc.upgraded_from {
+        eprintln!(
+            "note: {} is project file version {v}; it was upgraded in memory (save to write version {})",
+            doc.path.display(),
+            patchbay_project::CURRENT_VERSION
+        );
+    }
+    Ok(patchbay_compose::Workspace::open(doc))
+}
+
+fn check(project: &Path, json: bool) -> Result<ExitCode> {
+    let ws = load(project)?;
+    let problems = ws.check();
+    if json {
+        output::print_json(&output::CheckJson::new(&ws, &problems))?;
+    } else {
+        output::print_problems(&ws, &problems);
+    }
+    Ok(if problems.iter().any(|p| p.is_error()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn compose(project: &Path, out: &Path, wac: Option<&Path>, wit: Option<&Path>) -> Result<ExitCode> {
+    let ws = load(project)?;
+    let composed = match ws.compose() {
+        Ok(c) => c,
+        Err(problems) => {
+            output::print_problems(&ws, &problems);
+            anyhow::bail!(
+                "cannot compose {}: fix the errors above",
+                ws.doc().path.display()
+            );
+        }
+    };
+    for p in &composed.warnings {
+        eprintln!("{}", output::problem_line(p));
+    }
+    patchbay_project::write_atomic(out, &composed.bytes)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!(
+        "wrote {} ({} bytes, {} imports left open)",
+        out.display(),
+        composed.bytes.len(),
+        composed.info.imports.len()
+    );
+    if let Some(path) = wac {
+        patchbay_project::write_atomic(path, composed.wac.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = wit {
+        patchbay_project::write_atomic(path, composed.info.wit.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn candidates(project: &Path, port: &str, json: bool) -> Result<ExitCode> {
+    let ws = load(project)?;
+    let port = patchbay_project::PortRef::parse(port).map_err(anyhow::Error::msg)?;
+    let found = ws.candidates(&port)?;
+    if json {
+        output::print_json(&found)?;
+    } else if found.is_empty() {
+        println!("no port in the project can be wired to {port}");
+    } else {
+        for c in &found {
+            println!("{}", c.port);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,169 @@
+//! Encoding a checked project into one component with wac-graph.
+
+use crate::check::{Location, Problem};
+use crate::Workspace;
+use patchbay_inspect::ComponentInfo;
+use std::collections::HashMap;
+use std::error::Error as _;
+use std::path::Path;
+use wac_graph::{EncodeError, EncodeOptions, NodeId, Processor};
+
+/// The result of composing a project.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// The validated component.
+    pub bytes: Vec<u8>,
+    /// `.wac` source that rebuilds the same component with `wac compose`.
+    pub wac: String,
+    /// Ports and WIT of the composed component.
+    pub info: ComponentInfo,
+    /// Warnings from checking the project.
+    pub warnings: Vec<Problem>,
+}
+
+/// Renders an error with its `source` chain: `outer: inner: innermost`.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+impl Workspace {
+    /// Node ids in an order where every node comes after the nodes feeding
+    /// it (project order otherwise). Assumes the wires have no cycle.
+    pub fn node_order(&self) -> Vec<&str> {
+        let project = self.project();
+        let mut remaining: HashMap<&str, usize> =
+            project.nodes.keys().map(|n| (n.as_str(), 0)).collect();
+        for w in &project.wires {
+            if let Some(count) = remaining.get_mut(w.to.node.as_str()) {
+                if project.nodes.contains_key(&w.from.node) && w.from.node != w.to.node {
+                    *count += 1;
+                }
+            }
+        }
+        let mut order = Vec::with_capacity(project.nodes.len());
+        while order.len() < project.nodes.len() {
+            let next = project
+                .nodes
+                .keys()
+                .map(String::as_str)
+                .find(|n| remaining.get(n) == Some(&0));
+            let Some(next) = next else {
+                // A cycle: append the rest in project order.
+                order.extend(
+                    project
+                        .nodes
+                        .keys()
+                        .map(String::as_str)
+                        .filter(|n| remaining.contains_key(n)),
+                );
+                break;
+            };
+            remaining.remove(next);
+            order.push(next);
+            for w in project.wires.iter().filter(|w| w.from.node == next) {
+                if let Some(count) = remaining.get_mut(w.to.node.as_str()) {
+                    *count = count.saturating_sub(1);
+                }
+            }
+        }
+        order
+    }
+
+    /// Checks the project and, if it has no errors, composes it into one
+    /// validated component. Unwired imports become imports of the result;
+    /// the host decides at run time how to satisfy them (their bindings).
+    /// On errors, returns every problem found.
+    pub fn compose(&self) -> Result<Composed, Vec<Problem>> {
+        let problems = self.check();
+        if problems.iter().any(Problem::is_error) {
+            return Err(problems);
+        }
+        let failed = |location: Location, message: String| {
+            vec![Problem::error("compose-failed", location, message)]
+        };
+        let project = self.project();
+        let mut graph = self.graph.clone();
+        let mut instances: HashMap<&str, NodeId> = HashMap::new();
+        for node in self.node_order() {
+            let part = self
+                .node_part(node)
+                .expect("check reports nodes without a loaded component");
+            let instance = graph.instantiate(part.package);
+            graph.set_node_name(instance, node);
+            instances.insert(node, instance);
+        }
+        // One alias node per exported item, however many wires use it.
+        let mut aliases: HashMap<(String, String), NodeId> = HashMap::new();
+        let mut alias = |graph: &mut wac_graph::CompositionGraph,
+                         from: &'_ patchbay_project::PortRef|
+         -> Result<NodeId, String> {
+            let key = (from.node.clone(), from.port.clone());
+            if let Some(id) = aliases.get(&key) {
+                return Ok(*id);
+            }
+            let id = graph
+                .alias_instance_export(instances[from.node.as_str()], &from.port)
+                .map_err(|e| chain(&e))?;
+            aliases.insert(key, id);
+            Ok(id)
+        };
+        for (index, wire) in project.wires.iter().enumerate() {
+            let location = || Location::Wire {
+                index,
+                from: wire.from.to_string(),
+                to: wire.to.to_string(),
+            };
+            let source = alias(&mut graph, &wire.from).map_err(|m| failed(location(), m))?;
+            graph
+                .set_instantiation_argument(instances[wire.to.node.as_str()], &wire.to.port, source)
+                .map_err(|e| failed(location(), chain(&e)))?;
+        }
+        for (index, export) in project.exports.iter().enumerate() {
+            let name = export.export_name();
+            let location = || Location::Export {
+                index,
+                name: name.to_string(),
+            };
+            let source = alias(&mut graph, &export.from).map_err(|m| failed(location(), m))?;
+            graph
+                .export(source, name)
+                .map_err(|e| failed(location(), chain(&e)))?;
+        }
+        let bytes = graph
+            .encode(EncodeOptions {
+                processor: Some(Processor {
+                    name: "patchbay",
+                    version: env!("CARGO_PKG_VERSION"),
+                }),
+                ..EncodeOptions::default()
+            })
+            .map_err(|e| failed(Location::Project, encode_message(&e)))?;
+        let info = patchbay_inspect::describe_component(&bytes, Path::new("<composition>"))
+            .map_err(|e| failed(Location::Project, e.to_string()))?;
+        Ok(Composed {
+            wac: crate::wac_source(self),
+            bytes,
+            info,
+            warnings: problems,
+        })
+    }
+}
+
+fn encode_message(e: &EncodeError) -> String {
+    match e {
+        EncodeError::ImportTypeMergeConflict { import, source, .. } => format!(
+            "two nodes leave import `{import}` open with different types, so the composition cannot import it once: {source:#}; wire one of them, or make both use the same version"
+        ),
+        other => match other.source() {
+            Some(_) => chain(other),
+            None => other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,354 @@
+//! Turns a component's decoded WIT world into port descriptions and text.
+
+use crate::InspectError;
+use serde::Serialize;
+use std::path::Path;
+use wit_component::{DecodedWasm, WitPrinter};
+use wit_parser::{
+    Function, FunctionKind, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId, WorldItem,
+    WorldKey,
+};
+
+/// The typed surface of a component: what it imports and exports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentInfo {
+    /// Imports, in the component's order.
+    pub imports: Vec<PortInfo>,
+    /// Exports, in the component's order.
+    pub exports: Vec<PortInfo>,
+    /// The whole world as WIT text, with every package it uses.
+    pub wit: String,
+}
+
+impl ComponentInfo {
+    /// The import named `name`.
+    pub fn import(&self, name: &str) -> Option<&PortInfo> {
+        self.imports.iter().find(|p| p.name == name)
+    }
+
+    /// The export named `name`.
+    pub fn export(&self, name: &str) -> Option<&PortInfo> {
+        self.exports.iter().find(|p| p.name == name)
+    }
+}
+
+/// What a port carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PortKind {
+    /// An interface instance (`wasi:cli/stdout@0.2.6`).
+    Interface,
+    /// A single function (`handle-request`).
+    Function,
+}
+
+/// One import or export.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PortInfo {
+    /// The full name, as wires and bindings refer to it
+    /// (`wasi:http/outgoing-handler@0.2.4`, `handle-request`).
+    pub name: String,
+    /// Interface or function.
+    pub kind: PortKind,
+    /// `namespace:package` for interfaces from a package (`wasi:http`).
+    pub package: Option<String>,
+    /// Interface name (`outgoing-handler`).
+    pub interface: Option<String>,
+    /// Package version (`0.2.4`).
+    pub version: Option<String>,
+    /// Functions, including resource constructors and methods.
+    pub functions: Vec<FunctionInfo>,
+    /// Types defined by the interface.
+    pub types: Vec<TypeInfo>,
+    /// Whether the port only carries types (a `use`d interface): nothing in
+    /// it can be called, so it needs no binding.
+    pub types_only: bool,
+}
+
+/// A function signature.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunctionInfo {
+    /// The name as called (`get`, `record-entry`); for resources, without the
+    /// `[method]book.` prefix.
+    pub name: String,
+    /// `freestanding`, `constructor`, `method` or `static`.
+    pub kind: &'static str,
+    /// The resource a constructor, method or static function belongs to.
+    pub resource: Option<String>,
+    /// Parameters with their WIT types (`self` is left out of methods).
+    pub params: Vec<ParamInfo>,
+    /// The WIT result type, if any.
+    pub result: Option<String>,
+    /// The signature as WIT: `get: func(key: string) -> option<string>`.
+    pub signature: String,
+}
+
+/// A named, typed parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParamInfo {
+    /// Parameter name.
+    pub name: String,
+    /// WIT type.
+    #[serde(rename = "type")]
+    pub ty: String,
+}
+
+/// A type defined by an interface.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeInfo {
+    /// Type name.
+    pub name: String,
+    /// `record`, `variant`, `enum`, `flags`, `resource` or `type` (alias).
+    pub kind: &'static str,
+    /// Fields, cases or flags; `type` is the field or payload type.
+    pub members: Vec<MemberInfo>,
+    /// For aliases, the aliased type.
+    pub target: Option<String>,
+}
+
+/// A record field, variant/enum case or flag.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberInfo {
+    /// Member name.
+    pub name: String,
+    /// The field type or case payload, if any.
+    #[serde(rename = "type")]
+    pub ty: Option<String>,
+}
+
+/// Decodes a component binary and describes its world.
+pub fn describe_component(bytes: &[u8], path: &Path) -> Result<ComponentInfo, InspectError> {
+    let decode_err = |message: String| InspectError::Decode {
+        path: path.to_path_buf(),
+        message,
+    };
+    let (resolve, world) =
+        match wit_component::decode(bytes).map_err(|e| decode_err(format!("{e:#}")))? {
+            DecodedWasm::Component(resolve, world) => (resolve, world),
+            DecodedWasm::WitPackage(..) => {
+                return Err(decode_err(
+                    "the file is a WIT package, not a runnable component".into(),
+                ))
+            }
+        };
+    let w = &resolve.worlds[world];
+    let ports = |items: &indexmap::IndexMap<WorldKey, WorldItem>| {
+        items
+            .iter()
+            .filter_map(|(key, item)| port_info(&resolve, key, item))
+            .collect::<Vec<_>>()
+    };
+    let imports = ports(&w.imports);
+    let exports = ports(&w.exports);
+    let wit = world_wit(&resolve, world).map_err(|e| decode_err(format!("{e:#}")))?;
+    Ok(ComponentInfo {
+        imports,
+        exports,
+        wit,
+    })
+}
+
+/// Prints the world's package, then every other package it uses, as WIT.
+fn world_wit(resolve: &Resolve, world: wit_parser::WorldId) -> anyhow::Result<String> {
+    let root = resolve.worlds[world]
+        .package
+        .ok_or_else(|| anyhow::anyhow!("decoded world has no package"))?;
+    let nested: Vec<_> = resolve
+        .packages
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|id| *id != root)
+        .collect();
+    // One package after another, separated by a blank line.
+    let mut text = String::new();
+    for pkg in std::iter::once(root).chain(nested) {
+        let mut printer = WitPrinter::default();
+        printer.print_package(resolve, pkg, pkg == root)?;
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(printer.output.to_string().trim_end());
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+fn port_info(resolve: &Resolve, key: &WorldKey, item: &WorldItem) -> Option<PortInfo> {
+    let name = resolve.name_world_key(key);
+    match item {
+        WorldItem::Interface { id, .. } => Some(interface_port(resolve, name, *id)),
+        WorldItem::Function(f) => Some(PortInfo {
+            name,
+            kind: PortKind::Function,
+            package: None,
+            interface: None,
+            version: None,
+            functions: vec![function_info(resolve, f)],
+            types: Vec::new(),
+            types_only: false,
+        }),
+        // Types used at world level are not ports: nothing can be wired to them.
+        WorldItem::Type { .. } => None,
+    }
+}
+
+fn interface_port(resolve: &Resolve, name: String, id: InterfaceId) -> PortInfo {
+    let iface = &resolve.interfaces[id];
+    let pkg = iface.package.map(|p| &resolve.packages[p].name);
+    let functions: Vec<_> = iface
+        .functions
+        .values()
+        .map(|f| function_info(resolve, f))
+        .collect();
+    let types: Vec<_> = iface
+        .types
+        .iter()
+        .filter(|(_, ty)| resolve.types[**ty].owner == wit_parser::TypeOwner::Interface(id))
+        .filter_map(|(name, ty)| type_info(resolve, name, *ty))
+        .collect();
+    PortInfo {
+        name,
+        kind: PortKind::Interface,
+        package: pkg.map(|p| format!("{}:{}", p.namespace, p.name)),
+        interface: iface.name.clone(),
+        version: pkg.and_then(|p| p.version.as_ref().map(|v| v.to_string())),
+        types_only: functions.is_empty(),
+        functions,
+        types,
+    }
+}
+
+/// Renders a WIT type name, such as `list<line-item>`.
+pub fn type_name(resolve: &Resolve, ty: &Type) -> String {
+    let mut printer = WitPrinter::default();
+    match printer.print_type_name(resolve, ty) {
+        Ok(()) => printer.output.to_string(),
+        Err(e) => format!("<{e}>"),
+    }
+}
+
+fn function_info(resolve: &Resolve, f: &Function) -> FunctionInfo {
+    let (kind, resource) = match &f.kind {
+        FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => ("freestanding", None),
+        FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) => ("method", Some(*r)),
+        FunctionKind::Static(r) | FunctionKind::AsyncStatic(r) => ("static", Some(*r)),
+        FunctionKind::Constructor(r) => ("constructor", Some(*r)),
+    };
+    let skip_self = usize::from(kind == "method");
+    let params: Vec<_> = f
+        .params
+        .iter()
+        .skip(skip_self)
+        .map(|p| ParamInfo {
+            name: p.name.clone(),
+            ty: type_name(resolve, &p.ty),
+        })
+        .collect();
+    // Constructors return `own<resource>`; WIT writes them without a result.
+    let result = match kind {
+        "constructor" => None,
+        _ => f.result.as_ref().map(|t| type_name(resolve, t)),
+    };
+    let name = f.item_name().to_string();
+    let params_text = params
+        .iter()
+        .map(|p| format!("{}: {}", p.name, p.ty))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let is_async = matches!(
+        f.kind,
+        FunctionKind::AsyncFreestanding
+            | FunctionKind::AsyncMethod(_)
+            | FunctionKind::AsyncStatic(_)
+    );
+    let signature = match kind {
+        "constructor" => format!("constructor({params_text})"),
+        _ => format!(
+            "{name}: {}{}func({params_text}){}",
+            if kind == "static" { "static " } else { "" },
+            if is_async { "async " } else { "" },
+            result
+                .as_ref()
+                .map(|r| format!(" -> {r}"))
+                .unwrap_or_default()
+        ),
+    };
+    FunctionInfo {
+        name,
+        kind,
+        resource: resource.and_then(|r| resolve.types[r].name.clone()),
+        params,
+        result,
+        signature,
+    }
+}
+
+fn type_info(resolve: &Resolve, name: &str, id: TypeId) -> Option<TypeInfo> {
+    let def = &resolve.types[id];
+    let member = |name: &str, ty: Option<&Type>| MemberInfo {
+        name: name.to_string(),
+        ty: ty.map(|t| type_name(resolve, t)),
+    };
+    let (kind, members, target) = match &def.kind {
+        TypeDefKind::Record(r) => (
+            "record",
+            r.fields
+                .iter()
+                .map(|f| member(&f.name, Some(&f.ty)))
+                .collect(),
+            None,
+        ),
+        TypeDefKind::Variant(v) => (
+            "variant",
+            v.cases
+                .iter()
+                .map(|c| member(&c.name, c.ty.as_ref()))
+                .collect(),
+            None,
+        ),
+        TypeDefKind::Enum(e) => (
+            "enum",
+            e.cases.iter().map(|c| member(&c.name, None)).collect(),
+            None,
+        ),
+        TypeDefKind::Flags(f) => (
+            "flags",
+            f.flags.iter().map(|c| member(&c.name, None)).collect(),
+            None,
+        ),
+        TypeDefKind::Resource => ("resource", Vec::new(), None),
+        TypeDefKind::Handle(Handle::Own(t)) | TypeDefKind::Handle(Handle::Borrow(t)) => {
+            ("type", Vec::new(), resolve.types[*t].name.clone())
+        }
+        TypeDefKind::Unknown => return None,
+        TypeDefKind::Type(t) => ("type", Vec::new(), Some(type_name(resolve, t))),
+        other => ("type", Vec::new(), Some(anonymous_type(resolve, other))),
+    };
+    Some(TypeInfo {
+        name: name.to_string(),
+        kind,
+        members,
+        target,
+    })
+}
+
+/// Renders the structure of a named alias of an anonymous type, such as
+/// `type bytes = list<u8>`, which [`type_name`] would print as its name.
+fn anonymous_type(resolve: &Resolve, kind: &TypeDefKind) -> String {
+    let t = |ty: &Type| type_name(resolve, ty);
+    let opt = |ty: &Option<Type>| ty.as_ref().map_or("_".to_string(), |ty| t(ty));
+    match kind {
+        TypeDefKind::List(ty) => format!("list<{}>", t(ty)),
+        TypeDefKind::FixedLengthList(ty, n) => format!("list<{}, {n}>", t(ty)),
+        TypeDefKind::Map(k, v) => format!("map<{}, {}>", t(k), t(v)),
+        TypeDefKind::Option(ty) => format!("option<{}>", t(ty)),
+        TypeDefKind::Result(r) => format!("result<{}, {}>", opt(&r.ok), opt(&r.err)),
+        TypeDefKind::Tuple(tu) => format!(
+            "tuple<{}>",
+            tu.types.iter().map(t).collect::<Vec<_>>().join(", ")
+        ),
+        TypeDefKind::Future(ty) => format!("future<{}>", opt(ty)),
+        TypeDefKind::Stream(ty) => format!("stream<{}>", opt(ty)),
+        _ => "?".to_string(),
+    }
+}

@@ -1,0 +1,160 @@
+//! `sandbox-demo`: exports `patchbay:sandbox/probe`, each function reaching
+//! for one host capability so a host can show what its sandbox allows.
+//!
+//! - `read-file(path)`: `std::fs::read_to_string` (needs a preopened folder);
+//!   error `cannot read PATH: REASON`.
+//! - `read-env(name)`: `std::env::var`; error `cannot read env NAME: REASON`.
+//! - `fetch(url)`: a GET through `wasi:http/outgoing-handler`; ok is
+//!   `STATUS BODY`, errors start with `invalid url`, `cannot fetch URL` or
+//!   `cannot read body of URL`.
+//! - `run-all()`: the three probes with the defaults below, one line each:
+//!   `file: ok: TEXT` or `file: error: MSG`, then `env: ...`, then `fetch: ...`.
+//!   Inside each line, newlines are escaped as `\n` and trailing whitespace is
+//!   dropped, so the reply is always exactly three lines.
+
+use std::io::Read as _;
+
+use wasi::http::outgoing_handler;
+use wasi::http::types::{Fields, Method, OutgoingRequest, Scheme};
+
+wit_bindgen::generate!({
+    path: "../../../wit/sandbox",
+    world: "sandbox-demo",
+});
+
+use exports::patchbay::sandbox::probe::Guest;
+
+/// The file `run-all` reads.
+const DEFAULT_FILE: &str = "/data/motd.txt";
+/// The environment variable `run-all` reads.
+const DEFAULT_ENV: &str = "GREETING";
+/// The URL `run-all` fetches.
+const DEFAULT_URL: &str = "http://127.0.0.1:8080/";
+/// At most this many bytes of a response body are read.
+const MAX_BODY_BYTES: u64 = 64 * 1024;
+
+struct SandboxDemo;
+
+impl Guest for SandboxDemo {
+    fn read_file(path: String) -> Result<String, String> {
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read {path}: {e}"))
+    }
+
+    fn read_env(name: String) -> Result<String, String> {
+        std::env::var(&name).map_err(|e| format!("cannot read env {name}: {e}"))
+    }
+
+    fn fetch(url: String) -> Result<String, String> {
+        fetch(&url)
+    }
+
+    fn run_all() -> String {
+        let lines = [
+            ("file", Self::read_file(DEFAULT_FILE.to_string())),
+            ("env", Self::read_env(DEFAULT_ENV.to_string())),
+            ("fetch", Self::fetch(DEFAULT_URL.to_string())),
+        ];
+        let mut out = String::new();
+        for (label, result) in lines {
+            let (kind, text) = match result {
+                Ok(text) => ("ok", text),
+                Err(msg) => ("error", msg),
+            };
+            out.push_str(&format!("{label}: {kind}: {}\n", one_line(&text)));
+        }
+        out
+    }
+}
+
+/// Drops trailing whitespace and escapes newlines, for `run-all`.
+fn one_line(text: &str) -> String {
+    text.trim_end().replace('\r', "\\r").replace('\n', "\\n")
+}
+
+/// The parts of an absolute `scheme://authority/path?query` URL.
+struct Url<'a> {
+    scheme: Scheme,
+    authority: &'a str,
+    path_with_query: &'a str,
+}
+
+/// Splits an absolute URL; any `#fragment` is dropped.
+fn parse_url(url: &str) -> Result<Url<'_>, String> {
+    let invalid = |why: &str| format!("invalid url {url:?}: {why}");
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| invalid("expected scheme://authority/path"))?;
+    let scheme = match scheme.to_ascii_lowercase().as_str() {
+        "http" => Scheme::Http,
+        "https" => Scheme::Https,
+        "" => return Err(invalid("empty scheme")),
+        other => Scheme::Other(other.to_string()),
+    };
+    let rest = rest.split('#').next().unwrap_or_default();
+    let split = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path_with_query) = rest.split_at(split);
+    if authority.is_empty() {
+        return Err(invalid("empty authority"));
+    }
+    let path_with_query = match path_with_query {
+        "" => "/",
+        p => p,
+    };
+    Ok(Url {
+        scheme,
+        authority,
+        path_with_query,
+    })
+}
+
+/// Makes a GET request and returns `STATUS BODY`.
+fn fetch(url: &str) -> Result<String, String> {
+    let parts = parse_url(url)?;
+    let invalid = |what: &str| format!("invalid url {url:?}: bad {what}");
+
+    let request = OutgoingRequest::new(Fields::new());
+    request
+        .set_method(&Method::Get)
+        .map_err(|()| invalid("method"))?;
+    request
+        .set_scheme(Some(&parts.scheme))
+        .map_err(|()| invalid("scheme"))?;
+    request
+        .set_authority(Some(parts.authority))
+        .map_err(|()| invalid("authority"))?;
+    request
+        .set_path_with_query(Some(parts.path_with_query))
+        .map_err(|()| invalid("path"))?;
+
+    let cannot_fetch = |why: String| format!("cannot fetch {url}: {why}");
+    let pending =
+        outgoing_handler::handle(request, None).map_err(|e| cannot_fetch(e.to_string()))?;
+    let response = loop {
+        match pending.get() {
+            Some(Ok(Ok(response))) => break response,
+            Some(Ok(Err(e))) => return Err(cannot_fetch(e.to_string())),
+            Some(Err(())) => return Err(cannot_fetch("response already taken".to_string())),
+            None => pending.subscribe().block(),
+        }
+    };
+    let status = response.status();
+
+    let cannot_read = |why: String| format!("cannot read body of {url}: {why}");
+    let body = response
+        .consume()
+        .map_err(|()| cannot_read("body already consumed".to_string()))?;
+    let stream = body
+        .stream()
+        .map_err(|()| cannot_read("stream already taken".to_string()))?;
+    let mut bytes = Vec::new();
+    let read = stream.take(MAX_BODY_BYTES).read_to_end(&mut bytes);
+    // `take` consumed and dropped the stream: child before parent `body`,
+    // and `body` before `response`.
+    drop(body);
+    drop(response);
+    read.map_err(|e| cannot_read(e.to_string()))?;
+
+    Ok(format!("{status} {}", String::from_utf8_lossy(&bytes)))
+}
+
+export!(SandboxDemo);
