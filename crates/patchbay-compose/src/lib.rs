@@ -62,7 +62,7 @@ pub struct Workspace {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum PartError {
     /// The file is missing.
-    #[error("component `{component}`: file {path} does not exist")]
+    #[error("file {path} does not exist")]
     Missing {
         /// Component id.
         component: String,
@@ -70,7 +70,7 @@ pub enum PartError {
         path: String,
     },
     /// The file is there but is not a usable component.
-    #[error("component `{component}`: {message}")]
+    #[error("{message}")]
     Invalid {
         /// Component id.
         component: String,

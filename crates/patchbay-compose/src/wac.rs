@@ -86,7 +86,7 @@ pub fn wac_source(ws: &Workspace) -> String {
         }
     }
     let _ = writeln!(out, " \\\n//     -o {}.wasm", project.name);
-    let _ = writeln!(out, "package {PACKAGE_NAMESPACE}:{};", project.name);
+    let _ = writeln!(out, "package composition:{};", project.name);
 
     for node in ws.node_order() {
         let component = &project.nodes[node].component;

@@ -60,8 +60,9 @@ pub struct PortInfo {
     pub functions: Vec<FunctionInfo>,
     /// Types defined by the interface.
     pub types: Vec<TypeInfo>,
-    /// Whether the port only carries types (a `use`d interface): nothing in
-    /// it can be called, so it needs no binding.
+    /// Whether the port only carries plain types (a `use`d interface):
+    /// nothing in it can be called and it defines no resource, so it needs no
+    /// binding.
     pub types_only: bool,
 }
 
@@ -212,7 +213,8 @@ fn interface_port(resolve: &Resolve, name: String, id: InterfaceId) -> PortInfo 
         package: pkg.map(|p| format!("{}:{}", p.namespace, p.name)),
         interface: iface.name.clone(),
         version: pkg.and_then(|p| p.version.as_ref().map(|v| v.to_string())),
-        types_only: functions.is_empty(),
+        // A resource needs a host implementation even without functions.
+        types_only: functions.is_empty() && !types.iter().any(|t| t.kind == "resource"),
         functions,
         types,
     }

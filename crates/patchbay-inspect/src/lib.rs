@@ -175,10 +175,16 @@ pub fn load_bytes(input: &[u8], path: &Path) -> Result<LoadedComponent, InspectE
     } else {
         (parse_text(input, path)?, true)
     };
-    let invalid = |what, e: wasmparser::BinaryReaderError| InspectError::Invalid {
-        path: path.to_path_buf(),
-        what,
-        message: e.to_string(),
+    let invalid = |what, e: wasmparser::BinaryReaderError| {
+        let mut message = e.to_string();
+        if message.starts_with("unexpected end-of-file") {
+            message.push_str("; the file looks truncated");
+        }
+        InspectError::Invalid {
+            path: path.to_path_buf(),
+            what,
+            message,
+        }
     };
     let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
     if wasmparser::Parser::is_component(&binary) {

@@ -108,7 +108,7 @@ pub enum ProjectError {
         supported: u32,
     },
     /// The file parses, but some entries are malformed.
-    #[error("{}: {}", path.display(), display_problems(problems))]
+    #[error("{}", display_problems(path, problems))]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -117,14 +117,19 @@ pub enum ProjectError {
     },
 }
 
-fn display_problems(problems: &[FileProblem]) -> String {
+/// `path:line:col: message`, one line per problem, as compilers print them.
+fn display_problems(path: &Path, problems: &[FileProblem]) -> String {
+    let line = |p: &FileProblem| match (p.line, p.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}: {}", path.display(), p.message),
+        _ => format!("{}: {}", path.display(), p.message),
+    };
     if problems.len() == 1 {
-        return problems[0].to_string();
+        return line(&problems[0]);
     }
-    let mut out = format!("{} problems:", problems.len());
+    let mut out = format!("{}: {} problems:", path.display(), problems.len());
     for p in problems {
         out.push_str("\n  ");
-        out.push_str(&p.to_string());
+        out.push_str(&line(p));
     }
     out
 }
@@ -194,10 +199,7 @@ pub fn load(path: &Path) -> Result<ProjectDoc, ProjectError> {
 /// project and, if the text was an older version, that version.
 pub fn parse(text: &str, path: &Path) -> Result<(Project, Option<u32>), ProjectError> {
     let syntax = |e: toml::de::Error| {
-        let (line, column) = e
-            .span()
-            .map(|s| line_col(text, s.start))
-            .unwrap_or((1, 1));
+        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
         ProjectError::Syntax {
             path: path.to_path_buf(),
             line,

@@ -60,7 +60,9 @@ fn parse_ok(text: &str) -> Project {
 }
 
 fn parse_err(text: &str) -> String {
-    parse(text, Path::new("p/patchbay.toml")).unwrap_err().to_string()
+    parse(text, Path::new("p/patchbay.toml"))
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
@@ -83,7 +85,9 @@ fn full_file_round_trips() {
     match &p.bindings[&ImportSelector::exact("service", "patchbay:kv/log")] {
         Binding::Mock(m) => {
             assert_eq!(m.fake, Some(Fake::Log));
-            assert!(matches!(m.functions["pick"], MockBehavior::Match { ref otherwise, .. } if otherwise.as_deref() == Some("0")));
+            assert!(
+                matches!(m.functions["pick"], MockBehavior::Match { ref otherwise, .. } if otherwise.as_deref() == Some("0"))
+            );
             assert_eq!(m.functions["boom"], MockBehavior::Trap("no".into()));
         }
         other => panic!("{other:?}"),
@@ -93,8 +97,14 @@ fn full_file_round_trips() {
 #[test]
 fn most_specific_binding_wins() {
     let p = parse_ok(FULL);
-    let (sel, b) = p.binding_for("service", "wasi:cli/environment@0.2.6").unwrap();
-    assert_eq!(b.mode(), "grant", "exact import beats the `wasi:*` prefix ({sel})");
+    let (sel, b) = p
+        .binding_for("service", "wasi:cli/environment@0.2.6")
+        .unwrap();
+    assert_eq!(
+        b.mode(),
+        "grant",
+        "exact import beats the `wasi:*` prefix ({sel})"
+    );
     let (_, b) = p.binding_for("service", "wasi:io/streams@0.2.6").unwrap();
     assert_eq!(b.mode(), "leave");
     assert!(p.binding_for("memory", "wasi:io/streams@0.2.6").is_none());
@@ -135,7 +145,10 @@ fn syntax_errors_have_line_and_column() {
     let e = parse_err("version = 1\nname = \"x\"\ncolour = \"red\"\n");
     assert!(e.contains("colour"), "{e}");
     let e = parse_err("version = \"one\"\nname = \"x\"\n");
-    assert!(e.starts_with("p/patchbay.toml:1:1: `version` must be 1"), "{e}");
+    assert!(
+        e.starts_with("p/patchbay.toml:1:1: `version` must be 1"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -143,11 +156,16 @@ fn malformed_entries_are_listed_with_places() {
     let e = parse_err(
         "version = 1\nname = \"x\"\n[[wires]]\nfrom = \"nodot\"\nto = \"b.y\"\n[bindings.\"a.b\"]\nmode = \"mock\"\nfake = \"teapot\"\n",
     );
-    assert!(e.contains("4:8: wire 1 `from`: `nodot` is not a port reference"), "{e}");
+    assert!(
+        e.contains("4:8: wire 1 `from`: `nodot` is not a port reference"),
+        "{e}"
+    );
     assert!(e.contains("unknown fake `teapot`"), "{e}");
     let e = parse_err("version = 1\nname = \"Bad Name\"\n");
     assert!(e.contains("not kebab-case"), "{e}");
-    let e = parse_err("version = 1\nname = \"x\"\n[bindings.\"a.b\"]\nmode = \"grant\"\nallow = [\"nohost\"]\n");
+    let e = parse_err(
+        "version = 1\nname = \"x\"\n[bindings.\"a.b\"]\nmode = \"grant\"\nallow = [\"nohost\"]\n",
+    );
     assert!(e.contains("`nohost` is not `host:port`"), "{e}");
     let e = parse_err("version = 1\nname = \"x\"\n[bindings.\"a.b\"]\nmode = \"mock\"\nfunctions.f = { returns = \"1\", trap = \"t\" }\n");
     assert!(e.contains("mixes"), "{e}");
@@ -162,20 +180,29 @@ fn save_is_atomic_and_leaves_no_temp_files() {
     let p = parse_ok(FULL);
     save(&p, &path).unwrap();
     assert_eq!(load(dir.path()).unwrap().project, p);
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, [MANIFEST_NAME]);
 
     // A failed save leaves the old file as it was.
     let before = std::fs::read(&path).unwrap();
     let blocked = dir.path().join("no-such-dir").join(MANIFEST_NAME);
-    assert!(matches!(save(&p, &blocked), Err(ProjectError::Write { .. })));
+    assert!(matches!(
+        save(&p, &blocked),
+        Err(ProjectError::Write { .. })
+    ));
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
 #[test]
 fn missing_file_names_the_path() {
     let e = load(Path::new("/nonexistent/patchbay.toml")).unwrap_err();
-    assert_eq!(e.to_string(), "cannot read project file /nonexistent/patchbay.toml");
+    assert_eq!(
+        e.to_string(),
+        "cannot read project file /nonexistent/patchbay.toml"
+    );
 }
 
 #[test]

@@ -1,0 +1,259 @@
+//! Runs the real `patchbay` binary on the samples, one test per verb and
+//! outcome, and asserts on what a person would read.
+
+use patchbay_test_programs as programs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn patchbay(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_patchbay"))
+        .args(args)
+        .output()
+        .expect("run patchbay")
+}
+
+fn repo(path: &str) -> String {
+    Path::new(programs::REPO_DIR)
+        .join(path)
+        .display()
+        .to_string()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[track_caller]
+fn success(out: &Output) -> (String, String) {
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "failed: {stderr}\n{stdout}");
+    (stdout, stderr)
+}
+
+#[track_caller]
+fn failure(out: &Output) -> (String, String) {
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(!out.status.success(), "succeeded: {stdout}");
+    (stdout, stderr)
+}
+
+#[test]
+fn help_lists_every_verb() {
+    let (stdout, _) = success(&patchbay(&["--help"]));
+    for verb in ["inspect", "check", "compose", "candidates"] {
+        assert!(stdout.contains(verb), "{verb} missing from:\n{stdout}");
+    }
+}
+
+#[test]
+fn inspect_prints_the_world_as_wit() {
+    let (stdout, _) = success(&patchbay(&["inspect", programs::KV_SERVICE]));
+    assert!(stdout.contains("import patchbay:kv/store;"), "{stdout}");
+    assert!(
+        stdout.contains("export handle-request: func(req: string) -> string;"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("get: func(key: string) -> option<string>;"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn inspect_json_describes_ports() {
+    let (stdout, _) = success(&patchbay(&["inspect", "--json", programs::ORDER_SERVICE]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["source"], "binary component");
+    let imports = json["imports"].as_array().unwrap();
+    let ledger = imports
+        .iter()
+        .find(|p| p["name"] == "patchbay:orders/ledger@0.1.0")
+        .expect("ledger import");
+    assert_eq!(ledger["package"], "patchbay:orders");
+    assert_eq!(ledger["interface"], "ledger");
+    assert_eq!(ledger["version"], "0.1.0");
+    let balance = ledger["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "balance")
+        .expect("balance method");
+    assert_eq!(balance["kind"], "method");
+    assert_eq!(balance["resource"], "book");
+    assert_eq!(balance["result"], "u64");
+    let export = &json["exports"][0];
+    assert_eq!(export["name"], "process-order");
+    assert_eq!(export["kind"], "function");
+    assert_eq!(
+        export["functions"][0]["signature"],
+        "process-order: func(order: order) -> result<invoice, order-error>"
+    );
+    assert!(json["hash"].as_str().unwrap().starts_with("sha256:"));
+}
+
+#[test]
+fn inspect_converts_a_preview1_module_and_says_so() {
+    let file = repo("tests/inspect/preview1-command/input.wat");
+    let (stdout, _) = success(&patchbay(&["inspect", &file]));
+    assert!(
+        stdout.contains("WASI preview1 core module, converted"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("export wasi:cli/run@"), "{stdout}");
+}
+
+#[test]
+fn inspect_refuses_bad_files_with_the_file_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.wasm");
+    let (_, stderr) = failure(&patchbay(&["inspect", missing.to_str().unwrap()]));
+    assert!(stderr.contains("nope.wasm: cannot read file"), "{stderr}");
+    let (_, stderr) = failure(&patchbay(&["inspect", dir.path().to_str().unwrap()]));
+    assert!(
+        stderr.contains("is a folder, not a component file"),
+        "{stderr}"
+    );
+    let truncated = repo("tests/bad-inspect/truncated-component/input.wasm");
+    let (_, stderr) = failure(&patchbay(&["inspect", &truncated]));
+    assert!(stderr.contains("the file looks truncated"), "{stderr}");
+}
+
+#[test]
+fn check_passes_on_every_sample_project() {
+    for sample in ["kv-service", "order-pipeline", "sandbox-demo", "http-hello"] {
+        let (stdout, stderr) = success(&patchbay(&["check", &repo(&format!("samples/{sample}"))]));
+        assert!(
+            stdout.contains("0 errors, 0 warnings"),
+            "{sample}: {stdout}{stderr}"
+        );
+    }
+}
+
+#[test]
+fn check_names_the_wrong_wire_and_the_differing_type() {
+    let project = repo("tests/compose/wrong-wire");
+    let (stdout, stderr) = failure(&patchbay(&["check", &project]));
+    assert!(stdout.contains("1 error, 0 warnings"), "{stdout}");
+    assert!(
+        stderr.contains("error[wire-type-mismatch] wire #2 `validator.patchbay:orders/validate@0.1.0 -> orders.patchbay:orders/tax@0.1.0`"),
+        "{stderr}"
+    );
+    let project = repo("tests/compose/field-mismatch");
+    let (_, stderr) = failure(&patchbay(&["check", &project]));
+    assert!(
+        stderr.contains("mismatched type for export `point`: expected record field 1 to be named `z`, found a field named `y`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_json_pins_problems_to_their_place() {
+    let project = repo("tests/compose/wired-twice");
+    let (stdout, _) = failure(&patchbay(&["check", "--json", &project]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["errors"], 1);
+    let problem = &json["problems"][0];
+    assert_eq!(problem["code"], "import-wired-twice");
+    assert_eq!(problem["severity"], "error");
+    assert_eq!(problem["location"]["kind"], "wire");
+    assert_eq!(problem["location"]["index"], 1);
+    assert_eq!(problem["location"]["from"], "backup.patchbay:kv/store");
+}
+
+#[test]
+fn compose_writes_wasm_wac_and_wit() {
+    let dir = tempfile::tempdir().unwrap();
+    let out: PathBuf = dir.path().join("kv.wasm");
+    let wac = dir.path().join("kv.wac");
+    let wit = dir.path().join("kv.wit");
+    let (_, stderr) = success(&patchbay(&[
+        "compose",
+        &repo("samples/kv-service"),
+        "-o",
+        out.to_str().unwrap(),
+        "--wac",
+        wac.to_str().unwrap(),
+        "--wit",
+        wit.to_str().unwrap(),
+    ]));
+    assert!(stderr.contains("kv.wasm ("), "{stderr}");
+    // The composed file is itself a valid component with the service's export.
+    let (stdout, _) = success(&patchbay(&["inspect", out.to_str().unwrap()]));
+    assert!(
+        stdout.contains("export handle-request: func(req: string) -> string;"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("import patchbay:kv/store"),
+        "the store is wired inside:\n{stdout}"
+    );
+    let wac = std::fs::read_to_string(&wac).unwrap();
+    assert!(
+        wac.contains("let service = new project:kv-service {"),
+        "{wac}"
+    );
+    assert!(
+        wac.contains("\"patchbay:kv/store\": memory[\"patchbay:kv/store\"],"),
+        "{wac}"
+    );
+    assert!(wac.contains("export service[\"handle-request\"];"), "{wac}");
+    assert_eq!(std::fs::read_to_string(&wit).unwrap(), stdout);
+}
+
+#[test]
+fn compose_refuses_a_broken_project_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wasm");
+    let (_, stderr) = failure(&patchbay(&[
+        "compose",
+        &repo("tests/compose/cycle"),
+        "-o",
+        out.to_str().unwrap(),
+    ]));
+    assert!(stderr.contains("error[cycle]"), "{stderr}");
+    assert!(stderr.contains("cannot compose"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn candidates_lists_compatible_ports() {
+    let project = repo("samples/kv-service");
+    let (stdout, _) = success(&patchbay(&[
+        "candidates",
+        &project,
+        "service.patchbay:kv/store",
+    ]));
+    assert_eq!(stdout.trim(), "memory.patchbay:kv/store");
+    let (stdout, _) = success(&patchbay(&[
+        "candidates",
+        &project,
+        "memory.patchbay:kv/store",
+    ]));
+    assert_eq!(stdout.trim(), "service.patchbay:kv/store");
+    let project = repo("samples/order-pipeline");
+    let (stdout, _) = success(&patchbay(&[
+        "candidates",
+        &project,
+        "orders.patchbay:orders/tax@0.1.0",
+    ]));
+    assert_eq!(stdout.trim(), "tax.patchbay:orders/tax@0.1.0");
+}
+
+#[test]
+fn an_old_project_file_is_upgraded_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("patchbay.toml"),
+        format!(
+            "name = \"old\"\n[components.kv-memory]\npath = {:?}\n[nodes.memory]\ncomponent = \"kv-memory\"\n[[exports]]\nfrom = \"memory.patchbay:kv/store\"\n",
+            programs::KV_MEMORY
+        ),
+    )
+    .unwrap();
+    let (stdout, stderr) = success(&patchbay(&["check", dir.path().to_str().unwrap()]));
+    assert!(
+        stderr.contains("is project file version 0; it was upgraded"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("0 errors"), "{stdout}");
+}

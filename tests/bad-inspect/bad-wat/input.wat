@@ -1,0 +1,2 @@
+(component
+  (func $f (param "x" u32)

@@ -1,0 +1,6 @@
+;; Imports `test:demo/api@2.0.0` and re-exports its `ping` as `run`.
+(component
+  (import "test:demo/api@2.0.0" (instance $api
+    (export "ping" (func (param "n" u32) (result u32)))))
+  (alias export $api "ping" (func $ping))
+  (export "run" (func $ping)))
