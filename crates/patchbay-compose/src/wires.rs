@@ -1,7 +1,7 @@
 //! Whether an export can feed an import, and which ports a wire could reach.
 
 use crate::{Part, Workspace};
-use patchbay_project::PortRef;
+use patchbay_project::{PortRef, Wire};
 use serde::Serialize;
 use std::collections::HashSet;
 use wac_graph::types::SubtypeChecker;
@@ -60,24 +60,20 @@ pub enum WireError {
         node: String,
     },
     /// The same interface at versions that semver says are incompatible.
-    #[error("`{from}` cannot feed `{to}`: interface versions {export_version} and {import_version} are not semver-compatible")]
+    #[error("`{}` cannot feed `{}`: interface versions {export_version} and {import_version} are not semver-compatible", wire.from, wire.to)]
     IncompatibleVersion {
-        /// The export.
-        from: PortRef,
-        /// The import.
-        to: PortRef,
+        /// The refused wire.
+        wire: Box<Wire>,
         /// Version of the exported interface.
         export_version: String,
         /// Version of the imported interface.
         import_version: String,
     },
     /// The export's type is not a subtype of the import's type.
-    #[error("`{from}` cannot feed `{to}`: {reason}")]
+    #[error("`{}` cannot feed `{}`: {reason}", wire.from, wire.to)]
     TypeMismatch {
-        /// The export.
-        from: PortRef,
-        /// The import.
-        to: PortRef,
+        /// The refused wire.
+        wire: Box<Wire>,
         /// What differs, outermost first (function, parameter, field …).
         reason: String,
     },
@@ -102,6 +98,13 @@ pub struct Candidate {
     pub name: String,
     /// The side of its node.
     pub direction: Direction,
+}
+
+fn wire(from: &PortRef, to: &PortRef) -> Box<Wire> {
+    Box::new(Wire {
+        from: from.clone(),
+        to: to.clone(),
+    })
 }
 
 /// `ns:pkg/iface` and version of an interface name such as
@@ -168,8 +171,7 @@ impl Workspace {
         {
             if eb == ib && !semver_compatible(&ev, &iv) {
                 return Err(WireError::IncompatibleVersion {
-                    from: from.clone(),
-                    to: to.clone(),
+                    wire: wire(from, to),
                     export_version: ev.to_string(),
                     import_version: iv.to_string(),
                 });
@@ -180,8 +182,7 @@ impl Workspace {
         SubtypeChecker::new(&mut cache)
             .is_subtype(*export_kind, types, *import_kind, types)
             .map_err(|e| WireError::TypeMismatch {
-                from: from.clone(),
-                to: to.clone(),
+                wire: wire(from, to),
                 reason: format!("{e:#}"),
             })
     }

@@ -338,7 +338,7 @@ fn type_info(resolve: &Resolve, name: &str, id: TypeId) -> Option<TypeInfo> {
 /// `type bytes = list<u8>`, which [`type_name`] would print as its name.
 fn anonymous_type(resolve: &Resolve, kind: &TypeDefKind) -> String {
     let t = |ty: &Type| type_name(resolve, ty);
-    let opt = |ty: &Option<Type>| ty.as_ref().map_or("_".to_string(), |ty| t(ty));
+    let opt = |ty: &Option<Type>| ty.as_ref().map_or("_".to_string(), &t);
     match kind {
         TypeDefKind::List(ty) => format!("list<{}>", t(ty)),
         TypeDefKind::FixedLengthList(ty, n) => format!("list<{}, {n}>", t(ty)),
