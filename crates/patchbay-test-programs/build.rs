@@ -1,5 +1,5 @@
 //! Builds the sample guest components (`samples/build.sh`) and writes
-//! `$OUT_DIR/programs.rs`, one path constant per `samples/wasm/*.wasm`.
+//! `$OUT_DIR/programs.rs`, one path constant per sample component in `samples/components/`.
 
 use std::collections::BTreeMap;
 use std::env;
@@ -147,22 +147,32 @@ fn literal(path: &Path) -> String {
 /// The contents of `programs.rs`.
 fn generate(repo_dir: &Path, samples_dir: &Path) -> String {
     let wasm_dir = samples_dir.join("wasm");
+    let components_dir = samples_dir.join("components");
+    // One constant per component crate in samples/components (not per file
+    // in samples/wasm, which may hold stale outputs of removed samples).
     // Sorted by sample name; maps to (constant name, path).
     let mut samples: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
-    let entries = fs::read_dir(&wasm_dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", wasm_dir.display()));
+    let entries = fs::read_dir(&components_dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", components_dir.display()));
     for entry in entries {
-        let path = entry
-            .unwrap_or_else(|e| panic!("cannot list {}: {e}", wasm_dir.display()))
+        let dir = entry
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", components_dir.display()))
             .path();
-        if path.extension().is_none_or(|ext| ext != "wasm") || !path.is_file() {
+        if !dir.join("Cargo.toml").is_file() {
             continue;
         }
-        let name = path
-            .file_stem()
+        let name = dir
+            .file_name()
             .and_then(|s| s.to_str())
-            .unwrap_or_else(|| panic!("file name is not UTF-8: {}", path.display()))
+            .unwrap_or_else(|| panic!("folder name is not UTF-8: {}", dir.display()))
             .to_owned();
+        let path = wasm_dir.join(format!("{name}.wasm"));
+        if !path.is_file() {
+            panic!(
+                "samples/build.sh succeeded but did not produce {}",
+                path.display()
+            );
+        }
         samples.insert(name.clone(), (const_name(&name), path));
     }
 

@@ -245,3 +245,32 @@ impl Workspace {
         Ok(found)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> semver::Version {
+        semver::Version::parse(s).unwrap()
+    }
+
+    #[test]
+    fn semver_rules_follow_the_component_model() {
+        assert!(semver_compatible(&v("0.2.0"), &v("0.2.6")));
+        assert!(semver_compatible(&v("0.2.12"), &v("0.2.0")));
+        assert!(!semver_compatible(&v("0.2.0"), &v("0.3.0")));
+        assert!(semver_compatible(&v("1.0.0"), &v("1.4.2")));
+        assert!(!semver_compatible(&v("1.0.0"), &v("2.0.0")));
+    }
+
+    #[test]
+    fn only_versioned_interface_names_are_split() {
+        assert_eq!(
+            split_version("wasi:io/streams@0.2.6"),
+            Some(("wasi:io/streams", v("0.2.6")))
+        );
+        assert_eq!(split_version("patchbay:kv/store"), None);
+        assert_eq!(split_version("handle-request"), None);
+        assert_eq!(split_version("wasi:io/streams@banana"), None);
+    }
+}
