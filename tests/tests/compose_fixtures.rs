@@ -29,8 +29,10 @@ fn run_case(dir: &Path) -> Result<(), Failed> {
                 return Err("the project composed, but the case expects error.txt".into());
             }
             validate(&composed.bytes)?;
-            check_wac_round_trip(&ws, &composed.wac, &composed.info.wit)?;
-            support::check(&composed.info.wit, &dir.join("expected.wit"))
+            let info = composed.describe().map_err(|e| e.to_string())?;
+            check_imports(&composed, &info)?;
+            check_wac_round_trip(&ws, &composed.wac, &info.wit)?;
+            support::check(&info.wit, &dir.join("expected.wit"))
         }
         Err(problems) => {
             let text: String = problems.iter().map(|p| format!("{p}\n")).collect();
@@ -45,6 +47,23 @@ fn validate(bytes: &[u8]) -> Result<(), Failed> {
     patchbay_inspect::load_bytes(bytes, Path::new("<composed>"))
         .map(|_| ())
         .map_err(|e| e.to_string().into())
+}
+
+/// The import list reported by `compose` is the one the binary has.
+fn check_imports(
+    composed: &patchbay_compose::Composed,
+    info: &patchbay_inspect::ComponentInfo,
+) -> Result<(), Failed> {
+    let mut reported = composed.imports.clone();
+    let mut actual: Vec<String> = info.imports.iter().map(|p| p.name.clone()).collect();
+    reported.sort();
+    actual.sort();
+    if reported != actual {
+        return Err(
+            format!("compose reported imports {reported:?}, the binary has {actual:?}").into(),
+        );
+    }
+    Ok(())
 }
 
 /// Parses the generated `.wac`, resolves it with the project's components,
@@ -110,7 +129,9 @@ fn main() {
                     return Err(format!("sample has warnings: {:?}", composed.warnings).into());
                 }
                 validate(&composed.bytes)?;
-                check_wac_round_trip(&ws, &composed.wac, &composed.info.wit)
+                let info = composed.describe().map_err(|e| e.to_string())?;
+                check_imports(&composed, &info)?;
+                check_wac_round_trip(&ws, &composed.wac, &info.wit)
             }));
         }
     }

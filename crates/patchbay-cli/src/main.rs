@@ -156,21 +156,22 @@ fn compose(project: &Path, out: &Path, wac: Option<&Path>, wit: Option<&Path>) -
     for p in &composed.warnings {
         eprintln!("{}", output::problem_line(p));
     }
-    patchbay_project::write_atomic(out, &composed.bytes)
+    patchbay_project::write_output(out, &composed.bytes)
         .with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!(
         "wrote {} ({} bytes, {} imports left open)",
         out.display(),
         composed.bytes.len(),
-        composed.info.imports.len()
+        composed.imports.len()
     );
     if let Some(path) = wac {
-        patchbay_project::write_atomic(path, composed.wac.as_bytes())
+        patchbay_project::write_output(path, composed.wac.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
     if let Some(path) = wit {
-        patchbay_project::write_atomic(path, composed.info.wit.as_bytes())
+        let info = composed.describe()?;
+        patchbay_project::write_output(path, info.wit.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }

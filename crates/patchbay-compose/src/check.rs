@@ -287,11 +287,11 @@ impl Workspace {
                     e.to_string(),
                 )),
                 Ok(part) => {
-                    if part.info.export(&export.from.port).is_none() {
+                    if part.export(&export.from.port).is_none() {
                         let e = WireError::NoSuchExport {
                             node: export.from.node.clone(),
                             port: export.from.port.clone(),
-                            available: part.info.exports.iter().map(|p| p.name.clone()).collect(),
+                            available: part.exports.iter().map(|p| p.name.clone()).collect(),
                         };
                         problems.push(Problem::error(
                             "no-such-port",
@@ -326,7 +326,7 @@ impl Workspace {
             let Some(part) = self.node_part(node_id) else {
                 continue;
             };
-            for port in &part.info.imports {
+            for port in &part.imports {
                 if fed.contains_key(&(node_id.as_str(), port.name.as_str())) {
                     continue;
                 }
@@ -335,14 +335,17 @@ impl Workspace {
                         used_selectors.insert(selector.to_string());
                         if let Binding::Mock(mock) = binding {
                             for fname in mock.functions.keys() {
-                                if !port.functions.iter().any(|f| f.name == *fname || qualified(f) == *fname) {
+                                let known = port.functions.iter().any(|f| {
+                                    f == fname || f.split_once('.').is_some_and(|(_, m)| m == fname)
+                                });
+                                if !known {
                                     problems.push(Problem::error(
                                         "mock-unknown-function",
                                         Location::Binding { selector: selector.to_string() },
                                         format!(
                                             "mock for `{node_id}.{}` sets function `{fname}`, which the interface does not have (it has {})",
                                             port.name,
-                                            port.functions.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+                                            port.functions.join(", ")
                                         ),
                                     ));
                                 }
@@ -404,16 +407,6 @@ impl Workspace {
 
         problems.sort_by_key(|p| p.severity);
         problems
-    }
-}
-
-/// A resource function as `book.record-entry`, so mocks can tell methods of
-/// different resources apart.
-fn qualified(f: &patchbay_inspect::FunctionInfo) -> String {
-    match &f.resource {
-        Some(r) if f.kind == "constructor" => format!("{r}.constructor"),
-        Some(r) => format!("{r}.{}", f.name),
-        None => f.name.clone(),
     }
 }
 

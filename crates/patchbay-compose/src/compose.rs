@@ -15,10 +15,20 @@ pub struct Composed {
     pub bytes: Vec<u8>,
     /// `.wac` source that rebuilds the same component with `wac compose`.
     pub wac: String,
-    /// Ports and WIT of the composed component.
-    pub info: ComponentInfo,
+    /// Names of the composed component's imports: every import no wire
+    /// feeds, once each (the attack surface of the result).
+    pub imports: Vec<String>,
     /// Warnings from checking the project.
     pub warnings: Vec<Problem>,
+}
+
+impl Composed {
+    /// Decodes the ports and WIT of the composed component. Not done while
+    /// composing: live recomposition on every edit rarely needs it, and the
+    /// decoder validates the whole output again.
+    pub fn describe(&self) -> Result<ComponentInfo, patchbay_inspect::InspectError> {
+        patchbay_inspect::describe_component(&self.bytes, Path::new("<composition>"))
+    }
 }
 
 /// Renders an error with its `source` chain: `outer: inner: innermost`.
@@ -145,12 +155,18 @@ impl Workspace {
                 ..EncodeOptions::default()
             })
             .map_err(|e| failed(Location::Project, encode_message(&e)))?;
-        let info = patchbay_inspect::describe_component(&bytes, Path::new("<composition>"))
-            .map_err(|e| failed(Location::Project, e.to_string()))?;
+        let mut imports: Vec<String> = Vec::new();
+        for (name, kind, _) in graph.imports() {
+            // Types a world `use`s are imported too, but are no capability.
+            let is_type = matches!(kind, wac_graph::types::ItemKind::Type(_));
+            if !is_type && !imports.iter().any(|i| i == name) {
+                imports.push(name.to_string());
+            }
+        }
         Ok(Composed {
             wac: crate::wac_source(self),
             bytes,
-            info,
+            imports,
             warnings: problems,
         })
     }

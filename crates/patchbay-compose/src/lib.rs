@@ -34,6 +34,7 @@ pub use wires::{Candidate, Direction, WireError};
 use indexmap::IndexMap;
 use patchbay_inspect::{ComponentInfo, InspectError, LoadedComponent};
 use patchbay_project::ProjectDoc;
+use wac_graph::types::{ItemKind, Type, Types};
 use wac_graph::{types::Package, CompositionGraph, PackageId};
 
 /// The package namespace components get in the composition graph and in the
@@ -45,9 +46,52 @@ pub const PACKAGE_NAMESPACE: &str = "project";
 pub struct Part {
     /// The component as loaded (converted if it was text or a module).
     pub loaded: LoadedComponent,
-    /// Its typed ports.
-    pub info: ComponentInfo,
+    /// Its imports, as wac-graph sees them.
+    pub imports: Vec<PortSummary>,
+    /// Its exports, as wac-graph sees them.
+    pub exports: Vec<PortSummary>,
+    path: std::path::PathBuf,
     package: PackageId,
+    info: std::sync::OnceLock<Result<ComponentInfo, String>>,
+}
+
+impl Part {
+    /// The full description of the component's ports and its WIT text,
+    /// decoded on first use: checking and composing do not need it, and the
+    /// decoder validates the component again.
+    /// The error names the file and what could not be decoded.
+    pub fn info(&self) -> Result<&ComponentInfo, &str> {
+        self.info
+            .get_or_init(|| {
+                patchbay_inspect::describe_component(&self.loaded.bytes, &self.path)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The import named `name`.
+    pub fn import(&self, name: &str) -> Option<&PortSummary> {
+        self.imports.iter().find(|p| p.name == name)
+    }
+
+    /// The export named `name`.
+    pub fn export(&self, name: &str) -> Option<&PortSummary> {
+        self.exports.iter().find(|p| p.name == name)
+    }
+}
+
+/// What checking needs to know of a port, read from the wac-graph package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortSummary {
+    /// The import or export name.
+    pub name: String,
+    /// Callable functions: `get`, or for resources `book.balance` and
+    /// `book.constructor`.
+    pub functions: Vec<String>,
+    /// Whether the port carries only plain types (no function, no
+    /// resource), so nothing needs to provide it.
+    pub types_only: bool,
 }
 
 /// A project with its components loaded.
@@ -120,16 +164,22 @@ impl Workspace {
     }
 }
 
+fn invalid(id: &str, message: String) -> PartError {
+    PartError::Invalid {
+        component: id.to_string(),
+        message,
+    }
+}
+
+/// Reads a component and registers it as a package. The package parser
+/// validates the component, so the bytes are not validated beforehand, and
+/// the WIT decoder (which would validate again) only runs on demand.
 fn load_part(
     id: &str,
     path: &std::path::Path,
     graph: &mut CompositionGraph,
 ) -> Result<Part, PartError> {
-    let invalid = |message: String| PartError::Invalid {
-        component: id.to_string(),
-        message,
-    };
-    let loaded = match patchbay_inspect::load_file(path) {
+    let loaded = match patchbay_inspect::load_file_unvalidated(path) {
         Ok(l) => l,
         Err(InspectError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             return Err(PartError::Missing {
@@ -137,19 +187,81 @@ fn load_part(
                 path: path.display().to_string(),
             })
         }
-        Err(e) => return Err(invalid(e.to_string())),
+        Err(e) => return Err(invalid(id, e.to_string())),
     };
-    let info = patchbay_inspect::describe_component(&loaded.bytes, path)
-        .map_err(|e| invalid(e.to_string()))?;
     let name = format!("{PACKAGE_NAMESPACE}:{id}");
     let package = Package::from_bytes(&name, None, loaded.bytes.clone(), graph.types_mut())
-        .map_err(|e| invalid(format!("{}: {e:#}", path.display())))?;
+        .map_err(|e| {
+            invalid(
+                id,
+                format!("{}: invalid WebAssembly component: {e:#}", path.display()),
+            )
+        })?;
+    let world = &graph.types()[package.ty()];
+    let summarize = |items: &IndexMap<String, ItemKind>| {
+        items
+            .iter()
+            .filter_map(|(name, kind)| summarize(graph.types(), name, kind))
+            .collect::<Vec<_>>()
+    };
+    let imports = summarize(&world.imports);
+    let exports = summarize(&world.exports);
     let package = graph
         .register_package(package)
-        .map_err(|e| invalid(e.to_string()))?;
+        .map_err(|e| invalid(id, e.to_string()))?;
     Ok(Part {
         loaded,
-        info,
+        imports,
+        exports,
+        path: path.to_path_buf(),
         package,
+        info: std::sync::OnceLock::new(),
     })
+}
+
+/// Describes one world item; types a world `use`s are not ports.
+fn summarize(types: &Types, name: &str, kind: &ItemKind) -> Option<PortSummary> {
+    match kind {
+        ItemKind::Type(_) => None,
+        ItemKind::Func(_) => Some(PortSummary {
+            name: name.to_string(),
+            functions: vec![name.to_string()],
+            types_only: false,
+        }),
+        ItemKind::Instance(id) => {
+            let mut functions = Vec::new();
+            let mut resources = false;
+            for (item, kind) in &types[*id].exports {
+                match kind {
+                    ItemKind::Func(_) => functions.push(function_name(item)),
+                    ItemKind::Type(Type::Resource(_)) => resources = true,
+                    _ => {}
+                }
+            }
+            Some(PortSummary {
+                name: name.to_string(),
+                types_only: functions.is_empty() && !resources,
+                functions,
+            })
+        }
+        ItemKind::Component(_) | ItemKind::Module(_) | ItemKind::Value(_) => Some(PortSummary {
+            name: name.to_string(),
+            functions: Vec::new(),
+            types_only: false,
+        }),
+    }
+}
+
+/// `[method]book.balance` → `book.balance`, `[constructor]book` →
+/// `book.constructor`, `get` → `get`.
+fn function_name(item: &str) -> String {
+    if let Some(resource) = item.strip_prefix("[constructor]") {
+        return format!("{resource}.constructor");
+    }
+    for prefix in ["[method]", "[static]", "[async method]", "[async static]"] {
+        if let Some(rest) = item.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    item.strip_prefix("[async]").unwrap_or(item).to_string()
 }

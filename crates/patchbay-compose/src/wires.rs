@@ -158,7 +158,7 @@ impl Workspace {
             return Err(WireError::NoSuchImport {
                 node: to.node.clone(),
                 port: to.port.clone(),
-                available: target.info.imports.iter().map(|p| p.name.clone()).collect(),
+                available: target.imports.iter().map(|p| p.name.clone()).collect(),
             });
         };
         if from.node == to.node {
@@ -193,19 +193,18 @@ impl Workspace {
     /// if `port.node` imports it.
     pub fn candidates(&self, port: &PortRef) -> Result<Vec<Candidate>, WireError> {
         let part = self.available(&port.node)?;
-        let direction = if part.info.import(&port.port).is_some() {
+        let direction = if part.import(&port.port).is_some() {
             Direction::Import
-        } else if part.info.export(&port.port).is_some() {
+        } else if part.export(&port.port).is_some() {
             Direction::Export
         } else {
             return Err(WireError::NoSuchImport {
                 node: port.node.clone(),
                 port: port.port.clone(),
                 available: part
-                    .info
                     .imports
                     .iter()
-                    .chain(&part.info.exports)
+                    .chain(&part.exports)
                     .map(|p| p.name.clone())
                     .collect(),
             });
@@ -219,8 +218,8 @@ impl Workspace {
                 continue;
             };
             let ports = match direction {
-                Direction::Import => &other.info.exports,
-                Direction::Export => &other.info.imports,
+                Direction::Import => &other.exports,
+                Direction::Export => &other.imports,
             };
             for p in ports {
                 let other_ref = PortRef::new(node.clone(), p.name.clone());

@@ -161,8 +161,29 @@ pub fn load_file(path: &Path) -> Result<LoadedComponent, InspectError> {
     load_bytes(&bytes, path)
 }
 
+/// Reads `path` and turns it into a component like [`load_file`], but leaves
+/// a binary component unvalidated. For callers that parse the bytes with a
+/// validating parser next (wac-graph's package parser and the WIT decoder
+/// both validate), so that a component is not validated three times.
+pub fn load_file_unvalidated(path: &Path) -> Result<LoadedComponent, InspectError> {
+    if path.is_dir() {
+        return Err(InspectError::IsDirectory {
+            path: path.to_path_buf(),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| InspectError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    load(&bytes, path, false)
+}
+
 /// Turns file contents into a component; `path` names the input in errors.
 pub fn load_bytes(input: &[u8], path: &Path) -> Result<LoadedComponent, InspectError> {
+    load(input, path, true)
+}
+
+fn load(input: &[u8], path: &Path, validate: bool) -> Result<LoadedComponent, InspectError> {
     let hash = patchbay_project::content_hash(input);
     let input_size = input.len();
     if input.is_empty() {
@@ -188,9 +209,11 @@ pub fn load_bytes(input: &[u8], path: &Path) -> Result<LoadedComponent, InspectE
     };
     let mut validator = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all());
     if wasmparser::Parser::is_component(&binary) {
-        validator
-            .validate_all(&binary)
-            .map_err(|e| invalid("component", e))?;
+        if validate {
+            validator
+                .validate_all(&binary)
+                .map_err(|e| invalid("component", e))?;
+        }
         Ok(LoadedComponent {
             kind: if from_text {
                 SourceKind::ComponentText

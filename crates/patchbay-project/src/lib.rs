@@ -259,8 +259,21 @@ pub fn save(project: &Project, path: &Path) -> Result<(), ProjectError> {
     })
 }
 
-/// Writes bytes to `path` through a synced temporary file and a rename.
+/// Writes bytes to `path` through a synced temporary file and a rename: the
+/// file is either the old or the new content, even after a crash.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_replacing(path, bytes, true)
+}
+
+/// Writes a build output (a composed `.wasm`, `.wac` or `.wit`) through a
+/// temporary file and a rename, so readers never see half a file, but
+/// without waiting for the disk: outputs can be made again, and the sync
+/// costs more than composing a small graph.
+pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_replacing(path, bytes, false)
+}
+
+fn write_replacing(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -273,7 +286,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if sync {
+            f.sync_all()?;
+        }
         drop(f);
         std::fs::rename(&tmp, path)
     })();
