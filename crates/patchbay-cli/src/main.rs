@@ -56,6 +56,36 @@ enum Command {
         #[arg(long)]
         wit: Option<PathBuf>,
     },
+    /// Run one export of the composition in the embedded Wasmtime host.
+    ///
+    /// The call is WAVE: `handle-request("get a")`, or for an interface
+    /// export `patchbay:sandbox/probe#run-all()` (or `probe#run-all()`, or
+    /// just `run-all()` when unique). Unwired imports are granted, mocked,
+    /// denied or left open as the project's bindings say.
+    Call {
+        /// The project folder or its patchbay.toml.
+        project: PathBuf,
+        /// The call, in WAVE.
+        call: String,
+        /// Print the run report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Wall-clock budget in milliseconds.
+        #[arg(long, default_value_t = 10_000)]
+        timeout_ms: u64,
+        /// Memory cap per instance, in MiB.
+        #[arg(long, default_value_t = 256)]
+        max_memory_mib: usize,
+        /// Fuel budget (instructions, roughly); unlimited if absent.
+        #[arg(long)]
+        fuel: Option<u64>,
+        /// Most output kept per stream, in KiB.
+        #[arg(long, default_value_t = 1024)]
+        max_output_kib: usize,
+        /// Largest wasm stack, in KiB.
+        #[arg(long, default_value_t = 512)]
+        max_stack_kib: usize,
+    },
     /// List the ports a wire could connect to a given port.
     Candidates {
         /// The project folder or its patchbay.toml.
@@ -89,6 +119,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             wac,
             wit,
         } => compose(&project, &output, wac.as_deref(), wit.as_deref()),
+        Command::Call {
+            project,
+            call,
+            json,
+            timeout_ms,
+            max_memory_mib,
+            fuel,
+            max_output_kib,
+            max_stack_kib,
+        } => {
+            let limits = patchbay_host::Limits {
+                timeout: std::time::Duration::from_millis(timeout_ms),
+                fuel,
+                max_memory: max_memory_mib << 20,
+                max_output: max_output_kib << 10,
+            };
+            run_call(&project, &call, json, &limits, max_stack_kib << 10)
+        }
         Command::Candidates {
             project,
             port,
@@ -192,4 +240,40 @@ fn candidates(project: &Path, port: &str, json: bool) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn host(max_stack: usize) -> Result<patchbay_host::Host> {
+    Ok(patchbay_host::Host::new(patchbay_host::HostOptions {
+        max_wasm_stack: max_stack,
+        ..Default::default()
+    })?)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn run_call(
+    project: &Path,
+    call: &str,
+    json: bool,
+    limits: &patchbay_host::Limits,
+    max_stack: usize,
+) -> Result<ExitCode> {
+    let ws = load(project)?;
+    let host = host(max_stack)?;
+    let prepared = host.prepare(&ws)?;
+    let report = runtime()?.block_on(host.call(&prepared, call, limits));
+    if json {
+        output::print_json(&report)?;
+    } else {
+        output::print_report(&report);
+    }
+    Ok(if report.result.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

@@ -81,3 +81,59 @@ pub fn print_problems(ws: &Workspace, problems: &[Problem]) {
         if warnings == 1 { "" } else { "s" },
     );
 }
+
+/// Prints a run: the result (or failure) on stdout, everything else on
+/// stderr, so `patchbay call … > out` keeps just the value.
+pub fn print_report(report: &patchbay_host::RunReport) {
+    for (name, text) in [("stdout", &report.stdout), ("stderr", &report.stderr)] {
+        if !text.is_empty() {
+            eprintln!("--- guest {name} ---");
+            eprint!("{text}");
+            if !text.ends_with('\n') {
+                eprintln!();
+            }
+        }
+    }
+    for call in &report.mock_calls {
+        eprintln!(
+            "mock   {}#{}({}) -> {}",
+            call.interface,
+            call.function,
+            call.args.join(", "),
+            call.result
+        );
+    }
+    for entry in &report.trace {
+        eprintln!(
+            "wire   {} -> {} {}({}) -> {} [{} us]",
+            entry.caller,
+            entry.callee,
+            entry.function,
+            entry.args.join(", "),
+            entry.result,
+            entry.micros
+        );
+    }
+    for d in &report.denials {
+        eprintln!("denied {d}");
+    }
+    for r in &report.refused_requests {
+        eprintln!("refused outgoing HTTP to {r} (not in the allow-list)");
+    }
+    eprintln!(
+        "({} mode, {:.3} ms)",
+        report.mode,
+        report.micros as f64 / 1000.0
+    );
+    match &report.result {
+        Ok(value) => println!("{value}"),
+        Err(failure) => eprintln!(
+            "error[{}]: {}",
+            serde_json::to_value(failure.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            failure.message
+        ),
+    }
+}

@@ -178,6 +178,10 @@ pub(crate) mod v1 {
         pub fake: Option<String>,
         #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
         pub functions: IndexMap<String, MockFunctionEntry>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub values: IndexMap<String, String>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub responses: IndexMap<String, String>,
     }
 
     #[derive(Serialize, Deserialize, Default)]

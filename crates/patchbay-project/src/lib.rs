@@ -577,6 +577,12 @@ fn mock_from_file(m: file::v1::MockEntry) -> Result<Mock, String> {
             )
         })?),
     };
+    let mut responses = indexmap::IndexMap::new();
+    for (url, text) in m.responses {
+        let response =
+            CannedResponse::parse(&text).map_err(|e| format!("`responses.\"{url}\"`: {e}"))?;
+        responses.insert(url, response);
+    }
     if fake.is_none() && m.functions.is_empty() {
         return Err("a mock needs a `fake` or at least one entry under `functions`".into());
     }
@@ -610,7 +616,12 @@ fn mock_from_file(m: file::v1::MockEntry) -> Result<Mock, String> {
         };
         functions.insert(name, behavior);
     }
-    Ok(Mock { fake, functions })
+    Ok(Mock {
+        fake,
+        functions,
+        values: m.values,
+        responses,
+    })
 }
 
 fn to_file(p: &Project) -> file::v1::ProjectFile {
@@ -725,6 +736,12 @@ fn binding_to_file(b: &Binding) -> file::v1::BindingEntry {
                     }
                     (name.clone(), e)
                 })
+                .collect(),
+            values: m.values.clone(),
+            responses: m
+                .responses
+                .iter()
+                .map(|(url, r)| (url.clone(), r.to_string()))
                 .collect(),
         }),
     }

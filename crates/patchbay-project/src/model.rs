@@ -334,6 +334,46 @@ pub struct Mock {
     /// Per-function canned behaviour, by function name. Functions listed here
     /// override the fake.
     pub functions: IndexMap<String, MockBehavior>,
+    /// Initial contents of the `kv` fake, or the map the `config` fake
+    /// answers from.
+    pub values: IndexMap<String, String>,
+    /// Canned answers of the `http` fake, by URL.
+    pub responses: IndexMap<String, CannedResponse>,
+}
+
+/// A canned HTTP response, written `"200 body text"` in the project file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CannedResponse {
+    /// Status code.
+    pub status: u16,
+    /// Body text.
+    pub body: String,
+}
+
+impl CannedResponse {
+    /// Parses `"STATUS BODY"` (the body may be empty).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (status, body) = text.split_once(' ').unwrap_or((text, ""));
+        match status.parse::<u16>() {
+            Ok(status) if (100..=599).contains(&status) => Ok(Self {
+                status,
+                body: body.to_string(),
+            }),
+            _ => Err(format!(
+                "response `{text}` must start with an HTTP status from 100 to 599, like `200 hello`"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for CannedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.body.is_empty() {
+            write!(f, "{}", self.status)
+        } else {
+            write!(f, "{} {}", self.status, self.body)
+        }
+    }
 }
 
 /// The built-in fakes.

@@ -53,6 +53,8 @@ functions.get = { returns = 'some("1")' }
 functions.next = { sequence = ["1", "2"] }
 functions.pick = { cases = [{ args = '("a")', returns = "1" }], returns = "0" }
 functions.boom = { trap = "no" }
+values = { greeting = "hi" }
+responses = { "http://127.0.0.1:8080/" = "200 hello there", "http://x/" = "404" }
 "#;
 
 fn parse_ok(text: &str) -> Project {
@@ -89,6 +91,10 @@ fn full_file_round_trips() {
                 matches!(m.functions["pick"], MockBehavior::Match { ref otherwise, .. } if otherwise.as_deref() == Some("0"))
             );
             assert_eq!(m.functions["boom"], MockBehavior::Trap("no".into()));
+            assert_eq!(m.values["greeting"], "hi");
+            assert_eq!(m.responses["http://127.0.0.1:8080/"].status, 200);
+            assert_eq!(m.responses["http://127.0.0.1:8080/"].body, "hello there");
+            assert_eq!(m.responses["http://x/"].body, "");
         }
         other => panic!("{other:?}"),
     }

@@ -1,0 +1,72 @@
+//! Denied imports: calling any of their functions fails the call with a
+//! "capability denied" error naming the node, interface and function, and
+//! reports a `denied` event.
+
+use super::{display_name, import_items};
+use crate::plan::ImportPlan;
+use crate::state::{CapabilityDenied, RunState};
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::Linker;
+use wasmtime::Engine;
+
+/// Marks resources of denied interfaces (no handle is ever made).
+struct DeniedResource;
+
+/// One denied import.
+#[derive(Debug, Clone)]
+pub(crate) struct DeniedImport {
+    name: String,
+    nodes: Vec<String>,
+    root_function: bool,
+    functions: Vec<String>,
+    resources: Vec<String>,
+}
+
+impl DeniedImport {
+    pub fn new(engine: &Engine, plan: &ImportPlan, item: &ComponentItem) -> Self {
+        let root_function = matches!(item, ComponentItem::ComponentFunc(_));
+        let mut functions = Vec::new();
+        let mut resources = Vec::new();
+        for (name, ty) in import_items(engine, item) {
+            match ty {
+                ComponentItem::ComponentFunc(_) if root_function => {
+                    functions.push(plan.name.clone())
+                }
+                ComponentItem::ComponentFunc(_) => functions.push(name),
+                ComponentItem::Resource(_) => resources.push(name),
+                _ => {}
+            }
+        }
+        Self {
+            name: plan.name.clone(),
+            nodes: plan.nodes.clone(),
+            root_function,
+            functions,
+            resources,
+        }
+    }
+
+    pub fn link(&self, linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
+        let mut target = super::link_target(linker, &self.name, self.root_function)?;
+        super::define_resources::<DeniedResource>(&mut target, &self.name, &self.resources)?;
+        for item in &self.functions {
+            let denied = CapabilityDenied {
+                nodes: self.nodes.clone(),
+                interface: self.name.clone(),
+                function: if self.root_function {
+                    self.name.clone()
+                } else {
+                    display_name(item)
+                },
+            };
+            target.func_new_async(item, move |mut store, _ty, _params, _results| {
+                let denied = denied.clone();
+                Box::new(async move {
+                    store.data_mut().record_denial(denied.clone());
+                    Err(denied.into())
+                })
+            })?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,177 @@
+//! Host capabilities, one module each, with the same small lifecycle:
+//! `configure` reads the project's bindings once per prepared project,
+//! `link` adds definitions to the linker, and `prepare` builds the per-run
+//! state for a fresh Store.
+//!
+//! - [`wasi`]: granted WASI (stdio captured, listed env, preopened folders,
+//!   clocks, random, socket allow-list) and the fixed-clock and
+//!   seeded-random fakes, which are WASI with deterministic sources.
+//! - [`http`]: outgoing HTTP, with an allow-list or the canned-response fake.
+//! - [`mock`]: mocks built from WIT types at run time (`func_new`), and the
+//!   `kv`, `log` and `config` fakes.
+//! - [`deny`]: denied imports, which fail the call and report an event.
+
+pub mod deny;
+pub mod http;
+pub mod mock;
+pub mod wasi;
+
+use crate::plan::ImportPlan;
+use crate::state::RunState;
+use patchbay_project::{Binding, Fake};
+use std::path::Path;
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::{Component, Linker, LinkerInstance, ResourceType};
+use wasmtime::Engine;
+
+/// The configured capabilities of a prepared project.
+#[derive(Clone)]
+pub(crate) struct Capabilities {
+    pub wasi: wasi::WasiConfig,
+    pub http: http::HttpConfig,
+    mocks: Vec<mock::MockedImport>,
+    denied: Vec<deny::DeniedImport>,
+    types_only: Vec<String>,
+}
+
+/// A mock value that does not fit the WIT type it stands for.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("mock for `{import}` function `{function}`: {message}")]
+pub struct MockValueError {
+    /// The import.
+    pub import: String,
+    /// The function.
+    pub function: String,
+    /// What is wrong (names the WAVE text and the expected type).
+    pub message: String,
+}
+
+impl Capabilities {
+    /// Reads the bindings of every import and checks mock values against
+    /// the component's types.
+    pub fn configure(
+        engine: &Engine,
+        component: &Component,
+        plans: &[ImportPlan],
+        project_dir: &Path,
+    ) -> Result<Self, MockValueError> {
+        let mut caps = Capabilities {
+            wasi: wasi::WasiConfig::default(),
+            http: http::HttpConfig::default(),
+            mocks: Vec::new(),
+            denied: Vec::new(),
+            types_only: Vec::new(),
+        };
+        let ty = component.component_type();
+        for plan in plans {
+            let Some(item) = ty.get_import(engine, &plan.name) else {
+                continue;
+            };
+            match &plan.binding {
+                None => caps.types_only.push(plan.name.clone()),
+                Some(Binding::Leave) => {}
+                Some(Binding::Grant(grant)) => {
+                    caps.wasi.grant(grant, project_dir);
+                    if plan.name.starts_with("wasi:http/") || plan.name.starts_with("wasi:sockets/")
+                    {
+                        caps.http.allow(&grant.allow);
+                    }
+                }
+                Some(Binding::Deny) => caps
+                    .denied
+                    .push(deny::DeniedImport::new(engine, plan, &item.ty)),
+                Some(Binding::Mock(m)) => match m.fake {
+                    Some(Fake::Clock) => caps.wasi.fixed_clock(),
+                    Some(Fake::Random) => caps.wasi.seeded_random(),
+                    Some(Fake::Http) => caps.http.canned(&m.responses),
+                    _ => caps
+                        .mocks
+                        .push(mock::MockedImport::new(engine, plan, m, &item.ty)?),
+                },
+            }
+        }
+        Ok(caps)
+    }
+
+    /// Adds every capability to a linker. WASI goes first; mocked and denied
+    /// interfaces then shadow it under their exact import names.
+    pub fn link(&self, linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
+        wasmtime_wasi::p2::add_to_linker_async(linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(linker)?;
+        linker.allow_shadowing(true);
+        for name in &self.types_only {
+            linker.instance(name)?;
+        }
+        for m in &self.mocks {
+            m.link(linker)?;
+        }
+        for d in &self.denied {
+            d.link(linker)?;
+        }
+        Ok(())
+    }
+}
+
+/// The functions and resources of an imported item, as `(name, item)`.
+/// A world-level function import is one function at the root.
+pub(crate) fn import_items(engine: &Engine, item: &ComponentItem) -> Vec<(String, ComponentItem)> {
+    match item {
+        ComponentItem::ComponentInstance(inst) => inst
+            .exports(engine)
+            .map(|(name, ext)| (name.to_string(), ext.ty))
+            .collect(),
+        other => vec![(String::new(), other.clone())],
+    }
+}
+
+/// `[method]book.balance` → `book.balance`; `[constructor]book` →
+/// `book.constructor`; plain names stay.
+pub(crate) fn display_name(item: &str) -> String {
+    if let Some(r) = item.strip_prefix("[constructor]") {
+        return format!("{r}.constructor");
+    }
+    for p in [
+        "[method]",
+        "[static]",
+        "[async method]",
+        "[async static]",
+        "[async]",
+    ] {
+        if let Some(rest) = item.strip_prefix(p) {
+            return rest.to_string();
+        }
+    }
+    item.to_string()
+}
+
+/// Where a mocked or denied import is defined: the root for a world-level
+/// function; for a WASI interface, the host's own instance (so its
+/// functions are replaced and WASI's resource types kept); otherwise a new
+/// instance under the import name.
+pub(crate) fn link_target<'a>(
+    linker: &'a mut Linker<RunState>,
+    name: &str,
+    root_function: bool,
+) -> wasmtime::Result<LinkerInstance<'a, RunState>> {
+    if root_function {
+        Ok(linker.root())
+    } else {
+        linker.instance(&crate::plan::host_instance_name(name))
+    }
+}
+
+/// Defines the resource types of a mocked or denied interface, unless WASI
+/// already defines them.
+pub(crate) fn define_resources<R: 'static>(
+    target: &mut LinkerInstance<'_, RunState>,
+    name: &str,
+    resources: &[String],
+) -> wasmtime::Result<()> {
+    if crate::plan::host_provides(name) {
+        return Ok(());
+    }
+    for r in resources {
+        target.resource(r, ResourceType::host::<R>(), |_, _| Ok(()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! The embedded Wasmtime host: runs Patchbay compositions in-process.
+//!
+//! A [`Host`] owns one engine (component model, pooling allocator, epoch
+//! interruption, fuel) and a compile cache keyed by content hash, in memory
+//! and on disk. [`Host::prepare`] composes a project, compiles it (or finds
+//! it in the cache), and turns every unwired import's binding into a
+//! capability: granted WASI with the chosen scope, a mock built from the WIT
+//! types, a denial, or nothing (left open: it runs only if the host can
+//! provide it). [`Host::call`] then runs one export call, written in WAVE, in
+//! a fresh Store with the run's [`Limits`], and returns a [`RunReport`] with
+//! the result, captured output, mock calls and denials. Everything is also
+//! sent as [`Event`]s.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! let host = patchbay_host::Host::new(Default::default())?;
+//! let doc = patchbay_project::load("samples/kv-service".as_ref())?;
+//! let ws = patchbay_compose::Workspace::open(doc);
+//! let prepared = host.prepare(&ws)?;
+//! let report = host.call(&prepared, r#"handle-request("set a 1")"#, &Default::default()).await;
+//! assert_eq!(report.result.as_deref().ok(), Some("\"ok\""));
+//! # Ok(()) }
+//! ```
+
+mod caps;
+mod engine;
+mod events;
+mod plan;
+mod run;
+mod state;
+
+pub use caps::MockValueError;
+pub use engine::{default_cache_dir, CacheHit, HostOptions};
+pub use events::{Event, EventSink};
+pub use plan::{host_provides, ImportPlan, PlanError};
+pub use run::{FailureKind, Limits, Prepared, RunFailure, RunReport, TraceEntry};
+pub use state::{CapabilityDenied, MemoryLimitHit, MockCall};
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use wasmtime::Engine;
+
+/// How often the epoch advances; the granularity of run timeouts.
+pub const EPOCH_TICK: Duration = Duration::from_millis(5);
+
+/// The embedded host.
+pub struct Host {
+    engine: Engine,
+    cache: engine::CompileCache,
+    events: EventSink,
+    runs: AtomicU64,
+    ticker_stop: Arc<AtomicBool>,
+}
+
+/// Why the host could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the Wasmtime engine: {0:#}")]
+pub struct HostError(wasmtime::Error);
+
+/// Why a project could not be prepared to run.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The project has errors; nothing was composed.
+    #[error("the project does not compose:\n{}", problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+    Compose {
+        /// Every problem `check` found.
+        problems: Vec<patchbay_compose::Problem>,
+    },
+    /// The bindings cannot be honoured by a composed run.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// A mock value does not fit its type.
+    #[error(transparent)]
+    MockValue(#[from] MockValueError),
+    /// Wasmtime could not compile or link the composition.
+    #[error("cannot prepare `{project}` to run: {message}")]
+    Wasmtime {
+        /// The project name.
+        project: String,
+        /// Wasmtime's message.
+        message: String,
+    },
+}
+
+impl Host {
+    /// Starts an engine and its epoch ticker.
+    pub fn new(options: HostOptions) -> Result<Self, HostError> {
+        let engine = engine::build_engine(&options).map_err(HostError)?;
+        let ticker_stop = Arc::new(AtomicBool::new(false));
+        {
+            let engine = engine.weak();
+            let stop = ticker_stop.clone();
+            std::thread::Builder::new()
+                .name("patchbay-epoch".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(EPOCH_TICK);
+                        match engine.upgrade() {
+                            Some(e) => e.increment_epoch(),
+                            None => break,
+                        }
+                    }
+                })
+                .map_err(|e| HostError(e.into()))?;
+        }
+        Ok(Self {
+            engine,
+            cache: engine::CompileCache::new(options.cache_dir),
+            events: EventSink::new(),
+            runs: AtomicU64::new(0),
+            ticker_stop,
+        })
+    }
+
+    /// Subscribes to the host's events.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// The event sink, for front ends that report their own events.
+    pub fn events(&self) -> &EventSink {
+        &self.events
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    fn next_run(&self) -> u64 {
+        self.runs.fetch_add(1, Ordering::Relaxed) + 1
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.ticker_stop.store(true, Ordering::Relaxed);
+    }
+}

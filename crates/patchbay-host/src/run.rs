@@ -1,0 +1,649 @@
+//! Preparing a project and running one export call.
+
+use crate::caps::Capabilities;
+use crate::events::Event;
+use crate::state::{CapabilityDenied, MemoryCap, MemoryLimitHit, MockCall, RunState};
+use crate::{CacheHit, Host, PrepareError};
+use patchbay_compose::{Composed, Workspace};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
+use wasmtime::component::{Component, ComponentExportIndex, InstancePre, Linker, Type, Val};
+use wasmtime::{Store, Trap};
+
+/// Per-run limits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// Wall-clock budget of the call (instantiation included).
+    pub timeout: Duration,
+    /// Fuel budget; `None` runs without a fuel limit.
+    pub fuel: Option<u64>,
+    /// Largest total linear memory of one instance, in bytes.
+    pub max_memory: usize,
+    /// Most bytes kept of stdout, and of stderr.
+    pub max_output: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(10),
+            fuel: None,
+            max_memory: 256 << 20,
+            max_output: 1 << 20,
+        }
+    }
+}
+
+/// One call that crossed a wire (traced mode).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceEntry {
+    /// The calling node.
+    pub caller: String,
+    /// The called node.
+    pub callee: String,
+    /// `interface#function`.
+    pub function: String,
+    /// Arguments as WAVE.
+    pub args: Vec<String>,
+    /// Result as WAVE, or the error.
+    pub result: String,
+    /// How long the callee took, in microseconds.
+    pub micros: u64,
+}
+
+/// What kind of failure ended a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// The call text is not a valid call of an export.
+    BadCall,
+    /// Instantiation failed (an import the host could not satisfy …).
+    Instantiate,
+    /// A denied capability was called.
+    Denied,
+    /// The wall-clock timeout passed.
+    Timeout,
+    /// The fuel ran out.
+    Fuel,
+    /// The memory cap was reached.
+    Memory,
+    /// The wasm stack overflowed.
+    Stack,
+    /// The output cap was reached.
+    Output,
+    /// The guest trapped (panic, unreachable, a mock's trap …).
+    Trap,
+}
+
+impl FailureKind {
+    fn limit(self) -> Option<&'static str> {
+        match self {
+            FailureKind::Timeout => Some("timeout"),
+            FailureKind::Fuel => Some("fuel"),
+            FailureKind::Memory => Some("memory"),
+            FailureKind::Stack => Some("stack"),
+            FailureKind::Output => Some("output"),
+            _ => None,
+        }
+    }
+}
+
+/// Why a run failed.
+#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct RunFailure {
+    /// The kind of failure.
+    pub kind: FailureKind,
+    /// A sentence naming the node and the limit or cause.
+    pub message: String,
+}
+
+/// Everything a run produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    /// Run number within the host.
+    pub run: u64,
+    /// The call as given.
+    pub call: String,
+    /// `composed` or `traced`.
+    pub mode: &'static str,
+    /// Why this mode was used.
+    pub mode_reason: String,
+    /// The result as WAVE, or the failure.
+    #[serde(serialize_with = "serialize_result")]
+    pub result: Result<String, RunFailure>,
+    /// Captured stdout (lossy UTF-8).
+    pub stdout: String,
+    /// Captured stderr (lossy UTF-8).
+    pub stderr: String,
+    /// Calls answered by mocks.
+    pub mock_calls: Vec<MockCall>,
+    /// Denied capabilities the guest reached for.
+    pub denials: Vec<CapabilityDenied>,
+    /// Calls across wires (traced mode).
+    pub trace: Vec<TraceEntry>,
+    /// Outgoing HTTP requests refused by the allow-list (`host:port`).
+    pub refused_requests: Vec<String>,
+    /// Wall-clock time of instantiation and call, in microseconds.
+    pub micros: u64,
+}
+
+fn serialize_result<S: serde::Serializer>(
+    r: &Result<String, RunFailure>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "kebab-case")]
+    enum Outcome<'a> {
+        Ok(&'a str),
+        Err(&'a RunFailure),
+    }
+    match r {
+        Ok(v) => Outcome::Ok(v).serialize(s),
+        Err(e) => Outcome::Err(e).serialize(s),
+    }
+}
+
+/// A callable export of the composition.
+#[derive(Debug, Clone)]
+pub(crate) struct ExportFn {
+    /// `handle-request`, or `patchbay:sandbox/probe#run-all`.
+    pub name: String,
+    /// The function name alone.
+    pub function: String,
+    /// The node it comes from.
+    pub node: String,
+    pub index: ComponentExportIndex,
+}
+
+/// A project composed, compiled and linked, ready for runs.
+pub struct Prepared {
+    project: String,
+    dir: PathBuf,
+    composed: Composed,
+    component: Component,
+    pre: InstancePre<crate::state::RunState>,
+    caps: Capabilities,
+    exports: Vec<ExportFn>,
+    cache: CacheHit,
+}
+
+impl Prepared {
+    /// The composed component.
+    pub fn composed(&self) -> &Composed {
+        &self.composed
+    }
+
+    /// Where the compiled code came from.
+    pub fn cache_hit(&self) -> CacheHit {
+        self.cache
+    }
+
+    /// Callable export functions, as `name` (world functions) or
+    /// `interface#function`.
+    pub fn export_names(&self) -> Vec<String> {
+        self.exports.iter().map(|e| e.name.clone()).collect()
+    }
+
+    /// The project folder.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
+    /// The compiled component.
+    pub fn component(&self) -> &Component {
+        &self.component
+    }
+
+    fn find_export(&self, name: &str) -> Result<&ExportFn, RunFailure> {
+        if let Some(e) = self.exports.iter().find(|e| e.name == name) {
+            return Ok(e);
+        }
+        let by_function: Vec<&ExportFn> = self
+            .exports
+            .iter()
+            .filter(|e| {
+                e.function == name
+                    || e.name.ends_with(&format!("/{name}"))
+                    || short_name(&e.name) == name
+            })
+            .collect();
+        match by_function.as_slice() {
+            [one] => Ok(one),
+            [] => Err(RunFailure {
+                kind: FailureKind::BadCall,
+                message: format!(
+                    "`{}` exports no function `{name}`; it exports {}",
+                    self.project,
+                    self.export_names().join(", ")
+                ),
+            }),
+            many => Err(RunFailure {
+                kind: FailureKind::BadCall,
+                message: format!(
+                    "`{name}` is ambiguous; write one of {}",
+                    many.iter()
+                        .map(|e| e.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    }
+}
+
+/// `patchbay:sandbox/probe#run-all` → `probe#run-all`.
+fn short_name(name: &str) -> String {
+    match name.split_once('#') {
+        Some((iface, f)) => {
+            let iface = iface.rsplit('/').next().unwrap_or(iface);
+            let iface = iface.split('@').next().unwrap_or(iface);
+            format!("{iface}#{f}")
+        }
+        None => name.to_string(),
+    }
+}
+
+/// Splits `name(args…)` into the name and a WAVE call with a plain name.
+fn split_call(call: &str) -> Result<(String, String), RunFailure> {
+    let call = call.trim();
+    let Some(open) = call.find('(') else {
+        return Err(RunFailure {
+            kind: FailureKind::BadCall,
+            message: format!("`{call}` is not a call; write it like `handle-request(\"get a\")`"),
+        });
+    };
+    let name = call[..open].trim().to_string();
+    Ok((name, format!("f{}", &call[open..])))
+}
+
+impl Host {
+    /// Composes the project, compiles it (or takes it from the cache) and
+    /// links its capabilities.
+    pub fn prepare(&self, ws: &Workspace) -> Result<Prepared, PrepareError> {
+        let composed = ws
+            .compose()
+            .map_err(|problems| PrepareError::Compose { problems })?;
+        let project = ws.project().name.clone();
+        let wasmtime_err = |e: wasmtime::Error| PrepareError::Wasmtime {
+            project: project.clone(),
+            message: format!("{e:#}"),
+        };
+        let (component, cache) = self
+            .cache
+            .get(&self.engine, &composed.bytes)
+            .map_err(wasmtime_err)?;
+        let plans = crate::plan::plan_imports(ws, &composed.imports)?;
+        let dir = ws.doc().dir().to_path_buf();
+        let caps = Capabilities::configure(&self.engine, &component, &plans, &dir)?;
+        let mut linker = Linker::new(&self.engine);
+        caps.link(&mut linker).map_err(wasmtime_err)?;
+        let pre = linker.instantiate_pre(&component).map_err(wasmtime_err)?;
+        let exports = export_fns(&self.engine, &component, ws);
+        Ok(Prepared {
+            project,
+            dir,
+            composed,
+            component,
+            pre,
+            caps,
+            exports,
+            cache,
+        })
+    }
+
+    /// Runs one call of an export in a fresh Store. Never panics on guest
+    /// behaviour: traps, limits and denials end up in the report.
+    pub async fn call(&self, prepared: &Prepared, call: &str, limits: &Limits) -> RunReport {
+        let run = self.next_run();
+        self.events.send(Event::RunStarted {
+            run,
+            call: call.to_string(),
+            mode: "composed",
+        });
+        let started = Instant::now();
+        let (result, state, stdout, stderr, node) =
+            self.run_composed(prepared, call, limits, run).await;
+        let micros = started.elapsed().as_micros() as u64;
+        let stdout = String::from_utf8_lossy(&stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&stderr).into_owned();
+        for (stream, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+            if !text.is_empty() {
+                self.events.send(Event::Output {
+                    run,
+                    stream,
+                    text: text.clone(),
+                });
+            }
+        }
+        if let (Err(failure), Some(node)) = (&result, &node) {
+            if let Some(limit) = failure.kind.limit() {
+                self.events.send(Event::LimitHit {
+                    run,
+                    node: node.clone(),
+                    limit,
+                    message: failure.message.clone(),
+                });
+            }
+        }
+        self.events.send(Event::RunFinished {
+            run,
+            result: result.as_ref().ok().cloned(),
+            error: result.as_ref().err().map(|e| e.message.clone()),
+            micros,
+        });
+        let (mock_calls, denials, trace, refused) = match state {
+            Some(s) => {
+                let refused = s
+                    .http_hooks
+                    .refused
+                    .lock()
+                    .map(|r| r.clone())
+                    .unwrap_or_default();
+                (s.mock_calls, s.denials, s.trace, refused)
+            }
+            None => Default::default(),
+        };
+        RunReport {
+            run,
+            call: call.to_string(),
+            mode: "composed",
+            mode_reason: "the composed component runs as one instance".into(),
+            result,
+            stdout,
+            stderr,
+            mock_calls,
+            denials,
+            trace,
+            refused_requests: refused,
+            micros,
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    async fn run_composed(
+        &self,
+        prepared: &Prepared,
+        call: &str,
+        limits: &Limits,
+        run: u64,
+    ) -> (
+        Result<String, RunFailure>,
+        Option<RunState>,
+        Vec<u8>,
+        Vec<u8>,
+        Option<String>,
+    ) {
+        let bad = |kind, message: String| RunFailure { kind, message };
+        let (name, wave_call) = match split_call(call) {
+            Ok(x) => x,
+            Err(e) => return (Err(e), None, vec![], vec![], None),
+        };
+        let export = match prepared.find_export(&name) {
+            Ok(e) => e.clone(),
+            Err(e) => return (Err(e), None, vec![], vec![], None),
+        };
+        let node = export.node.clone();
+        let (wasi, stdout, stderr) = match prepared.caps.wasi.prepare(limits.max_output) {
+            Ok(x) => x,
+            Err(e) => {
+                return (
+                    Err(bad(FailureKind::Instantiate, format!("{e:#}"))),
+                    None,
+                    vec![],
+                    vec![],
+                    Some(node),
+                )
+            }
+        };
+        let state = RunState {
+            run,
+            wasi,
+            http: wasmtime_wasi_http::WasiHttpCtx::new(),
+            http_hooks: prepared.caps.http.prepare(),
+            table: wasmtime::component::ResourceTable::new(),
+            memory: MemoryCap {
+                limit: limits.max_memory,
+                hit: None,
+            },
+            events: self.events.clone(),
+            mock_calls: Vec::new(),
+            denials: Vec::new(),
+            trace: Vec::new(),
+            sequences: HashMap::new(),
+            kv: HashMap::new(),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.memory);
+        let _ = store.set_fuel(limits.fuel.unwrap_or(u64::MAX));
+        let ticks = (limits.timeout.as_nanos() / crate::EPOCH_TICK.as_nanos()).max(1) as u64 + 1;
+        store.set_epoch_deadline(ticks);
+        store.epoch_deadline_trap();
+
+        let outcome = async {
+            let instance = prepared
+                .pre
+                .instantiate_async(&mut store)
+                .await
+                .map_err(|e| classify(e, &node, limits, true))?;
+            let func = instance.get_func(&mut store, export.index).ok_or_else(|| {
+                bad(
+                    FailureKind::BadCall,
+                    format!("`{}` is not a function", export.name),
+                )
+            })?;
+            let fty = func.ty(&store);
+            let param_types: Vec<Type> = fty.params().map(|(_, t)| t).collect();
+            let parsed = UntypedFuncCall::parse(&wave_call).map_err(|e| {
+                bad(
+                    FailureKind::BadCall,
+                    format!("cannot parse the arguments of `{call}` as WAVE: {e}"),
+                )
+            })?;
+            let params: Vec<Val> = parsed.to_wasm_params(param_types.iter()).map_err(|e| {
+                let expected = fty
+                    .params()
+                    .map(|(n, t)| format!("{n}: {}", type_desc(&t)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                bad(
+                    FailureKind::BadCall,
+                    format!(
+                        "arguments of `{call}` do not fit `{}({expected})`: {e}",
+                        export.name
+                    ),
+                )
+            })?;
+            let mut results = vec![Val::Bool(false); fty.results().len()];
+            func.call_async(&mut store, &params, &mut results)
+                .await
+                .map_err(|e| classify(e, &node, limits, false))?;
+            Ok::<_, RunFailure>(match results.as_slice() {
+                [] => "()".to_string(),
+                [one] => one
+                    .to_wave()
+                    .unwrap_or_else(|e| format!("<unprintable: {e}>")),
+                many => format!(
+                    "({})",
+                    many.iter()
+                        .map(|v| v.to_wave().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+        };
+        // The epoch deadline stops guest code; this also stops a guest that
+        // waits on the host (a slow outgoing request) past its budget.
+        let grace = limits.timeout + Duration::from_millis(250);
+        let mut result = match tokio::time::timeout(grace, outcome).await {
+            Ok(r) => r,
+            Err(_) => Err(bad(
+                FailureKind::Timeout,
+                format!(
+                    "node `{node}` ran past its timeout of {} ms while waiting on the host",
+                    limits.timeout.as_millis()
+                ),
+            )),
+        };
+        let out = stdout.contents().to_vec();
+        let err = stderr.contents().to_vec();
+        let state = store.into_data();
+        if let Err(failure) = &mut result {
+            if out.len() >= limits.max_output || err.len() >= limits.max_output {
+                *failure = bad(
+                    FailureKind::Output,
+                    format!(
+                        "node `{node}` hit the output limit of {} bytes; the rest of its output was dropped and the call failed",
+                        limits.max_output
+                    ),
+                );
+            } else if let Some(hit) = &state.memory.hit {
+                *failure = memory_failure(&node, hit);
+            } else if let (FailureKind::Trap, Some(d)) = (failure.kind, state.denials.last()) {
+                *failure = bad(FailureKind::Denied, d.to_string());
+            }
+        }
+        (result, Some(state), out, err, Some(node))
+    }
+}
+
+fn memory_failure(node: &str, hit: &MemoryLimitHit) -> RunFailure {
+    RunFailure {
+        kind: FailureKind::Memory,
+        message: format!(
+            "node `{node}` hit the memory limit of {} MiB (it asked for {} MiB)",
+            hit.limit >> 20,
+            hit.requested.div_ceil(1 << 20)
+        ),
+    }
+}
+
+fn classify(e: wasmtime::Error, node: &str, limits: &Limits, instantiating: bool) -> RunFailure {
+    if let Some(d) = e.downcast_ref::<CapabilityDenied>() {
+        return RunFailure {
+            kind: FailureKind::Denied,
+            message: d.to_string(),
+        };
+    }
+    if let Some(hit) = e.downcast_ref::<MemoryLimitHit>() {
+        return memory_failure(node, hit);
+    }
+    if let Some(trap) = e.downcast_ref::<Trap>() {
+        let (kind, message) = match trap {
+            Trap::Interrupt => (
+                FailureKind::Timeout,
+                format!(
+                    "node `{node}` ran past its timeout of {} ms and was stopped",
+                    limits.timeout.as_millis()
+                ),
+            ),
+            Trap::OutOfFuel => (
+                FailureKind::Fuel,
+                format!(
+                    "node `{node}` ran out of fuel ({} units) and was stopped",
+                    limits.fuel.unwrap_or(u64::MAX)
+                ),
+            ),
+            Trap::StackOverflow => (
+                FailureKind::Stack,
+                format!("node `{node}` overflowed its wasm stack and was stopped"),
+            ),
+            other => (
+                FailureKind::Trap,
+                format!("node `{node}` trapped: {other}: {e:#}"),
+            ),
+        };
+        return RunFailure { kind, message };
+    }
+    if instantiating {
+        return RunFailure {
+            kind: FailureKind::Instantiate,
+            message: format!("cannot instantiate the composition: {e:#}"),
+        };
+    }
+    RunFailure {
+        kind: FailureKind::Trap,
+        message: format!("node `{node}` failed: {e:#}"),
+    }
+}
+
+/// Every function the composition exports, with the node it comes from.
+fn export_fns(engine: &wasmtime::Engine, component: &Component, ws: &Workspace) -> Vec<ExportFn> {
+    let node_of = |export: &str| {
+        ws.project()
+            .exports
+            .iter()
+            .find(|e| e.export_name() == export)
+            .map(|e| e.from.node.clone())
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for (name, ext) in component.component_type().exports(engine) {
+        match ext.ty {
+            ComponentItem::ComponentFunc(_) => {
+                if let Some((_, index)) = component.get_export(None, name) {
+                    out.push(ExportFn {
+                        name: name.to_string(),
+                        function: name.to_string(),
+                        node: node_of(name),
+                        index,
+                    });
+                }
+            }
+            ComponentItem::ComponentInstance(inst) => {
+                let Some((_, iface)) = component.get_export(None, name) else {
+                    continue;
+                };
+                for (fname, fext) in inst.exports(engine) {
+                    if !matches!(fext.ty, ComponentItem::ComponentFunc(_)) {
+                        continue;
+                    }
+                    if let Some((_, index)) = component.get_export(Some(&iface), fname) {
+                        out.push(ExportFn {
+                            name: format!("{name}#{fname}"),
+                            function: fname.to_string(),
+                            node: node_of(name),
+                            index,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The kind of a component value type, for messages (`record`, `string` …).
+pub(crate) fn type_desc(ty: &Type) -> &'static str {
+    match ty {
+        Type::Bool => "bool",
+        Type::S8 => "s8",
+        Type::U8 => "u8",
+        Type::S16 => "s16",
+        Type::U16 => "u16",
+        Type::S32 => "s32",
+        Type::U32 => "u32",
+        Type::S64 => "s64",
+        Type::U64 => "u64",
+        Type::Float32 => "f32",
+        Type::Float64 => "f64",
+        Type::Char => "char",
+        Type::String => "string",
+        Type::List(_) => "list",
+        Type::Record(_) => "record",
+        Type::Tuple(_) => "tuple",
+        Type::Variant(_) => "variant",
+        Type::Enum(_) => "enum",
+        Type::Option(_) => "option",
+        Type::Result(_) => "result",
+        Type::Flags(_) => "flags",
+        Type::Own(_) => "own<resource>",
+        Type::Borrow(_) => "borrow<resource>",
+        _ => "value",
+    }
+}
