@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod output;
+mod serve;
+mod watch;
 
 #[derive(Parser)]
 #[command(
@@ -85,7 +87,17 @@ enum Command {
         /// Largest wasm stack, in KiB.
         #[arg(long, default_value_t = 512)]
         max_stack_kib: usize,
+        /// Instantiate every node on its own and record each call across a
+        /// wire (falls back to a composed run when a wire carries resources).
+        #[arg(long)]
+        traced: bool,
     },
+    /// Serve the composition's `wasi:http/incoming-handler` export over HTTP,
+    /// with a fresh instance per request (as Spin does).
+    Serve(serve::ServeArgs),
+    /// Watch the project's components (and the sources of those with a build
+    /// command); on a change rebuild, re-check, recompose and re-run a call.
+    Watch(watch::WatchArgs),
     /// List the ports a wire could connect to a given port.
     Candidates {
         /// The project folder or its patchbay.toml.
@@ -128,6 +140,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             fuel,
             max_output_kib,
             max_stack_kib,
+            traced,
         } => {
             let limits = patchbay_host::Limits {
                 timeout: std::time::Duration::from_millis(timeout_ms),
@@ -135,8 +148,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 max_memory: max_memory_mib << 20,
                 max_output: max_output_kib << 10,
             };
-            run_call(&project, &call, json, &limits, max_stack_kib << 10)
+            run_call(&project, &call, json, &limits, max_stack_kib << 10, traced)
         }
+        Command::Serve(args) => serve::run(args),
+        Command::Watch(args) => watch::run(args),
         Command::Candidates {
             project,
             port,
@@ -162,7 +177,7 @@ fn inspect(file: &Path, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn load(project: &Path) -> Result<patchbay_compose::Workspace> {
+pub(crate) fn load(project: &Path) -> Result<patchbay_compose::Workspace> {
     let doc = patchbay_project::load(project)?;
     if let Some(v) = doc.upgraded_from {
         eprintln!(
@@ -242,14 +257,14 @@ fn candidates(project: &Path, port: &str, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn host(max_stack: usize) -> Result<patchbay_host::Host> {
+pub(crate) fn host(max_stack: usize) -> Result<patchbay_host::Host> {
     Ok(patchbay_host::Host::new(patchbay_host::HostOptions {
         max_wasm_stack: max_stack,
         ..Default::default()
     })?)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
@@ -261,11 +276,16 @@ fn run_call(
     json: bool,
     limits: &patchbay_host::Limits,
     max_stack: usize,
+    traced: bool,
 ) -> Result<ExitCode> {
     let ws = load(project)?;
     let host = host(max_stack)?;
-    let prepared = host.prepare(&ws)?;
-    let report = runtime()?.block_on(host.call(&prepared, call, limits));
+    let prepared = if traced {
+        host.prepare_traced(&ws)?
+    } else {
+        host.prepare_auto(&ws)?
+    };
+    let report = runtime()?.block_on(host.run(&prepared, call, limits));
     if json {
         output::print_json(&report)?;
     } else {

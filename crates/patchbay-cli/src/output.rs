@@ -121,8 +121,9 @@ pub fn print_report(report: &patchbay_host::RunReport) {
         eprintln!("refused outgoing HTTP to {r} (not in the allow-list)");
     }
     eprintln!(
-        "({} mode, {:.3} ms)",
+        "({} mode: {}; {:.3} ms)",
         report.mode,
+        report.mode_reason,
         report.micros as f64 / 1000.0
     );
     match &report.result {

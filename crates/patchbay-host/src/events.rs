@@ -79,6 +79,22 @@ pub enum Event {
         /// A sentence for people.
         message: String,
     },
+    /// `patchbay serve` answered one HTTP request (a fresh instance each).
+    Served {
+        /// Run number of the request's instance.
+        run: u64,
+        /// The request method (`GET`).
+        method: String,
+        /// The request path with its query (`/hello?x=1`).
+        path: String,
+        /// The status sent (500 when the guest failed before answering).
+        status: u16,
+        /// Wall-clock time from the request to the guest's return, in
+        /// microseconds.
+        micros: u64,
+        /// Why the guest failed, if it did (it may fail after answering).
+        error: Option<String>,
+    },
     /// A component changed on disk and the project was reloaded.
     Reloaded {
         /// The files that changed.

@@ -27,7 +27,10 @@ mod engine;
 mod events;
 mod plan;
 mod run;
+pub mod serve;
 mod state;
+mod trace;
+pub mod watch;
 
 pub use caps::MockValueError;
 pub use engine::{default_cache_dir, CacheHit, HostOptions};
@@ -35,6 +38,7 @@ pub use events::{Event, EventSink};
 pub use plan::{host_provides, ImportPlan, PlanError};
 pub use run::{FailureKind, Limits, Prepared, RunFailure, RunReport, TraceEntry};
 pub use state::{CapabilityDenied, MemoryLimitHit, MockCall};
+pub use trace::Runnable;
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;

@@ -183,3 +183,48 @@ fn check_fake(import: &str, fake: Option<Fake>) -> Result<(), PlanError> {
         _ => Ok(()),
     }
 }
+
+/// The binding of every unwired import of one node, for runs that
+/// instantiate nodes on their own (traced mode): no merging across nodes.
+pub fn plan_node_imports(ws: &Workspace, node: &str) -> Result<Vec<ImportPlan>, PlanError> {
+    let project = ws.project();
+    let Some(part) = ws.node_part(node) else {
+        return Ok(Vec::new());
+    };
+    let mut plans = Vec::new();
+    let mut missing = Vec::new();
+    for port in &part.imports {
+        if project.wire_into(node, &port.name).is_some() {
+            continue;
+        }
+        let binding = if port.types_only {
+            None
+        } else {
+            Some(
+                project
+                    .binding_for(node, &port.name)
+                    .map(|(_, b)| b.clone())
+                    .unwrap_or(Binding::Leave),
+            )
+        };
+        match &binding {
+            Some(Binding::Grant(_)) if !host_provides(&port.name) => {
+                return Err(PlanError::NotACapability {
+                    import: port.name.clone(),
+                })
+            }
+            Some(Binding::Mock(m)) => check_fake(&port.name, m.fake)?,
+            Some(Binding::Leave) if !host_provides(&port.name) => missing.push(port.name.clone()),
+            _ => {}
+        }
+        plans.push(ImportPlan {
+            name: port.name.clone(),
+            nodes: vec![node.to_string()],
+            binding,
+        });
+    }
+    if !missing.is_empty() {
+        return Err(PlanError::Unsatisfiable { imports: missing });
+    }
+    Ok(plans)
+}

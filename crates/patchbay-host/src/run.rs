@@ -13,6 +13,7 @@ use wasmtime::component::types::ComponentItem;
 use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Component, ComponentExportIndex, InstancePre, Linker, Type, Val};
 use wasmtime::{Store, Trap};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 /// Per-run limits.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +81,7 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
-    fn limit(self) -> Option<&'static str> {
+    pub(crate) fn limit(self) -> Option<&'static str> {
         match self {
             FailureKind::Timeout => Some("timeout"),
             FailureKind::Fuel => Some("fuel"),
@@ -162,13 +163,13 @@ pub(crate) struct ExportFn {
 
 /// A project composed, compiled and linked, ready for runs.
 pub struct Prepared {
-    project: String,
+    pub(crate) project: String,
     dir: PathBuf,
     composed: Composed,
     component: Component,
-    pre: InstancePre<crate::state::RunState>,
-    caps: Capabilities,
-    exports: Vec<ExportFn>,
+    pub(crate) pre: InstancePre<crate::state::RunState>,
+    pub(crate) caps: Capabilities,
+    pub(crate) exports: Vec<ExportFn>,
     cache: CacheHit,
 }
 
@@ -198,41 +199,45 @@ impl Prepared {
     pub fn component(&self) -> &Component {
         &self.component
     }
+}
 
-    fn find_export(&self, name: &str) -> Result<&ExportFn, RunFailure> {
-        if let Some(e) = self.exports.iter().find(|e| e.name == name) {
-            return Ok(e);
-        }
-        let by_function: Vec<&ExportFn> = self
-            .exports
-            .iter()
-            .filter(|e| {
-                e.function == name
-                    || e.name.ends_with(&format!("/{name}"))
-                    || short_name(&e.name) == name
-            })
-            .collect();
-        match by_function.as_slice() {
-            [one] => Ok(one),
-            [] => Err(RunFailure {
-                kind: FailureKind::BadCall,
-                message: format!(
-                    "`{}` exports no function `{name}`; it exports {}",
-                    self.project,
-                    self.export_names().join(", ")
-                ),
-            }),
-            many => Err(RunFailure {
-                kind: FailureKind::BadCall,
-                message: format!(
-                    "`{name}` is ambiguous; write one of {}",
-                    many.iter()
-                        .map(|e| e.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }),
-        }
+/// Finds the export a call names: its full name, or the function name alone
+/// (or `interface#function` without package and version) when unique.
+pub(crate) fn find_export<'a>(
+    exports: &'a [ExportFn],
+    project: &str,
+    name: &str,
+) -> Result<&'a ExportFn, RunFailure> {
+    if let Some(e) = exports.iter().find(|e| e.name == name) {
+        return Ok(e);
+    }
+    let matches: Vec<&ExportFn> = exports
+        .iter()
+        .filter(|e| e.function == name || short_name(&e.name) == name)
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(RunFailure {
+            kind: FailureKind::BadCall,
+            message: format!(
+                "`{project}` exports no function `{name}`; it exports {}",
+                exports
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
+        many => Err(RunFailure {
+            kind: FailureKind::BadCall,
+            message: format!(
+                "`{name}` is ambiguous; write one of {}",
+                many.iter()
+                    .map(|e| e.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }),
     }
 }
 
@@ -249,7 +254,7 @@ fn short_name(name: &str) -> String {
 }
 
 /// Splits `name(args…)` into the name and a WAVE call with a plain name.
-fn split_call(call: &str) -> Result<(String, String), RunFailure> {
+pub(crate) fn split_call(call: &str) -> Result<(String, String), RunFailure> {
     let call = call.trim();
     let Some(open) = call.find('(') else {
         return Err(RunFailure {
@@ -306,8 +311,34 @@ impl Host {
             mode: "composed",
         });
         let started = Instant::now();
-        let (result, state, stdout, stderr, node) =
-            self.run_composed(prepared, call, limits, run).await;
+        let (result, state, stdout, stderr) = self.run_composed(prepared, call, limits, run).await;
+        self.finish_report(
+            run,
+            call,
+            "composed",
+            "the composed component ran as one instance".into(),
+            started,
+            result,
+            state,
+            stdout,
+            stderr,
+        )
+    }
+
+    /// Sends the end-of-run events and builds the report.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn finish_report(
+        &self,
+        run: u64,
+        call: &str,
+        mode: &'static str,
+        mode_reason: String,
+        started: Instant,
+        result: Result<String, RunFailure>,
+        state: Option<RunState>,
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+    ) -> RunReport {
         let micros = started.elapsed().as_micros() as u64;
         let stdout = String::from_utf8_lossy(&stdout).into_owned();
         let stderr = String::from_utf8_lossy(&stderr).into_owned();
@@ -320,11 +351,13 @@ impl Host {
                 });
             }
         }
-        if let (Err(failure), Some(node)) = (&result, &node) {
+        if let (Err(failure), Some(node)) =
+            (&result, state.as_ref().and_then(|s| s.failed_node.clone()))
+        {
             if let Some(limit) = failure.kind.limit() {
                 self.events.send(Event::LimitHit {
                     run,
-                    node: node.clone(),
+                    node,
                     limit,
                     message: failure.message.clone(),
                 });
@@ -351,8 +384,8 @@ impl Host {
         RunReport {
             run,
             call: call.to_string(),
-            mode: "composed",
-            mode_reason: "the composed component runs as one instance".into(),
+            mode,
+            mode_reason,
             result,
             stdout,
             stderr,
@@ -364,7 +397,6 @@ impl Host {
         }
     }
 
-    #[allow(clippy::type_complexity)]
     async fn run_composed(
         &self,
         prepared: &Prepared,
@@ -376,35 +408,157 @@ impl Host {
         Option<RunState>,
         Vec<u8>,
         Vec<u8>,
-        Option<String>,
     ) {
-        let bad = |kind, message: String| RunFailure { kind, message };
-        let (name, wave_call) = match split_call(call) {
+        let setup = split_call(call).and_then(|(name, wave_call)| {
+            let export = find_export(&prepared.exports, &prepared.project, &name)?.clone();
+            Ok((export, wave_call))
+        });
+        let (export, wave_call) = match setup {
             Ok(x) => x,
-            Err(e) => return (Err(e), None, vec![], vec![], None),
-        };
-        let export = match prepared.find_export(&name) {
-            Ok(e) => e.clone(),
-            Err(e) => return (Err(e), None, vec![], vec![], None),
+            Err(e) => return (Err(e), None, vec![], vec![]),
         };
         let node = export.node.clone();
-        let (wasi, stdout, stderr) = match prepared.caps.wasi.prepare(limits.max_output) {
+        let (mut store, stdout, stderr) = match self.new_store(&prepared.caps, limits, run) {
             Ok(x) => x,
             Err(e) => {
-                return (
-                    Err(bad(FailureKind::Instantiate, format!("{e:#}"))),
-                    None,
-                    vec![],
-                    vec![],
-                    Some(node),
-                )
+                let failure = RunFailure {
+                    kind: FailureKind::Instantiate,
+                    message: format!("{e:#}"),
+                };
+                return (Err(failure), None, vec![], vec![]);
             }
         };
+        let outcome = async {
+            let instance = prepared
+                .pre
+                .instantiate_async(&mut store)
+                .await
+                .map_err(|e| classify(e, &node, limits, true))?;
+            invoke(&mut store, instance, &export, call, &wave_call, limits).await
+        };
+        // The epoch deadline stops guest code; this also stops a guest that
+        // waits on the host (a slow outgoing request) past its budget.
+        let grace = limits.timeout + Duration::from_millis(250);
+        let mut result = match tokio::time::timeout(grace, outcome).await {
+            Ok(r) => r,
+            Err(_) => Err(RunFailure {
+                kind: FailureKind::Timeout,
+                message: format!(
+                    "node `{node}` ran past its timeout of {} ms while waiting on the host",
+                    limits.timeout.as_millis()
+                ),
+            }),
+        };
+        let out = stdout.contents().to_vec();
+        let err = stderr.contents().to_vec();
+        let mut state = store.into_data();
+        state.failed_node.get_or_insert(node.clone());
+        refine_failure(&mut result, &state, &node, limits, &out, &err);
+        (result, Some(state), out, err)
+    }
+}
+
+/// Calls an export on an instance: parses the WAVE arguments against the
+/// function's parameter types and prints the result as WAVE.
+pub(crate) async fn invoke(
+    store: &mut Store<RunState>,
+    instance: wasmtime::component::Instance,
+    export: &ExportFn,
+    call: &str,
+    wave_call: &str,
+    limits: &Limits,
+) -> Result<String, RunFailure> {
+    let bad = |kind, message: String| RunFailure { kind, message };
+    let func = instance
+        .get_func(&mut *store, export.index)
+        .ok_or_else(|| {
+            bad(
+                FailureKind::BadCall,
+                format!("`{}` is not a function", export.name),
+            )
+        })?;
+    let fty = func.ty(&*store);
+    let param_types: Vec<Type> = fty.params().map(|(_, t)| t).collect();
+    let parsed = UntypedFuncCall::parse(wave_call).map_err(|e| {
+        bad(
+            FailureKind::BadCall,
+            format!("cannot parse the arguments of `{call}` as WAVE: {e}"),
+        )
+    })?;
+    let params: Vec<Val> = parsed.to_wasm_params(param_types.iter()).map_err(|e| {
+        let expected = fty
+            .params()
+            .map(|(n, t)| format!("{n}: {}", type_desc(&t)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        bad(
+            FailureKind::BadCall,
+            format!(
+                "arguments of `{call}` do not fit `{}({expected})`: {e}",
+                export.name
+            ),
+        )
+    })?;
+    let mut results = vec![Val::Bool(false); fty.results().len()];
+    func.call_async(&mut *store, &params, &mut results)
+        .await
+        .map_err(|e| classify(e, &export.node, limits, false))?;
+    Ok(match results.as_slice() {
+        [] => "()".to_string(),
+        [one] => wave_text(one),
+        many => format!(
+            "({})",
+            many.iter().map(wave_text).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+/// Names the real cause of a failure once the run is over: a full output
+/// pipe, a refused memory growth, or a denied capability the guest turned
+/// into a trap of its own.
+pub(crate) fn refine_failure(
+    result: &mut Result<String, RunFailure>,
+    state: &RunState,
+    node: &str,
+    limits: &Limits,
+    out: &[u8],
+    err: &[u8],
+) {
+    let Err(failure) = result else { return };
+    if out.len() >= limits.max_output || err.len() >= limits.max_output {
+        *failure = RunFailure {
+            kind: FailureKind::Output,
+            message: format!(
+                "node `{node}` hit the output limit of {} bytes; the rest of its output was dropped and the call failed",
+                limits.max_output
+            ),
+        };
+    } else if let Some(hit) = &state.memory.hit {
+        *failure = memory_failure(node, hit);
+    } else if let (FailureKind::Trap, Some(d)) = (failure.kind, state.denials.last()) {
+        *failure = RunFailure {
+            kind: FailureKind::Denied,
+            message: d.to_string(),
+        };
+    }
+}
+
+impl Host {
+    /// A fresh Store for one run with these capabilities: WASI context with
+    /// captured stdout and stderr (returned), HTTP policy, memory cap, fuel
+    /// and the epoch deadline of the run's timeout.
+    pub(crate) fn new_store(
+        &self,
+        caps: &Capabilities,
+        limits: &Limits,
+        run: u64,
+    ) -> wasmtime::Result<(Store<RunState>, MemoryOutputPipe, MemoryOutputPipe)> {
+        let (wasi, stdout, stderr) = caps.wasi.prepare(limits.max_output)?;
         let state = RunState {
             run,
             wasi,
             http: wasmtime_wasi_http::WasiHttpCtx::new(),
-            http_hooks: prepared.caps.http.prepare(),
+            http_hooks: caps.http.prepare(),
             table: wasmtime::component::ResourceTable::new(),
             memory: MemoryCap {
                 limit: limits.max_memory,
@@ -416,98 +570,16 @@ impl Host {
             trace: Vec::new(),
             sequences: HashMap::new(),
             kv: HashMap::new(),
+            nodes: HashMap::new(),
+            failed_node: None,
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.memory);
-        let _ = store.set_fuel(limits.fuel.unwrap_or(u64::MAX));
+        store.set_fuel(limits.fuel.unwrap_or(u64::MAX))?;
         let ticks = (limits.timeout.as_nanos() / crate::EPOCH_TICK.as_nanos()).max(1) as u64 + 1;
         store.set_epoch_deadline(ticks);
         store.epoch_deadline_trap();
-
-        let outcome = async {
-            let instance = prepared
-                .pre
-                .instantiate_async(&mut store)
-                .await
-                .map_err(|e| classify(e, &node, limits, true))?;
-            let func = instance.get_func(&mut store, export.index).ok_or_else(|| {
-                bad(
-                    FailureKind::BadCall,
-                    format!("`{}` is not a function", export.name),
-                )
-            })?;
-            let fty = func.ty(&store);
-            let param_types: Vec<Type> = fty.params().map(|(_, t)| t).collect();
-            let parsed = UntypedFuncCall::parse(&wave_call).map_err(|e| {
-                bad(
-                    FailureKind::BadCall,
-                    format!("cannot parse the arguments of `{call}` as WAVE: {e}"),
-                )
-            })?;
-            let params: Vec<Val> = parsed.to_wasm_params(param_types.iter()).map_err(|e| {
-                let expected = fty
-                    .params()
-                    .map(|(n, t)| format!("{n}: {}", type_desc(&t)))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                bad(
-                    FailureKind::BadCall,
-                    format!(
-                        "arguments of `{call}` do not fit `{}({expected})`: {e}",
-                        export.name
-                    ),
-                )
-            })?;
-            let mut results = vec![Val::Bool(false); fty.results().len()];
-            func.call_async(&mut store, &params, &mut results)
-                .await
-                .map_err(|e| classify(e, &node, limits, false))?;
-            Ok::<_, RunFailure>(match results.as_slice() {
-                [] => "()".to_string(),
-                [one] => one
-                    .to_wave()
-                    .unwrap_or_else(|e| format!("<unprintable: {e}>")),
-                many => format!(
-                    "({})",
-                    many.iter()
-                        .map(|v| v.to_wave().unwrap_or_default())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })
-        };
-        // The epoch deadline stops guest code; this also stops a guest that
-        // waits on the host (a slow outgoing request) past its budget.
-        let grace = limits.timeout + Duration::from_millis(250);
-        let mut result = match tokio::time::timeout(grace, outcome).await {
-            Ok(r) => r,
-            Err(_) => Err(bad(
-                FailureKind::Timeout,
-                format!(
-                    "node `{node}` ran past its timeout of {} ms while waiting on the host",
-                    limits.timeout.as_millis()
-                ),
-            )),
-        };
-        let out = stdout.contents().to_vec();
-        let err = stderr.contents().to_vec();
-        let state = store.into_data();
-        if let Err(failure) = &mut result {
-            if out.len() >= limits.max_output || err.len() >= limits.max_output {
-                *failure = bad(
-                    FailureKind::Output,
-                    format!(
-                        "node `{node}` hit the output limit of {} bytes; the rest of its output was dropped and the call failed",
-                        limits.max_output
-                    ),
-                );
-            } else if let Some(hit) = &state.memory.hit {
-                *failure = memory_failure(&node, hit);
-            } else if let (FailureKind::Trap, Some(d)) = (failure.kind, state.denials.last()) {
-                *failure = bad(FailureKind::Denied, d.to_string());
-            }
-        }
-        (result, Some(state), out, err, Some(node))
+        Ok((store, stdout, stderr))
     }
 }
 
@@ -522,7 +594,12 @@ fn memory_failure(node: &str, hit: &MemoryLimitHit) -> RunFailure {
     }
 }
 
-fn classify(e: wasmtime::Error, node: &str, limits: &Limits, instantiating: bool) -> RunFailure {
+pub(crate) fn classify(
+    e: wasmtime::Error,
+    node: &str,
+    limits: &Limits,
+    instantiating: bool,
+) -> RunFailure {
     if let Some(d) = e.downcast_ref::<CapabilityDenied>() {
         return RunFailure {
             kind: FailureKind::Denied,
@@ -552,10 +629,7 @@ fn classify(e: wasmtime::Error, node: &str, limits: &Limits, instantiating: bool
                 FailureKind::Stack,
                 format!("node `{node}` overflowed its wasm stack and was stopped"),
             ),
-            other => (
-                FailureKind::Trap,
-                format!("node `{node}` trapped: {other}: {e:#}"),
-            ),
+            other => (FailureKind::Trap, format!("node `{node}` trapped: {other}")),
         };
         return RunFailure { kind, message };
     }
@@ -645,5 +719,60 @@ pub(crate) fn type_desc(ty: &Type) -> &'static str {
         Type::Own(_) => "own<resource>",
         Type::Borrow(_) => "borrow<resource>",
         _ => "value",
+    }
+}
+
+/// Renders a value as WAVE. WAVE has no syntax for resource handles (and
+/// its writer panics on them), so any value holding one is shown with the
+/// handles written `<resource>`.
+pub(crate) fn wave_text(v: &Val) -> String {
+    fn has_resource(v: &Val) -> bool {
+        match v {
+            Val::Resource(_) | Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => true,
+            Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
+                items.iter().any(has_resource)
+            }
+            Val::Record(fields) => fields.iter().any(|(_, v)| has_resource(v)),
+            Val::Variant(_, Some(v))
+            | Val::Option(Some(v))
+            | Val::Result(Ok(Some(v)))
+            | Val::Result(Err(Some(v))) => has_resource(v),
+            _ => false,
+        }
+    }
+    fn shallow(v: &Val) -> String {
+        let join = |items: &[Val]| items.iter().map(shallow).collect::<Vec<_>>().join(", ");
+        let payload = |v: &Option<Box<Val>>| {
+            v.as_ref()
+                .map(|v| format!("({})", shallow(v)))
+                .unwrap_or_default()
+        };
+        match v {
+            Val::Resource(_) | Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => {
+                "<resource>".into()
+            }
+            Val::List(items) | Val::FixedLengthList(items) => format!("[{}]", join(items)),
+            Val::Tuple(items) => format!("({})", join(items)),
+            Val::Record(fields) => format!(
+                "{{{}}}",
+                fields
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", shallow(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Val::Variant(case, v) => format!("{case}{}", payload(v)),
+            Val::Option(None) => "none".into(),
+            Val::Option(Some(v)) => format!("some({})", shallow(v)),
+            Val::Result(Ok(v)) => format!("ok{}", payload(v)),
+            Val::Result(Err(v)) => format!("err{}", payload(v)),
+            other => other.to_wave().unwrap_or_else(|e| format!("<{e}>")),
+        }
+    }
+    if has_resource(v) {
+        shallow(v)
+    } else {
+        v.to_wave()
+            .unwrap_or_else(|e| format!("<unprintable: {e}>"))
     }
 }

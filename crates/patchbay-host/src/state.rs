@@ -111,6 +111,11 @@ pub(crate) struct RunState {
     pub sequences: HashMap<String, usize>,
     /// Contents of `kv` fakes, by interface.
     pub kv: HashMap<String, BTreeMap<String, String>>,
+    /// The innermost node whose call failed (set by wire trampolines), or
+    /// the node running the export.
+    pub failed_node: Option<String>,
+    /// Instances of each node (traced mode), for the wire trampolines.
+    pub nodes: HashMap<String, wasmtime::component::Instance>,
 }
 
 impl RunState {

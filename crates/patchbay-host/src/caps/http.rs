@@ -22,6 +22,16 @@ impl HttpConfig {
         self.allow.extend(peers.iter().cloned());
     }
 
+    /// Adds another node's policy (traced runs share one HTTP context).
+    pub fn merge(&mut self, other: &HttpConfig) {
+        self.allow.extend(other.allow.iter().cloned());
+        if let Some(table) = &other.canned {
+            self.canned
+                .get_or_insert_with(IndexMap::new)
+                .extend(table.clone());
+        }
+    }
+
     /// Answers every request from this table (by full URL, then by URL
     /// without query); anything else gets a 404 from the fake.
     pub fn canned(&mut self, responses: &IndexMap<String, CannedResponse>) {

@@ -200,11 +200,11 @@ impl MockedImport {
                 Box::new(async move {
                     let args: Vec<String> = params
                         .iter()
-                        .map(|v| v.to_wave().unwrap_or_else(|_| "<resource>".into()))
+                        .map(crate::run::wave_text)
                         .collect();
                     let outcome = answer(&f, &mut store, params);
                     let shown = match &outcome {
-                        Ok(Some(v)) => v.to_wave().unwrap_or_else(|_| "<resource>".into()),
+                        Ok(Some(v)) => crate::run::wave_text(v),
                         Ok(None) => "()".into(),
                         Err(e) => format!("trap: {e}"),
                     };
@@ -256,7 +256,7 @@ fn answer(
                     "mock `{}#{}` has no case for arguments ({})",
                     f.interface,
                     f.function,
-                    params.iter().map(|v| v.to_wave().unwrap_or_default()).collect::<Vec<_>>().join(", ")
+                    params.iter().map(crate::run::wave_text).collect::<Vec<_>>().join(", ")
                 ))),
             }
         }

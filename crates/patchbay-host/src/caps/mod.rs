@@ -93,6 +93,24 @@ impl Capabilities {
         Ok(caps)
     }
 
+    /// The scopes of granted WASI and HTTP of all `nodes`, merged: a traced
+    /// run has one WASI context. Mocks and denials stay per node (each node
+    /// has its own linker), so this carries none.
+    pub fn merged_scopes<'a>(nodes: impl IntoIterator<Item = &'a Capabilities>) -> Self {
+        let mut caps = Capabilities {
+            wasi: wasi::WasiConfig::default(),
+            http: http::HttpConfig::default(),
+            mocks: Vec::new(),
+            denied: Vec::new(),
+            types_only: Vec::new(),
+        };
+        for n in nodes {
+            caps.wasi.merge(&n.wasi);
+            caps.http.merge(&n.http);
+        }
+        caps
+    }
+
     /// Adds every capability to a linker. WASI goes first; mocked and denied
     /// interfaces then shadow it under their exact import names.
     pub fn link(&self, linker: &mut Linker<RunState>) -> wasmtime::Result<()> {

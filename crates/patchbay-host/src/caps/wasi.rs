@@ -42,6 +42,19 @@ impl WasiConfig {
         }
     }
 
+    /// Adds another node's scope (traced runs share one WASI context).
+    pub fn merge(&mut self, other: &WasiConfig) {
+        for name in &other.env {
+            if !self.env.contains(name) {
+                self.env.push(name.clone());
+            }
+        }
+        self.dirs.extend(other.dirs.iter().cloned());
+        self.allow.extend(other.allow.iter().cloned());
+        self.clock = self.clock.or(other.clock);
+        self.random = self.random.or(other.random);
+    }
+
     /// The `clock` fake: a wall clock stopped at the epoch and a monotonic
     /// clock that never moves, unless a grant fixed another time.
     pub fn fixed_clock(&mut self) {

@@ -1,0 +1,128 @@
+//! `patchbay serve`: answers HTTP on a local address with the composition's
+//! `wasi:http/incoming-handler` export, a fresh instance per request.
+
+use anyhow::{Context, Result};
+use patchbay_host::serve::Server;
+use patchbay_host::{Event, Limits};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// Arguments of `patchbay serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The project folder or its patchbay.toml.
+    pub project: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Wall-clock budget of each request, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// Memory cap per instance, in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub max_memory_mib: usize,
+    /// Fuel budget of each request (instructions, roughly); unlimited if
+    /// absent.
+    #[arg(long)]
+    pub fuel: Option<u64>,
+    /// Most output kept per stream and request, in KiB.
+    #[arg(long, default_value_t = 1024)]
+    pub max_output_kib: usize,
+    /// Largest wasm stack, in KiB.
+    #[arg(long, default_value_t = 512)]
+    pub max_stack_kib: usize,
+}
+
+/// Serves until Ctrl-C, then finishes the requests in flight and exits 0.
+pub fn run(args: ServeArgs) -> Result<ExitCode> {
+    let limits = Limits {
+        timeout: Duration::from_millis(args.timeout_ms),
+        fuel: args.fuel,
+        max_memory: args.max_memory_mib << 20,
+        max_output: args.max_output_kib << 10,
+    };
+    let ws = crate::load(&args.project)?;
+    let name = ws.project().name.clone();
+    let host = Arc::new(crate::host(args.max_stack_kib << 10)?);
+    let prepared = Arc::new(host.prepare(&ws)?);
+    let server = Server::new(host.clone(), prepared, limits)?;
+    let runtime = crate::runtime()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr = listener.local_addr().unwrap_or(args.listen);
+        let mut events = host.subscribe();
+        println!("serving {name} on http://{addr} (Ctrl-C to stop)");
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("stopping: finishing the requests in flight (Ctrl-C again to quit now)");
+            tokio::spawn(async {
+                let _ = tokio::signal::ctrl_c().await;
+                std::process::exit(130);
+            });
+        };
+        let serve = server.serve(listener, shutdown);
+        tokio::pin!(serve);
+        let stats = loop {
+            tokio::select! {
+                stats = &mut serve => break stats,
+                event = events.recv() => match event {
+                    Ok(event) => print_event(&event),
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        eprintln!("({n} log lines dropped)");
+                    }
+                    Err(broadcast::error::RecvError::Closed) => {}
+                },
+            }
+        };
+        while let Ok(event) = events.try_recv() {
+            print_event(&event);
+        }
+        eprintln!(
+            "stopped after {} requests ({} failed) on {} connections",
+            stats.requests, stats.failed, stats.connections
+        );
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One log line per request, then the guest's output, indented.
+fn print_event(event: &Event) {
+    match event {
+        Event::Served {
+            method,
+            path,
+            status,
+            micros,
+            error,
+            ..
+        } => {
+            let ms = *micros as f64 / 1000.0;
+            match error {
+                None => println!("{method} {path} -> {status} ({ms:.1} ms)"),
+                Some(e) => println!("{method} {path} -> {status} ({ms:.1} ms): {e}"),
+            }
+        }
+        Event::Output { stream, text, .. } => {
+            for line in text.lines() {
+                println!("  {stream}: {line}");
+            }
+        }
+        Event::Denied {
+            nodes,
+            interface,
+            function,
+            ..
+        } => println!(
+            "  denied: {} called `{interface}#{function}`",
+            nodes.join(", ")
+        ),
+        _ => {}
+    }
+}

@@ -1,0 +1,155 @@
+//! `patchbay watch`: keeps a project live and re-runs a call after every
+//! change.
+
+use anyhow::Result;
+use patchbay_host::watch::{ProjectWatcher, ReloadError, ReloadOutcome};
+use patchbay_host::{Host, Limits};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Arguments of `patchbay watch`.
+#[derive(clap::Args)]
+pub struct WatchArgs {
+    /// The project folder or its patchbay.toml.
+    pub project: PathBuf,
+    /// A call (WAVE) to run after every successful load, like
+    /// `handle-request("get a")`.
+    #[arg(long)]
+    pub call: Option<String>,
+    /// Print one JSON object per load on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Wall-clock budget of the call, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    pub timeout_ms: u64,
+    /// Memory cap per instance, in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub max_memory_mib: usize,
+    /// Fuel budget (instructions, roughly); unlimited if absent.
+    #[arg(long)]
+    pub fuel: Option<u64>,
+    /// Most output kept per stream, in KiB.
+    #[arg(long, default_value_t = 1024)]
+    pub max_output_kib: usize,
+    /// Largest wasm stack, in KiB.
+    #[arg(long, default_value_t = 512)]
+    pub max_stack_kib: usize,
+}
+
+/// Watches until Ctrl-C, then exits 0.
+pub fn run(args: WatchArgs) -> Result<ExitCode> {
+    let manifest = patchbay_project::manifest_path(&args.project);
+    if !manifest.is_file() {
+        anyhow::bail!("cannot read project file {}", manifest.display());
+    }
+    let limits = Limits {
+        timeout: Duration::from_millis(args.timeout_ms),
+        fuel: args.fuel,
+        max_memory: args.max_memory_mib << 20,
+        max_output: args.max_output_kib << 10,
+    };
+    let host = Arc::new(crate::host(args.max_stack_kib << 10)?);
+    crate::runtime()?.block_on(async {
+        let mut watcher = ProjectWatcher::start(host.clone(), &args.project)?;
+        eprintln!("watching {} (Ctrl-C to stop)", watcher.manifest().display());
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            tokio::select! {
+                _ = &mut ctrl_c => break,
+                outcome = watcher.next_reload() => {
+                    let Some(outcome) = outcome else { break };
+                    show(&host, &outcome, &args, &limits).await?;
+                }
+            }
+        }
+        eprintln!("stopped watching");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Prints one load: what changed and was built, then the call's result or
+/// the diagnostics.
+async fn show(
+    host: &Host,
+    outcome: &ReloadOutcome,
+    args: &WatchArgs,
+    limits: &Limits,
+) -> Result<()> {
+    let report = match (&outcome.result, &args.call) {
+        (Ok(prepared), Some(call)) => Some(host.call(prepared, call, limits).await),
+        _ => None,
+    };
+    if args.json {
+        let value = serde_json::json!({
+            "number": outcome.number,
+            "changed": outcome.changed_names(),
+            "ok": outcome.is_ok(),
+            "kept_last_good": outcome.kept_last_good,
+            "message": outcome.message(),
+            "builds": outcome.builds,
+            "notes": outcome.notes,
+            "report": report,
+        });
+        println!("{}", serde_json::to_string(&value)?);
+        return Ok(());
+    }
+
+    if outcome.is_initial() {
+        eprintln!("loaded {}", outcome.project_dir.display());
+    } else if outcome.changed.is_empty() {
+        eprintln!("reloaded");
+    } else {
+        eprintln!("reloaded: {}", outcome.changed_names().join(", "));
+    }
+    for build in &outcome.builds {
+        if build.success {
+            eprintln!(
+                "built {} (`{}`, {:.1} s)",
+                build.component,
+                build.command,
+                build.millis as f64 / 1000.0
+            );
+        }
+    }
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
+    }
+    match &outcome.result {
+        Ok(prepared) => match report {
+            Some(report) => crate::output::print_report(&report),
+            None => eprintln!("ready; exports: {}", prepared.export_names().join(", ")),
+        },
+        Err(error) => {
+            match error {
+                ReloadError::Check(problems) => {
+                    for p in problems {
+                        eprintln!("{}", crate::output::problem_line(p));
+                    }
+                }
+                ReloadError::Build(run) => {
+                    eprintln!(
+                        "error: the build of `{}` failed: `{}` {}",
+                        run.component, run.command, run.ended
+                    );
+                    let output = run.output.trim_end();
+                    if !output.is_empty() {
+                        eprintln!("--- build output ---\n{output}");
+                    }
+                }
+                other => eprintln!("error: {other}"),
+            }
+            eprintln!(
+                "{}",
+                if outcome.kept_last_good {
+                    "keeping the last good build"
+                } else {
+                    "no good build yet; waiting for a change"
+                }
+            );
+        }
+    }
+    Ok(())
+}

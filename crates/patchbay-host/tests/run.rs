@@ -1,0 +1,353 @@
+//! Runs the samples in the embedded host: every binding kind, the hostile
+//! guests against their limits, traced against composed runs.
+
+use patchbay_compose::Workspace;
+use patchbay_host::{FailureKind, Host, HostOptions, Limits, RunReport, Runnable};
+use std::path::Path;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+fn host() -> &'static Host {
+    static HOST: OnceLock<Host> = OnceLock::new();
+    HOST.get_or_init(|| {
+        Host::new(HostOptions {
+            cache_dir: None,
+            max_wasm_stack: 256 * 1024,
+            ..HostOptions::default()
+        })
+        .expect("host starts")
+    })
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn workspace(project: &Path) -> Workspace {
+    Workspace::open(patchbay_project::load(project).expect("project loads"))
+}
+
+fn sample(name: &str) -> Workspace {
+    workspace(&Path::new(patchbay_test_programs::SAMPLES_DIR).join(name))
+}
+
+fn prepare(ws: &Workspace, traced: bool) -> Runnable {
+    let prepared = if traced {
+        host().prepare_traced(ws)
+    } else {
+        host().prepare_auto(ws)
+    };
+    prepared.unwrap_or_else(|e| panic!("prepare: {e}"))
+}
+
+fn run(prepared: &Runnable, call: &str, limits: &Limits) -> RunReport {
+    runtime().block_on(host().run(prepared, call, limits))
+}
+
+#[track_caller]
+fn ok(report: &RunReport) -> &str {
+    match &report.result {
+        Ok(v) => v,
+        Err(e) => panic!("{} failed: {e:?}\nstderr: {}", report.call, report.stderr),
+    }
+}
+
+#[track_caller]
+fn failure(report: &RunReport, kind: FailureKind) -> &str {
+    match &report.result {
+        Ok(v) => panic!("{} returned {v}", report.call),
+        Err(e) => {
+            assert_eq!(e.kind, kind, "{}: {}", report.call, e.message);
+            &e.message
+        }
+    }
+}
+
+const ORDER: &str = r#"process-order({id: "ord-1", customer: "ada", region: eu, items: [{sku: "widget", quantity: 2, unit-price-cents: 1250}, {sku: "gadget", quantity: 1, unit-price-cents: 305}], coupon: none})"#;
+
+#[test]
+fn kv_service_answers_requests() {
+    let ws = sample("kv-service");
+    let p = prepare(&ws, false);
+    let limits = Limits::default();
+    assert_eq!(
+        ok(&run(&p, r#"handle-request("set a 1")"#, &limits)),
+        r#""ok""#
+    );
+    // Each run is a fresh instance, so nothing is remembered.
+    assert_eq!(
+        ok(&run(&p, r#"handle-request("get a")"#, &limits)),
+        r#""not found: a""#
+    );
+    let report = run(&p, r#"handle-request("frobnicate")"#, &limits);
+    assert!(ok(&report).contains("unknown command"));
+}
+
+#[test]
+fn order_pipeline_passes_rich_types_and_a_resource() {
+    let ws = sample("order-pipeline");
+    let p = prepare(&ws, false);
+    let report = run(&p, ORDER, &Limits::default());
+    let value = ok(&report);
+    assert!(
+        value.starts_with(
+            r#"ok({order-id: "ord-1", subtotal-cents: 2805, tax-cents: 561, total-cents: 3366"#
+        ),
+        "{value}"
+    );
+    let blocked = ORDER.replace("\"ada\"", "\"blocked\"");
+    assert_eq!(
+        ok(&run(&p, &blocked, &Limits::default())),
+        r#"err(unknown-customer("blocked"))"#
+    );
+    // Traced mode cannot carry the ledger resource across a host trampoline
+    // and says so.
+    let traced = prepare(&ws, true);
+    assert!(!traced.is_traced());
+    let report = run(&traced, ORDER, &Limits::default());
+    assert_eq!(report.mode, "composed");
+    assert!(
+        report.mode_reason.contains("carries resource `book`"),
+        "{}",
+        report.mode_reason
+    );
+}
+
+#[test]
+fn bad_calls_are_explained() {
+    let ws = sample("kv-service");
+    let p = prepare(&ws, false);
+    let limits = Limits::default();
+    let msg = failure(
+        &run(&p, "handle-request(42)", &limits),
+        FailureKind::BadCall,
+    )
+    .to_string();
+    assert!(
+        msg.contains("do not fit `handle-request(req: string)`"),
+        "{msg}"
+    );
+    let msg = failure(&run(&p, "nope()", &limits), FailureKind::BadCall).to_string();
+    assert!(
+        msg.contains("exports no function `nope`; it exports handle-request"),
+        "{msg}"
+    );
+    let msg = failure(&run(&p, "handle-request", &limits), FailureKind::BadCall).to_string();
+    assert!(msg.contains("is not a call"), "{msg}");
+}
+
+#[test]
+fn sandbox_demo_shows_granted_mocked_and_denied_side_by_side() {
+    let ws = sample("sandbox-demo");
+    let p = prepare(&ws, false);
+    let limits = Limits::default();
+    // Bindings differ per node, so the host runs it traced and says why.
+    let report = run(&p, r#"granted#read-file("/data/motd.txt")"#, &limits);
+    assert_eq!(report.mode, "traced");
+    assert!(
+        report.mode_reason.contains("bind"),
+        "{}",
+        report.mode_reason
+    );
+    assert!(ok(&report).contains("Hello from a folder"));
+
+    let report = run(&p, r#"mocked#read-env("GREETING")"#, &limits);
+    assert_eq!(ok(&report), r#"ok("hello from a mock")"#);
+    assert_eq!(report.mock_calls[0].function, "get-environment");
+    let report = run(&p, r#"mocked#read-file("/data/motd.txt")"#, &limits);
+    assert!(ok(&report).starts_with("err("), "{}", ok(&report));
+
+    for (call, function) in [
+        (r#"denied#read-file("/data/motd.txt")"#, "get-directories"),
+        (r#"denied#read-env("GREETING")"#, "get-environment"),
+        (r#"denied#fetch("http://127.0.0.1:9/")"#, "handle"),
+    ] {
+        let report = run(&p, call, &limits);
+        let msg = failure(&report, FailureKind::Denied).to_string();
+        assert!(msg.contains("node `denied`"), "{msg}");
+        assert_eq!(report.denials[0].function, function);
+    }
+}
+
+#[test]
+fn outgoing_http_outside_the_allow_list_is_refused() {
+    let ws = sample("sandbox-demo");
+    let p = prepare(&ws, false);
+    let report = run(
+        &p,
+        r#"granted#fetch("http://127.0.0.1:9/")"#,
+        &Limits::default(),
+    );
+    assert!(ok(&report).contains("HttpRequestDenied"), "{}", ok(&report));
+    assert_eq!(report.refused_requests, ["127.0.0.1:9"]);
+}
+
+fn limits() -> Limits {
+    Limits {
+        timeout: Duration::from_millis(500),
+        fuel: None,
+        max_memory: 32 << 20,
+        max_output: 64 << 10,
+    }
+}
+
+#[test]
+fn hostile_guests_are_stopped_within_their_limits() {
+    let ws = sample("hostile");
+    let p = prepare(&ws, false);
+    let msg = failure(&run(&p, "spin()", &limits()), FailureKind::Timeout).to_string();
+    assert!(
+        msg.contains("node `guest`") && msg.contains("500 ms"),
+        "{msg}"
+    );
+    let msg = failure(&run(&p, "allocate(4096)", &limits()), FailureKind::Memory).to_string();
+    assert!(
+        msg.contains("node `guest`") && msg.contains("32 MiB"),
+        "{msg}"
+    );
+    let msg = failure(
+        &run(&p, "recurse(100000000)", &limits()),
+        FailureKind::Stack,
+    )
+    .to_string();
+    assert!(msg.contains("node `guest`"), "{msg}");
+    let report = run(&p, r#"fail("on purpose")"#, &limits());
+    failure(&report, FailureKind::Trap);
+    assert!(report.stderr.contains("on purpose"), "{}", report.stderr);
+    let msg = failure(&run(&p, "flood(1000000)", &limits()), FailureKind::Output).to_string();
+    assert!(msg.contains("65536 bytes"), "{msg}");
+    let fuel = Limits {
+        fuel: Some(1_000_000),
+        timeout: Duration::from_secs(30),
+        ..limits()
+    };
+    let msg = failure(&run(&p, "spin()", &fuel), FailureKind::Fuel).to_string();
+    assert!(msg.contains("1000000 units"), "{msg}");
+    // The host is healthy afterwards.
+    assert_eq!(ok(&run(&p, "ok()", &limits())), r#""still healthy""#);
+    assert_eq!(ok(&run(&p, "allocate(4)", &limits())), "4");
+}
+
+#[test]
+fn traced_and_composed_runs_agree_on_every_sample() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "kv-service",
+            &[r#"handle-request("set a 1")"#, r#"handle-request("get a")"#],
+        ),
+        ("order-pipeline", &[ORDER]),
+        ("kv-bench", &["hammer(100)"]),
+        ("hostile", &["ok()", "recurse(1000)", "allocate(2)"]),
+        (
+            "sandbox-demo",
+            &[
+                r#"granted#read-file("/data/motd.txt")"#,
+                r#"mocked#read-env("GREETING")"#,
+            ],
+        ),
+    ];
+    for (name, calls) in cases {
+        let ws = sample(name);
+        let composed = prepare(&ws, false);
+        let traced = prepare(&ws, true);
+        for call in *calls {
+            let a = run(&composed, call, &Limits::default());
+            let b = run(&traced, call, &Limits::default());
+            assert_eq!(a.result, b.result, "{name}: {call}");
+        }
+    }
+}
+
+#[test]
+fn traced_runs_record_every_call_across_a_wire() {
+    let ws = sample("kv-bench");
+    let p = prepare(&ws, true);
+    assert!(p.is_traced());
+    let report = run(&p, "hammer(3)", &Limits::default());
+    assert_eq!(ok(&report), "3");
+    assert_eq!(report.mode, "traced");
+    assert_eq!(report.trace.len(), 6);
+    let first = &report.trace[0];
+    assert_eq!(
+        (first.caller.as_str(), first.callee.as_str()),
+        ("bench", "memory")
+    );
+    assert_eq!(first.function, "patchbay:kv/store#set");
+    assert_eq!(first.args.len(), 2);
+    let get = &report.trace[3];
+    assert_eq!(get.function, "patchbay:kv/store#get");
+    assert_eq!(get.result, r#"some("bench")"#);
+}
+
+#[test]
+fn mocks_answer_from_canned_values_and_check_their_types() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = patchbay_test_programs::KV_SERVICE;
+    let write = |body: &str| {
+        std::fs::write(
+            dir.path().join("patchbay.toml"),
+            format!(
+                "version = 1\nname = \"mocked\"\n[components.kv-service]\npath = {service:?}\n[nodes.service]\ncomponent = \"kv-service\"\n[[exports]]\nfrom = \"service.handle-request\"\n[bindings.\"*.wasi:*\"]\nmode = \"grant\"\n{body}"
+            ),
+        )
+        .unwrap();
+        workspace(dir.path())
+    };
+    let ws = write(
+        "[bindings.\"service.patchbay:kv/store\"]\nmode = \"mock\"\nfunctions.get = { cases = [{ args = '(\"a\")', returns = 'some(\"from a case\")' }], returns = \"none\" }\nfunctions.set = { trap = \"read-only store\" }\n",
+    );
+    let p = prepare(&ws, false);
+    let report = run(&p, r#"handle-request("get a")"#, &Limits::default());
+    assert_eq!(ok(&report), r#""from a case""#);
+    assert_eq!(report.mock_calls[0].args, [r#""a""#]);
+    assert_eq!(
+        ok(&run(&p, r#"handle-request("get b")"#, &Limits::default())),
+        r#""not found: b""#
+    );
+    let report = run(&p, r#"handle-request("set a 1")"#, &Limits::default());
+    let msg = failure(&report, FailureKind::Trap).to_string();
+    assert!(
+        report.mock_calls[0].result.contains("read-only store"),
+        "{msg}"
+    );
+
+    // The kv fake keeps state within a run and starts from `values`.
+    let ws = write("[bindings.\"service.patchbay:kv/store\"]\nmode = \"mock\"\nfake = \"kv\"\nvalues = { a = \"seeded\" }\n");
+    let p = prepare(&ws, false);
+    assert_eq!(
+        ok(&run(&p, r#"handle-request("get a")"#, &Limits::default())),
+        r#""seeded""#
+    );
+
+    // A value that does not fit the type is refused before any run.
+    let ws = write("[bindings.\"service.patchbay:kv/store\"]\nmode = \"mock\"\nfunctions.get = { returns = \"42\" }\n");
+    let err = host().prepare_auto(&ws).err().expect("refused").to_string();
+    assert!(
+        err.contains("function `get`") && err.contains("`42`"),
+        "{err}"
+    );
+
+    // Left open, a non-WASI import cannot run here, and the message says which.
+    let ws = write("[bindings.\"service.patchbay:kv/store\"]\nmode = \"leave\"\n");
+    let err = host().prepare_auto(&ws).err().expect("refused").to_string();
+    assert!(
+        err.contains("patchbay:kv/store") && err.contains("cannot provide"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_compile_cache_reuses_unchanged_compositions() {
+    let ws = sample("kv-service");
+    let first = host().prepare(&ws).unwrap();
+    let second = host().prepare(&ws).unwrap();
+    assert_eq!(
+        second.cache_hit(),
+        patchbay_host::CacheHit::Memory,
+        "{:?}",
+        first.cache_hit()
+    );
+}
