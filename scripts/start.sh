@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets Patchbay up on a fresh Debian/Ubuntu machine and runs the main job on
-# the kv-service sample: check it, compose it, and show the composed world.
+# the kv-service sample: check it, compose it, show the composed world, and
+# run it in the embedded host.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_all
@@ -22,3 +23,5 @@ say "the recipe (out/kv-service/kv-service.wac)"
 cat "$out/kv-service.wac"
 say "the composed world (patchbay inspect out/kv-service/kv-service.wasm)"
 "$patchbay" inspect "$out/kv-service.wasm"
+say "patchbay call samples/kv-service 'handle-request(\"set greeting hello\")' --traced"
+"$patchbay" call "$project" 'handle-request("set greeting hello")' --traced

@@ -110,7 +110,7 @@ fn print_event(event: &Event) {
             }
         }
         Event::Output { stream, text, .. } => {
-            for line in text.lines() {
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
                 println!("  {stream}: {line}");
             }
         }

@@ -257,3 +257,77 @@ fn an_old_project_file_is_upgraded_with_a_note() {
     );
     assert!(stdout.contains("0 errors"), "{stdout}");
 }
+
+#[test]
+fn call_prints_the_result_as_wave() {
+    let (stdout, stderr) = success(&patchbay(&[
+        "call",
+        &repo("samples/kv-service"),
+        r#"handle-request("set a 1")"#,
+    ]));
+    assert_eq!(stdout.trim(), r#""ok""#);
+    assert!(stderr.contains("composed mode"), "{stderr}");
+}
+
+#[test]
+fn call_json_reports_mode_denials_and_mocks() {
+    let (stdout, _) = failure(&patchbay(&[
+        "call",
+        "--json",
+        &repo("samples/sandbox-demo"),
+        r#"denied#read-env("GREETING")"#,
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["mode"], "traced");
+    assert_eq!(json["result"]["err"]["kind"], "denied");
+    assert_eq!(json["denials"][0]["function"], "get-environment");
+    assert_eq!(json["denials"][0]["nodes"][0], "denied");
+
+    let (stdout, _) = success(&patchbay(&[
+        "call",
+        "--json",
+        &repo("samples/sandbox-demo"),
+        r#"mocked#read-env("GREETING")"#,
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["result"]["ok"], r#"ok("hello from a mock")"#);
+    assert_eq!(json["mock_calls"][0]["function"], "get-environment");
+}
+
+#[test]
+fn call_stops_a_hostile_guest_and_names_the_limit() {
+    let (_, stderr) = failure(&patchbay(&[
+        "call",
+        &repo("samples/hostile"),
+        "spin()",
+        "--timeout-ms",
+        "300",
+    ]));
+    assert!(
+        stderr.contains("error[timeout]: node `guest` ran past its timeout of 300 ms"),
+        "{stderr}"
+    );
+    let (_, stderr) = failure(&patchbay(&[
+        "call",
+        &repo("samples/hostile"),
+        "allocate(1024)",
+        "--max-memory-mib",
+        "16",
+    ]));
+    assert!(stderr.contains("error[memory]: node `guest` hit the memory limit of 16 MiB"), "{stderr}");
+}
+
+#[test]
+fn call_traced_prints_the_wire_calls() {
+    let (stdout, stderr) = success(&patchbay(&[
+        "call",
+        "--traced",
+        &repo("samples/kv-service"),
+        r#"handle-request("get a")"#,
+    ]));
+    assert_eq!(stdout.trim(), r#""not found: a""#);
+    assert!(
+        stderr.contains(r#"wire   service -> memory patchbay:kv/store#get("a") -> none"#),
+        "{stderr}"
+    );
+}

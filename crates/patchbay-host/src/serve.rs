@@ -61,8 +61,9 @@ pub struct ServeStats {
     pub connections: u64,
     /// Requests handed to the guest (each in a fresh instance).
     pub requests: u64,
-    /// Requests whose guest failed (trap, limit, no response), whether the
-    /// host answered `500` or the guest failed after answering.
+    /// Requests that failed: the host answered with its own error (a guest
+    /// trap, limit or missing response, or a request it could not pass on),
+    /// or the guest failed after answering.
     pub failed: u64,
 }
 

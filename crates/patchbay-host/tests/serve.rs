@@ -1,6 +1,6 @@
 //! `patchbay_host::serve`: real HTTP requests against `samples/http-hello`.
 
-use patchbay_host::serve::{Server, ServeError, ServeStats};
+use patchbay_host::serve::{ServeError, ServeStats, Server};
 use patchbay_host::{Event, Host, HostOptions, Limits, Prepared};
 use std::path::Path;
 use std::sync::Arc;
@@ -106,7 +106,8 @@ async fn serves_http_hello_and_survives_a_guest_panic() {
     assert_eq!(fail.status, 500, "{}", fail.body);
     assert!(fail.headers.contains("content-type: text/plain"));
     assert!(
-        fail.body.starts_with("500 Internal Server Error: node `hello` trapped"),
+        fail.body
+            .starts_with("500 Internal Server Error: node `hello` trapped"),
         "{}",
         fail.body
     );
