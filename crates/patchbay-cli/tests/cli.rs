@@ -314,7 +314,10 @@ fn call_stops_a_hostile_guest_and_names_the_limit() {
         "--max-memory-mib",
         "16",
     ]));
-    assert!(stderr.contains("error[memory]: node `guest` hit the memory limit of 16 MiB"), "{stderr}");
+    assert!(
+        stderr.contains("error[memory]: node `guest` hit the memory limit of 16 MiB"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -11,7 +11,8 @@
 //! Bursts of changes are coalesced: a reload starts once the files have been
 //! quiet for [`WatchOptions::debounce`] (200 ms by default). Changes inside
 //! `target/` and `.git/` folders of watched sources and editor temporary
-//! files (`*.swp`, `*~`, `.#*`, `#*#`, `4913`, `*.tmp` …) are ignored, and
+//! files (`*.swp`, `*~`, `.#*`, `#*#`, `4913`, `*.tmp`, `sed -i`'s
+//! `sedXXXXXX` …) are ignored, and
 //! so is a component or project file whose content and modification time
 //! are what the last reload read (a build that rewrites its output with the
 //! same bytes, or a build output that landed before the reload read it).
@@ -616,6 +617,10 @@ fn is_temp_file(path: &Path) -> bool {
         || name == "4913"
         || name == ".DS_Store"
         || name.contains(".tmp-")
+        // `sed -i` writes `sedXXXXXX` next to the file it edits.
+        || (name.len() == 9
+            && name.starts_with("sed")
+            && name[3..].bytes().all(|b| b.is_ascii_alphanumeric()))
         || [
             ".swp",
             ".swo",
@@ -671,8 +676,7 @@ struct Worker {
 impl Worker {
     fn run(mut self, control: Receiver<Control>) {
         self.reload(Vec::new(), BTreeSet::new());
-        'watching: loop {
-            let Ok(first) = control.recv() else { break };
+        'watching: while let Ok(first) = control.recv() {
             let mut batch = Batch::default();
             if !batch.add(first) {
                 break;

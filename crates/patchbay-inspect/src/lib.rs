@@ -149,16 +149,7 @@ pub enum InspectError {
 
 /// Reads `path` and turns it into a component.
 pub fn load_file(path: &Path) -> Result<LoadedComponent, InspectError> {
-    if path.is_dir() {
-        return Err(InspectError::IsDirectory {
-            path: path.to_path_buf(),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|source| InspectError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    load_bytes(&bytes, path)
+    load(&read(path)?, path, true)
 }
 
 /// Reads `path` and turns it into a component like [`load_file`], but leaves
@@ -166,16 +157,19 @@ pub fn load_file(path: &Path) -> Result<LoadedComponent, InspectError> {
 /// validating parser next (wac-graph's package parser and the WIT decoder
 /// both validate), so that a component is not validated three times.
 pub fn load_file_unvalidated(path: &Path) -> Result<LoadedComponent, InspectError> {
+    load(&read(path)?, path, false)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, InspectError> {
     if path.is_dir() {
         return Err(InspectError::IsDirectory {
             path: path.to_path_buf(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| InspectError::Read {
+    std::fs::read(path).map_err(|source| InspectError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
-    load(&bytes, path, false)
+    })
 }
 
 /// Turns file contents into a component; `path` names the input in errors.

@@ -25,7 +25,7 @@ use wasmtime::component::{Component, Linker, LinkerInstance, ResourceType};
 use wasmtime::Engine;
 
 /// The configured capabilities of a prepared project.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub(crate) struct Capabilities {
     pub wasi: wasi::WasiConfig,
     pub http: http::HttpConfig,
@@ -55,13 +55,7 @@ impl Capabilities {
         plans: &[ImportPlan],
         project_dir: &Path,
     ) -> Result<Self, MockValueError> {
-        let mut caps = Capabilities {
-            wasi: wasi::WasiConfig::default(),
-            http: http::HttpConfig::default(),
-            mocks: Vec::new(),
-            denied: Vec::new(),
-            types_only: Vec::new(),
-        };
+        let mut caps = Capabilities::default();
         let ty = component.component_type();
         for plan in plans {
             let Some(item) = ty.get_import(engine, &plan.name) else {
@@ -97,13 +91,7 @@ impl Capabilities {
     /// run has one WASI context. Mocks and denials stay per node (each node
     /// has its own linker), so this carries none.
     pub fn merged_scopes<'a>(nodes: impl IntoIterator<Item = &'a Capabilities>) -> Self {
-        let mut caps = Capabilities {
-            wasi: wasi::WasiConfig::default(),
-            http: http::HttpConfig::default(),
-            mocks: Vec::new(),
-            denied: Vec::new(),
-            types_only: Vec::new(),
-        };
+        let mut caps = Capabilities::default();
         for n in nodes {
             caps.wasi.merge(&n.wasi);
             caps.http.merge(&n.http);
