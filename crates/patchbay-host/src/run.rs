@@ -479,6 +479,23 @@ pub(crate) async fn invoke(
         })?;
     let fty = func.ty(&*store);
     let param_types: Vec<Type> = fty.params().map(|(_, t)| t).collect();
+    if let Some((name, _)) = fty
+        .params()
+        .find(|(_, t)| matches!(t, Type::Own(_) | Type::Borrow(_)))
+    {
+        let hint = if export.name.starts_with("wasi:http/incoming-handler") {
+            "; serve it with `patchbay serve` instead"
+        } else {
+            ""
+        };
+        return Err(bad(
+            FailureKind::BadCall,
+            format!(
+                "`{}` takes a resource handle (`{name}`), which a WAVE call cannot create{hint}",
+                export.name
+            ),
+        ));
+    }
     let parsed = UntypedFuncCall::parse(wave_call).map_err(|e| {
         bad(
             FailureKind::BadCall,

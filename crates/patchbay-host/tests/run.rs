@@ -137,6 +137,43 @@ fn bad_calls_are_explained() {
     );
     let msg = failure(&run(&p, "handle-request", &limits), FailureKind::BadCall).to_string();
     assert!(msg.contains("is not a call"), "{msg}");
+    let ws = sample("http-hello");
+    let p = prepare(&ws, false);
+    let msg = failure(&run(&p, "handle(1, 2)", &limits), FailureKind::BadCall).to_string();
+    assert!(
+        msg.contains("takes a resource handle (`request`)") && msg.contains("patchbay serve"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn runs_report_through_the_event_stream() {
+    let ws = sample("sandbox-demo");
+    let p = prepare(&ws, false);
+    let mut events = host().subscribe();
+    let report = run(&p, r#"denied#read-env("GREETING")"#, &Limits::default());
+    let mut seen = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if matches!(&event, patchbay_host::Event::RunStarted { run, .. } | patchbay_host::Event::Denied { run, .. } | patchbay_host::Event::RunFinished { run, .. } if *run == report.run)
+        {
+            seen.push(event);
+        }
+    }
+    assert!(
+        matches!(
+            seen[0],
+            patchbay_host::Event::RunStarted { mode: "traced", .. }
+        ),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().any(|e| matches!(e, patchbay_host::Event::Denied { function, nodes, .. } if function == "get-environment" && nodes == &["denied"])),
+        "{seen:?}"
+    );
+    assert!(
+        matches!(seen.last(), Some(patchbay_host::Event::RunFinished { error: Some(e), .. }) if e.contains("capability denied")),
+        "{seen:?}"
+    );
 }
 
 #[test]
