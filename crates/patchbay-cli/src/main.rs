@@ -257,15 +257,20 @@ fn candidates(project: &Path, port: &str, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A host for one-shot commands (`call`, `watch`): a few runs at a time, so
+/// the pools it maps at start stay small.
 pub(crate) fn host(max_stack: usize) -> Result<patchbay_host::Host> {
     Ok(patchbay_host::Host::new(patchbay_host::HostOptions {
         max_wasm_stack: max_stack,
+        max_instances: 64,
+        max_concurrent_runs: 4,
         ..Default::default()
     })?)
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
+    // One run at a time: no worker threads to start.
+    Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?)
 }

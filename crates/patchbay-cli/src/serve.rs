@@ -47,10 +47,17 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     };
     let ws = crate::load(&args.project)?;
     let name = ws.project().name.clone();
-    let host = Arc::new(crate::host(args.max_stack_kib << 10)?);
+    // A server keeps one run per request in flight: the full pools.
+    let host = Arc::new(patchbay_host::Host::new(patchbay_host::HostOptions {
+        max_wasm_stack: args.max_stack_kib << 10,
+        ..Default::default()
+    })?);
     let prepared = Arc::new(host.prepare(&ws)?);
     let server = Server::new(host.clone(), prepared, limits)?;
-    let runtime = crate::runtime()?;
+    // Requests run side by side, so the server gets worker threads.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await

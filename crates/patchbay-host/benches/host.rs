@@ -10,25 +10,32 @@
 //!   project, prepared with [`Host::prepare`] (the instance is made from
 //!   [`Prepared::component`] with a minimal WASI Store, not the host's full
 //!   run state; `call_composed` has the host's whole per-call cost).
+//!   `sandbox-demo` binds one import differently per node, so it cannot be
+//!   prepared composed; its plain composition is compiled instead.
 //! - `call_composed/kv-service`: [`Host::call`] of `handle-request("get a")`:
 //!   fresh Store with the run's limits, instantiation, WAVE parse, call,
 //!   report.
 //!
-//! Then plain measurements, printed as markdown tables (and appended to the
+//! Then plain measurements, printed as markdown tables (and written to the
 //! file named by `PATCHBAY_HOST_BENCH_OUT`, if set):
 //! - (b) the cost of one call across a composed wire, measured inside the
 //!   guest: `hammer(n)` of `samples/kv-bench` makes 2n calls; the slope
 //!   between two values of n removes the fixed cost of a run. Also traced
 //!   (every wire call goes through a recording host trampoline).
 //! - (c) the same 2n set/get calls against an in-process hyper HTTP/1.1
-//!   server on loopback holding a `BTreeMap`, over one keep-alive connection.
+//!   server on loopback holding a `BTreeMap`, over one keep-alive connection:
+//!   a blocking client on another thread, and client and server tasks on
+//!   one thread.
 //! - (d) edit-to-live: a component file of a project changes on disk; time
 //!   until a call on the reloaded project answers, through the
 //!   [`ProjectWatcher`], and the same pipeline step by step.
+//! - (e) the steps of one `patchbay call` (runtime, host, load, prepare
+//!   from the disk cache, run), each timed in-process; `bench/host.sh`
+//!   times the CLI itself against `wasmtime run`.
 //! - (f) how many composed kv-service instances stay live at once in one
 //!   process, and the resident memory each costs.
 //!
-//! Run with `cargo bench -p patchbay-host --bench host` (about 3 minutes on
+//! Run with `cargo bench -p patchbay-host --bench host` (under a minute on
 //! 2 cores). `cargo test --benches` runs everything once with small sizes.
 
 use criterion::{BenchmarkId, Criterion};
@@ -193,6 +200,13 @@ fn millis(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// Lines in a (proc) file.
+fn count_lines(path: &str) -> usize {
+    std::fs::read_to_string(path)
+        .map(|t| t.lines().count())
+        .unwrap_or(0)
+}
+
 /// Resident set size of this process, in KiB.
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -244,8 +258,17 @@ fn instantiate_composed(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(1));
     for name in COMPOSED {
-        let prepared = prepare(&host, name);
-        let pre = bench_pre(host.engine(), prepared.component());
+        let ws = open(&sample_dir(name));
+        // sandbox-demo binds one import differently per node, which only a
+        // traced run honours: compile its plain composition instead.
+        let component = match host.prepare(&ws) {
+            Ok(prepared) => prepared.component().clone(),
+            Err(_) => {
+                let composed = ws.compose().unwrap_or_else(|_| panic!("{name} composes"));
+                Component::new(host.engine(), &composed.bytes).expect("compile")
+            }
+        };
+        let pre = bench_pre(host.engine(), &component);
         group.bench_function(BenchmarkId::from_parameter(name), |b| {
             b.iter_custom(|iters| {
                 rt.block_on(async {
@@ -473,6 +496,27 @@ async fn kv_http(
     }
 }
 
+/// Serves the key-value HTTP/1.1 service on `listener` until `stop` fires.
+async fn serve_kv(listener: tokio::net::TcpListener, mut stop: tokio::sync::oneshot::Receiver<()>) {
+    let map: Map = Arc::default();
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let map = map.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| kv_http(req, map.clone()));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        }
+    }
+}
+
 /// A loopback HTTP/1.1 key-value server on its own thread (single-threaded
 /// runtime). Stops when the returned sender is dropped or used.
 fn start_kv_server() -> (
@@ -481,7 +525,7 @@ fn start_kv_server() -> (
     std::thread::JoinHandle<()>,
 ) {
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
         runtime().block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -490,27 +534,95 @@ fn start_kv_server() -> (
             addr_tx
                 .send(listener.local_addr().expect("addr"))
                 .expect("send addr");
-            let map: Map = Arc::default();
-            loop {
-                tokio::select! {
-                    _ = &mut stop_rx => break,
-                    accepted = listener.accept() => {
-                        let Ok((stream, _)) = accepted else { continue };
-                        let _ = stream.set_nodelay(true);
-                        let map = map.clone();
-                        tokio::spawn(async move {
-                            let service = hyper::service::service_fn(move |req| kv_http(req, map.clone()));
-                            let _ = hyper::server::conn::http1::Builder::new()
-                                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                                .await;
-                        });
-                    }
-                }
-            }
+            serve_kv(listener, stop_rx).await;
         });
     });
     let addr = addr_rx.recv().expect("server address");
     (addr, stop_tx, thread)
+}
+
+/// Requests of [`http_hammer`]: n PUTs then n GETs of keys `k0`..`k63`,
+/// formatted once, as the guest formats its keys once.
+fn http_requests() -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    const KEYS: u32 = 64;
+    let puts = (0..KEYS)
+        .map(|i| {
+            format!("PUT /k/k{i} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 5\r\n\r\nbench")
+                .into_bytes()
+        })
+        .collect();
+    let gets = (0..KEYS)
+        .map(|i| format!("GET /k/k{i} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n").into_bytes())
+        .collect();
+    (puts, gets)
+}
+
+/// Splits one complete HTTP/1.1 response off the front of `buf`: (status,
+/// body), or `None` if more bytes are needed.
+fn take_response(buf: &mut Vec<u8>) -> Option<(u16, Vec<u8>)> {
+    let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = std::str::from_utf8(&buf[..head_end]).expect("UTF-8 head");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let length: usize = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        .map(|(_, v)| v.trim().parse().expect("content-length"))
+        .unwrap_or(0);
+    if buf.len() < head_end + length {
+        return None;
+    }
+    let body = buf[head_end..head_end + length].to_vec();
+    buf.drain(..head_end + length);
+    Some((status, body))
+}
+
+/// [`http_hammer`] as a task: client and server share one thread, so no
+/// request waits for another CPU to wake up.
+async fn http_hammer_same_thread(addr: SocketAddr, n: u32) -> u64 {
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.set_nodelay(true).expect("nodelay");
+    let (puts, gets) = http_requests();
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    let mut hits = 0;
+    for (i, request) in (0..n)
+        .map(|i| &puts[(i % 64) as usize])
+        .chain((0..n).map(|i| &gets[(i % 64) as usize]))
+        .enumerate()
+    {
+        let mut sent = 0;
+        while sent < request.len() {
+            stream.writable().await.expect("writable");
+            match stream.try_write(&request[sent..]) {
+                Ok(k) => sent += k,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => panic!("send: {e}"),
+            }
+        }
+        let (status, body) = loop {
+            if let Some(response) = take_response(&mut buf) {
+                break response;
+            }
+            stream.readable().await.expect("readable");
+            match stream.try_read(&mut chunk) {
+                Ok(0) => panic!("server closed the connection"),
+                Ok(k) => buf.extend_from_slice(&chunk[..k]),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+                Err(e) => panic!("receive: {e}"),
+            }
+        };
+        if i < n as usize {
+            assert_eq!(status, 204);
+        } else if status == 200 && body == b"bench" {
+            hits += 1;
+        }
+    }
+    hits
 }
 
 /// Reads one HTTP/1.1 response with a `content-length` (or none, for 204);
@@ -550,16 +662,7 @@ fn http_hammer(addr: SocketAddr, n: u32) -> u64 {
     stream.set_nodelay(true).expect("nodelay");
     let mut writer = stream.try_clone().expect("clone stream");
     let mut reader = BufReader::new(stream);
-    // Requests are formatted once, as the guest formats its keys once.
-    let puts: Vec<Vec<u8>> = (0..KEYS)
-        .map(|i| {
-            format!("PUT /k/k{i} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 5\r\n\r\nbench")
-                .into_bytes()
-        })
-        .collect();
-    let gets: Vec<Vec<u8>> = (0..KEYS)
-        .map(|i| format!("GET /k/k{i} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n").into_bytes())
-        .collect();
+    let (puts, gets) = http_requests();
     let mut body = Vec::new();
     for i in 0..n {
         writer
@@ -580,11 +683,14 @@ fn http_hammer(addr: SocketAddr, n: u32) -> u64 {
 }
 
 fn http_calls(out: &mut Out, sizes: &Sizes, wire_micros: f64) {
-    let (addr, stop, thread) = start_kv_server();
     let n = sizes.http;
-    // One warm-up run, then the median of the rest.
+    let reps = sizes.reps.max(3);
+    let per_call = |t: Duration| micros(t) / (2.0 * f64::from(n));
+
+    // Client thread and server thread.
+    let (addr, stop, thread) = start_kv_server();
     assert_eq!(http_hammer(addr, n.min(1_000)), u64::from(n.min(1_000)));
-    let times: Vec<Duration> = (0..sizes.reps.max(3))
+    let two_threads: Vec<Duration> = (0..reps)
         .map(|_| {
             let started = Instant::now();
             assert_eq!(http_hammer(addr, n), u64::from(n));
@@ -593,24 +699,55 @@ fn http_calls(out: &mut Out, sizes: &Sizes, wire_micros: f64) {
         .collect();
     let _ = stop.send(());
     let _ = thread.join();
-    let t = median(times);
-    let per_call = micros(t) / (2.0 * f64::from(n));
+
+    // Client and server tasks on one thread.
+    let one_thread: Vec<Duration> = runtime().block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("addr");
+        let (stop, stop_rx) = tokio::sync::oneshot::channel();
+        let server = tokio::spawn(serve_kv(listener, stop_rx));
+        let warm = n.min(1_000);
+        assert_eq!(http_hammer_same_thread(addr, warm).await, u64::from(warm));
+        let mut times = Vec::new();
+        for _ in 0..reps {
+            let started = Instant::now();
+            assert_eq!(http_hammer_same_thread(addr, n).await, u64::from(n));
+            times.push(started.elapsed());
+        }
+        let _ = stop.send(());
+        let _ = server.await;
+        times
+    });
+
     out.line("### (c) The same calls over loopback HTTP/1.1");
     out.line("");
     out.line(format!(
-        "In-process hyper 1 server (own thread, single-threaded runtime) on 127.0.0.1 holding a \
-         `BTreeMap`; blocking client, one keep-alive connection, TCP_NODELAY; n PUT /k/<key> then \
-         n GET /k/<key>, keys k0..k63. n = {n}, median of {} runs.",
-        sizes.reps.max(3)
+        "In-process hyper 1 server on 127.0.0.1 holding a `BTreeMap`; one keep-alive connection, \
+         TCP_NODELAY; n PUT /k/<key> then n GET /k/<key>, keys k0..k63; n = {n}, median (and \
+         best) of {reps} runs. \"two threads\": server on its own single-threaded runtime, \
+         blocking client on another thread (every request wakes the other thread, often on the \
+         other CPU); \"one thread\": client and server tasks on one single-threaded runtime."
     ));
     out.line("");
-    out.line("| path | µs per call | ratio to wire |");
-    out.line("|---|---:|---:|");
-    out.line(format!("| composed wire (slope) | {wire_micros:.4} | 1 |"));
+    out.line("| path | µs per call (median) | best | ratio to wire (median) |");
+    out.line("|---|---:|---:|---:|");
     out.line(format!(
-        "| loopback HTTP/1.1 | {per_call:.2} | {:.0} |",
-        per_call / wire_micros
+        "| composed wire (slope of (b)) | {wire_micros:.4} | | 1 |"
     ));
+    for (label, times) in [
+        ("loopback HTTP/1.1, two threads", two_threads),
+        ("loopback HTTP/1.1, one thread", one_thread),
+    ] {
+        let best = times.iter().min().copied().unwrap_or_default();
+        let med = per_call(median(times));
+        out.line(format!(
+            "| {label} | {med:.2} | {:.2} | {:.0} |",
+            per_call(best),
+            med / wire_micros
+        ));
+    }
     out.line("");
 }
 
@@ -905,74 +1042,258 @@ fn edit_to_live(out: &mut Out, sizes: &Sizes) {
 }
 
 // ---------------------------------------------------------------------------
+// (e) What one `patchbay call` does, in-process
+// ---------------------------------------------------------------------------
+
+/// The steps of one `patchbay call` of kv-service, each in a fresh host
+/// with a disk cache that already holds the composition (as on a second
+/// CLI run).
+fn call_steps(out: &mut Out, sizes: &Sizes) {
+    let cache = tempfile::tempdir().expect("temp dir");
+    let options = HostOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        ..HostOptions::default()
+    };
+    // Fill the disk cache.
+    {
+        let host = Host::new(options.clone()).expect("host starts");
+        let _ = host
+            .prepare(&open(&sample_dir("kv-service")))
+            .expect("prepare");
+    }
+    let reps = sizes.reps.max(3) * 2;
+    let mut steps: [Vec<Duration>; 5] = Default::default();
+    for _ in 0..reps {
+        let started = Instant::now();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        steps[0].push(started.elapsed());
+        let started = Instant::now();
+        let host = Host::new(options.clone()).expect("host starts");
+        steps[1].push(started.elapsed());
+        let started = Instant::now();
+        let ws = open(&sample_dir("kv-service"));
+        steps[2].push(started.elapsed());
+        let started = Instant::now();
+        let prepared = host.prepare_auto(&ws).expect("prepare");
+        steps[3].push(started.elapsed());
+        let started = Instant::now();
+        let report = rt.block_on(host.run(&prepared, GET_A, &Limits::default()));
+        steps[4].push(started.elapsed());
+        assert!(report.result.is_ok(), "{:?}", report.result);
+    }
+    out.line("### (e, in-process) The steps of one `patchbay call`");
+    out.line("");
+    out.line(format!(
+        "kv-service, `handle-request(\"get a\")`, a fresh host each time with the composition \
+         already in the disk cache (as on every CLI run after the first). Median of {reps}."
+    ));
+    out.line("");
+    out.line("| step | median ms |");
+    out.line("|---|---:|");
+    let labels = [
+        "tokio multi-thread runtime",
+        "`Host::new` (engine, pooling allocator, epoch thread)",
+        "load project + open workspace (reads and checks components)",
+        "`prepare_auto` (compose, disk cache load, link)",
+        "`run` (new Store, instantiate, call)",
+    ];
+    let mut total = 0.0;
+    for (label, xs) in labels.iter().zip(steps) {
+        let ms = millis(median(xs));
+        total += ms;
+        out.line(format!("| {label} | {ms:.2} |"));
+    }
+    out.line(format!("| **sum** | **{total:.2}** |"));
+    let small = median(
+        (0..reps)
+            .map(|_| {
+                let started = Instant::now();
+                let host = Host::new(HostOptions {
+                    max_instances: 16,
+                    ..options.clone()
+                })
+                .expect("host starts");
+                let took = started.elapsed();
+                drop(host);
+                took
+            })
+            .collect(),
+    );
+    out.line(format!(
+        "| for comparison: `Host::new` with max_instances 16 | {:.3} |",
+        millis(small)
+    ));
+    let sized = median(
+        (0..reps)
+            .map(|_| {
+                let started = Instant::now();
+                let engine = wide_engine(16).expect("engine");
+                let took = started.elapsed();
+                drop(engine);
+                took
+            })
+            .collect(),
+    );
+    out.line(format!(
+        "| for comparison: `Engine::new`, host's config, every pool (fiber stacks too) sized for 16 | {:.3} |",
+        millis(sized)
+    ));
+    let plain = median(
+        (0..reps)
+            .map(|_| {
+                let started = Instant::now();
+                let engine = Engine::default();
+                let took = started.elapsed();
+                drop(engine);
+                took
+            })
+            .collect(),
+    );
+    out.line(format!(
+        "| for comparison: `Engine::default()` (on-demand allocator) | {:.3} |",
+        millis(plain)
+    ));
+    out.line("");
+}
+
+// ---------------------------------------------------------------------------
 // (f) Live instances per process
 // ---------------------------------------------------------------------------
 
 /// Stops (f) before this much resident memory is added, in KiB.
 const RSS_BUDGET_KIB: u64 = 6 << 20;
 
+/// An engine configured as the host's (component model, epochs, fuel,
+/// 512 KiB wasm stack, pooling allocator with the same per-component limits)
+/// but with pools sized for `n` live composed instances: core instances,
+/// tables and fiber stacks too, which `HostOptions` does not reach.
+fn wide_engine(n: u32) -> wasmtime::Result<Engine> {
+    let mut config = wasmtime::Config::new();
+    config.wasm_component_model(true);
+    config.epoch_interruption(true);
+    config.consume_fuel(true);
+    config.max_wasm_stack(512 * 1024);
+    let mut pooling = wasmtime::PoolingAllocationConfig::default();
+    pooling.total_component_instances(n);
+    pooling.total_core_instances(n.saturating_mul(8));
+    pooling.total_memories(n.saturating_mul(2));
+    pooling.total_tables(n.saturating_mul(8));
+    pooling.total_stacks(n);
+    pooling.max_memory_size(4 << 30);
+    pooling.max_core_instances_per_component(64);
+    pooling.max_memories_per_component(32);
+    pooling.max_tables_per_component(64);
+    config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pooling));
+    Engine::new(&config)
+}
+
+/// Instantiates `pre` into new Stores, all kept alive, until it fails or a
+/// limit is reached: (instances, KiB RSS added, time, what stopped it).
+fn fill(
+    rt: &tokio::runtime::Runtime,
+    engine: &Engine,
+    pre: &InstancePre<BenchState>,
+    cap: usize,
+) -> (usize, u64, Duration, String) {
+    rt.block_on(async {
+        {
+            let mut store = bench_store(engine);
+            pre.instantiate_async(&mut store).await.expect("warm-up");
+        }
+        let before = rss_kib();
+        let mut live = Vec::new();
+        let started = Instant::now();
+        let stopped = loop {
+            if live.len() >= cap {
+                break format!("the cap of {cap} instances");
+            }
+            if live.len().is_multiple_of(256) && rss_kib().saturating_sub(before) > RSS_BUDGET_KIB {
+                break format!("the RSS budget of {} GiB", RSS_BUDGET_KIB >> 20);
+            }
+            let mut store = bench_store(engine);
+            match pre.instantiate_async(&mut store).await {
+                Ok(instance) => live.push((store, instance)),
+                Err(e) => {
+                    break format!(
+                        "instantiation failed: {} ({} memory mappings; vm.max_map_count {})",
+                        first_line(&e),
+                        count_lines("/proc/self/maps"),
+                        std::fs::read_to_string("/proc/sys/vm/max_map_count")
+                            .unwrap_or_default()
+                            .trim()
+                    )
+                }
+            }
+        };
+        let elapsed = started.elapsed();
+        let added = rss_kib().saturating_sub(before);
+        let count = live.len();
+        drop(live);
+        (count, added, elapsed, stopped)
+    })
+}
+
 fn live_instances(out: &mut Out, sizes: &Sizes) {
     let rt = runtime();
     out.line("### (f) Live kv-service instances in one process");
     out.line("");
     out.line(format!(
-        "Composed kv-service (2 nodes: 2 linear memories) instantiated into separate Stores, all \
-         kept alive, until instantiation fails, {} instances, or {} GiB more RSS. RSS from \
-         /proc/self/status after one warm-up instantiation.",
+        "Composed kv-service (2 nodes: 2 linear memories, 7 core instances) instantiated into \
+         separate Stores, all kept alive, until instantiation fails, {} instances, or {} GiB \
+         more RSS. RSS from /proc/self/status after one warm-up instantiation.",
         sizes.live_cap,
         RSS_BUDGET_KIB >> 20
     ));
     out.line("");
-    out.line("| HostOptions | live instances | KiB RSS per instance | µs per instantiation | stopped by |");
+    out.line(
+        "| engine | live instances | KiB RSS per instance | µs per instantiation | stopped by |",
+    );
     out.line("|---|---:|---:|---:|---|");
-    for (label, max_instances) in [
-        ("default (max_instances 1000)", 1_000),
-        ("max_instances 10000", 10_000),
-    ] {
-        let host = match Host::new(HostOptions {
-            cache_dir: None,
-            max_instances,
-            ..HostOptions::default()
-        }) {
-            Ok(h) => h,
+    let composed = {
+        let host = new_host(HostOptions::default());
+        prepare(&host, "kv-service").composed().bytes.clone()
+    };
+    let cap = u32::try_from(sizes.live_cap).expect("cap fits u32");
+    let rows = [
+        (
+            "`Host`, default `HostOptions` (max_instances 1000)".to_string(),
+            Some(1_000),
+        ),
+        (format!("`Host`, max_instances {cap}"), Some(cap)),
+        (
+            format!("host's config, every pool sized for {cap} (core instances ×8, stacks ×1)"),
+            None,
+        ),
+    ];
+    for (label, max_instances) in rows {
+        let made = match max_instances {
+            Some(max_instances) => Host::new(HostOptions {
+                cache_dir: None,
+                max_instances,
+                ..HostOptions::default()
+            })
+            .map(|host| (host.engine().clone(), Some(host)))
+            .map_err(|e| e.to_string()),
+            None => wide_engine(cap)
+                .map(|engine| (engine, None))
+                .map_err(|e| first_line(&e)),
+        };
+        let (engine, _host) = match made {
+            Ok(x) => x,
             Err(e) => {
                 out.line(format!(
-                    "| {label} | – | – | – | engine did not start: {e} |"
+                    "| {label} | – | – | – | engine did not start: {} |",
+                    e.replace('|', "/")
                 ));
                 continue;
             }
         };
-        let prepared = prepare(&host, "kv-service");
-        let pre = bench_pre(host.engine(), prepared.component());
-        let (count, added, elapsed, stopped) = rt.block_on(async {
-            {
-                let mut store = bench_store(host.engine());
-                pre.instantiate_async(&mut store).await.expect("warm-up");
-            }
-            let before = rss_kib();
-            let mut live = Vec::new();
-            let started = Instant::now();
-            let stopped = loop {
-                if live.len() >= sizes.live_cap {
-                    break format!("the cap of {} instances", sizes.live_cap);
-                }
-                if live.len().is_multiple_of(256)
-                    && rss_kib().saturating_sub(before) > RSS_BUDGET_KIB
-                {
-                    break format!("the RSS budget of {} GiB", RSS_BUDGET_KIB >> 20);
-                }
-                let mut store = bench_store(host.engine());
-                match pre.instantiate_async(&mut store).await {
-                    Ok(instance) => live.push((store, instance)),
-                    Err(e) => break format!("instantiation failed: {}", first_line(&e)),
-                }
-            };
-            let elapsed = started.elapsed();
-            let added = rss_kib().saturating_sub(before);
-            let count = live.len();
-            drop(live);
-            (count, added, elapsed, stopped)
-        });
+        let component = Component::new(&engine, &composed).expect("compile kv-service");
+        let pre = bench_pre(&engine, &component);
+        let (count, added, elapsed, stopped) = fill(&rt, &engine, &pre, sizes.live_cap);
         out.line(format!(
             "| {label} | {count} | {:.0} | {:.1} | {stopped} |",
             added as f64 / count.max(1) as f64,
@@ -999,6 +1320,7 @@ fn main() {
     let wire = wire_calls(&mut out, &sizes);
     http_calls(&mut out, &sizes, wire);
     edit_to_live(&mut out, &sizes);
+    call_steps(&mut out, &sizes);
     live_instances(&mut out, &sizes);
     if let Some(path) = std::env::var_os("PATCHBAY_HOST_BENCH_OUT") {
         let mut text = String::new();

@@ -16,6 +16,9 @@ pub struct HostOptions {
     pub max_wasm_stack: usize,
     /// How many component instances may be live at once (pooling allocator).
     pub max_instances: u32,
+    /// How many runs (Stores) may be live at once: each holds one fiber
+    /// stack from the pool. A one-shot CLI call needs few; a server many.
+    pub max_concurrent_runs: u32,
     /// Largest linear memory any instance may reserve, in bytes. Per-run
     /// memory caps ([`crate::Limits::max_memory`]) are enforced below this.
     pub max_memory_size: usize,
@@ -27,6 +30,7 @@ impl Default for HostOptions {
             cache_dir: default_cache_dir(),
             max_wasm_stack: 512 * 1024,
             max_instances: 1000,
+            max_concurrent_runs: 1000,
             max_memory_size: 4 << 30,
         }
     }
@@ -48,9 +52,13 @@ pub(crate) fn build_engine(options: &HostOptions) -> wasmtime::Result<Engine> {
     config.max_wasm_stack(options.max_wasm_stack);
     let mut pooling = PoolingAllocationConfig::default();
     pooling.total_component_instances(options.max_instances);
-    pooling.total_core_instances(options.max_instances.saturating_mul(4));
+    // Composed components hold several core instances each (kv-service: 7).
+    pooling.total_core_instances(options.max_instances.saturating_mul(8));
     pooling.total_memories(options.max_instances.saturating_mul(2));
-    pooling.total_tables(options.max_instances.saturating_mul(4));
+    pooling.total_tables(options.max_instances.saturating_mul(8));
+    // Every pooled stack is mapped (with a guard page) when the engine
+    // starts, so size the pool to the runs that can be live at once.
+    pooling.total_stacks(options.max_concurrent_runs.max(1));
     pooling.max_memory_size(options.max_memory_size);
     // Core instances of composed components hold many functions and tables.
     pooling.max_core_instances_per_component(64);
