@@ -387,3 +387,133 @@ fn the_compile_cache_reuses_unchanged_compositions() {
         first.cache_hit()
     );
 }
+
+/// A one-node project of `component` with extra binding lines.
+fn one_node(dir: &Path, component: &str, node: &str, export: &str, bindings: &str) -> Workspace {
+    std::fs::write(
+        dir.join("patchbay.toml"),
+        format!(
+            "version = 1\nname = \"fakes\"\n[components.c]\npath = {component:?}\n[nodes.{node}]\ncomponent = \"c\"\n[[exports]]\nfrom = \"{node}.{export}\"\n{bindings}\n[bindings.\"*.wasi:*\"]\nmode = \"grant\"\n"
+        ),
+    )
+    .unwrap();
+    workspace(dir)
+}
+
+#[test]
+fn clock_random_and_http_fakes_are_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = patchbay_test_programs::SANDBOX_DEMO;
+    let limits = Limits::default();
+    let ws = one_node(
+        dir.path(),
+        sandbox,
+        "demo",
+        "patchbay:sandbox/probe",
+        r#"
+[bindings."demo.wasi:clocks/wall-clock@0.2.12"]
+mode = "mock"
+fake = "clock"
+[bindings."demo.wasi:random/random@0.2.12"]
+mode = "mock"
+fake = "random"
+[bindings."demo.wasi:http/outgoing-handler@0.2.12"]
+mode = "mock"
+fake = "http"
+responses = { "http://example.test/hello" = "200 canned hello" }
+"#,
+    );
+    let p = prepare(&ws, false);
+    assert_eq!(ok(&run(&p, "now-ms()", &limits)), "0");
+    let first = ok(&run(&p, "random-u64()", &limits)).to_string();
+    assert_eq!(
+        ok(&run(&p, "random-u64()", &limits)),
+        first,
+        "seeded random repeats per run"
+    );
+    assert_eq!(
+        ok(&run(&p, r#"fetch("http://example.test/hello")"#, &limits)),
+        r#"ok("200 canned hello")"#
+    );
+    let other = run(&p, r#"fetch("http://example.test/other")"#, &limits);
+    assert!(
+        ok(&other).contains("404 the http fake has no response"),
+        "{}",
+        ok(&other)
+    );
+
+    // Grants can fix the clock and seed the generator too.
+    let ws = one_node(
+        dir.path(),
+        sandbox,
+        "demo",
+        "patchbay:sandbox/probe",
+        "[bindings.\"demo.wasi:clocks/wall-clock@0.2.12\"]\nmode = \"grant\"\nclock = { fixed-unix-ms = 1700000000000 }\n[bindings.\"demo.wasi:random/random@0.2.12\"]\nmode = \"grant\"\nrandom = { seed = 7 }\n",
+    );
+    let p = prepare(&ws, false);
+    assert_eq!(ok(&run(&p, "now-ms()", &limits)), "1700000000000");
+    let seven = ok(&run(&p, "random-u64()", &limits)).to_string();
+    assert_ne!(seven, first, "another seed gives other numbers");
+    assert_eq!(ok(&run(&p, "random-u64()", &limits)), seven);
+}
+
+#[test]
+fn config_log_and_sequence_mocks_answer_as_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = Limits::default();
+    let service = patchbay_test_programs::KV_SERVICE;
+    let ws = one_node(
+        dir.path(),
+        service,
+        "service",
+        "handle-request",
+        "[bindings.\"service.patchbay:kv/store\"]\nmode = \"mock\"\nfake = \"config\"\nvalues = { greeting = \"from config\" }\n",
+    );
+    let p = prepare(&ws, false);
+    assert_eq!(
+        ok(&run(&p, r#"handle-request("get greeting")"#, &limits)),
+        r#""from config""#
+    );
+    let report = run(&p, r#"handle-request("set greeting x")"#, &limits);
+    failure(&report, FailureKind::Trap);
+    assert!(
+        report.mock_calls[0]
+            .result
+            .contains("the `config` fake does not implement"),
+        "{:?}",
+        report.mock_calls
+    );
+
+    let ws = one_node(
+        dir.path(),
+        service,
+        "service",
+        "handle-request",
+        "[bindings.\"service.patchbay:kv/store\"]\nmode = \"mock\"\nfake = \"log\"\nfunctions.get = { returns = \"none\" }\n",
+    );
+    let p = prepare(&ws, false);
+    let report = run(&p, r#"handle-request("set a 1")"#, &limits);
+    assert_eq!(ok(&report), r#""ok""#);
+    assert_eq!(report.mock_calls[0].function, "set");
+    assert_eq!(report.mock_calls[0].args, [r#""a""#, r#""1""#]);
+
+    let bench = patchbay_test_programs::KV_BENCH;
+    let ws = one_node(
+        dir.path(),
+        bench,
+        "bench",
+        "hammer",
+        "[bindings.\"bench.patchbay:kv/store\"]\nmode = \"mock\"\nfunctions.set = { returns = \"()\" }\nfunctions.get = { sequence = ['some(\"1\")', 'some(\"2\")', \"none\"] }\n",
+    );
+    let p = prepare(&ws, false);
+    // 4 gets answer some, some, none, none (the last value repeats).
+    let report = run(&p, "hammer(4)", &limits);
+    assert_eq!(ok(&report), "2");
+    let gets: Vec<&str> = report
+        .mock_calls
+        .iter()
+        .filter(|c| c.function == "get")
+        .map(|c| c.result.as_str())
+        .collect();
+    assert_eq!(gets, [r#"some("1")"#, r#"some("2")"#, "none", "none"]);
+}

@@ -48,6 +48,17 @@ impl Guest for SandboxDemo {
         fetch(&url)
     }
 
+    fn now_ms() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0)
+    }
+
+    fn random_u64() -> u64 {
+        wasi::random::random::get_random_u64()
+    }
+
     fn run_all() -> String {
         let lines = [
             ("file", Self::read_file(DEFAULT_FILE.to_string())),
