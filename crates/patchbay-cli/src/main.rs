@@ -72,21 +72,8 @@ enum Command {
         /// Print the run report as JSON.
         #[arg(long)]
         json: bool,
-        /// Wall-clock budget in milliseconds.
-        #[arg(long, default_value_t = 10_000)]
-        timeout_ms: u64,
-        /// Memory cap per instance, in MiB.
-        #[arg(long, default_value_t = 256)]
-        max_memory_mib: usize,
-        /// Fuel budget (instructions, roughly); unlimited if absent.
-        #[arg(long)]
-        fuel: Option<u64>,
-        /// Most output kept per stream, in KiB.
-        #[arg(long, default_value_t = 1024)]
-        max_output_kib: usize,
-        /// Largest wasm stack, in KiB.
-        #[arg(long, default_value_t = 512)]
-        max_stack_kib: usize,
+        #[command(flatten)]
+        limits: LimitArgs,
         /// Instantiate every node on its own and record each call across a
         /// wire (falls back to a composed run when a wire carries resources).
         #[arg(long)]
@@ -108,6 +95,41 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Per-run limits, shared by `call`, `serve` and `watch`.
+#[derive(clap::Args)]
+pub(crate) struct LimitArgs {
+    /// Wall-clock budget of a run, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// Memory cap per instance, in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_memory_mib: usize,
+    /// Fuel budget (instructions, roughly); unlimited if absent.
+    #[arg(long)]
+    fuel: Option<u64>,
+    /// Most output kept per stream, in KiB.
+    #[arg(long, default_value_t = 1024)]
+    max_output_kib: usize,
+    /// Largest wasm stack, in KiB.
+    #[arg(long, default_value_t = 512)]
+    max_stack_kib: usize,
+}
+
+impl LimitArgs {
+    pub(crate) fn limits(&self) -> patchbay_host::Limits {
+        patchbay_host::Limits {
+            timeout: std::time::Duration::from_millis(self.timeout_ms),
+            fuel: self.fuel,
+            max_memory: self.max_memory_mib << 20,
+            max_output: self.max_output_kib << 10,
+        }
+    }
+
+    pub(crate) fn max_stack(&self) -> usize {
+        self.max_stack_kib << 10
+    }
 }
 
 fn main() -> ExitCode {
@@ -135,21 +157,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             project,
             call,
             json,
-            timeout_ms,
-            max_memory_mib,
-            fuel,
-            max_output_kib,
-            max_stack_kib,
+            limits,
             traced,
-        } => {
-            let limits = patchbay_host::Limits {
-                timeout: std::time::Duration::from_millis(timeout_ms),
-                fuel,
-                max_memory: max_memory_mib << 20,
-                max_output: max_output_kib << 10,
-            };
-            run_call(&project, &call, json, &limits, max_stack_kib << 10, traced)
-        }
+        } => run_call(
+            &project,
+            &call,
+            json,
+            &limits.limits(),
+            limits.max_stack(),
+            traced,
+        ),
         Command::Serve(args) => serve::run(args),
         Command::Watch(args) => watch::run(args),
         Command::Candidates {

@@ -3,12 +3,11 @@
 
 use anyhow::{Context, Result};
 use patchbay_host::serve::Server;
-use patchbay_host::{Event, Limits};
+use patchbay_host::Event;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::broadcast;
 
 /// Arguments of `patchbay serve`.
@@ -19,37 +18,19 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Wall-clock budget of each request, in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
-    pub timeout_ms: u64,
-    /// Memory cap per instance, in MiB.
-    #[arg(long, default_value_t = 256)]
-    pub max_memory_mib: usize,
-    /// Fuel budget of each request (instructions, roughly); unlimited if
-    /// absent.
-    #[arg(long)]
-    pub fuel: Option<u64>,
-    /// Most output kept per stream and request, in KiB.
-    #[arg(long, default_value_t = 1024)]
-    pub max_output_kib: usize,
-    /// Largest wasm stack, in KiB.
-    #[arg(long, default_value_t = 512)]
-    pub max_stack_kib: usize,
+    /// Per-run limits.
+    #[command(flatten)]
+    pub limits: crate::LimitArgs,
 }
 
 /// Serves until Ctrl-C, then finishes the requests in flight and exits 0.
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
-    let limits = Limits {
-        timeout: Duration::from_millis(args.timeout_ms),
-        fuel: args.fuel,
-        max_memory: args.max_memory_mib << 20,
-        max_output: args.max_output_kib << 10,
-    };
+    let limits = args.limits.limits();
     let ws = crate::load(&args.project)?;
     let name = ws.project().name.clone();
     // A server keeps one run per request in flight: the full pools.
     let host = Arc::new(patchbay_host::Host::new(patchbay_host::HostOptions {
-        max_wasm_stack: args.max_stack_kib << 10,
+        max_wasm_stack: args.limits.max_stack(),
         ..Default::default()
     })?);
     let prepared = Arc::new(host.prepare(&ws)?);

@@ -7,7 +7,6 @@ use patchbay_host::{Host, Limits};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Arguments of `patchbay watch`.
 #[derive(clap::Args)]
@@ -21,21 +20,9 @@ pub struct WatchArgs {
     /// Print one JSON object per load on stdout instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Wall-clock budget of the call, in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
-    pub timeout_ms: u64,
-    /// Memory cap per instance, in MiB.
-    #[arg(long, default_value_t = 256)]
-    pub max_memory_mib: usize,
-    /// Fuel budget (instructions, roughly); unlimited if absent.
-    #[arg(long)]
-    pub fuel: Option<u64>,
-    /// Most output kept per stream, in KiB.
-    #[arg(long, default_value_t = 1024)]
-    pub max_output_kib: usize,
-    /// Largest wasm stack, in KiB.
-    #[arg(long, default_value_t = 512)]
-    pub max_stack_kib: usize,
+    /// Per-run limits.
+    #[command(flatten)]
+    pub limits: crate::LimitArgs,
 }
 
 /// Watches until Ctrl-C, then exits 0.
@@ -44,13 +31,8 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     if !manifest.is_file() {
         anyhow::bail!("cannot read project file {}", manifest.display());
     }
-    let limits = Limits {
-        timeout: Duration::from_millis(args.timeout_ms),
-        fuel: args.fuel,
-        max_memory: args.max_memory_mib << 20,
-        max_output: args.max_output_kib << 10,
-    };
-    let host = Arc::new(crate::host(args.max_stack_kib << 10)?);
+    let limits = args.limits.limits();
+    let host = Arc::new(crate::host(args.limits.max_stack())?);
     crate::runtime()?.block_on(async {
         let mut watcher = ProjectWatcher::start(host.clone(), &args.project)?;
         eprintln!("watching {} (Ctrl-C to stop)", watcher.manifest().display());
