@@ -49,6 +49,36 @@ fn validate(bytes: &[u8]) -> Result<(), Failed> {
         .map_err(|e| e.to_string().into())
 }
 
+/// The ports checking reads from wac-graph agree with the WIT description
+/// decoded on demand (`Part::info`), name for name.
+fn check_port_summaries(ws: &Workspace) -> Result<(), Failed> {
+    for id in ws.project().components.keys() {
+        let Some(Ok(part)) = ws.part(id) else {
+            return Err(format!("component `{id}` did not load").into());
+        };
+        let info = part.info().map_err(|e| e.to_string())?;
+        let names = |ports: &[patchbay_compose::PortSummary]| {
+            ports.iter().map(|p| p.name.clone()).collect::<Vec<_>>()
+        };
+        let described = |ports: &[patchbay_inspect::PortInfo]| {
+            ports.iter().map(|p| p.name.clone()).collect::<Vec<_>>()
+        };
+        if names(&part.imports) != described(&info.imports)
+            || names(&part.exports) != described(&info.exports)
+        {
+            return Err(format!(
+                "component `{id}`: ports differ between wac-graph ({:?} / {:?}) and the WIT description ({:?} / {:?})",
+                names(&part.imports),
+                names(&part.exports),
+                described(&info.imports),
+                described(&info.exports)
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// The import list reported by `compose` is the one the binary has.
 fn check_imports(
     composed: &patchbay_compose::Composed,
@@ -119,6 +149,7 @@ fn main() {
             trials.push(Trial::test(format!("sample_project::{name}"), move || {
                 let doc = patchbay_project::load(&dir).map_err(|e| e.to_string())?;
                 let ws = Workspace::open(doc);
+                check_port_summaries(&ws)?;
                 let composed = ws.compose().map_err(|problems| {
                     problems
                         .iter()
