@@ -37,25 +37,12 @@ die() {
     exit 1
 }
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null; then
-        sudo "$@"
-    else
-        die "need root to run: $*"
-    fi
-}
+# as_root and apt_install (installs only what is missing).
+source "$repo/scripts/setup.sh"
 
 # --- tools -----------------------------------------------------------------
 
-if ! command -v hyperfine >/dev/null; then
-    log "installing hyperfine"
-    if ! as_root apt-get install -y hyperfine >&2; then
-        as_root apt-get update >&2
-        as_root apt-get install -y hyperfine >&2
-    fi
-fi
+apt_install hyperfine jq
 
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! wac --version 2>/dev/null | grep -qx "wac-cli $WAC_VERSION"; then
@@ -63,7 +50,6 @@ if ! wac --version 2>/dev/null | grep -qx "wac-cli $WAC_VERSION"; then
     cargo install wac-cli --locked --version "$WAC_VERSION" \
         --no-default-features --features wit --root "$HOME/.cargo" >&2
 fi
-command -v jq >/dev/null || die "jq is required to read hyperfine's JSON"
 
 log "building the sample components"
 bash "$repo/samples/build.sh" >&2

@@ -44,27 +44,12 @@ die() {
     exit 1
 }
 
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null; then
-        sudo "$@"
-    else
-        die "need root to run: $*"
-    fi
-}
+# as_root and apt_install (installs only what is missing).
+source "$repo/scripts/setup.sh"
 
 # --- tools -----------------------------------------------------------------
 
-for tool in hyperfine jq; do
-    if ! command -v "$tool" >/dev/null; then
-        log "installing $tool"
-        if ! as_root apt-get install -y "$tool" >&2; then
-            as_root apt-get update >&2
-            as_root apt-get install -y "$tool" >&2
-        fi
-    fi
-done
+apt_install hyperfine jq
 
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! wasmtime --version 2>/dev/null | grep -q "^wasmtime $WASMTIME_VERSION\b"; then
