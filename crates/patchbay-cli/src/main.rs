@@ -1,321 +1,46 @@
-//! `patchbay`: the headless Patchbay command line. Every verb calls the same
-//! core functions as the desktop app.
+//! `patchbay`: the composition verbs, and the door to the run verbs.
+//!
+//! `call`, `serve` and `watch` are handed over to `patchbay-run` (installed
+//! beside this binary) with the same arguments, so that this binary does not
+//! link the Wasmtime host.
 
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
-use std::path::{Path, PathBuf};
+use clap::Parser;
 use std::process::ExitCode;
 
-mod output;
-mod serve;
-mod watch;
-
-#[derive(Parser)]
-#[command(
-    name = "patchbay",
-    version,
-    about = "Compose WebAssembly components: inspect their WIT, check wires, compose with wac-graph."
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Print a component's world as WIT (or its typed ports as JSON).
-    ///
-    /// Accepts binary components, `.wat` text, and WASI preview1 core modules
-    /// (converted with the WASI adapter).
-    Inspect {
-        /// The component file.
-        file: PathBuf,
-        /// Print a structured description of the ports as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// List every problem in a project, each with the node or wire it belongs to.
-    ///
-    /// Exits with status 1 if there are errors (warnings alone exit 0).
-    Check {
-        /// The project folder or its patchbay.toml.
-        project: PathBuf,
-        /// Print the problems as JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Compose a project into one validated component.
-    Compose {
-        /// The project folder or its patchbay.toml.
-        project: PathBuf,
-        /// Where to write the composed component.
-        #[arg(short, long)]
-        output: PathBuf,
-        /// Also write the `.wac` source that rebuilds the composition.
-        #[arg(long)]
-        wac: Option<PathBuf>,
-        /// Also write the WIT of the composed component.
-        #[arg(long)]
-        wit: Option<PathBuf>,
-    },
-    /// Run one export of the composition in the embedded Wasmtime host.
-    ///
-    /// The call is WAVE: `handle-request("get a")`, or for an interface
-    /// export `patchbay:sandbox/probe#run-all()` (or `probe#run-all()`, or
-    /// just `run-all()` when unique). Unwired imports are granted, mocked,
-    /// denied or left open as the project's bindings say.
-    Call {
-        /// The project folder or its patchbay.toml.
-        project: PathBuf,
-        /// The call, in WAVE.
-        call: String,
-        /// Print the run report as JSON.
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        limits: LimitArgs,
-        /// Instantiate every node on its own and record each call across a
-        /// wire (falls back to a composed run when a wire carries resources).
-        #[arg(long)]
-        traced: bool,
-    },
-    /// Serve the composition's `wasi:http/incoming-handler` export over HTTP,
-    /// with a fresh instance per request (as Spin does).
-    Serve(serve::ServeArgs),
-    /// Watch the project's components (and the sources of those with a build
-    /// command); on a change rebuild, re-check, recompose and re-run a call.
-    Watch(watch::WatchArgs),
-    /// List the ports a wire could connect to a given port.
-    Candidates {
-        /// The project folder or its patchbay.toml.
-        project: PathBuf,
-        /// The port, as `node.port` (an import or an export of that node).
-        port: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-/// Per-run limits, shared by `call`, `serve` and `watch`.
-#[derive(clap::Args)]
-pub(crate) struct LimitArgs {
-    /// Wall-clock budget of a run, in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
-    timeout_ms: u64,
-    /// Memory cap per instance, in MiB.
-    #[arg(long, default_value_t = 256)]
-    max_memory_mib: usize,
-    /// Fuel budget (instructions, roughly); unlimited if absent.
-    #[arg(long)]
-    fuel: Option<u64>,
-    /// Most output kept per stream, in KiB.
-    #[arg(long, default_value_t = 1024)]
-    max_output_kib: usize,
-    /// Largest wasm stack, in KiB.
-    #[arg(long, default_value_t = 512)]
-    max_stack_kib: usize,
-}
-
-impl LimitArgs {
-    pub(crate) fn limits(&self) -> patchbay_host::Limits {
-        patchbay_host::Limits {
-            timeout: std::time::Duration::from_millis(self.timeout_ms),
-            fuel: self.fuel,
-            max_memory: self.max_memory_mib << 20,
-            max_output: self.max_output_kib << 10,
-        }
-    }
-
-    pub(crate) fn max_stack(&self) -> usize {
-        self.max_stack_kib << 10
-    }
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
+    let cli = patchbay_cli::Cli::parse();
+    if cli.runs_components() {
+        return patchbay_cli::finish(hand_over());
     }
+    patchbay_cli::finish(patchbay_cli::run_composition_verb(cli))
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
-        Command::Inspect { file, json } => inspect(&file, json),
-        Command::Check { project, json } => check(&project, json),
-        Command::Compose {
-            project,
-            output,
-            wac,
-            wit,
-        } => compose(&project, &output, wac.as_deref(), wit.as_deref()),
-        Command::Call {
-            project,
-            call,
-            json,
-            limits,
-            traced,
-        } => run_call(
-            &project,
-            &call,
-            json,
-            &limits.limits(),
-            limits.max_stack(),
-            traced,
-        ),
-        Command::Serve(args) => serve::run(args),
-        Command::Watch(args) => watch::run(args),
-        Command::Candidates {
-            project,
-            port,
-            json,
-        } => candidates(&project, &port, json),
-    }
-}
-
-fn inspect(file: &Path, json: bool) -> Result<ExitCode> {
-    let inspection = patchbay_inspect::inspect_file(file)?;
-    if json {
-        output::print_json(&output::InspectJson::new(file, &inspection))?;
-    } else {
-        if inspection.component.kind != patchbay_inspect::SourceKind::Component {
-            println!(
-                "// {}: {}",
-                file.display(),
-                inspection.component.kind.describe()
-            );
-        }
-        print!("{}", inspection.info.wit);
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-pub(crate) fn load(project: &Path) -> Result<patchbay_compose::Workspace> {
-    let doc = patchbay_project::load(project)?;
-    if let Some(v) = doc.upgraded_from {
-        eprintln!(
-            "note: {} is project file version {v}; it was upgraded in memory (save to write version {})",
-            doc.path.display(),
-            patchbay_project::CURRENT_VERSION
+/// Runs `patchbay-run` with this process's arguments; on Unix it replaces
+/// this process, so signals (Ctrl-C for `serve` and `watch`) reach it.
+fn hand_over() -> anyhow::Result<ExitCode> {
+    let exe = std::env::current_exe()?;
+    let runner = exe.with_file_name(format!("patchbay-run{}", std::env::consts::EXE_SUFFIX));
+    if !runner.is_file() {
+        anyhow::bail!(
+            "this verb runs components, which `{}` does; it is not beside `{}` (build or install the patchbay-cli package, which makes both)",
+            runner.display(),
+            exe.display()
         );
     }
-    Ok(patchbay_compose::Workspace::open(doc))
-}
-
-fn check(project: &Path, json: bool) -> Result<ExitCode> {
-    let ws = load(project)?;
-    let problems = ws.check();
-    if json {
-        output::print_json(&output::CheckJson::new(&ws, &problems))?;
-    } else {
-        output::print_problems(&ws, &problems);
+    let mut command = std::process::Command::new(&runner);
+    command.args(std::env::args_os().skip(1));
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let error = command.exec();
+        Err(anyhow::anyhow!(
+            "cannot start {}: {error}",
+            runner.display()
+        ))
     }
-    Ok(if problems.iter().any(|p| p.is_error()) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn compose(project: &Path, out: &Path, wac: Option<&Path>, wit: Option<&Path>) -> Result<ExitCode> {
-    let ws = load(project)?;
-    let composed = match ws.compose() {
-        Ok(c) => c,
-        Err(problems) => {
-            output::print_problems(&ws, &problems);
-            anyhow::bail!(
-                "cannot compose {}: fix the errors above",
-                ws.doc().path.display()
-            );
-        }
-    };
-    for p in &composed.warnings {
-        eprintln!("{}", output::problem_line(p));
+    #[cfg(not(unix))]
+    {
+        let status = command.status()?;
+        Ok(ExitCode::from(status.code().unwrap_or(1) as u8))
     }
-    patchbay_project::write_output(out, &composed.bytes)
-        .with_context(|| format!("cannot write {}", out.display()))?;
-    eprintln!(
-        "wrote {} ({} bytes, {} imports left open)",
-        out.display(),
-        composed.bytes.len(),
-        composed.imports.len()
-    );
-    if let Some(path) = wac {
-        patchbay_project::write_output(path, composed.wac.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    if let Some(path) = wit {
-        let info = composed.describe()?;
-        patchbay_project::write_output(path, info.wit.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn candidates(project: &Path, port: &str, json: bool) -> Result<ExitCode> {
-    let ws = load(project)?;
-    let port = patchbay_project::PortRef::parse(port).map_err(anyhow::Error::msg)?;
-    let found = ws.candidates(&port)?;
-    if json {
-        output::print_json(&found)?;
-    } else if found.is_empty() {
-        println!("no port in the project can be wired to {port}");
-    } else {
-        for c in &found {
-            println!("{}", c.port);
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// A host for one-shot commands (`call`, `watch`): a few runs at a time, so
-/// the pools it maps at start stay small.
-pub(crate) fn host(max_stack: usize) -> Result<patchbay_host::Host> {
-    Ok(patchbay_host::Host::new(patchbay_host::HostOptions {
-        max_wasm_stack: max_stack,
-        max_instances: 64,
-        max_concurrent_runs: 4,
-        ..Default::default()
-    })?)
-}
-
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    // One run at a time: no worker threads to start.
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
-}
-
-fn run_call(
-    project: &Path,
-    call: &str,
-    json: bool,
-    limits: &patchbay_host::Limits,
-    max_stack: usize,
-    traced: bool,
-) -> Result<ExitCode> {
-    let ws = load(project)?;
-    let host = host(max_stack)?;
-    let prepared = if traced {
-        host.prepare_traced(&ws)?
-    } else {
-        host.prepare_auto(&ws)?
-    };
-    let report = runtime()?.block_on(host.run(&prepared, call, limits));
-    if json {
-        output::print_json(&report)?;
-    } else {
-        output::print_report(&report);
-    }
-    Ok(if report.result.is_ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
 }

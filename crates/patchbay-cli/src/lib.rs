@@ -1,0 +1,353 @@
+//! `patchbay`: the headless Patchbay command line. Every verb calls the same
+//! core functions as the desktop app.
+//!
+//! Two binaries share this library. `patchbay` runs the composition verbs
+//! (`inspect`, `check`, `compose`, `candidates`) and hands the run verbs
+//! (`call`, `serve`, `watch`) over to `patchbay-run`, installed beside it,
+//! which links the Wasmtime host. Composition verbs then start without
+//! loading Wasmtime: a 4× smaller binary, and no time spent relocating it.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+mod output;
+pub mod serve;
+pub mod watch;
+
+/// The command line.
+#[derive(Parser)]
+#[command(
+    name = "patchbay",
+    version,
+    about = "Compose WebAssembly components: inspect their WIT, check wires, compose with wac-graph."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+impl Cli {
+    /// Whether the verb runs components (and so needs the Wasmtime host).
+    pub fn runs_components(&self) -> bool {
+        matches!(
+            self.command,
+            Command::Call { .. } | Command::Serve(_) | Command::Watch(_)
+        )
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a component's world as WIT (or its typed ports as JSON).
+    ///
+    /// Accepts binary components, `.wat` text, and WASI preview1 core modules
+    /// (converted with the WASI adapter).
+    Inspect {
+        /// The component file.
+        file: PathBuf,
+        /// Print a structured description of the ports as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every problem in a project, each with the node or wire it belongs to.
+    ///
+    /// Exits with status 1 if there are errors (warnings alone exit 0).
+    Check {
+        /// The project folder or its patchbay.toml.
+        project: PathBuf,
+        /// Print the problems as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compose a project into one validated component.
+    Compose {
+        /// The project folder or its patchbay.toml.
+        project: PathBuf,
+        /// Where to write the composed component.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Also write the `.wac` source that rebuilds the composition.
+        #[arg(long)]
+        wac: Option<PathBuf>,
+        /// Also write the WIT of the composed component.
+        #[arg(long)]
+        wit: Option<PathBuf>,
+    },
+    /// Run one export of the composition in the embedded Wasmtime host.
+    ///
+    /// The call is WAVE: `handle-request("get a")`, or for an interface
+    /// export `patchbay:sandbox/probe#run-all()` (or `probe#run-all()`, or
+    /// just `run-all()` when unique). Unwired imports are granted, mocked,
+    /// denied or left open as the project's bindings say.
+    Call {
+        /// The project folder or its patchbay.toml.
+        project: PathBuf,
+        /// The call, in WAVE.
+        call: String,
+        /// Print the run report as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
+        /// Instantiate every node on its own and record each call across a
+        /// wire (falls back to a composed run when a wire carries resources).
+        #[arg(long)]
+        traced: bool,
+    },
+    /// Serve the composition's `wasi:http/incoming-handler` export over HTTP,
+    /// with a fresh instance per request (as Spin does).
+    Serve(serve::ServeArgs),
+    /// Watch the project's components (and the sources of those with a build
+    /// command); on a change rebuild, re-check, recompose and re-run a call.
+    Watch(watch::WatchArgs),
+    /// List the ports a wire could connect to a given port.
+    Candidates {
+        /// The project folder or its patchbay.toml.
+        project: PathBuf,
+        /// The port, as `node.port` (an import or an export of that node).
+        port: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Per-run limits, shared by `call`, `serve` and `watch`.
+#[derive(clap::Args)]
+pub struct LimitArgs {
+    /// Wall-clock budget of a run, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    timeout_ms: u64,
+    /// Memory cap per instance, in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_memory_mib: usize,
+    /// Fuel budget (instructions, roughly); unlimited if absent.
+    #[arg(long)]
+    fuel: Option<u64>,
+    /// Most output kept per stream, in KiB.
+    #[arg(long, default_value_t = 1024)]
+    max_output_kib: usize,
+    /// Largest wasm stack, in KiB.
+    #[arg(long, default_value_t = 512)]
+    max_stack_kib: usize,
+}
+
+impl LimitArgs {
+    /// The limits of one run.
+    pub fn limits(&self) -> patchbay_host::Limits {
+        patchbay_host::Limits {
+            timeout: std::time::Duration::from_millis(self.timeout_ms),
+            fuel: self.fuel,
+            max_memory: self.max_memory_mib << 20,
+            max_output: self.max_output_kib << 10,
+        }
+    }
+
+    /// The largest wasm stack, in bytes.
+    pub fn max_stack(&self) -> usize {
+        self.max_stack_kib << 10
+    }
+}
+
+/// Prints an error the way every verb does and turns it into an exit code.
+pub fn finish(result: Result<ExitCode>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a composition verb (`inspect`, `check`, `compose`, `candidates`).
+/// The run verbs are [`run`]'s; this refuses them, so that a binary calling
+/// only this function does not link the Wasmtime host.
+pub fn run_composition_verb(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Inspect { file, json } => inspect(&file, json),
+        Command::Check { project, json } => check(&project, json),
+        Command::Compose {
+            project,
+            output,
+            wac,
+            wit,
+        } => compose(&project, &output, wac.as_deref(), wit.as_deref()),
+        Command::Candidates {
+            project,
+            port,
+            json,
+        } => candidates(&project, &port, json),
+        Command::Call { .. } | Command::Serve(_) | Command::Watch(_) => {
+            anyhow::bail!("this verb runs components; it is served by `patchbay-run`")
+        }
+    }
+}
+
+/// Runs any verb.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Call {
+            project,
+            call,
+            json,
+            limits,
+            traced,
+        } => run_call(
+            &project,
+            &call,
+            json,
+            &limits.limits(),
+            limits.max_stack(),
+            traced,
+        ),
+        Command::Serve(args) => serve::run(args),
+        Command::Watch(args) => watch::run(args),
+        _ => run_composition_verb(cli),
+    }
+}
+
+fn inspect(file: &Path, json: bool) -> Result<ExitCode> {
+    let inspection = patchbay_inspect::inspect_file(file)?;
+    if json {
+        output::print_json(&output::InspectJson::new(file, &inspection))?;
+    } else {
+        if inspection.component.kind != patchbay_inspect::SourceKind::Component {
+            println!(
+                "// {}: {}",
+                file.display(),
+                inspection.component.kind.describe()
+            );
+        }
+        print!("{}", inspection.info.wit);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn load(project: &Path) -> Result<patchbay_compose::Workspace> {
+    let doc = patchbay_project::load(project)?;
+    if let Some(v) = doc.upgraded_from {
+        eprintln!(
+            "note: {} is project file version {v}; it was upgraded in memory (save to write version {})",
+            doc.path.display(),
+            patchbay_project::CURRENT_VERSION
+        );
+    }
+    Ok(patchbay_compose::Workspace::open(doc))
+}
+
+fn check(project: &Path, json: bool) -> Result<ExitCode> {
+    let ws = load(project)?;
+    let problems = ws.check();
+    if json {
+        output::print_json(&output::CheckJson::new(&ws, &problems))?;
+    } else {
+        output::print_problems(&ws, &problems);
+    }
+    Ok(if problems.iter().any(|p| p.is_error()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn compose(project: &Path, out: &Path, wac: Option<&Path>, wit: Option<&Path>) -> Result<ExitCode> {
+    let ws = load(project)?;
+    let composed = match ws.compose() {
+        Ok(c) => c,
+        Err(problems) => {
+            output::print_problems(&ws, &problems);
+            anyhow::bail!(
+                "cannot compose {}: fix the errors above",
+                ws.doc().path.display()
+            );
+        }
+    };
+    for p in &composed.warnings {
+        eprintln!("{}", output::problem_line(p));
+    }
+    patchbay_project::write_output(out, &composed.bytes)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!(
+        "wrote {} ({} bytes, {} imports left open)",
+        out.display(),
+        composed.bytes.len(),
+        composed.imports.len()
+    );
+    if let Some(path) = wac {
+        patchbay_project::write_output(path, composed.wac.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if let Some(path) = wit {
+        let info = composed.describe()?;
+        patchbay_project::write_output(path, info.wit.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn candidates(project: &Path, port: &str, json: bool) -> Result<ExitCode> {
+    let ws = load(project)?;
+    let port = patchbay_project::PortRef::parse(port).map_err(anyhow::Error::msg)?;
+    let found = ws.candidates(&port)?;
+    if json {
+        output::print_json(&found)?;
+    } else if found.is_empty() {
+        println!("no port in the project can be wired to {port}");
+    } else {
+        for c in &found {
+            println!("{}", c.port);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A host for one-shot commands (`call`, `watch`): a few runs at a time, so
+/// the pools it maps at start stay small.
+pub(crate) fn host(max_stack: usize) -> Result<patchbay_host::Host> {
+    Ok(patchbay_host::Host::new(patchbay_host::HostOptions {
+        max_wasm_stack: max_stack,
+        max_instances: 64,
+        max_concurrent_runs: 4,
+        ..Default::default()
+    })?)
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    // One run at a time: no worker threads to start.
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn run_call(
+    project: &Path,
+    call: &str,
+    json: bool,
+    limits: &patchbay_host::Limits,
+    max_stack: usize,
+    traced: bool,
+) -> Result<ExitCode> {
+    let ws = load(project)?;
+    let host = host(max_stack)?;
+    let prepared = if traced {
+        host.prepare_traced(&ws)?
+    } else {
+        host.prepare_auto(&ws)?
+    };
+    let report = runtime()?.block_on(host.run(&prepared, call, limits));
+    if json {
+        output::print_json(&report)?;
+    } else {
+        output::print_report(&report);
+    }
+    Ok(if report.result.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
