@@ -436,25 +436,34 @@ impl Host {
                 .map_err(|e| classify(e, &node, limits, true))?;
             invoke(&mut store, instance, &export, call, &wave_call, limits).await
         };
-        // The epoch deadline stops guest code; this also stops a guest that
-        // waits on the host (a slow outgoing request) past its budget.
-        let grace = limits.timeout + Duration::from_millis(250);
-        let mut result = match tokio::time::timeout(grace, outcome).await {
-            Ok(r) => r,
-            Err(_) => Err(RunFailure {
-                kind: FailureKind::Timeout,
-                message: format!(
-                    "node `{node}` ran past its timeout of {} ms while waiting on the host",
-                    limits.timeout.as_millis()
-                ),
-            }),
-        };
+        let mut result = within_budget(outcome, &node, limits).await;
         let out = stdout.contents().to_vec();
         let err = stderr.contents().to_vec();
         let mut state = store.into_data();
         state.failed_node.get_or_insert(node.clone());
         refine_failure(&mut result, &state, &node, limits, &out, &err);
         (result, Some(state), out, err)
+    }
+}
+
+/// Runs `outcome` within the run's wall-clock budget. The epoch deadline
+/// stops guest code; this also stops a guest that waits on the host (a slow
+/// outgoing request, a slow client) past its budget.
+pub(crate) async fn within_budget<T>(
+    outcome: impl std::future::Future<Output = Result<T, RunFailure>>,
+    node: &str,
+    limits: &Limits,
+) -> Result<T, RunFailure> {
+    let grace = limits.timeout + Duration::from_millis(250);
+    match tokio::time::timeout(grace, outcome).await {
+        Ok(r) => r,
+        Err(_) => Err(RunFailure {
+            kind: FailureKind::Timeout,
+            message: format!(
+                "node `{node}` ran past its timeout of {} ms while waiting on the host",
+                limits.timeout.as_millis()
+            ),
+        }),
     }
 }
 

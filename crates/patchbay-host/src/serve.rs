@@ -329,19 +329,9 @@ impl Shared {
                     .await
                     .map_err(|e| classify(e, node, &limits, false))
             };
-            // The epoch deadline stops guest code; this also stops a guest
-            // that waits on the host (or a slow client) past its budget.
-            let grace = limits.timeout + Duration::from_millis(250);
-            let outcome = match tokio::time::timeout(grace, outcome).await {
-                Ok(r) => r.map(|()| String::new()),
-                Err(_) => Err(RunFailure {
-                    kind: FailureKind::Timeout,
-                    message: format!(
-                        "node `{node}` ran past its timeout of {} ms while waiting on the host",
-                        limits.timeout.as_millis()
-                    ),
-                }),
-            };
+            let outcome = crate::run::within_budget(outcome, node, &limits)
+                .await
+                .map(|()| String::new());
             let out = stdout.contents();
             let err = stderr.contents();
             let mut result = outcome;

@@ -345,22 +345,7 @@ impl Host {
                 let instance = store.data().nodes[&export.node];
                 crate::run::invoke(&mut store, instance, &export, call, &wave_call, limits).await
             };
-            let result = match tokio::time::timeout(
-                limits.timeout + std::time::Duration::from_millis(250),
-                outcome,
-            )
-            .await
-            {
-                Ok(r) => r,
-                Err(_) => Err(RunFailure {
-                    kind: FailureKind::Timeout,
-                    message: format!(
-                        "node `{}` ran past its timeout of {} ms while waiting on the host",
-                        export.node,
-                        limits.timeout.as_millis()
-                    ),
-                }),
-            };
+            let result = crate::run::within_budget(outcome, &export.node, limits).await;
             Ok::<_, RunFailure>((result, store, stdout, stderr, export.node.clone()))
         };
         let (result, state, out, err) = match body.await {
