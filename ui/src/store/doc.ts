@@ -1,0 +1,219 @@
+// Pure functions over the project document: ids, selectors, the fake nodes
+// derived from bindings, deleting, copying and pasting. No React, no backend.
+
+import type { Binding, BindingEntry, FakeName, NodeEntry, PortAddr, ProjectDoc, WireEntry } from './backend';
+
+/** A fake node on the canvas. Fake nodes are UI-only: the document records
+ *  only the `mock { fake }` bindings they stand for. */
+export type FakeNode = { id: string; fake: FakeName; x: number; y: number };
+
+/** The handle id of a fake node's single output. */
+export const FAKE_PORT = 'fake';
+
+export const FAKE_NAMES: readonly FakeName[] = ['kv', 'log', 'config', 'clock', 'random', 'http'];
+
+export function fakeNodeId(fake: FakeName): string {
+  return `fake:${fake}`;
+}
+
+export function isFakeNodeId(id: string): boolean {
+  return id.startsWith('fake:');
+}
+
+export function fakeOfNodeId(id: string): FakeName | null {
+  if (!isFakeNodeId(id)) return null;
+  const name = id.slice('fake:'.length) as FakeName;
+  return FAKE_NAMES.includes(name) ? name : null;
+}
+
+export function wireId(w: WireEntry): string {
+  return `wire:${w.from.node}.${w.from.port}->${w.to.node}.${w.to.port}`;
+}
+
+/** The edge id of a fake node feeding `selector` (`node.import`). */
+export function fakeEdgeId(fake: FakeName, selector: string): string {
+  return `fake:${fake}->${selector}`;
+}
+
+export function portKey(p: PortAddr): string {
+  return `${p.node}\u0000${p.port}`;
+}
+
+export function samePort(a: PortAddr, b: PortAddr): boolean {
+  return a.node === b.node && a.port === b.port;
+}
+
+/** The exact selector of one import: `node.import`. */
+export function selectorOf(p: PortAddr): string {
+  return `${p.node}.${p.port}`;
+}
+
+/** Splits an exact selector `node.import`; null for wildcards. */
+export function parseExactSelector(selector: string): PortAddr | null {
+  if (selector.includes('*')) return null;
+  const dot = selector.indexOf('.');
+  if (dot <= 0 || dot === selector.length - 1) return null;
+  return { node: selector.slice(0, dot), port: selector.slice(dot + 1) };
+}
+
+/** The node a selector names, or null when it is `*`. */
+export function selectorNode(selector: string): string | null {
+  const dot = selector.indexOf('.');
+  const node = dot < 0 ? selector : selector.slice(0, dot);
+  return node === '*' || node === '' ? null : node;
+}
+
+/** A binding that lets a built-in fake serve an import. */
+export function fakeBinding(fake: FakeName): Binding {
+  return { mode: 'mock', fake, functions: [], values: [], responses: [] };
+}
+
+/** The exact-selector bindings served by a fake: the edges of fake nodes. */
+export function fakeLinks(doc: ProjectDoc): { fake: FakeName; selector: string; to: PortAddr }[] {
+  const links: { fake: FakeName; selector: string; to: PortAddr }[] = [];
+  for (const b of doc.bindings) {
+    if (b.binding.mode !== 'mock' || !b.binding.fake) continue;
+    const to = parseExactSelector(b.selector);
+    if (!to) continue;
+    links.push({ fake: b.binding.fake, selector: b.selector, to });
+  }
+  return links;
+}
+
+/** Keeps one fake node per fake in use, adding missing ones next to the
+ *  first import they serve. Returns the same array when nothing changes. */
+export function reconcileFakeNodes(doc: ProjectDoc, fakeNodes: FakeNode[]): FakeNode[] {
+  const have = new Set(fakeNodes.map((f) => f.fake));
+  let out = fakeNodes;
+  const placed = new Map<string, number>();
+  for (const link of fakeLinks(doc)) {
+    if (have.has(link.fake)) continue;
+    have.add(link.fake);
+    const target = doc.nodes.find((n) => n.id === link.to.node);
+    const base = target ? { x: target.x - 300, y: target.y } : { x: 0, y: 0 };
+    const key = `${base.x},${base.y}`;
+    const k = placed.get(key) ?? 0;
+    placed.set(key, k + 1);
+    if (out === fakeNodes) out = [...fakeNodes];
+    out.push({ id: fakeNodeId(link.fake), fake: link.fake, x: base.x, y: base.y + k * 90 });
+  }
+  return out;
+}
+
+/** `base`, or `base-2`, `base-3` … whichever is not taken. */
+export function uniqueId(base: string, taken: Set<string>): string {
+  const clean = base.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'node';
+  if (!taken.has(clean)) return clean;
+  const m = /^(.*?)-(\d+)$/.exec(clean);
+  const stem = m ? m[1] : clean;
+  let i = m ? Number(m[2]) + 1 : 2;
+  while (taken.has(`${stem}-${i}`)) i++;
+  return `${stem}-${i}`;
+}
+
+/** Whether a binding's selector belongs to one of `nodes` (named, not `*`). */
+function selectorInNodes(selector: string, nodes: Set<string>): boolean {
+  const node = selectorNode(selector);
+  return node !== null && nodes.has(node);
+}
+
+/** What deleting removes: nodes (with their wires, bindings and exports),
+ *  wires by edge id, and fake edges (their bindings). Mutates `doc` (a draft). */
+export function deleteFromDoc(
+  doc: ProjectDoc,
+  nodeIds: Set<string>,
+  edgeIds: Set<string>,
+  fakeNodesRemoved: Set<FakeName>,
+): void {
+  doc.nodes = doc.nodes.filter((n) => !nodeIds.has(n.id));
+  doc.wires = doc.wires.filter(
+    (w) => !nodeIds.has(w.from.node) && !nodeIds.has(w.to.node) && !edgeIds.has(wireId(w)),
+  );
+  doc.exports = doc.exports.filter((e) => !nodeIds.has(e.from.node));
+  doc.bindings = doc.bindings.filter((b) => {
+    if (selectorInNodes(b.selector, nodeIds)) return false;
+    if (b.binding.mode === 'mock' && b.binding.fake && parseExactSelector(b.selector)) {
+      if (fakeNodesRemoved.has(b.binding.fake)) return false;
+      if (edgeIds.has(fakeEdgeId(b.binding.fake, b.selector))) return false;
+    }
+    return true;
+  });
+}
+
+/** What Ctrl+C keeps: nodes, the wires among them and their own bindings. */
+export type Clipboard = { nodes: NodeEntry[]; wires: WireEntry[]; bindings: BindingEntry[] };
+
+export function copyFromDoc(doc: ProjectDoc, nodeIds: Set<string>): Clipboard | null {
+  const nodes = doc.nodes.filter((n) => nodeIds.has(n.id));
+  if (nodes.length === 0) return null;
+  const wires = doc.wires.filter((w) => nodeIds.has(w.from.node) && nodeIds.has(w.to.node));
+  const bindings = doc.bindings.filter((b) => selectorInNodes(b.selector, nodeIds));
+  return structuredClone({ nodes, wires, bindings });
+}
+
+/** Pastes a clipboard into `doc` (a draft) with fresh node ids, offset by
+ *  `offset`; internal wires and bindings follow the renamed nodes. Returns the
+ *  new node ids. */
+export function pasteIntoDoc(doc: ProjectDoc, clip: Clipboard, offset: { x: number; y: number }): string[] {
+  const taken = new Set(doc.nodes.map((n) => n.id));
+  const rename = new Map<string, string>();
+  for (const n of clip.nodes) {
+    const id = uniqueId(n.id, taken);
+    taken.add(id);
+    rename.set(n.id, id);
+  }
+  const known = new Set(doc.components.map((c) => c.id));
+  const added: string[] = [];
+  for (const n of clip.nodes) {
+    if (!known.has(n.component)) continue;
+    const id = rename.get(n.id)!;
+    doc.nodes.push({ id, component: n.component, x: n.x + offset.x, y: n.y + offset.y });
+    added.push(id);
+  }
+  const addedSet = new Set(added);
+  for (const w of clip.wires) {
+    const from = rename.get(w.from.node);
+    const to = rename.get(w.to.node);
+    if (!from || !to || !addedSet.has(from) || !addedSet.has(to)) continue;
+    doc.wires.push({ from: { node: from, port: w.from.port }, to: { node: to, port: w.to.port } });
+  }
+  for (const b of clip.bindings) {
+    const node = selectorNode(b.selector);
+    const renamed = node ? rename.get(node) : undefined;
+    if (!node || !renamed || !addedSet.has(renamed)) continue;
+    const selector = renamed + b.selector.slice(node.length);
+    doc.bindings = doc.bindings.filter((x) => x.selector !== selector);
+    doc.bindings.push({ selector, binding: structuredClone(b.binding) });
+  }
+  return added;
+}
+
+/** Sets or removes (null) the binding with exactly this selector, keeping
+ *  file order for a replacement. Mutates `doc` (a draft). */
+export function setBindingInDoc(doc: ProjectDoc, selector: string, binding: Binding | null): void {
+  const i = doc.bindings.findIndex((b) => b.selector === selector);
+  if (binding === null) {
+    if (i >= 0) doc.bindings.splice(i, 1);
+  } else if (i >= 0) {
+    doc.bindings[i] = { selector, binding };
+  } else {
+    doc.bindings.push({ selector, binding });
+  }
+}
+
+/** Whether every node sits at the same position (a generated project). */
+export function allStacked(nodes: { x: number; y: number }[]): boolean {
+  if (nodes.length < 2) return false;
+  return nodes.every((n) => n.x === nodes[0].x && n.y === nodes[0].y);
+}
+
+/** The last path segment, for toasts and titles. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+export function dirName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i > 0 ? path.slice(0, i) : path;
+}

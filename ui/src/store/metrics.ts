@@ -1,0 +1,55 @@
+// Sizes shared by the node components (inline styles) and the layout's size
+// estimate, so a layout computed before React measured anything still fits.
+
+import type { ComponentView } from './backend';
+
+export const NODE_WIDTH = 300;
+export const FAKE_NODE_WIDTH = 200;
+export const FAKE_NODE_HEIGHT = 64;
+/** Title, component id and padding. */
+export const NODE_HEADER = 52;
+/** The "imports" / "exports" caption above each list of ports. */
+export const SECTION_CAPTION = 20;
+export const PORT_ROW = 24;
+export const NODE_FOOTER = 8;
+
+export type NodeGeometry = {
+  width: number;
+  height: number;
+  inPorts: { id: string; y: number }[];
+  outPorts: { id: string; y: number }[];
+};
+
+/** The collapsed size of a component node and the centre of each handle. */
+export function estimateComponentNode(view: ComponentView | undefined): NodeGeometry {
+  const imports = view?.info?.imports ?? [];
+  const exports = view?.info?.exports ?? [];
+  let y = NODE_HEADER;
+  const inPorts: NodeGeometry['inPorts'] = [];
+  const outPorts: NodeGeometry['outPorts'] = [];
+  if (imports.length) {
+    y += SECTION_CAPTION;
+    for (const p of imports) {
+      inPorts.push({ id: p.name, y: y + PORT_ROW / 2 });
+      y += PORT_ROW;
+    }
+  }
+  if (exports.length) {
+    y += SECTION_CAPTION;
+    for (const p of exports) {
+      outPorts.push({ id: p.name, y: y + PORT_ROW / 2 });
+      y += PORT_ROW;
+    }
+  }
+  if (!view?.info) y += PORT_ROW * 2;
+  return { width: NODE_WIDTH, height: y + NODE_FOOTER, inPorts, outPorts };
+}
+
+export function estimateFakeNode(): NodeGeometry {
+  return {
+    width: FAKE_NODE_WIDTH,
+    height: FAKE_NODE_HEIGHT,
+    inPorts: [],
+    outPorts: [{ id: 'fake', y: FAKE_NODE_HEIGHT / 2 }],
+  };
+}

@@ -1,0 +1,106 @@
+// Indexes derived from the store, computed once per analysis or document and
+// cached by identity, so hundreds of nodes can each select a small value
+// (a count, a mode) without scanning lists on every store change.
+
+import type { Analysis, ImportState, Problem, ProjectDoc, WireEntry } from './backend';
+import { parseExactSelector, portKey, selectorNode } from './doc';
+import type { Store } from './store';
+
+export type ProblemIndex = {
+  /** Problems pinned to a node, one of its ports, its component, or an exact binding of it. */
+  byNode: Map<string, Problem[]>;
+  /** Problems of one port (`portKey`). */
+  byPort: Map<string, Problem[]>;
+  /** Problems of one wire, by index into `doc.wires`. */
+  byWire: Map<number, Problem[]>;
+  errors: number;
+  warnings: number;
+};
+
+const problemCache = new WeakMap<Analysis, ProblemIndex>();
+const importCache = new WeakMap<Analysis, Map<string, ImportState>>();
+const wiredCache = new WeakMap<WireEntry[], { imports: Set<string>; exports: Set<string> }>();
+
+const EMPTY_INDEX: ProblemIndex = { byNode: new Map(), byPort: new Map(), byWire: new Map(), errors: 0, warnings: 0 };
+
+function push<K>(map: Map<K, Problem[]>, key: K, p: Problem): void {
+  const list = map.get(key);
+  if (list) {
+    if (!list.includes(p)) list.push(p);
+  } else map.set(key, [p]);
+}
+
+export function problemIndex(analysis: Analysis | null): ProblemIndex {
+  if (!analysis) return EMPTY_INDEX;
+  let index = problemCache.get(analysis);
+  if (index) return index;
+  index = { byNode: new Map(), byPort: new Map(), byWire: new Map(), errors: 0, warnings: 0 };
+  for (const p of analysis.problems) {
+    if (p.severity === 'error') index.errors++;
+    else index.warnings++;
+    const loc = p.location;
+    switch (loc.kind) {
+      case 'node':
+        push(index.byNode, loc.node, p);
+        break;
+      case 'port':
+        push(index.byNode, loc.node, p);
+        push(index.byPort, portKey(loc), p);
+        break;
+      case 'component':
+        for (const n of loc.nodes) push(index.byNode, n, p);
+        break;
+      case 'wire':
+        push(index.byWire, loc.index, p);
+        break;
+      case 'binding': {
+        const exact = parseExactSelector(loc.selector);
+        if (exact) {
+          push(index.byNode, exact.node, p);
+          push(index.byPort, portKey(exact), p);
+        } else {
+          const node = selectorNode(loc.selector);
+          if (node) push(index.byNode, node, p);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  problemCache.set(analysis, index);
+  return index;
+}
+
+export function importStates(analysis: Analysis | null): Map<string, ImportState> {
+  if (!analysis) return new Map();
+  let map = importCache.get(analysis);
+  if (!map) {
+    map = new Map(analysis.imports.map((i) => [portKey(i), i]));
+    importCache.set(analysis, map);
+  }
+  return map;
+}
+
+export function wiredPorts(doc: ProjectDoc | null): { imports: Set<string>; exports: Set<string> } {
+  if (!doc) return { imports: new Set(), exports: new Set() };
+  let sets = wiredCache.get(doc.wires);
+  if (!sets) {
+    sets = { imports: new Set(doc.wires.map((w) => portKey(w.to))), exports: new Set(doc.wires.map((w) => portKey(w.from))) };
+    wiredCache.set(doc.wires, sets);
+  }
+  return sets;
+}
+
+// Selectors returning primitives or stable references, for `useStore(sel)`.
+
+export const selectNodeProblemCount = (node: string) => (s: Store) =>
+  problemIndex(s.analysis).byNode.get(node)?.length ?? 0;
+
+export const selectNodeProblems = (node: string) => (s: Store) => problemIndex(s.analysis).byNode.get(node);
+
+export const selectImportMode = (node: string, port: string) => (s: Store) =>
+  importStates(s.analysis).get(portKey({ node, port }))?.mode ?? null;
+
+export const selectIsWired = (node: string, port: string, side: 'import' | 'export') => (s: Store) =>
+  wiredPorts(s.doc)[side === 'import' ? 'imports' : 'exports'].has(portKey({ node, port }));

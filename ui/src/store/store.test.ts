@@ -1,0 +1,365 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Analysis, ComponentView, OpenedProject, ProjectDoc } from './backend';
+
+const mocks = vi.hoisted(() => ({
+  startup: vi.fn(),
+  openProject: vi.fn(),
+  addComponents: vi.fn(),
+  analyze: vi.fn(),
+  candidates: vi.fn(),
+  checkWire: vi.fn(),
+  checkMockValue: vi.fn(),
+  fakes: vi.fn(),
+  fakeTargets: vi.fn(),
+  run: vi.fn(),
+  serveStart: vi.fn(),
+  serveStop: vi.fn(),
+  save: vi.fn(),
+  saveRecovery: vi.fn(),
+  discardRecovery: vi.fn(),
+  setDirty: vi.fn(),
+  closeWindow: vi.fn(),
+  exportPreview: vi.fn(),
+  exportArtifacts: vi.fn(),
+}));
+
+vi.mock('./backend', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./backend')>();
+  return { ...actual, commands: mocks, subscribeEvents: vi.fn(() => () => {}) };
+});
+
+import { resetStore, useStore, wiresBetween } from './store';
+import { wireId } from './doc';
+
+const emptyAnalysis: Analysis = { problems: [], imports: [], composed: null, millis: 1 };
+
+function sampleDoc(): ProjectDoc {
+  return {
+    name: 'kv-service',
+    components: [
+      { id: 'kv-memory', path: '../wasm/kv-memory.wasm', build: null, watch: [], hash: null },
+      { id: 'kv-service', path: '../wasm/kv-service.wasm', build: null, watch: [], hash: null },
+    ],
+    nodes: [
+      { id: 'memory', component: 'kv-memory', x: 0, y: 0 },
+      { id: 'service', component: 'kv-service', x: 360, y: 0 },
+    ],
+    wires: [{ from: { node: 'memory', port: 'patchbay:kv/store' }, to: { node: 'service', port: 'patchbay:kv/store' } }],
+    exports: [{ from: { node: 'service', port: 'handle-request' }, name: null }],
+    bindings: [
+      { selector: '*.wasi:*', binding: { mode: 'grant', env: [], dirs: [], allow: [], clock: null, random: null } },
+      { selector: 'service.patchbay:kv/log', binding: { mode: 'deny' } },
+      { selector: 'memory.wasi:cli/environment@0.2.6', binding: { mode: 'leave' } },
+    ],
+  };
+}
+
+function view(id: string): ComponentView {
+  return { id, path: `../wasm/${id}.wasm`, absPath: `/p/wasm/${id}.wasm`, size: 100, hash: null, info: null, error: null };
+}
+
+function open(doc: ProjectDoc = sampleDoc()): void {
+  const opened: OpenedProject = {
+    path: '/p/kv-service/patchbay.toml',
+    dir: '/p/kv-service',
+    doc,
+    components: [view('kv-memory'), view('kv-service')],
+    analysis: emptyAnalysis,
+    recovery: null,
+  };
+  useStore.getState().applyOpened(opened);
+}
+
+const state = () => useStore.getState();
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  for (const m of Object.values(mocks)) m.mockReset();
+  mocks.analyze.mockResolvedValue(emptyAnalysis);
+  mocks.saveRecovery.mockResolvedValue(null);
+  mocks.setDirty.mockResolvedValue(null);
+  resetStore();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('updateDoc, undo and redo', () => {
+  it('applies a recipe immutably, marks dirty, and undoes and redoes it', () => {
+    open();
+    const before = state().doc!;
+    state().updateDoc('Move memory', (d) => {
+      d.nodes[0].x = 100;
+    });
+    const after = state().doc!;
+    expect(after).not.toBe(before);
+    expect(before.nodes[0].x).toBe(0);
+    expect(after.nodes[0].x).toBe(100);
+    // Untouched parts keep their identity.
+    expect(after.nodes[1]).toBe(before.nodes[1]);
+    expect(after.wires).toBe(before.wires);
+    expect(state().dirty).toBe(true);
+    expect(state().past.map((e) => e.label)).toEqual(['Move memory']);
+
+    state().undo();
+    expect(state().doc).toBe(before);
+    expect(state().dirty).toBe(false);
+    state().redo();
+    expect(state().doc).toBe(after);
+    expect(state().dirty).toBe(true);
+  });
+
+  it('a new edit clears the redo history; a no-op edit records nothing', () => {
+    open();
+    state().updateDoc('a', (d) => void (d.name = 'a'));
+    state().undo();
+    expect(state().future).toHaveLength(1);
+    state().updateDoc('b', (d) => void (d.name = 'b'));
+    expect(state().future).toHaveLength(0);
+    state().updateDoc('nothing', () => {});
+    expect(state().past.map((e) => e.label)).toEqual(['b']);
+  });
+
+  it('caps the history at 200 steps', () => {
+    open();
+    for (let i = 0; i < 250; i++) state().updateDoc(`step ${i}`, (d) => void (d.nodes[0].x = i + 1));
+    expect(state().past).toHaveLength(200);
+    expect(state().past[0].label).toBe('step 50');
+  });
+
+  it('tells the shell when dirty changes', async () => {
+    open();
+    state().updateDoc('a', (d) => void (d.name = 'x'));
+    expect(mocks.setDirty).toHaveBeenLastCalledWith({ dirty: true });
+    state().undo();
+    expect(mocks.setDirty).toHaveBeenLastCalledWith({ dirty: false });
+  });
+
+  it('analyzes 150 ms after the last edit and saves recovery 2 s after it', async () => {
+    open();
+    state().updateDoc('a', (d) => void (d.nodes[0].x = 1));
+    state().updateDoc('b', (d) => void (d.nodes[0].x = 2));
+    expect(mocks.analyze).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(160);
+    expect(mocks.analyze).toHaveBeenCalledTimes(1);
+    expect(mocks.analyze.mock.calls[0][0].doc.nodes[0].x).toBe(2);
+    expect(mocks.saveRecovery).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(mocks.saveRecovery).toHaveBeenCalledTimes(1);
+    expect(mocks.saveRecovery.mock.calls[0][0].doc).toBe(state().doc);
+  });
+});
+
+describe('deleteSelection', () => {
+  it('removes the nodes, their wires, their bindings and exports, but not wildcard bindings', () => {
+    open();
+    state().setSelection(['service'], []);
+    state().deleteSelection();
+    const doc = state().doc!;
+    expect(doc.nodes.map((n) => n.id)).toEqual(['memory']);
+    expect(doc.wires).toEqual([]);
+    expect(doc.exports).toEqual([]);
+    expect(doc.bindings.map((b) => b.selector)).toEqual(['*.wasi:*', 'memory.wasi:cli/environment@0.2.6']);
+    expect(state().selectedNodes).toEqual([]);
+    // One undo step restores everything.
+    state().undo();
+    expect(state().doc).toEqual(sampleDoc());
+  });
+
+  it('removes a selected wire only', () => {
+    open();
+    const id = wireId(sampleDoc().wires[0]);
+    expect(id).toBe('wire:memory.patchbay:kv/store->service.patchbay:kv/store');
+    state().setSelection([], [id]);
+    state().deleteSelection();
+    expect(state().doc!.wires).toEqual([]);
+    expect(state().doc!.nodes).toHaveLength(2);
+  });
+
+  it('deleting a fake node removes the mock bindings it served', () => {
+    const doc = sampleDoc();
+    doc.bindings.push({
+      selector: 'service.patchbay:kv/cache',
+      binding: { mode: 'mock', fake: 'kv', functions: [], values: [], responses: [] },
+    });
+    open(doc);
+    expect(state().fakeNodes.map((f) => f.id)).toEqual(['fake:kv']);
+    state().setSelection(['fake:kv'], []);
+    state().deleteSelection();
+    expect(state().doc!.bindings.some((b) => b.selector === 'service.patchbay:kv/cache')).toBe(false);
+    expect(state().fakeNodes).toEqual([]);
+  });
+});
+
+describe('copy and paste', () => {
+  it('renames ids uniquely, keeps internal wires and node bindings, and selects the copies', () => {
+    open();
+    state().setSelection(['memory', 'service'], []);
+    state().copySelection();
+    state().paste();
+    const doc = state().doc!;
+    expect(doc.nodes.map((n) => n.id)).toEqual(['memory', 'service', 'memory-2', 'service-2']);
+    expect(doc.nodes[2]).toMatchObject({ component: 'kv-memory', x: 40, y: 40 });
+    expect(doc.wires).toContainEqual({
+      from: { node: 'memory-2', port: 'patchbay:kv/store' },
+      to: { node: 'service-2', port: 'patchbay:kv/store' },
+    });
+    expect(doc.wires).toHaveLength(2);
+    expect(doc.bindings.map((b) => b.selector)).toContain('service-2.patchbay:kv/log');
+    expect(doc.bindings.map((b) => b.selector)).toContain('memory-2.wasi:cli/environment@0.2.6');
+    expect(state().selectedNodes).toEqual(['memory-2', 'service-2']);
+
+    state().paste();
+    expect(state().doc!.nodes.map((n) => n.id)).toEqual(['memory', 'service', 'memory-2', 'service-2', 'memory-3', 'service-3']);
+  });
+
+  it('does not copy wires that leave the selection', () => {
+    open();
+    state().setSelection(['service'], []);
+    state().copySelection();
+    state().paste();
+    expect(state().doc!.wires).toHaveLength(1);
+    expect(state().doc!.nodes.map((n) => n.id)).toContain('service-2');
+  });
+});
+
+describe('setBinding', () => {
+  it('replaces the binding with exactly that selector in place, and adds or removes others', () => {
+    open();
+    state().setBinding('service.patchbay:kv/log', { mode: 'leave' });
+    const doc = state().doc!;
+    expect(doc.bindings.map((b) => b.selector)).toEqual([
+      '*.wasi:*',
+      'service.patchbay:kv/log',
+      'memory.wasi:cli/environment@0.2.6',
+    ]);
+    expect(doc.bindings[1].binding).toEqual({ mode: 'leave' });
+    expect(doc.bindings[0].binding.mode).toBe('grant');
+
+    state().setBinding('service.wasi:*', { mode: 'deny' });
+    expect(state().doc!.bindings.at(-1)).toEqual({ selector: 'service.wasi:*', binding: { mode: 'deny' } });
+    expect(state().doc!.bindings[0].selector).toBe('*.wasi:*');
+
+    state().setBinding('service.patchbay:kv/log', null);
+    expect(state().doc!.bindings.map((b) => b.selector)).not.toContain('service.patchbay:kv/log');
+  });
+});
+
+describe('connect', () => {
+  const from = { node: 'memory', port: 'patchbay:kv/store' };
+  const to = { node: 'service', port: 'patchbay:kv/log' };
+
+  it('refuses with the exact reason and leaves the document alone', async () => {
+    open();
+    const before = state().doc;
+    const reason = '`memory.patchbay:kv/store` cannot feed `service.patchbay:kv/log`: missing export `level`';
+    mocks.checkWire.mockResolvedValue({ ok: false, reason });
+    const ok = await state().connect(from, to);
+    expect(ok).toBe(false);
+    expect(mocks.checkWire).toHaveBeenCalledWith({ doc: before, from, to });
+    expect(state().doc).toBe(before);
+    expect(state().past).toHaveLength(0);
+    expect(state().toasts.at(-1)).toMatchObject({ kind: 'error', text: reason });
+    expect(state().status?.text).toContain(reason);
+  });
+
+  it('adds the wire when the checker accepts it', async () => {
+    open();
+    mocks.checkWire.mockResolvedValue({ ok: true, reason: null });
+    expect(await state().connect(from, to)).toBe(true);
+    expect(state().doc!.wires).toContainEqual({ from, to });
+    expect(state().past).toHaveLength(1);
+  });
+
+  it('a fake feeding an import sets mock {fake} on that exact selector', async () => {
+    open();
+    state().addFakeNode('log');
+    mocks.fakeTargets.mockResolvedValue([to]);
+    expect(await state().connect({ node: 'fake:log', port: 'fake' }, to)).toBe(true);
+    expect(state().doc!.bindings.find((b) => b.selector === 'service.patchbay:kv/log')?.binding).toEqual({
+      mode: 'mock',
+      fake: 'log',
+      functions: [],
+      values: [],
+      responses: [],
+    });
+  });
+
+  it('a fake that cannot serve the import is refused', async () => {
+    open();
+    const before = state().doc;
+    mocks.fakeTargets.mockResolvedValue([]);
+    expect(await state().connect({ node: 'fake:clock', port: 'fake' }, to)).toBe(false);
+    expect(state().doc).toBe(before);
+    expect(state().status?.kind).toBe('error');
+  });
+});
+
+describe('dragging', () => {
+  it('asks the checker for candidates and keeps them in drag state', async () => {
+    open();
+    const port = { node: 'service', port: 'patchbay:kv/store' };
+    mocks.candidates.mockResolvedValue({ direction: 'export', ports: [{ node: 'memory', port: 'patchbay:kv/store' }] });
+    await state().beginDrag(port, 'import');
+    expect(mocks.candidates).toHaveBeenCalledTimes(1);
+    expect(state().drag).toMatchObject({ from: port, direction: 'export', pending: false });
+    expect(state().drag!.compatible).toEqual([{ node: 'memory', port: 'patchbay:kv/store' }]);
+    state().endDrag();
+    expect(state().drag).toBeNull();
+  });
+});
+
+describe('events and runs', () => {
+  it('run stores the call and the report; wire calls light their edge', async () => {
+    open();
+    const report = {
+      run: 1,
+      call: 'handle-request("get a")',
+      mode: 'traced',
+      modeReason: '',
+      ok: true,
+      result: '"none"',
+      failure: null,
+      stdout: '',
+      stderr: '',
+      mockCalls: [],
+      denials: [],
+      trace: [],
+      refusedRequests: [],
+      micros: 5,
+      limits: state().limits,
+    };
+    mocks.run.mockResolvedValue(report);
+    await state().run('handle-request("get a")');
+    expect(mocks.run).toHaveBeenCalledWith(
+      expect.objectContaining({ call: 'handle-request("get a")', traced: true, limits: { timeoutMs: 5000, maxMemoryMib: 64, fuel: null, maxOutputKib: 256 } }),
+    );
+    expect(state().lastRun).toBe(report);
+    expect(state().lastCall).toBe('handle-request("get a")');
+    expect(state().running).toBe(false);
+
+    state().handleEvent({ kind: 'wireCall', caller: 'service', callee: 'memory', function: 'patchbay:kv/store#get' });
+    const id = wireId(sampleDoc().wires[0]);
+    expect(state().activeWires[id]).toBeTypeOf('number');
+    await vi.advanceTimersByTimeAsync(1300);
+    expect(state().activeWires[id]).toBeUndefined();
+  });
+
+  it('closeRequested asks first when dirty, else closes', () => {
+    open();
+    mocks.closeWindow.mockResolvedValue(null);
+    state().handleEvent({ kind: 'closeRequested' });
+    expect(mocks.closeWindow).toHaveBeenCalledTimes(1);
+    state().updateDoc('x', (d) => void (d.name = 'x'));
+    state().handleEvent({ kind: 'closeRequested' });
+    expect(state().confirm).toEqual({ reason: 'close' });
+    expect(mocks.closeWindow).toHaveBeenCalledTimes(1);
+  });
+
+  it('wiresBetween matches the interface of the call', () => {
+    const doc = sampleDoc();
+    expect(wiresBetween(doc, 'memory', 'service', 'get')).toEqual([wireId(doc.wires[0])]);
+    expect(wiresBetween(doc, 'service', 'memory', 'get')).toEqual([]);
+  });
+});
