@@ -494,7 +494,7 @@ class Parser {
     else if (!this.eat('\n')) this.fail('a multi-line string starts with """ and a line break', start);
     // Lines as written (escapes still raw), up to the closing line.
     const lines: string[] = [];
-    let indent = -1;
+    let indent: number;
     for (;;) {
       const lineStart = this.pos;
       let end = this.text.indexOf('\n', lineStart);

@@ -2,19 +2,9 @@
  * The type shapes the backend reports for parameters and results, and the
  * value tree the WAVE formatter, parser and the run form share.
  */
-// Mirrors the contract's TypeShape until ui/src/bindings is generated.
-export type TypeShape =
-  | { kind: 'primitive'; name: 'bool' | 's8' | 's16' | 's32' | 's64' | 'u8' | 'u16' | 'u32' | 'u64' | 'f32' | 'f64' | 'char' | 'string' }
-  | { kind: 'list'; of: TypeShape }
-  | { kind: 'option'; of: TypeShape }
-  | { kind: 'result'; ok: TypeShape | null; err: TypeShape | null }
-  | { kind: 'tuple'; items: TypeShape[] }
-  | { kind: 'record'; name: string | null; fields: { name: string; shape: TypeShape }[] }
-  | { kind: 'variant'; name: string | null; cases: { name: string; shape: TypeShape | null }[] }
-  | { kind: 'enum'; name: string | null; cases: string[] }
-  | { kind: 'flags'; name: string | null; flags: string[] }
-  | { kind: 'handle'; name: string | null; borrow: boolean }
-  | { kind: 'unsupported'; wit: string };
+import type { TypeShape } from '../store/backend';
+
+export type { TypeShape };
 
 export type PrimitiveName = Extract<TypeShape, { kind: 'primitive' }>['name'];
 

@@ -1,0 +1,149 @@
+/**
+ * The WIT of the selected node's component, or of the composed result when
+ * nothing is selected (or when switched to it), with its size, content hash
+ * and source path.
+ */
+import { useState } from 'react';
+import { useStore } from '../store';
+import type { ComponentView } from '../store/backend';
+import { CodeView, CopyButton, EmptyState, Segmented } from './common';
+import { formatBytes, shortHash } from './text';
+
+export function InspectorPanel() {
+  const doc = useStore((s) => s.doc);
+  const components = useStore((s) => s.components);
+  const selectedNodes = useStore((s) => s.selectedNodes);
+  const analysis = useStore((s) => s.analysis);
+  const [view, setView] = useState<'node' | 'composed'>('node');
+  const [composedText, setComposedText] = useState<'wit' | 'wac'>('wit');
+
+  if (!doc) return <EmptyState>Open a project to inspect its components.</EmptyState>;
+
+  const node = doc.nodes.find((n) => selectedNodes.includes(n.id)) ?? null;
+  const showing = node && view === 'node' ? 'node' : 'composed';
+  const composed = analysis?.composed ?? null;
+
+  return (
+    <section className="pb-panel" aria-label="Inspector">
+      <div className="pb-toolbar">
+        <Segmented
+          label="Inspect"
+          value={showing}
+          onChange={setView}
+          options={[
+            {
+              value: 'node',
+              label: node ? `Node ${node.id}` : 'Node',
+              disabled: !node,
+              title: node ? undefined : 'Select a node on the canvas',
+            },
+            { value: 'composed', label: 'Composed result' },
+          ]}
+        />
+        {showing === 'composed' && composed && (
+          <Segmented
+            label="Composed text"
+            value={composedText}
+            onChange={setComposedText}
+            options={[
+              { value: 'wit', label: 'WIT' },
+              { value: 'wac', label: '.wac' },
+            ]}
+          />
+        )}
+      </div>
+      {showing === 'node' && node ? (
+        <NodeView nodeId={node.id} componentId={node.component} view={components[node.component] ?? null} />
+      ) : composed ? (
+        <>
+          <dl className="pb-facts">
+            <dt>Size</dt>
+            <dd>{formatBytes(composed.size)}</dd>
+            <dt>Hash</dt>
+            <dd>
+              <code title={composed.hash}>{shortHash(composed.hash)}</code> <CopyButton text={composed.hash} />
+            </dd>
+            <dt>Imports</dt>
+            <dd>{composed.imports.length === 0 ? 'none: self-contained' : composed.imports.length}</dd>
+          </dl>
+          <div className="pb-code-head">
+            <span>{composedText === 'wit' ? 'WIT of the composed component' : 'wac recipe that rebuilds it'}</span>
+            <CopyButton text={composedText === 'wit' ? composed.wit : composed.wac} />
+          </div>
+          <CodeView
+            text={composedText === 'wit' ? composed.wit : composed.wac}
+            label={composedText === 'wit' ? 'Composed WIT' : 'Composed wac'}
+          />
+        </>
+      ) : (
+        <EmptyState>
+          {analysis
+            ? `Nothing composed yet: ${analysis.problems.filter((p) => p.severity === 'error').length} error(s) to fix first (see Problems).`
+            : 'Analyzing…'}
+        </EmptyState>
+      )}
+    </section>
+  );
+}
+
+function NodeView({
+  nodeId,
+  componentId,
+  view,
+}: {
+  nodeId: string;
+  componentId: string;
+  view: ComponentView | null;
+}) {
+  if (!view) {
+    return <EmptyState>Node {nodeId} uses component {componentId}, which is not loaded.</EmptyState>;
+  }
+  return (
+    <>
+      <dl className="pb-facts">
+        <dt>Component</dt>
+        <dd>
+          <code>{componentId}</code>
+        </dd>
+        <dt>Source</dt>
+        <dd>
+          <code title={view.absPath}>{view.path}</code> <CopyButton text={view.absPath} label="Copy path" />
+        </dd>
+        <dt>Size</dt>
+        <dd>{formatBytes(view.size)}</dd>
+        <dt>Hash</dt>
+        <dd>
+          {view.hash ? (
+            <>
+              <code title={view.hash}>{shortHash(view.hash)}</code> <CopyButton text={view.hash} />
+            </>
+          ) : (
+            <span className="pb-muted">not hashed</span>
+          )}
+        </dd>
+        {view.info && (
+          <>
+            <dt>Ports</dt>
+            <dd>
+              {view.info.imports.length} import(s), {view.info.exports.length} export(s)
+            </dd>
+          </>
+        )}
+      </dl>
+      {view.error && (
+        <div className="pb-error-box" role="alert">
+          {view.error}
+        </div>
+      )}
+      {view.info && (
+        <>
+          <div className="pb-code-head">
+            <span>WIT of {componentId}</span>
+            <CopyButton text={view.info.wit} />
+          </div>
+          <CodeView text={view.info.wit} label={`WIT of ${componentId}`} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * What the guest printed: live while a run is going (from the backend's
+ * `output` events), then the captured stdout and stderr of the last run.
+ * Requests answered while serving are listed too.
+ */
+import { useStore } from '../store';
+import type { LiveEvent } from '../store';
+import { EmptyState, Spinner } from './common';
+import { OutputBlock } from './RunPanel';
+import { formatMicros } from './text';
+
+/** Output events since the last `runStarted`. */
+function liveOutput(events: LiveEvent[]): { stdout: string; stderr: string; call: string | null } {
+  let start = 0;
+  let call: string | null = null;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i].event;
+    if (e.kind === 'runStarted') {
+      start = i + 1;
+      call = e.call;
+      break;
+    }
+  }
+  let stdout = '';
+  let stderr = '';
+  for (const { event } of events.slice(start)) {
+    if (event.kind !== 'output') continue;
+    if (event.stream === 'stdout') stdout += event.text;
+    else stderr += event.text;
+  }
+  return { stdout, stderr, call };
+}
+
+export function OutputPanel() {
+  const running = useStore((s) => s.running);
+  const lastRun = useStore((s) => s.lastRun);
+  const lastCall = useStore((s) => s.lastCall);
+  const liveEvents = useStore((s) => s.liveEvents);
+  const serving = useStore((s) => s.serving);
+
+  const served = serving
+    ? liveEvents.filter((e): e is LiveEvent & { event: { kind: 'served' } } => e.event.kind === 'served').slice(-50)
+    : [];
+
+  let body;
+  if (running) {
+    const live = liveOutput(liveEvents);
+    body = (
+      <>
+        <div className="pb-summary">
+          <Spinner label="Running" /> <span>Running <code>{live.call ?? lastCall}</code>…</span>
+        </div>
+        <OutputBlock title="stdout" text={live.stdout} />
+        <OutputBlock title="stderr" text={live.stderr} error />
+        {!live.stdout && !live.stderr && <div className="pb-muted">No output yet.</div>}
+      </>
+    );
+  } else if (lastRun) {
+    body = (
+      <>
+        <div className="pb-summary">
+          <span className={lastRun.ok ? 'pb-badge pb-badge-ok' : 'pb-badge pb-badge-fail'}>
+            {lastRun.ok ? '✓ ok' : `✖ ${lastRun.failure?.kind ?? 'failed'}`}
+          </span>
+          <code className="pb-ellipsis">{lastRun.call}</code>
+          <span className="pb-muted">{formatMicros(lastRun.micros)}</span>
+        </div>
+        <OutputBlock title="stdout" text={lastRun.stdout} />
+        <OutputBlock title="stderr" text={lastRun.stderr} error />
+        {!lastRun.stdout && !lastRun.stderr && <div className="pb-muted">The last run printed nothing.</div>}
+        {lastRun.denials.length > 0 && (
+          <ul className="pb-denials">
+            {lastRun.denials.map((d, i) => (
+              <li key={i} className="pb-denied">
+                ⛔ {d.nodes.join(', ')}: <code>{d.interface}#{d.function}</code> denied
+              </li>
+            ))}
+          </ul>
+        )}
+      </>
+    );
+  } else {
+    body = <EmptyState>Run an export to see what it prints.</EmptyState>;
+  }
+
+  return (
+    <section className="pb-panel" aria-label="Output">
+      {body}
+      {serving && (
+        <div className="pb-served">
+          <div className="pb-section-title">
+            Requests to <code>{serving.url}</code>
+          </div>
+          {served.length === 0 ? (
+            <div className="pb-muted">None yet.</div>
+          ) : (
+            <table className="pb-table">
+              <tbody>
+                {served.map(({ id, event }) => (
+                  <tr key={id}>
+                    <td>
+                      <code>{event.method}</code>
+                    </td>
+                    <td>
+                      <code>{event.path}</code>
+                    </td>
+                    <td className={event.status >= 400 ? 'pb-denied' : undefined}>{event.status}</td>
+                    <td className="pb-muted">{formatMicros(event.micros)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Everything `check` found, pinned to what caused it: click a problem to
+ * focus its node, wire, binding or export on the canvas.
+ */
+import { useStore } from '../store';
+import { EmptyState } from './common';
+import { formatBytes, locationText } from './text';
+
+export function ProblemsPanel() {
+  const analysis = useStore((s) => s.analysis);
+  const focusLocation = useStore((s) => s.focusLocation);
+
+  if (!analysis) return <EmptyState>Analyzing…</EmptyState>;
+  const problems = [...analysis.problems].sort((a, b) =>
+    a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
+  );
+  if (problems.length === 0) {
+    return (
+      <section className="pb-panel" aria-label="Problems">
+        <div className="pb-empty pb-empty-ok">
+          <span className="pb-ok-mark" aria-hidden="true">
+            ✓
+          </span>{' '}
+          No problems — the graph composes
+          {analysis.composed && <> ({formatBytes(analysis.composed.size)})</>}.
+        </div>
+      </section>
+    );
+  }
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  return (
+    <section className="pb-panel" aria-label="Problems">
+      <div className="pb-summary">
+        {errors > 0 && <span className="pb-sev-error">{errors} error{errors === 1 ? '' : 's'}</span>}
+        {warnings > 0 && <span className="pb-sev-warning">{warnings} warning{warnings === 1 ? '' : 's'}</span>}
+        <span className="pb-muted">checked in {analysis.millis} ms</span>
+      </div>
+      <ul className="pb-problems">
+        {problems.map((p, i) => (
+          <li key={i}>
+            <button
+              type="button"
+              className={`pb-problem pb-problem-${p.severity}`}
+              onClick={() => focusLocation(p.location)}
+              title="Show on the canvas"
+            >
+              <span className={`pb-sev-icon pb-sev-${p.severity}`} role="img" aria-label={p.severity}>
+                {p.severity === 'error' ? '✖' : '⚠'}
+              </span>
+              <span className="pb-problem-body">
+                <span className="pb-problem-head">
+                  <code className="pb-problem-code">{p.code}</code>
+                  <span className="pb-problem-loc">{locationText(p.location)}</span>
+                </span>
+                <span className="pb-problem-message">{p.message}</span>
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * The last traced run as a timeline: one row per call across a wire, with a
+ * bar proportional to its duration. Clicking a row focuses that wire.
+ */
+import { useStore } from '../store';
+import { EmptyState } from './common';
+import { formatMicros, wireIndexOf } from './text';
+
+export function TraceTimeline() {
+  const lastRun = useStore((s) => s.lastRun);
+  const doc = useStore((s) => s.doc);
+  const focusLocation = useStore((s) => s.focusLocation);
+
+  if (!lastRun) return <EmptyState>Run an export to see the calls across each wire.</EmptyState>;
+  if (lastRun.trace.length === 0) {
+    return (
+      <EmptyState>
+        {lastRun.mode === 'traced'
+          ? 'No calls crossed a wire in the last run.'
+          : `The last run was ${lastRun.mode}: ${lastRun.modeReason}. Calls across wires are recorded only in traced runs.`}
+      </EmptyState>
+    );
+  }
+  const longest = Math.max(1, ...lastRun.trace.map((t) => t.micros));
+  const total = lastRun.trace.reduce((sum, t) => sum + t.micros, 0);
+  return (
+    <section className="pb-panel" aria-label="Trace">
+      <div className="pb-summary">
+        <span>
+          {lastRun.trace.length} call{lastRun.trace.length === 1 ? '' : 's'} across wires, {formatMicros(total)} in
+          callees, run took {formatMicros(lastRun.micros)}
+        </span>
+      </div>
+      <table className="pb-trace">
+        <thead>
+          <tr>
+            <th scope="col">caller → callee</th>
+            <th scope="col">call</th>
+            <th scope="col">result</th>
+            <th scope="col" className="pb-trace-time">
+              time
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {lastRun.trace.map((t, i) => {
+            const index = doc ? wireIndexOf(doc, t) : -1;
+            const wire = index >= 0 && doc ? doc.wires[index] : null;
+            const focus = () => {
+              if (!wire) return;
+              focusLocation({
+                kind: 'wire',
+                index,
+                from: `${wire.from.node}.${wire.from.port}`,
+                to: `${wire.to.node}.${wire.to.port}`,
+              });
+            };
+            return (
+              <tr
+                key={i}
+                className={wire ? 'pb-trace-row pb-clickable' : 'pb-trace-row'}
+                onClick={focus}
+                tabIndex={wire ? 0 : undefined}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    focus();
+                  }
+                }}
+                title={wire ? `Show wire #${index + 1} on the canvas` : 'No wire in the document matches this call'}
+              >
+                <td className="pb-nowrap">
+                  <code>{t.caller}</code> → <code>{t.callee}</code>
+                </td>
+                <td className="pb-trace-call">
+                  <code>
+                    {t.function}({t.args.join(', ')})
+                  </code>
+                </td>
+                <td>
+                  <code>{t.result}</code>
+                </td>
+                <td className="pb-trace-time">
+                  <div className="pb-bar-track">
+                    <div className="pb-bar" style={{ width: `${Math.max(2, (t.micros / longest) * 100)}%` }} />
+                  </div>
+                  <span className="pb-nowrap">{formatMicros(t.micros)}</span>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+/** Small building blocks the panels share. */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { tokenizeWit } from './witTokens';
+
+/** Copies `text` to the clipboard; says "Copied" for a moment. */
+export function CopyButton({ text, label = 'Copy', title }: { text: string; label?: string; title?: string }) {
+  const [copied, setCopied] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => {
+    if (timer.current) clearTimeout(timer.current);
+  }, []);
+  return (
+    <button
+      type="button"
+      className="pb-btn pb-btn-small"
+      title={title ?? `Copy ${text.length > 60 ? 'to the clipboard' : text}`}
+      onClick={() => {
+        void navigator.clipboard?.writeText(text).then(
+          () => {
+            setCopied(true);
+            if (timer.current) clearTimeout(timer.current);
+            timer.current = setTimeout(() => setCopied(false), 1200);
+          },
+          () => setCopied(false),
+        );
+      }}
+    >
+      {copied ? 'Copied' : label}
+    </button>
+  );
+}
+
+export function Spinner({ label }: { label: string }) {
+  return <span className="pb-spinner" role="status" aria-label={label} />;
+}
+
+export function EmptyState({ children }: { children: ReactNode }) {
+  return <div className="pb-empty">{children}</div>;
+}
+
+/** WIT (or `.wac`) text with syntax highlighting. */
+export function CodeView({ text, label }: { text: string; label: string }) {
+  const tokens = tokenizeWit(text);
+  return (
+    <pre className="pb-code" aria-label={label} tabIndex={0}>
+      <code>
+        {tokens.map((t, i) =>
+          t.kind === 'space' || t.kind === 'plain' ? (
+            t.text
+          ) : (
+            <span key={i} className={`pb-tok-${t.kind}`}>
+              {t.text}
+            </span>
+          ),
+        )}
+      </code>
+    </pre>
+  );
+}
+
+/** A segmented switch between a few choices (role=radiogroup). */
+export function Segmented<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: { value: T; label: string; disabled?: boolean; title?: string }[];
+  onChange: (value: T) => void;
+}) {
+  return (
+    <div className="pb-segmented" role="radiogroup" aria-label={label}>
+      {options.map((o) => (
+        <button
+          key={o.value}
+          type="button"
+          role="radio"
+          aria-checked={o.value === value}
+          className={o.value === value ? 'pb-seg pb-seg-on' : 'pb-seg'}
+          disabled={o.disabled}
+          title={o.title}
+          onClick={() => onChange(o.value)}
+        >
+          {o.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A list of short strings (env names, host:port) edited as chips plus an input. */
+export function StringListEditor({
+  label,
+  values,
+  placeholder,
+  validate,
+  onChange,
+}: {
+  label: string;
+  values: string[];
+  placeholder: string;
+  validate?: (value: string) => string | null;
+  onChange: (values: string[]) => void;
+}) {
+  const [draft, setDraft] = useState('');
+  const trimmed = draft.trim();
+  const error = trimmed === '' ? null : values.includes(trimmed) ? 'already listed' : (validate?.(trimmed) ?? null);
+  const add = () => {
+    if (trimmed === '' || error) return;
+    onChange([...values, trimmed]);
+    setDraft('');
+  };
+  return (
+    <div className="pb-chips-editor">
+      <ul className="pb-chips" aria-label={label}>
+        {values.map((v) => (
+          <li key={v} className="pb-chip">
+            <code>{v}</code>
+            <button
+              type="button"
+              className="pb-chip-remove"
+              aria-label={`Remove ${v}`}
+              onClick={() => onChange(values.filter((x) => x !== v))}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+        {values.length === 0 && <li className="pb-muted">none</li>}
+      </ul>
+      <div className="pb-row">
+        <input
+          className="pb-input nodrag nokey"
+          aria-label={`Add to ${label}`}
+          placeholder={placeholder}
+          value={draft}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => setDraft(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              add();
+            }
+          }}
+        />
+        <button type="button" className="pb-btn pb-btn-small" disabled={trimmed === '' || !!error} onClick={add}>
+          Add
+        </button>
+      </div>
+      {error && <div className="pb-field-error">{error}</div>}
+    </div>
+  );
+}
