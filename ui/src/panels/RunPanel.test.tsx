@@ -68,10 +68,10 @@ function callText(): string {
 }
 
 describe('RunPanel', () => {
-  let run: ReturnType<typeof vi.fn>;
+  let run: ReturnType<typeof vi.fn<(call: string) => Promise<void>>>;
 
   beforeEach(() => {
-    run = vi.fn(async () => {});
+    run = vi.fn(async (_call: string) => {});
     useStore.setState({ doc, analysis, lastRun: null, running: false, pendingCall: null, run });
   });
 
