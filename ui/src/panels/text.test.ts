@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { ProjectDoc } from '../store/backend';
+import { explainImport, formatBytes, formatMicros, locationText, shortHash, wireIndexOf } from './text';
+
+const doc: ProjectDoc = {
+  name: 'p',
+  components: [],
+  nodes: [],
+  wires: [
+    { from: { node: 'memory', port: 'patchbay:kv/log' }, to: { node: 'service', port: 'patchbay:kv/log' } },
+    { from: { node: 'memory', port: 'patchbay:kv/store' }, to: { node: 'service', port: 'patchbay:kv/store' } },
+    { from: { node: 'calc', port: 'tax' }, to: { node: 'service', port: 'tax' } },
+  ],
+  exports: [],
+  bindings: [],
+};
+
+describe('panel text helpers', () => {
+  it('finds the wire a traced call went over', () => {
+    const entry = { caller: 'service', callee: 'memory', args: [], result: '', micros: 1 };
+    expect(wireIndexOf(doc, { ...entry, function: 'patchbay:kv/store#set' })).toBe(1);
+    expect(wireIndexOf(doc, { ...entry, function: 'patchbay:kv/store@1.0.0#get' })).toBe(1);
+    expect(wireIndexOf(doc, { ...entry, caller: 'service', callee: 'calc', function: 'tax' })).toBe(2);
+    expect(wireIndexOf(doc, { ...entry, caller: 'nobody', function: 'x#y' })).toBe(-1);
+  });
+
+  it('names locations, sizes, durations and hashes', () => {
+    expect(locationText({ kind: 'wire', index: 0, from: 'a.x', to: 'b.x' })).toBe('wire #1 a.x → b.x');
+    expect(locationText({ kind: 'binding', selector: '*.wasi:*' })).toBe('binding *.wasi:*');
+    expect(formatBytes(2048)).toBe('2.0 KiB');
+    expect(formatMicros(76)).toBe('76 µs');
+    expect(formatMicros(1500)).toBe('1.50 ms');
+    expect(shortHash('sha256:0123456789abcdef')).toBe('sha256:0123456789ab');
+  });
+
+  it('explains what an import gives a guest', () => {
+    expect(explainImport('wasi:filesystem/preopens@0.2.6')).toMatch(/file access/);
+    expect(explainImport('wasi:http/outgoing-handler@0.2.6')).toMatch(/network/);
+    expect(explainImport('patchbay:kv/store')).toMatch(/custom interface/);
+  });
+});
