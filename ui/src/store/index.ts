@@ -10,7 +10,10 @@ export {
   selectorOf,
   parseExactSelector,
   portKey,
+  samePort as samePortAddr,
   FAKE_PORT,
   baseName,
 } from './doc';
 export * from './backend';
+export type { ComponentNodeData, FakeNodeData, ComponentFlowNode, FakeFlowNode, FlowNode, FlowEdge, WireEdgeData } from './flow';
+export * from './metrics';

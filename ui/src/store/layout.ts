@@ -10,16 +10,17 @@ export type LayoutEdge = { source: string; sourcePort: string; target: string; t
 let elkPromise: Promise<ELK> | null = null;
 
 async function loadElk(): Promise<ELK> {
-  if (typeof Worker !== 'undefined' && typeof window !== 'undefined' && !('process' in globalThis)) {
-    // In the app: ELK runs in a worker so a large layout never blocks the page.
-    const [{ default: ElkApi }, { default: workerUrl }] = await Promise.all([
-      import('elkjs/lib/elk-api.js'),
-      import('elkjs/lib/elk-worker.min.js?url'),
-    ]);
-    return new ElkApi({ workerUrl });
+  if (import.meta.env.MODE === 'test') {
+    // Unit tests run in Node without workers.
+    const { default: ElkBundled } = await import('elkjs/lib/elk.bundled.js');
+    return new ElkBundled();
   }
-  const { default: ElkBundled } = await import('elkjs/lib/elk.bundled.js');
-  return new ElkBundled();
+  // In the app ELK runs in a worker, so a large layout never blocks the page.
+  const [{ default: ElkApi }, { default: workerUrl }] = await Promise.all([
+    import('elkjs/lib/elk-api.js'),
+    import('elkjs/lib/elk-worker.min.js?url'),
+  ]);
+  return new ElkApi({ workerUrl });
 }
 
 function elk(): Promise<ELK> {

@@ -104,3 +104,23 @@ export const selectImportMode = (node: string, port: string) => (s: Store) =>
 
 export const selectIsWired = (node: string, port: string, side: 'import' | 'export') => (s: Store) =>
   wiredPorts(s.doc)[side === 'import' ? 'imports' : 'exports'].has(portKey({ node, port }));
+
+/** How a handle looks during a wire drag: the origin, lit (compatible), dim,
+ *  or '' when nothing is dragged (or the candidates are still coming). */
+export const selectDragMark = (node: string, port: string, side: 'import' | 'export') => (s: Store) => {
+  const d = s.drag;
+  if (!d) return '';
+  if (d.side === side && d.from.node === node && d.from.port === port) return 'origin';
+  if (d.pending) return '';
+  if (d.direction !== side) return 'dim';
+  return d.compatible.some((p) => p.node === node && p.port === port) ? 'lit' : 'dim';
+};
+
+export const selectPortProblems = (node: string, port: string) => (s: Store) =>
+  problemIndex(s.analysis).byPort.get(portKey({ node, port }));
+
+export const selectImportState = (node: string, port: string) => (s: Store) =>
+  importStates(s.analysis).get(portKey({ node, port })) ?? null;
+
+export const selectIsSelectedPort = (node: string, port: string, side: 'import' | 'export') => (s: Store) =>
+  s.selectedPort !== null && s.selectedPort.node === node && s.selectedPort.port === port && s.selectedPort.side === side;

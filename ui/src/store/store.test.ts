@@ -66,6 +66,7 @@ function open(doc: ProjectDoc = sampleDoc()): void {
     components: [view('kv-memory'), view('kv-service')],
     analysis: emptyAnalysis,
     recovery: null,
+    notes: [],
   };
   useStore.getState().applyOpened(opened);
 }
@@ -339,7 +340,7 @@ describe('events and runs', () => {
     expect(state().lastCall).toBe('handle-request("get a")');
     expect(state().running).toBe(false);
 
-    state().handleEvent({ kind: 'wireCall', caller: 'service', callee: 'memory', function: 'patchbay:kv/store#get' });
+    state().handleEvent({ kind: 'wireCall', run: 1, caller: 'service', callee: 'memory', function: 'patchbay:kv/store#get', micros: 3 });
     const id = wireId(sampleDoc().wires[0]);
     expect(state().activeWires[id]).toBeTypeOf('number');
     await vi.advanceTimersByTimeAsync(1300);

@@ -7,6 +7,7 @@
 
 import { create } from 'zustand';
 import { produce } from 'immer';
+import { applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
 import {
   commands,
   errorText,
@@ -22,6 +23,7 @@ import {
   type OpenedProject,
   type PortAddr,
   type ProjectDoc,
+  type Recovery,
   type RunLimits,
   type RunReport,
   type ServeInfo,
@@ -50,6 +52,7 @@ import {
   type FakeNode,
 } from './doc';
 import { layeredLayout, type LayoutNode } from './layout';
+import { reconcileEdges, reconcileNodes, type FlowEdge, type FlowNode } from './flow';
 import { estimateComponentNode, estimateFakeNode, type NodeGeometry } from './metrics';
 
 export type Theme = 'light' | 'dark';
@@ -101,6 +104,9 @@ export type State = {
   fakeNodes: FakeNode[];
   /** The built-in fakes the backend offers. */
   fakes: FakeView[];
+  /** What React Flow shows, derived from the above (see flow.ts). */
+  flowNodes: FlowNode[];
+  flowEdges: FlowEdge[];
 
   selectedNodes: string[];
   selectedEdges: string[];
@@ -125,8 +131,8 @@ export type State = {
   toasts: Toast[];
   busy: Record<string, boolean>;
   status: StatusLine | null;
-  /** A recovered document waiting for Recover / Discard. */
-  recovery: ProjectDoc | null;
+  /** An autosaved document waiting for Recover / Discard. */
+  recovery: Recovery | null;
   confirm: ConfirmRequest | null;
   exportOpen: boolean;
   paletteOpen: boolean;
@@ -145,6 +151,8 @@ export type Actions = {
   addNode(componentId: string, at?: { x: number; y: number }): string | null;
   addFakeNode(fake: FakeName, at?: { x: number; y: number }): void;
   moveNodes(positions: Record<string, { x: number; y: number }>): void;
+  onNodesChange(changes: NodeChange<FlowNode>[]): void;
+  onEdgesChange(changes: EdgeChange<FlowEdge>[]): void;
   deleteSelection(): void;
   copySelection(): void;
   paste(): void;
@@ -208,6 +216,8 @@ function initialState(): State {
     future: [],
     fakeNodes: [],
     fakes: [],
+    flowNodes: [],
+    flowEdges: [],
     selectedNodes: [],
     selectedEdges: [],
     selectedPort: null,
@@ -245,6 +255,7 @@ let eventSeq = 0;
 let focusSeq = 0;
 let pasteCount = 0;
 let stopEvents: (() => void) | null = null;
+let startupPromise: Promise<void> | null = null;
 let glowTimer: ReturnType<typeof setTimeout> | null = null;
 let measurer: ((id: string) => NodeGeometry | null) | null = null;
 const fakeTargetCache = new WeakMap<ProjectDoc, Map<FakeName, Promise<PortAddr[]>>>();
@@ -350,18 +361,22 @@ export const useStore = create<Store>()((set, get) => {
   return {
     ...initialState(),
 
-    async startup() {
-      if (!stopEvents) stopEvents = subscribeEvents((e) => get().handleEvent(e));
-      commands
-        .fakes({})
-        .then((fakes) => set({ fakes }))
-        .catch((e) => get().toast(`Could not list the built-in fakes: ${errorText(e)}`, 'warning'));
-      try {
-        const opened = await commands.startup({});
-        if (opened) get().applyOpened(opened);
-      } catch (e) {
-        get().toast(errorText(e), 'error');
-      }
+    startup() {
+      // Once per page, even when React mounts twice in development.
+      startupPromise ??= (async () => {
+        stopEvents ??= subscribeEvents((e) => get().handleEvent(e));
+        commands
+          .fakes({})
+          .then((fakes) => set({ fakes }))
+          .catch((e) => get().toast(`Could not list the built-in fakes: ${errorText(e)}`, 'warning'));
+        try {
+          const opened = await commands.startup({});
+          if (opened) get().applyOpened(opened);
+        } catch (e) {
+          get().toast(errorText(e), 'error');
+        }
+      })();
+      return startupPromise;
     },
 
     async openProject(path) {
@@ -402,6 +417,7 @@ export const useStore = create<Store>()((set, get) => {
         rightTab: 'inspector',
         focus: { seq: ++focusSeq, nodes: [] },
       });
+      for (const note of opened.notes ?? []) get().toast(note, 'info');
       if (allStacked(opened.doc.nodes)) {
         // A generated project: lay it out, and count the layout as the
         // opened state (nothing to undo, nothing unsaved to ask about).
@@ -539,6 +555,35 @@ export const useStore = create<Store>()((set, get) => {
           }
         }
       });
+    },
+
+    onNodesChange(changes) {
+      // Positions while dragging and measured sizes stay in the view; the
+      // document gets positions once, when a drag ends (moveNodes).
+      const live = changes.filter((c) => c.type === 'position' || c.type === 'dimensions');
+      if (live.length) set((s) => ({ flowNodes: applyNodeChanges(live, s.flowNodes) }));
+      const picks = changes.filter((c) => c.type === 'select');
+      if (picks.length) {
+        const { selectedNodes, selectedEdges } = get();
+        const next = new Set(selectedNodes);
+        for (const c of picks) {
+          if (c.selected) next.add(c.id);
+          else next.delete(c.id);
+        }
+        get().setSelection([...next], selectedEdges);
+      }
+    },
+
+    onEdgesChange(changes) {
+      const picks = changes.filter((c) => c.type === 'select');
+      if (!picks.length) return;
+      const { selectedNodes, selectedEdges } = get();
+      const next = new Set(selectedEdges);
+      for (const c of picks) {
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      }
+      get().setSelection(selectedNodes, [...next]);
     },
 
     deleteSelection() {
@@ -812,7 +857,7 @@ export const useStore = create<Store>()((set, get) => {
       const doc = get().doc;
       if (!doc) return;
       try {
-        const serving = await commands.serveStart({ doc, port });
+        const serving = await commands.serveStart({ doc, port, limits: get().limits });
         set({ serving });
         get().toast(`Serving ${serving.node} at ${serving.url}`, 'success');
       } catch (e) {
@@ -834,7 +879,10 @@ export const useStore = create<Store>()((set, get) => {
       if (!doc) return false;
       try {
         const saved = await commands.save({ doc, saveAs });
-        markSaved(doc);
+        // The saved document may differ (paths rebased by Save As, hashes
+        // updated); it replaces ours unless we edited meanwhile.
+        if (get().doc === doc) set({ doc: saved.doc, savedDoc: saved.doc, dirty: false });
+        else set({ savedDoc: saved.doc, dirty: true });
         set({ project: { path: saved.path, dir: dirName(saved.path) } });
         if (recoveryTimer) clearTimeout(recoveryTimer);
         recoveryTimer = null;
@@ -922,7 +970,7 @@ export const useStore = create<Store>()((set, get) => {
       const recovered = get().recovery;
       if (!recovered) return;
       set({ recovery: null });
-      get().updateDoc('Recover unsaved changes', () => recovered);
+      get().updateDoc('Recover unsaved changes', () => recovered.doc);
     },
 
     async discardRecovery() {
@@ -1028,14 +1076,6 @@ export const useStore = create<Store>()((set, get) => {
       }, WIRE_GLOW_MS);
     },
   };
-
-  function markSaved(doc: ProjectDoc): void {
-    // After a save (or an automatic layout on open) the document on screen is
-    // the one on disk, unless it changed meanwhile.
-    const current = get().doc;
-    if (current === doc) set({ savedDoc: doc, dirty: false });
-    else if (current) set({ savedDoc: doc, dirty: true });
-  }
 });
 
 /** The edges a call from `caller` into `callee` crossed. `fn` may be
@@ -1059,8 +1099,24 @@ useStore.subscribe((s, prev) => {
   if (s.dirty !== prev.dirty) commands.setDirty({ dirty: s.dirty }).catch(() => {});
 });
 
+// Keep React Flow's nodes and edges in step with what they are derived from.
+useStore.subscribe((s, prev) => {
+  const nodesStale = s.doc !== prev.doc || s.fakeNodes !== prev.fakeNodes || s.selectedNodes !== prev.selectedNodes;
+  const edgesStale =
+    s.doc !== prev.doc ||
+    s.fakeNodes !== prev.fakeNodes ||
+    s.selectedEdges !== prev.selectedEdges ||
+    s.analysis !== prev.analysis ||
+    s.activeWires !== prev.activeWires;
+  if (!nodesStale && !edgesStale) return;
+  const flowNodes = nodesStale ? reconcileNodes(s.flowNodes, s) : s.flowNodes;
+  const flowEdges = edgesStale ? reconcileEdges(s.flowEdges, s, Date.now()) : s.flowEdges;
+  if (flowNodes !== s.flowNodes || flowEdges !== s.flowEdges) useStore.setState({ flowNodes, flowEdges });
+});
+
 /** Resets the store (tests). */
 export function resetStore(): void {
+  startupPromise = null;
   analyzeSeq++;
   dragSeq++;
   pasteCount = 0;

@@ -1,0 +1,62 @@
+import { useEffect } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { Canvas } from './canvas';
+import { ExportDialog } from './panels';
+import {
+  BottomPanel,
+  ConfirmDialog,
+  LibraryPanel,
+  NoNodes,
+  NoProject,
+  Palette,
+  RecoveryPrompt,
+  RightPanel,
+  StatusLine,
+  Toasts,
+  Toolbar,
+  useApplyTheme,
+  useShortcuts,
+} from './shell';
+import { useStore } from './store';
+
+function Workspace() {
+  const empty = useStore((s) => (s.doc ? s.doc.nodes.length === 0 && s.fakeNodes.length === 0 : false));
+  return (
+    <main className="pb-center" aria-label="Graph">
+      <div className="pb-canvas-wrap">
+        <ReactFlowProvider>
+          <Canvas />
+        </ReactFlowProvider>
+        {empty && <NoNodes />}
+        <StatusLine />
+      </div>
+      <BottomPanel />
+    </main>
+  );
+}
+
+export function App() {
+  useApplyTheme();
+  useShortcuts();
+  const hasDoc = useStore((s) => s.doc !== null);
+  const exportOpen = useStore((s) => s.exportOpen);
+  const setExportOpen = useStore((s) => s.setExportOpen);
+
+  useEffect(() => {
+    void useStore.getState().startup();
+  }, []);
+
+  return (
+    <div className={`pb-app ${hasDoc ? '' : 'pb-app--empty'}`}>
+      <Toolbar />
+      <LibraryPanel />
+      {hasDoc ? <Workspace /> : <NoProject />}
+      {hasDoc && <RightPanel />}
+      <Palette />
+      <RecoveryPrompt />
+      <ConfirmDialog />
+      <ExportDialog open={exportOpen && hasDoc} onClose={() => setExportOpen(false)} />
+      <Toasts />
+    </div>
+  );
+}

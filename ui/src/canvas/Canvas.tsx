@@ -1,0 +1,164 @@
+// The graph: React Flow showing the store's nodes and edges. Wiring asks the
+// Rust checker (candidates while dragging, checkWire on drop); nothing here
+// knows WIT typing.
+
+import { useCallback, useEffect, useRef, type DragEvent } from 'react';
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionMode,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useNodesInitialized,
+  useReactFlow,
+  type Connection,
+  type FinalConnectionState,
+  type OnConnectStartParams,
+} from '@xyflow/react';
+import { registerMeasurer, useStore, type FlowEdge, type FlowNode, type PortAddr } from '../store';
+import { ComponentNode } from './ComponentNode';
+import { FakeNode } from './FakeNode';
+import { WireEdge } from './WireEdge';
+import { isCandidateConnection } from './connection';
+import { LIBRARY_MIME, parseLibraryItem } from './dnd';
+
+// Defined once, at module scope, so React Flow never re-creates node views.
+const nodeTypes = { component: ComponentNode, fake: FakeNode };
+const edgeTypes = { wire: WireEdge };
+const MANY_NODES = 150;
+
+function minimapColor(n: FlowNode): string {
+  return n.type === 'fake' ? 'var(--mock)' : 'var(--node-border-strong)';
+}
+
+export function Canvas() {
+  const nodes = useStore((s) => s.flowNodes);
+  const edges = useStore((s) => s.flowEdges);
+  const onNodesChange = useStore((s) => s.onNodesChange);
+  const onEdgesChange = useStore((s) => s.onEdgesChange);
+  const dragging = useStore((s) => s.drag !== null && !s.drag.pending);
+  const theme = useStore((s) => s.theme);
+  const focus = useStore((s) => s.focus);
+  const rf = useReactFlow<FlowNode, FlowEdge>();
+  const initialized = useNodesInitialized();
+  const handledFocus = useRef(0);
+
+  // Centre what the store asks for, once the nodes have sizes.
+  useEffect(() => {
+    if (!focus || !initialized || handledFocus.current === focus.seq) return;
+    handledFocus.current = focus.seq;
+    if (focus.nodes.length === 0) void rf.fitView({ duration: 250, padding: 0.12, maxZoom: 1.1 });
+    else void rf.fitView({ nodes: focus.nodes.map((id) => ({ id })), duration: 300, padding: 0.4, maxZoom: 1.1 });
+  }, [focus, initialized, rf]);
+
+  // Let the automatic layout use measured sizes and handle positions.
+  useEffect(() => {
+    registerMeasurer((id) => {
+      const n = rf.getInternalNode(id);
+      const width = n?.measured.width;
+      const height = n?.measured.height;
+      if (!n || !width || !height) return null;
+      const bounds = n.internals.handleBounds;
+      return {
+        width,
+        height,
+        inPorts: (bounds?.target ?? []).map((h) => ({ id: h.id ?? '', y: h.y + h.height / 2 })),
+        outPorts: (bounds?.source ?? []).map((h) => ({ id: h.id ?? '', y: h.y + h.height / 2 })),
+      };
+    });
+    return () => registerMeasurer(null);
+  }, [rf]);
+
+  const onConnectStart = useCallback((_: unknown, p: OnConnectStartParams) => {
+    if (!p.nodeId || !p.handleId) return;
+    void useStore.getState().beginDrag({ node: p.nodeId, port: p.handleId }, p.handleType === 'source' ? 'export' : 'import');
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    if (!c.sourceHandle || !c.targetHandle) return;
+    void useStore.getState().connect({ node: c.source, port: c.sourceHandle }, { node: c.target, port: c.targetHandle });
+  }, []);
+
+  const onConnectEnd = useCallback((_: unknown, state: FinalConnectionState) => {
+    const store = useStore.getState();
+    store.endDrag();
+    const from = state.fromHandle;
+    const to = state.toHandle;
+    if (state.isValid || !from || !to || !from.id || !to.id) return;
+    if (from.nodeId === to.nodeId && from.id === to.id && from.type === to.type) return;
+    if (from.type === to.type) {
+      const what = from.type === 'source' ? 'exports' : 'imports';
+      store.toast(`Both ends are ${what}: a wire runs from an export to an import.`, 'error');
+      store.setStatus({ text: `Wire refused: both ends are ${what}`, kind: 'error' });
+      return;
+    }
+    // Dropped on a port the checker did not offer: ask it why, and say so.
+    const a: PortAddr = { node: from.nodeId, port: from.id };
+    const b: PortAddr = { node: to.nodeId, port: to.id };
+    void (from.type === 'source' ? store.connect(a, b) : store.connect(b, a));
+  }, []);
+
+  const onNodeDragStop = useCallback((_: unknown, __: FlowNode, dragged: FlowNode[]) => {
+    const positions: Record<string, { x: number; y: number }> = {};
+    for (const n of dragged) positions[n.id] = n.position;
+    useStore.getState().moveNodes(positions);
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(LIBRARY_MIME)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const item = parseLibraryItem(e.dataTransfer.getData(LIBRARY_MIME));
+      if (!item) return;
+      e.preventDefault();
+      const at = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const store = useStore.getState();
+      if (item.kind === 'component') store.addNode(item.id, at);
+      else store.addFakeNode(item.fake, at);
+    },
+    [rf],
+  );
+
+  return (
+    <div
+      className={`pb-canvas ${dragging ? 'is-wiring' : ''}`}
+      data-testid="canvas"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnectStart={onConnectStart}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        onNodeDragStop={onNodeDragStop}
+        isValidConnection={isCandidateConnection}
+        connectionMode={ConnectionMode.Strict}
+        connectionRadius={24}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        onlyRenderVisibleElements={nodes.length > MANY_NODES}
+        colorMode={theme}
+        minZoom={0.05}
+        maxZoom={2}
+        fitView
+        fitViewOptions={{ padding: 0.12, maxZoom: 1.1 }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+        <Controls showInteractive={false} aria-label="Zoom controls" />
+      </ReactFlow>
+    </div>
+  );
+}

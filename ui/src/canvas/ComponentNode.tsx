@@ -1,0 +1,92 @@
+// A node that instantiates a component: titled with the node id, the
+// component id below, imports on the left and exports on the right.
+
+import { memo, useEffect, useState } from 'react';
+import { useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { selectNodeProblems, useStore, type ComponentFlowNode } from '../store';
+import { NODE_WIDTH } from '../store/metrics';
+import { PortRow } from './PortRow';
+import { formatSize } from './format';
+
+export const ComponentNode = memo(function ComponentNode({ id, data, selected }: NodeProps<ComponentFlowNode>) {
+  const view = useStore((s) => s.components[data.component]);
+  const problems = useStore(selectNodeProblems(id));
+  const [expanded, setExpanded] = useState(false);
+  const updateNodeInternals = useUpdateNodeInternals();
+
+  // Handles move when the node expands or its ports change.
+  useEffect(() => {
+    updateNodeInternals(id);
+  }, [expanded, view, id, updateNodeInternals]);
+
+  const imports = view?.info?.imports ?? [];
+  const exports = view?.info?.exports ?? [];
+  const errors = problems?.filter((p) => p.severity === 'error').length ?? 0;
+  const cls = [
+    'pb-node',
+    'pb-node--component',
+    selected ? 'pb-node--selected' : '',
+    problems ? (errors ? 'pb-node--error' : 'pb-node--warning') : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+
+  return (
+    <div className={cls} style={{ width: NODE_WIDTH }} data-testid={`node-${id}`}>
+      <div className="pb-node__header">
+        <div className="pb-node__titles">
+          <div className="pb-node__title" title={id}>
+            {id}
+          </div>
+          <div className="pb-node__subtitle" title={view?.absPath ?? data.component}>
+            {data.component}
+            {view ? <span className="pb-muted"> · {formatSize(view.size)}</span> : null}
+          </div>
+        </div>
+        {problems && (
+          <span
+            className={`pb-node__problems ${errors ? 'is-error' : 'is-warning'}`}
+            title={problems.map((p) => p.message).join('\n')}
+            aria-label={`${problems.length} problem${problems.length === 1 ? '' : 's'} on ${id}`}
+            data-testid={`problems-${id}`}
+          >
+            {problems.length}
+          </span>
+        )}
+        <button
+          type="button"
+          className={`pb-node__chevron nodrag ${expanded ? 'is-open' : ''}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            setExpanded((x) => !x);
+          }}
+          aria-expanded={expanded}
+          aria-label={`${expanded ? 'Collapse' : 'Expand'} ${id}`}
+          title={expanded ? 'Hide function signatures' : 'Show function signatures'}
+        >
+          <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden>
+            <path d="M4 6l4 4 4-4" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+          </svg>
+        </button>
+      </div>
+      {!view && <div className="pb-node__error">Component “{data.component}” is not in the project.</div>}
+      {view?.error && <div className="pb-node__error">{view.error}</div>}
+      {imports.length > 0 && (
+        <section className="pb-node__section" aria-label={`Imports of ${id}`}>
+          <div className="pb-node__caption">imports</div>
+          {imports.map((p) => (
+            <PortRow key={p.name} node={id} port={p} side="import" expanded={expanded} />
+          ))}
+        </section>
+      )}
+      {exports.length > 0 && (
+        <section className="pb-node__section" aria-label={`Exports of ${id}`}>
+          <div className="pb-node__caption pb-node__caption--export">exports</div>
+          {exports.map((p) => (
+            <PortRow key={p.name} node={id} port={p} side="export" expanded={expanded} />
+          ))}
+        </section>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,138 @@
+// One port of a component node: its handle (imports left, exports right),
+// its interface and version coloured by package, the binding badge of an
+// unwired import, and, when the node is expanded, its function signatures.
+
+import { memo, useEffect, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
+import { Handle, Position } from '@xyflow/react';
+import {
+  selectDragMark,
+  selectImportState,
+  selectIsSelectedPort,
+  selectIsWired,
+  selectPortProblems,
+  useStore,
+  type PortInfo,
+} from '../store';
+import { PORT_ROW } from '../store/metrics';
+import { portStyle } from './colors';
+import { PortTooltip } from './PortTooltip';
+import { functionLine, splitPortName } from './portText';
+
+const HOVER_DELAY_MS = 350;
+
+type Props = { node: string; port: PortInfo; side: 'import' | 'export'; expanded: boolean };
+
+export const PortRow = memo(function PortRow({ node, port, side, expanded }: Props) {
+  const mark = useStore(selectDragMark(node, port.name, side));
+  const state = useStore(side === 'import' ? selectImportState(node, port.name) : () => null);
+  const wired = useStore(selectIsWired(node, port.name, side));
+  const problems = useStore(selectPortProblems(node, port.name));
+  const selected = useStore(selectIsSelectedPort(node, port.name, side));
+  const selectPort = useStore((s) => s.selectPort);
+  const [anchor, setAnchor] = useState<DOMRect | null>(null);
+  const rowRef = useRef<HTMLDivElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  const onEnter = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      if (rowRef.current) setAnchor(rowRef.current.getBoundingClientRect());
+    }, HOVER_DELAY_MS);
+  };
+  const onLeave = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    setAnchor(null);
+  };
+  const onSelect = (e: MouseEvent) => {
+    e.stopPropagation();
+    selectPort({ node, port: port.name }, side);
+  };
+
+  const { base, version } = splitPortName(port.name);
+  const mode = side === 'import' && !wired && state && state.mode !== 'wired' && !state.typesOnly ? state.mode : null;
+  const typesOnly = side === 'import' && !wired && state?.typesOnly;
+  const cls = [
+    'pb-port',
+    `pb-port--${side}`,
+    selected ? 'pb-port--selected' : '',
+    problems ? 'pb-port--problem' : '',
+    wired ? 'pb-port--wired' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const handleCls = ['pb-handle', mark ? `pb-handle--${mark}` : ''].filter(Boolean).join(' ');
+  const sideLabel = side === 'import' ? 'Import' : 'Export';
+
+  return (
+    <div className={cls} style={portStyle(port.package) as CSSProperties}>
+      <div
+        ref={rowRef}
+        className="pb-port__row"
+        style={{ height: PORT_ROW }}
+        onMouseEnter={onEnter}
+        onMouseLeave={onLeave}
+      >
+        <Handle
+          type={side === 'import' ? 'target' : 'source'}
+          position={side === 'import' ? Position.Left : Position.Right}
+          id={port.name}
+          className={handleCls}
+          data-testid={`port-${node}-${side}-${port.name}`}
+          aria-label={`${sideLabel} ${port.name} of ${node}`}
+        />
+        <button
+          type="button"
+          className="pb-port__label"
+          onClick={onSelect}
+          aria-label={`${sideLabel} ${port.name} of ${node}`}
+          aria-pressed={selected}
+        >
+          <span className="pb-port__dot" aria-hidden />
+          <span className="pb-port__name">{base}</span>
+          {version && <span className="pb-port__version">@{version}</span>}
+        </button>
+        {mode && (
+          <button
+            type="button"
+            className={`pb-badge pb-badge--${mode} nodrag`}
+            data-testid={`badge-${node}-${port.name}`}
+            onClick={onSelect}
+            title={state?.selector ? `${mode} (from binding "${state.selector}")` : `${mode} (no binding)`}
+            aria-label={`Binding of ${node}.${port.name}: ${mode}${state?.fake ? ` ${state.fake}` : ''}`}
+          >
+            {state?.fake ? `${mode} · ${state.fake}` : mode}
+          </button>
+        )}
+        {typesOnly && <span className="pb-badge pb-badge--types">types</span>}
+        {problems && (
+          <span className="pb-port__alert" title={problems.map((p) => p.message).join('\n')} aria-label="Port problem">
+            !
+          </span>
+        )}
+      </div>
+      {expanded && port.functions.length > 0 && (
+        <ul className="pb-port__functions" aria-label={`Functions of ${port.name}`}>
+          {port.functions.map((f) => (
+            <li key={`${f.resource ?? ''}.${f.name}`}>{functionLine(f)}</li>
+          ))}
+        </ul>
+      )}
+      {expanded && port.functions.length === 0 && port.types.length > 0 && (
+        <ul className="pb-port__functions pb-muted">
+          <li>types only: {port.types.map((t) => t.name).join(', ')}</li>
+        </ul>
+      )}
+      {anchor && (
+        <PortTooltip port={port} side={side} anchor={anchor} problems={(problems ?? []).map((p) => p.message)} />
+      )}
+    </div>
+  );
+});

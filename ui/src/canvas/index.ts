@@ -1,0 +1,3 @@
+export { Canvas } from './Canvas';
+export { packageHue } from './colors';
+export { formatSize } from './format';

@@ -1,0 +1,45 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+/** A modal dialog: focuses its first button, closes on Escape. */
+export function Dialog({
+  title,
+  children,
+  actions,
+  onEscape,
+  role = 'dialog',
+}: {
+  title: string;
+  children: ReactNode;
+  actions: ReactNode;
+  onEscape?: () => void;
+  role?: 'dialog' | 'alertdialog';
+}) {
+  const id = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLButtonElement>('.pb-dialog__actions button')?.focus();
+  }, []);
+  return (
+    <div className="pb-overlay">
+      <div
+        ref={ref}
+        className="pb-dialog"
+        role={role}
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && onEscape) {
+            e.preventDefault();
+            onEscape();
+          }
+        }}
+      >
+        <h2 id={`${id}-title`} className="pb-dialog__title">
+          {title}
+        </h2>
+        <div className="pb-dialog__body">{children}</div>
+        <div className="pb-dialog__actions">{actions}</div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+// Fuzzy matching for the search palette: the query's characters in order,
+// scored higher when they are consecutive, start words, or start the text.
+
+const BOUNDARY = /[\s:/.@#_-]/;
+
+/** A score (higher is better) and the matched positions, or null. */
+export function fuzzyMatch(query: string, text: string): { score: number; positions: number[] } | null {
+  const q = query.trim().toLowerCase();
+  if (!q) return { score: 0, positions: [] };
+  const t = text.toLowerCase();
+  // A plain substring is the best kind of match.
+  const at = t.indexOf(q);
+  if (at >= 0) {
+    const start = at === 0 || BOUNDARY.test(t[at - 1]);
+    return {
+      score: 1000 - at + (start ? 200 : 0) + (q.length === t.length ? 300 : 0),
+      positions: Array.from({ length: q.length }, (_, i) => at + i),
+    };
+  }
+  const positions: number[] = [];
+  let score = 0;
+  let ti = 0;
+  let prev = -2;
+  for (const ch of q) {
+    if (ch === ' ') continue;
+    const found = t.indexOf(ch, ti);
+    if (found < 0) return null;
+    if (found === prev + 1) score += 15;
+    if (found === 0 || BOUNDARY.test(t[found - 1])) score += 10;
+    score -= Math.min(found - ti, 10);
+    positions.push(found);
+    prev = found;
+    ti = found + 1;
+  }
+  return { score, positions };
+}

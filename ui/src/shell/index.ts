@@ -1,0 +1,10 @@
+export { Toolbar } from './Toolbar';
+export { LibraryPanel } from './LibraryPanel';
+export { Palette } from './Palette';
+export { Toasts } from './Toasts';
+export { StatusLine } from './StatusLine';
+export { RecoveryPrompt, ConfirmDialog } from './Dialogs';
+export { NoProject, NoNodes } from './EmptyState';
+export { RightPanel, BottomPanel } from './Panels';
+export { useShortcuts, runPendingCall } from './shortcuts';
+export { useApplyTheme } from './theme';
