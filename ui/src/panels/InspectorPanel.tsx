@@ -17,9 +17,15 @@ export function InspectorPanel() {
   const [view, setView] = useState<'node' | 'composed'>('node');
   const [composedText, setComposedText] = useState<'wit' | 'wac'>('wit');
 
-  if (!doc) return <EmptyState>Open a project to inspect its components.</EmptyState>;
+  const node = doc?.nodes.find((n) => selectedNodes.includes(n.id)) ?? null;
+  // Selecting another node shows that node again.
+  const [lastNode, setLastNode] = useState(node?.id ?? null);
+  if ((node?.id ?? null) !== lastNode) {
+    setLastNode(node?.id ?? null);
+    if (node) setView('node');
+  }
 
-  const node = doc.nodes.find((n) => selectedNodes.includes(n.id)) ?? null;
+  if (!doc) return <EmptyState>Open a project to inspect its components.</EmptyState>;
   const showing = node && view === 'node' ? 'node' : 'composed';
   const composed = analysis?.composed ?? null;
 

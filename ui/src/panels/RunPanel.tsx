@@ -73,6 +73,12 @@ export function RunPanel() {
           {target && (
             <>
               <code className="pb-signature">{target.function.signature}</code>
+              {!target.callable && (
+                <div className="pb-unenterable" role="note">
+                  This function takes resource handles, which exist only inside a running instance: it cannot be
+                  called with typed-in arguments.
+                </div>
+              )}
               <ArgsEditor
                 key={target.callPrefix}
                 target={target}

@@ -1,0 +1,217 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useStore } from '../store';
+import { commands, type Analysis, type Location, type ProjectDoc, type RunReport } from '../store/backend';
+import { ExportDialog } from './ExportDialog';
+import { InspectorPanel } from './InspectorPanel';
+import { ProblemsPanel } from './ProblemsPanel';
+import { TraceTimeline } from './TraceTimeline';
+
+const doc: ProjectDoc = {
+  name: 'kv-service',
+  components: [
+    { id: 'kv-memory', path: 'wasm/kv-memory.wasm', build: null, watch: [], hash: null },
+    { id: 'kv-service', path: 'wasm/kv-service.wasm', build: null, watch: [], hash: null },
+  ],
+  nodes: [
+    { id: 'memory', component: 'kv-memory', x: 0, y: 0 },
+    { id: 'service', component: 'kv-service', x: 300, y: 0 },
+  ],
+  wires: [
+    { from: { node: 'memory', port: 'patchbay:kv/log' }, to: { node: 'service', port: 'patchbay:kv/log' } },
+    { from: { node: 'memory', port: 'patchbay:kv/store' }, to: { node: 'service', port: 'patchbay:kv/store' } },
+  ],
+  exports: [],
+  bindings: [],
+};
+
+const composed = {
+  size: 4096,
+  hash: 'sha256:feedfacecafebeef0011',
+  imports: ['wasi:cli/environment@0.2.6'],
+  wit: 'package root:component;\n\nworld root {\n  export handle-request: func(req: string) -> string;\n}\n',
+  wac: 'package composition:kv-service;\n',
+  info: null,
+  runTargets: [],
+  servesHttp: false,
+};
+
+function analysisWith(problems: Analysis['problems'], withComposed = true): Analysis {
+  return { problems, imports: [], composed: withComposed ? composed : null, millis: 4 } as Analysis;
+}
+
+describe('ProblemsPanel', () => {
+  let focusLocation: ReturnType<typeof vi.fn<(loc: Location) => void>>;
+  beforeEach(() => {
+    focusLocation = vi.fn();
+    useStore.setState({ doc, focusLocation });
+  });
+
+  it('says the graph composes when there is nothing to fix', () => {
+    useStore.setState({ analysis: analysisWith([]) });
+    render(<ProblemsPanel />);
+    expect(screen.getByText(/No problems — the graph composes/)).toHaveTextContent('(4.0 KiB)');
+  });
+
+  it('lists problems with severity, code and location, and focuses on click', async () => {
+    const location: Location = { kind: 'wire', index: 1, from: 'memory.patchbay:kv/store', to: 'service.patchbay:kv/store' };
+    useStore.setState({
+      analysis: analysisWith(
+        [
+          { severity: 'warning', code: 'unused-export', message: 'nothing calls it', location: { kind: 'node', node: 'memory' } },
+          { severity: 'error', code: 'wire-type-mismatch', message: 'expected `z`, found `y`', location },
+        ],
+        false,
+      ),
+    });
+    const user = userEvent.setup();
+    render(<ProblemsPanel />);
+    const items = screen.getAllByRole('listitem');
+    expect(within(items[0]).getByRole('img', { name: 'error' })).toBeInTheDocument();
+    expect(items[0]).toHaveTextContent('wire-type-mismatch');
+    expect(items[0]).toHaveTextContent('wire #2 memory.patchbay:kv/store → service.patchbay:kv/store');
+    expect(items[1]).toHaveTextContent('node memory');
+    await user.click(within(items[0]).getByRole('button'));
+    expect(focusLocation).toHaveBeenCalledWith(location);
+  });
+});
+
+describe('TraceTimeline', () => {
+  it('draws one row per wire call and focuses that wire on click', async () => {
+    const focusLocation = vi.fn<(loc: Location) => void>();
+    const lastRun = {
+      run: 1,
+      call: 'handle-request("set a 1")',
+      mode: 'traced',
+      modeReason: 'asked for a trace',
+      ok: true,
+      result: '"ok"',
+      failure: null,
+      stdout: '',
+      stderr: '',
+      mockCalls: [],
+      denials: [],
+      refusedRequests: [],
+      micros: 900,
+      limits: { timeoutMs: 5000, maxMemoryMib: 64, fuel: null, maxOutputKib: 256 },
+      trace: [
+        { caller: 'service', callee: 'memory', function: 'patchbay:kv/store#set', args: ['"a"', '"1"'], result: '()', micros: 76 },
+        { caller: 'service', callee: 'memory', function: 'patchbay:kv/log#write', args: ['"set a"'], result: '()', micros: 38 },
+      ],
+    } as RunReport;
+    useStore.setState({ doc, lastRun, focusLocation });
+    const user = userEvent.setup();
+    render(<TraceTimeline />);
+    const rows = screen.getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent('patchbay:kv/store#set("a", "1")');
+    expect(rows[0]).toHaveTextContent('76 µs');
+    const bars = rows.map((r) => (r.querySelector('.pb-bar') as HTMLElement).style.width);
+    expect(bars).toEqual(['100%', '50%']);
+    await user.click(rows[1]);
+    expect(focusLocation).toHaveBeenCalledWith({
+      kind: 'wire',
+      index: 0,
+      from: 'memory.patchbay:kv/log',
+      to: 'service.patchbay:kv/log',
+    });
+  });
+});
+
+describe('InspectorPanel', () => {
+  it('shows the selected node, and the composed result on request', async () => {
+    useStore.setState({
+      doc,
+      analysis: analysisWith([]),
+      selectedNodes: ['service'],
+      components: {
+        'kv-service': {
+          id: 'kv-service',
+          path: 'wasm/kv-service.wasm',
+          absPath: '/p/wasm/kv-service.wasm',
+          size: 2048,
+          hash: 'sha256:0123456789abcdef',
+          error: null,
+          info: { imports: [], exports: [], wit: 'world root {\n  import patchbay:kv/store;\n}\n' },
+        },
+      },
+    });
+    const user = userEvent.setup();
+    render(<InspectorPanel />);
+    expect(screen.getByText('wasm/kv-service.wasm')).toBeInTheDocument();
+    expect(screen.getByText('2.0 KiB')).toBeInTheDocument();
+    expect(screen.getByText('sha256:0123456789ab')).toBeInTheDocument();
+    const wit = screen.getByLabelText('WIT of kv-service');
+    expect(within(wit).getByText('world')).toHaveClass('pb-tok-keyword');
+    expect(within(wit).getByText('patchbay:kv/store')).toHaveClass('pb-tok-package');
+
+    await user.click(screen.getByRole('radio', { name: 'Composed result' }));
+    expect(screen.getByText('4.0 KiB')).toBeInTheDocument();
+    expect(screen.getByLabelText('Composed WIT')).toHaveTextContent('export handle-request');
+  });
+});
+
+describe('ExportDialog', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('shows the attack surface before writing, exports, and closes on Escape', async () => {
+    useStore.setState({ doc, toast: vi.fn() });
+    vi.spyOn(commands, 'exportPreview').mockResolvedValue({
+      surface: [
+        { name: 'wasi:filesystem/preopens@0.2.6', meaning: 'file access' },
+        { name: 'wasi:cli/environment@0.2.6', meaning: '' },
+      ],
+      dir: '/p/out',
+      wasm: 'kv-service.wasm',
+      wac: 'kv-service.wac',
+      wit: 'kv-service.wit',
+      size: 4096,
+      witText: '',
+      wacText: '',
+    });
+    const exportArtifacts = vi.spyOn(commands, 'exportArtifacts').mockResolvedValue({
+      dir: '/p/out',
+      wasm: '/p/out/kv-service.wasm',
+      wac: '/p/out/kv-service.wac',
+      wit: '/p/out/kv-service.wit',
+      size: 4096,
+    });
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    render(<ExportDialog open onClose={onClose} />);
+    const dialog = screen.getByRole('dialog', { name: 'Export composed component' });
+    expect(await within(dialog).findByText('wasi:filesystem/preopens@0.2.6')).toBeInTheDocument();
+    expect(within(dialog).getByText('file access')).toBeInTheDocument();
+    expect(within(dialog).getByText(/environment variables/)).toBeInTheDocument();
+    expect(within(dialog).getByText('/p/out')).toBeInTheDocument();
+    expect(exportArtifacts).not.toHaveBeenCalled();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Export' }));
+    await waitFor(() => expect(within(dialog).getByText('/p/out/kv-service.wasm')).toBeInTheDocument());
+    expect(exportArtifacts).toHaveBeenCalledWith({ doc, dir: null, chooseDir: false });
+
+    await user.keyboard('{Escape}');
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  it('says nothing when the folder dialog is cancelled', async () => {
+    useStore.setState({ doc, toast: vi.fn() });
+    vi.spyOn(commands, 'exportPreview').mockResolvedValue({
+      surface: [],
+      dir: '/p/out',
+      wasm: 'a.wasm',
+      wac: 'a.wac',
+      wit: 'a.wit',
+      size: 1,
+      witText: '',
+      wacText: '',
+    });
+    vi.spyOn(commands, 'exportArtifacts').mockRejectedValue({ code: 'cancelled', message: 'cancelled', detail: null });
+    const user = userEvent.setup();
+    render(<ExportDialog open onClose={() => {}} />);
+    expect(await screen.findByText(/self-contained/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+});
