@@ -35,7 +35,7 @@ pub mod watch;
 pub use caps::MockValueError;
 pub use engine::{default_cache_dir, CacheHit, HostOptions};
 pub use events::{Event, EventSink};
-pub use plan::{host_provides, ImportPlan, PlanError};
+pub use plan::{fake_serves, host_provides, ImportPlan, PlanError};
 pub use run::{FailureKind, Limits, Prepared, RunFailure, RunReport, TraceEntry};
 pub use state::{CapabilityDenied, MemoryLimitHit, MockCall};
 pub use trace::Runnable;

@@ -165,6 +165,39 @@ pub fn plan_imports(ws: &Workspace, imports: &[String]) -> Result<Vec<ImportPlan
     Ok(plans)
 }
 
+/// Whether `fake` can serve an import with these callable functions, and if
+/// not, why. The editor offers a fake node only for imports it can serve.
+pub fn fake_serves(fake: Fake, import: &str, functions: &[String]) -> Result<(), String> {
+    check_fake(import, Some(fake)).map_err(|e| match e {
+        PlanError::FakeMismatch { reason, .. } => reason,
+        other => other.to_string(),
+    })?;
+    let allowed: &[&str] = match fake {
+        Fake::KeyValue => &["get", "set", "delete", "exists"],
+        Fake::Config => &["get"],
+        // The log fake records any call that returns nothing; the WASI
+        // fakes replace whole WASI interfaces.
+        Fake::Log | Fake::Clock | Fake::Random | Fake::Http => return Ok(()),
+    };
+    let extra: Vec<&str> = functions
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !allowed.contains(f))
+        .collect();
+    if functions.is_empty() {
+        return Err(format!("`{import}` has no functions to fake"));
+    }
+    if !extra.is_empty() {
+        return Err(format!(
+            "the `{}` fake implements {}; `{import}` also has {}",
+            fake.name(),
+            allowed.join(", "),
+            extra.join(", ")
+        ));
+    }
+    Ok(())
+}
+
 /// Fakes implemented through WASI need a WASI interface of their kind.
 fn check_fake(import: &str, fake: Option<Fake>) -> Result<(), PlanError> {
     let Some(fake) = fake else { return Ok(()) };

@@ -80,6 +80,8 @@ pub struct FunctionInfo {
     pub params: Vec<ParamInfo>,
     /// The WIT result type, if any.
     pub result: Option<String>,
+    /// The structure of the result type, for editors that build values.
+    pub result_shape: Option<TypeShape>,
     /// The signature as WIT: `get: func(key: string) -> option<string>`.
     pub signature: String,
 }
@@ -92,6 +94,188 @@ pub struct ParamInfo {
     /// WIT type.
     #[serde(rename = "type")]
     pub ty: String,
+    /// The structure of the type, for editors that build values.
+    pub shape: TypeShape,
+}
+
+/// The structure of a WIT type with every name resolved, so that an editor
+/// can build a value of it (a form field per record field, a select per
+/// enum) without parsing WIT.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TypeShape {
+    /// `bool`, `s8` … `u64`, `f32`, `f64`, `char` or `string`.
+    Primitive {
+        /// The WIT name of the primitive.
+        name: &'static str,
+    },
+    /// `list<T>` (and fixed-length lists and maps, as lists).
+    List {
+        /// Element type.
+        of: Box<TypeShape>,
+    },
+    /// `option<T>`.
+    Option {
+        /// Payload type.
+        of: Box<TypeShape>,
+    },
+    /// `result<T, E>`.
+    Result {
+        /// The `ok` payload, if any.
+        ok: Option<Box<TypeShape>>,
+        /// The `err` payload, if any.
+        err: Option<Box<TypeShape>>,
+    },
+    /// `tuple<…>`.
+    Tuple {
+        /// Element types.
+        items: Vec<TypeShape>,
+    },
+    /// A record.
+    Record {
+        /// The type name, if it has one.
+        name: Option<String>,
+        /// Fields in order.
+        fields: Vec<FieldShape>,
+    },
+    /// A variant.
+    Variant {
+        /// The type name, if it has one.
+        name: Option<String>,
+        /// Cases in order.
+        cases: Vec<CaseShape>,
+    },
+    /// An enum.
+    Enum {
+        /// The type name, if it has one.
+        name: Option<String>,
+        /// Case names.
+        cases: Vec<String>,
+    },
+    /// Flags.
+    Flags {
+        /// The type name, if it has one.
+        name: Option<String>,
+        /// Flag names.
+        flags: Vec<String>,
+    },
+    /// `own<R>` or `borrow<R>`: a resource handle, which no text can spell.
+    Handle {
+        /// The resource name.
+        name: Option<String>,
+        /// Whether it is a `borrow`.
+        borrow: bool,
+    },
+    /// A type WAVE cannot write (`future`, `stream`, `error-context`).
+    Unsupported {
+        /// The type as WIT.
+        wit: String,
+    },
+}
+
+/// A record field of a [`TypeShape::Record`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldShape {
+    /// Field name.
+    pub name: String,
+    /// Field type.
+    pub shape: TypeShape,
+}
+
+/// A case of a [`TypeShape::Variant`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseShape {
+    /// Case name.
+    pub name: String,
+    /// Payload type, if any.
+    pub shape: Option<TypeShape>,
+}
+
+/// Resolves `ty` into a [`TypeShape`].
+pub fn type_shape(resolve: &Resolve, ty: &Type) -> TypeShape {
+    let prim = |name| TypeShape::Primitive { name };
+    match ty {
+        Type::Bool => prim("bool"),
+        Type::U8 => prim("u8"),
+        Type::U16 => prim("u16"),
+        Type::U32 => prim("u32"),
+        Type::U64 => prim("u64"),
+        Type::S8 => prim("s8"),
+        Type::S16 => prim("s16"),
+        Type::S32 => prim("s32"),
+        Type::S64 => prim("s64"),
+        Type::F32 => prim("f32"),
+        Type::F64 => prim("f64"),
+        Type::Char => prim("char"),
+        Type::String => prim("string"),
+        Type::ErrorContext => TypeShape::Unsupported {
+            wit: "error-context".into(),
+        },
+        Type::Id(id) => {
+            let def = &resolve.types[*id];
+            let name = def.name.clone();
+            let boxed = |t: &Type| Box::new(type_shape(resolve, t));
+            match &def.kind {
+                TypeDefKind::Type(t) => type_shape(resolve, t),
+                TypeDefKind::Record(r) => TypeShape::Record {
+                    name,
+                    fields: r
+                        .fields
+                        .iter()
+                        .map(|f| FieldShape {
+                            name: f.name.clone(),
+                            shape: type_shape(resolve, &f.ty),
+                        })
+                        .collect(),
+                },
+                TypeDefKind::Variant(v) => TypeShape::Variant {
+                    name,
+                    cases: v
+                        .cases
+                        .iter()
+                        .map(|c| CaseShape {
+                            name: c.name.clone(),
+                            shape: c.ty.as_ref().map(|t| type_shape(resolve, t)),
+                        })
+                        .collect(),
+                },
+                TypeDefKind::Enum(e) => TypeShape::Enum {
+                    name,
+                    cases: e.cases.iter().map(|c| c.name.clone()).collect(),
+                },
+                TypeDefKind::Flags(f) => TypeShape::Flags {
+                    name,
+                    flags: f.flags.iter().map(|f| f.name.clone()).collect(),
+                },
+                TypeDefKind::List(t) | TypeDefKind::FixedLengthList(t, _) => {
+                    TypeShape::List { of: boxed(t) }
+                }
+                TypeDefKind::Option(t) => TypeShape::Option { of: boxed(t) },
+                TypeDefKind::Result(r) => TypeShape::Result {
+                    ok: r.ok.as_ref().map(boxed),
+                    err: r.err.as_ref().map(boxed),
+                },
+                TypeDefKind::Tuple(t) => TypeShape::Tuple {
+                    items: t.types.iter().map(|t| type_shape(resolve, t)).collect(),
+                },
+                TypeDefKind::Handle(Handle::Own(r)) => TypeShape::Handle {
+                    name: resolve.types[*r].name.clone(),
+                    borrow: false,
+                },
+                TypeDefKind::Handle(Handle::Borrow(r)) => TypeShape::Handle {
+                    name: resolve.types[*r].name.clone(),
+                    borrow: true,
+                },
+                TypeDefKind::Resource => TypeShape::Handle {
+                    name,
+                    borrow: false,
+                },
+                _ => TypeShape::Unsupported {
+                    wit: type_name(resolve, ty),
+                },
+            }
+        }
+    }
 }
 
 /// A type defined by an interface.
@@ -244,6 +428,7 @@ fn function_info(resolve: &Resolve, f: &Function) -> FunctionInfo {
         .map(|p| ParamInfo {
             name: p.name.clone(),
             ty: type_name(resolve, &p.ty),
+            shape: type_shape(resolve, &p.ty),
         })
         .collect();
     // Constructors return `own<resource>`; WIT writes them without a result.
@@ -275,12 +460,17 @@ fn function_info(resolve: &Resolve, f: &Function) -> FunctionInfo {
                 .unwrap_or_default()
         ),
     };
+    let result_shape = match kind {
+        "constructor" => None,
+        _ => f.result.as_ref().map(|t| type_shape(resolve, t)),
+    };
     FunctionInfo {
         name,
         kind,
         resource: resource.and_then(|r| resolve.types[r].name.clone()),
         params,
         result,
+        result_shape,
         signature,
     }
 }

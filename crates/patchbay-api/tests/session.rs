@@ -1,0 +1,558 @@
+//! The editor's commands, driven headless the way the UI drives them.
+
+use patchbay_api::*;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+#[derive(Default)]
+struct Recorder(Mutex<Vec<AppEvent>>);
+
+impl EventSink for Recorder {
+    fn emit(&self, event: AppEvent) {
+        self.0.lock().unwrap().push(event);
+    }
+}
+
+/// Dialogs answered from a script.
+#[derive(Default)]
+struct Scripted {
+    components: Mutex<Vec<PathBuf>>,
+    folder: Mutex<Option<PathBuf>>,
+    save: Mutex<Option<PathBuf>>,
+}
+
+impl Dialogs for Scripted {
+    fn pick_project(&self) -> Option<PathBuf> {
+        None
+    }
+    fn pick_components(&self) -> Vec<PathBuf> {
+        std::mem::take(&mut self.components.lock().unwrap())
+    }
+    fn pick_save_project(&self, _suggested: &Path) -> Option<PathBuf> {
+        self.save.lock().unwrap().take()
+    }
+    fn pick_folder(&self, _start: &Path) -> Option<PathBuf> {
+        self.folder.lock().unwrap().take()
+    }
+}
+
+struct NoWindow;
+impl WindowControl for NoWindow {
+    fn close(&self) {}
+}
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    session: Session,
+    dialogs: Arc<Scripted>,
+    events: Arc<Recorder>,
+}
+
+/// Copies a sample project and the sample components into a temporary
+/// folder with the repository's layout, and opens a session on it.
+fn fixture(sample: &str) -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().to_path_buf();
+    let samples = Path::new(patchbay_test_programs::SAMPLES_DIR);
+    std::fs::create_dir_all(root.join("wasm")).unwrap();
+    for entry in std::fs::read_dir(samples.join("wasm")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), root.join("wasm").join(entry.file_name())).unwrap();
+    }
+    std::fs::create_dir_all(root.join(sample)).unwrap();
+    std::fs::copy(
+        samples.join(sample).join("patchbay.toml"),
+        root.join(sample).join("patchbay.toml"),
+    )
+    .unwrap();
+    let dialogs = Arc::new(Scripted::default());
+    let events = Arc::new(Recorder::default());
+    let session = Session::new(
+        SessionOptions {
+            state_dir: root.join("state"),
+            samples_dir: Some(root.clone()),
+            startup_project: Some(root.join(sample)),
+            watch_debounce: Some(std::time::Duration::from_millis(50)),
+            ..Default::default()
+        },
+        dialogs.clone(),
+        events.clone(),
+        Arc::new(NoWindow),
+    )
+    .unwrap();
+    Fixture {
+        _tmp: tmp,
+        root,
+        session,
+        dialogs,
+        events,
+    }
+}
+
+fn block<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+fn port(node: &str, port: &str) -> PortAddr {
+    PortAddr {
+        node: node.into(),
+        port: port.into(),
+    }
+}
+
+const KV: &str = "patchbay:kv/store";
+
+#[test]
+fn startup_opens_the_command_line_project_and_it_composes() {
+    let f = fixture("kv-service");
+    block(async {
+        let opened = f.session.startup(Empty {}).await.unwrap().unwrap();
+        assert_eq!(opened.doc.name, "kv-service");
+        assert_eq!(opened.doc.nodes.len(), 2);
+        assert!(opened
+            .components
+            .iter()
+            .all(|c| c.info.is_some() && c.error.is_none()));
+        let composed = opened.analysis.composed.expect("kv-service composes");
+        let target = composed
+            .run_targets
+            .iter()
+            .find(|t| t.call_prefix == "handle-request")
+            .expect("handle-request is a run target");
+        assert!(target.callable);
+        assert!(
+            matches!(target.function.params[0].shape, TypeShape::Primitive { ref name } if name == "string")
+        );
+        let service_kv = opened
+            .analysis
+            .imports
+            .iter()
+            .find(|i| i.node == "service" && i.port == KV)
+            .unwrap();
+        assert_eq!(service_kv.mode, ImportMode::Wired);
+        assert!(opened
+            .analysis
+            .imports
+            .iter()
+            .any(|i| i.port.starts_with("wasi:cli/")
+                && i.mode == ImportMode::Grant
+                && i.selector.as_deref() == Some("*.wasi:*")));
+    });
+}
+
+#[test]
+fn first_start_opens_the_kv_service_sample() {
+    let f = fixture("kv-service");
+    let session = Session::new(
+        SessionOptions {
+            state_dir: f.root.join("fresh-state"),
+            samples_dir: Some(f.root.clone()),
+            ..Default::default()
+        },
+        f.dialogs.clone(),
+        f.events.clone(),
+        Arc::new(NoWindow),
+    )
+    .unwrap();
+    block(async {
+        let opened = session.startup(Empty {}).await.unwrap().unwrap();
+        assert_eq!(opened.doc.name, "kv-service");
+    });
+}
+
+#[test]
+fn wiring_is_decided_by_the_checker() {
+    let f = fixture("kv-service");
+    block(async {
+        let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        doc.wires.clear();
+        let found = f
+            .session
+            .candidates(CandidatesRequest {
+                doc: doc.clone(),
+                port: port("service", KV),
+            })
+            .await
+            .unwrap();
+        assert_eq!(found.direction, Direction::Import);
+        assert_eq!(found.ports, vec![port("memory", KV)]);
+
+        let ok = f
+            .session
+            .check_wire(CheckWireRequest {
+                doc: doc.clone(),
+                from: port("memory", KV),
+                to: port("service", KV),
+            })
+            .await
+            .unwrap();
+        assert!(ok.ok, "{ok:?}");
+
+        let refused = f
+            .session
+            .check_wire(CheckWireRequest {
+                doc: doc.clone(),
+                from: port("service", "handle-request"),
+                to: port("memory", "wasi:cli/environment@0.2.6"),
+            })
+            .await
+            .unwrap();
+        assert!(!refused.ok);
+        let reason = refused.reason.unwrap();
+        assert!(reason.contains("handle-request"), "{reason}");
+
+        let analysis = f.session.analyze(DocRequest { doc }).await.unwrap();
+        assert!(analysis.composed.is_none());
+        assert!(analysis
+            .problems
+            .iter()
+            .any(|p| p.severity == Severity::Error && matches!(&p.location, Location::Port { node, port } if node == "service" && port == KV)));
+    });
+}
+
+#[test]
+fn runs_report_results_and_denials() {
+    let f = fixture("kv-service");
+    block(async {
+        let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let report = f
+            .session
+            .run(RunRequest {
+                doc: doc.clone(),
+                call: r#"handle-request("set greeting hello")"#.into(),
+                limits: RunLimits::default(),
+                traced: true,
+            })
+            .await
+            .unwrap();
+        assert!(report.ok, "{report:?}");
+        assert_eq!(report.mode, "traced");
+        assert!(report
+            .trace
+            .iter()
+            .any(|t| t.caller == "service" && t.callee == "memory"));
+
+        // Deny the store instead of wiring it.
+        doc.wires.clear();
+        doc.bindings.push(BindingEntry {
+            selector: format!("service.{KV}"),
+            binding: Binding::Deny,
+        });
+        let report = f
+            .session
+            .run(RunRequest {
+                doc,
+                call: r#"handle-request("get greeting")"#.into(),
+                limits: RunLimits::default(),
+                traced: true,
+            })
+            .await
+            .unwrap();
+        assert!(!report.ok);
+        assert_eq!(report.denials.len(), 1, "{report:?}");
+        assert_eq!(report.denials[0].interface, KV);
+    });
+    assert!(f
+        .events
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|e| matches!(e, AppEvent::Denied { .. })));
+}
+
+#[test]
+fn mock_values_are_checked_against_their_types() {
+    let f = fixture("kv-service");
+    block(async {
+        let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        doc.wires.clear();
+        doc.bindings.push(BindingEntry {
+            selector: format!("service.{KV}"),
+            binding: Binding::Mock(Mock {
+                fake: Some(FakeName::Kv),
+                ..Default::default()
+            }),
+        });
+        let check = |value: &str| CheckMockValueRequest {
+            doc: doc.clone(),
+            node: "service".into(),
+            import: KV.into(),
+            function: "get".into(),
+            value: value.into(),
+        };
+        let good = f
+            .session
+            .check_mock_value(check(r#"some("x")"#))
+            .await
+            .unwrap();
+        assert!(good.ok && good.reason.is_none(), "{good:?}");
+        let bad = f.session.check_mock_value(check("42")).await.unwrap();
+        assert!(!bad.ok);
+        assert!(bad.reason.unwrap().contains("42"));
+
+        let targets = f
+            .session
+            .fake_targets(FakeTargetsRequest {
+                doc: doc.clone(),
+                fake: FakeName::Kv,
+            })
+            .await
+            .unwrap();
+        assert!(targets.contains(&port("service", KV)), "{targets:?}");
+        let clock = f
+            .session
+            .fake_targets(FakeTargetsRequest {
+                doc,
+                fake: FakeName::Clock,
+            })
+            .await
+            .unwrap();
+        assert!(!clock.contains(&port("service", KV)));
+    });
+}
+
+#[test]
+fn export_writes_a_valid_component_its_recipe_and_wit() {
+    let f = fixture("kv-service");
+    block(async {
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let preview = f
+            .session
+            .export_preview(DocRequest { doc: doc.clone() })
+            .await
+            .unwrap();
+        assert!(preview
+            .surface
+            .iter()
+            .any(|s| s.name.starts_with("wasi:cli/")));
+        assert!(
+            !preview.surface.iter().any(|s| s.name == KV),
+            "the wired store is not an import"
+        );
+        let out = f
+            .session
+            .export_artifacts(ExportRequest {
+                doc: doc.clone(),
+                dir: None,
+                choose_dir: false,
+            })
+            .await
+            .unwrap();
+        let bytes = std::fs::read(&out.wasm).unwrap();
+        wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+            .validate_all(&bytes)
+            .unwrap();
+        assert!(std::fs::read_to_string(&out.wac)
+            .unwrap()
+            .contains("package composition:kv-service"));
+        assert!(std::fs::read_to_string(&out.wit)
+            .unwrap()
+            .contains("handle-request"));
+
+        // A folder the user never chose is refused.
+        let err = f
+            .session
+            .export_artifacts(ExportRequest {
+                doc,
+                dir: Some("/tmp".into()),
+                choose_dir: false,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "not-permitted");
+    });
+}
+
+#[test]
+fn the_page_cannot_reach_files_the_user_did_not_open() {
+    let f = fixture("kv-service");
+    block(async {
+        let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let err = f
+            .session
+            .open_project(OpenProjectRequest {
+                path: Some("/etc".into()),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "not-permitted");
+
+        let other = f.root.join("wasm/validator.wasm");
+        let err = f
+            .session
+            .add_components(AddComponentsRequest {
+                doc: doc.clone(),
+                paths: Some(vec![other.display().to_string()]),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "not-permitted");
+
+        doc.components[0].path = "/etc/passwd".into();
+        let err = f
+            .session
+            .analyze(DocRequest { doc: doc.clone() })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "not-permitted");
+        assert!(err.message.contains("/etc/passwd"));
+
+        // A drop (or a dialog) permits the file.
+        f.session.allow_path(&other);
+        let added = f
+            .session
+            .add_components(AddComponentsRequest {
+                doc: doc.clone(),
+                paths: Some(vec![other.display().to_string()]),
+            })
+            .await
+            .unwrap();
+        assert_eq!(added[0].id, "validator");
+        assert_eq!(added[0].path, "../wasm/validator.wasm");
+
+        *f.dialogs.components.lock().unwrap() = vec![f.root.join("wasm/kv-memory.wasm")];
+        let added = f
+            .session
+            .add_components(AddComponentsRequest { doc, paths: None })
+            .await
+            .unwrap();
+        assert_eq!(
+            added[0].id, "kv-memory-2",
+            "ids are unique against the document"
+        );
+    });
+}
+
+#[test]
+fn saving_writes_the_project_and_recovery_survives_a_crash() {
+    let f = fixture("kv-service");
+    block(async {
+        let opened = f.session.startup(Empty {}).await.unwrap().unwrap();
+        assert!(opened.recovery.is_none());
+        let mut doc = opened.doc;
+        doc.nodes[0].x = 123.0;
+        f.session
+            .save_recovery(DocRequest { doc: doc.clone() })
+            .await
+            .unwrap();
+        // A new session (after a crash) offers the autosaved document.
+        let reopened = f
+            .session
+            .open_project(OpenProjectRequest {
+                path: Some(f.root.join("kv-service").display().to_string()),
+            })
+            .await
+            .unwrap();
+        assert_eq!(reopened.recovery.as_ref().map(|r| &r.doc), Some(&doc));
+
+        let saved = f
+            .session
+            .save(SaveRequest {
+                doc: doc.clone(),
+                save_as: false,
+            })
+            .await
+            .unwrap();
+        assert!(saved
+            .doc
+            .components
+            .iter()
+            .all(|c| c.hash.as_deref().is_some_and(|h| h.starts_with("sha256:"))));
+        let text = std::fs::read_to_string(&saved.path).unwrap();
+        assert!(text.contains("x = 123.0"), "{text}");
+        let reopened = f
+            .session
+            .open_project(OpenProjectRequest {
+                path: Some(saved.path.clone()),
+            })
+            .await
+            .unwrap();
+        assert!(
+            reopened.recovery.is_none(),
+            "saving clears the recovery file"
+        );
+
+        // Save as elsewhere rebases relative component paths.
+        let elsewhere = f.root.join("copies/deeper");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        *f.dialogs.save.lock().unwrap() = Some(elsewhere.join("patchbay.toml"));
+        let saved = f
+            .session
+            .save(SaveRequest { doc, save_as: true })
+            .await
+            .unwrap();
+        assert_eq!(saved.doc.components[0].path, "../../wasm/kv-memory.wasm");
+        let analysis = f
+            .session
+            .analyze(DocRequest { doc: saved.doc })
+            .await
+            .unwrap();
+        assert!(analysis.composed.is_some(), "{:?}", analysis.problems);
+    });
+}
+
+#[test]
+fn bad_documents_are_refused_with_the_item_named() {
+    let f = fixture("kv-service");
+    block(async {
+        let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        doc.nodes[1].id = "Not Kebab".into();
+        let err = f
+            .session
+            .analyze(DocRequest { doc: doc.clone() })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "bad-request");
+        assert!(err.message.contains("Not Kebab"), "{}", err.message);
+        doc.nodes[1].id = "service".into();
+        doc.bindings.push(BindingEntry {
+            selector: "service.a*b*".into(),
+            binding: Binding::Leave,
+        });
+        let err = f.session.analyze(DocRequest { doc }).await.unwrap_err();
+        assert_eq!(err.code, "bad-request");
+        assert!(err.message.contains("a*b*"), "{}", err.message);
+    });
+}
+
+#[test]
+fn a_changed_component_file_is_reported_with_its_new_ports() {
+    let f = fixture("kv-service");
+    block(async {
+        f.session.startup(Empty {}).await.unwrap().unwrap();
+    });
+    // Replace kv-memory.wasm with another component, the way a build does.
+    let target = f.root.join("wasm/kv-memory.wasm");
+    let tmp = f.root.join("wasm/kv-memory.wasm.tmp");
+    std::fs::copy(f.root.join("wasm/kv-cache.wasm"), &tmp).unwrap();
+    std::fs::rename(&tmp, &target).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let found = f.events.0.lock().unwrap().iter().find_map(|e| match e {
+            AppEvent::ComponentChanged { component, message } => {
+                Some((component.clone(), message.clone()))
+            }
+            _ => None,
+        });
+        if let Some((component, message)) = found {
+            assert_eq!(component.id, "kv-memory");
+            assert!(
+                message.starts_with("kv-memory.wasm changed on disk"),
+                "{message}"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no componentChanged event"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

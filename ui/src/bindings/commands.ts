@@ -1,0 +1,34 @@
+// Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
+// Do not edit: change the Rust types and regenerate.
+
+import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeTargetsRequest, FakeView, OpenProjectRequest, OpenedProject, PortAddr, RunReport, RunRequest, SaveRequest, Saved, ServeInfo, ServeRequest, SetDirtyRequest, Verdict } from "./types";
+import { call } from "../ipc/transport";
+
+/** The channel the backend emits `AppEvent`s on. */
+export const EVENT_CHANNEL = "patchbay://event";
+
+/** Every backend command, typed. Each rejects with an `ApiError`. */
+export const commands = {
+  startup: (request: Empty) => call<OpenedProject | null>("startup", request),
+  openProject: (request: OpenProjectRequest) => call<OpenedProject>("open_project", request),
+  addComponents: (request: AddComponentsRequest) => call<Array<ComponentView>>("add_components", request),
+  analyze: (request: DocRequest) => call<Analysis>("analyze", request),
+  candidates: (request: CandidatesRequest) => call<Candidates>("candidates", request),
+  checkWire: (request: CheckWireRequest) => call<Verdict>("check_wire", request),
+  checkMockValue: (request: CheckMockValueRequest) => call<Verdict>("check_mock_value", request),
+  fakes: (request: Empty) => call<Array<FakeView>>("fakes", request),
+  fakeTargets: (request: FakeTargetsRequest) => call<Array<PortAddr>>("fake_targets", request),
+  run: (request: RunRequest) => call<RunReport>("run", request),
+  serveStart: (request: ServeRequest) => call<ServeInfo>("serve_start", request),
+  serveStop: (request: Empty) => call<null>("serve_stop", request),
+  save: (request: SaveRequest) => call<Saved>("save", request),
+  saveRecovery: (request: DocRequest) => call<null>("save_recovery", request),
+  discardRecovery: (request: Empty) => call<null>("discard_recovery", request),
+  setDirty: (request: SetDirtyRequest) => call<null>("set_dirty", request),
+  closeWindow: (request: Empty) => call<null>("close_window", request),
+  exportPreview: (request: DocRequest) => call<ExportPreview>("export_preview", request),
+  exportArtifacts: (request: ExportRequest) => call<Exported>("export_artifacts", request),
+};
+
+/** The backend's command names, as the shell registers them. */
+export const COMMAND_NAMES = ["startup", "open_project", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "run", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;

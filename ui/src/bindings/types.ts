@@ -1,0 +1,1229 @@
+// Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
+// Do not edit: change the Rust types and regenerate.
+
+export type ApiError = { 
+/**
+ * Stable kebab-case code, one of [`ApiError`]'s constructors' codes.
+ */
+code: string, 
+/**
+ * What went wrong, naming the file, node, wire or value.
+ */
+message: string, 
+/**
+ * More: the cause chain or the problems that blocked the operation.
+ */
+detail: string | null, };
+
+export type PortAddr = { 
+/**
+ * Node id.
+ */
+node: string, 
+/**
+ * WIT import or export name (`patchbay:kv/store`, `handle-request`).
+ */
+port: string, };
+
+export type ProjectDoc = { 
+/**
+ * Project name (kebab-case).
+ */
+name: string, 
+/**
+ * Component files.
+ */
+components: Array<ComponentEntry>, 
+/**
+ * Nodes on the canvas.
+ */
+nodes: Array<NodeEntry>, 
+/**
+ * Wires from an export to an import.
+ */
+wires: Array<WireEntry>, 
+/**
+ * Exports of the composition.
+ */
+exports: Array<ExportEntry>, 
+/**
+ * Bindings of unwired imports, in file order.
+ */
+bindings: Array<BindingEntry>, };
+
+export type ComponentEntry = { 
+/**
+ * Component id (kebab-case).
+ */
+id: string, 
+/**
+ * Path as written in the project: relative to the project file.
+ */
+path: string, 
+/**
+ * Shell command that rebuilds the file.
+ */
+build: string | null, 
+/**
+ * Sources whose changes call for a rebuild.
+ */
+watch: Array<string>, 
+/**
+ * Content hash recorded when the project was saved.
+ */
+hash: string | null, };
+
+export type NodeEntry = { 
+/**
+ * Node id (kebab-case).
+ */
+id: string, 
+/**
+ * Component id.
+ */
+component: string, 
+/**
+ * Horizontal position.
+ */
+x: number, 
+/**
+ * Vertical position.
+ */
+y: number, };
+
+export type WireEntry = { 
+/**
+ * The exporting side.
+ */
+from: PortAddr, 
+/**
+ * The importing side.
+ */
+to: PortAddr, };
+
+export type ExportEntry = { 
+/**
+ * The node export re-exported.
+ */
+from: PortAddr, 
+/**
+ * Its name in the composition, if renamed.
+ */
+name: string | null, };
+
+export type BindingEntry = { 
+/**
+ * `node.import`, `*.import`, `node.prefix*` or `*.prefix*`.
+ */
+selector: string, 
+/**
+ * What happens to the selected imports.
+ */
+binding: Binding, };
+
+export type Binding = { "mode": "leave" } | { "mode": "deny" } | { "mode": "grant" } & Grant | { "mode": "mock" } & Mock;
+
+export type Grant = { 
+/**
+ * Environment variables the guest may read.
+ */
+env: Array<string>, 
+/**
+ * Folders shared with the guest.
+ */
+dirs: Array<DirGrant>, 
+/**
+ * `host:port` peers reachable by sockets or outgoing HTTP.
+ */
+allow: Array<string>, 
+/**
+ * The clock the guest sees.
+ */
+clock: ClockSetting | null, 
+/**
+ * The random source the guest sees.
+ */
+random: RandomSetting | null, };
+
+export type DirGrant = { 
+/**
+ * Folder on the host (relative to the project file, or absolute).
+ */
+host: string, 
+/**
+ * Path the guest sees.
+ */
+guest: string, 
+/**
+ * Whether the guest may write.
+ */
+writable: boolean, };
+
+export type ClockSetting = { "kind": "real" } | { "kind": "fixed", 
+/**
+ * Milliseconds since the Unix epoch.
+ */
+unixMs: number, };
+
+export type RandomSetting = { "kind": "real" } | { "kind": "seeded", 
+/**
+ * The seed.
+ */
+seed: number, };
+
+export type Mock = { 
+/**
+ * A built-in fake.
+ */
+fake: FakeName | null, 
+/**
+ * Canned behaviour per function; overrides the fake.
+ */
+functions: Array<MockFunction>, 
+/**
+ * Initial contents of the `kv` fake or the `config` fake's map.
+ */
+values: Array<KeyValue>, 
+/**
+ * Canned answers of the `http` fake, by URL (`"200 body"`).
+ */
+responses: Array<KeyValue>, };
+
+export type KeyValue = { 
+/**
+ * Key.
+ */
+key: string, 
+/**
+ * Value.
+ */
+value: string, };
+
+export type MockFunction = { 
+/**
+ * Function name.
+ */
+name: string, 
+/**
+ * What it does.
+ */
+behavior: MockBehavior, };
+
+export type MockBehavior = { "kind": "returns", 
+/**
+ * WAVE text.
+ */
+value: string, } | { "kind": "sequence", 
+/**
+ * WAVE texts.
+ */
+values: Array<string>, } | { "kind": "match", 
+/**
+ * Cases, first match wins.
+ */
+cases: Array<MockCase>, 
+/**
+ * For calls no case matches; a trap if absent.
+ */
+otherwise: string | null, } | { "kind": "trap", 
+/**
+ * The trap message.
+ */
+message: string, };
+
+export type MockCase = { 
+/**
+ * Arguments as a WAVE tuple, such as `("a")`.
+ */
+args: string, 
+/**
+ * Result as WAVE.
+ */
+returns: string, };
+
+export type FakeName = "kv" | "log" | "config" | "clock" | "random" | "http";
+
+export type ComponentView = { 
+/**
+ * Component id.
+ */
+id: string, 
+/**
+ * Path as written in the project.
+ */
+path: string, 
+/**
+ * Absolute path on disk.
+ */
+absPath: string, 
+/**
+ * File size in bytes.
+ */
+size: number, 
+/**
+ * Content hash (`sha256:…`) of the loaded component.
+ */
+hash: string | null, 
+/**
+ * Ports and WIT, if the file loaded.
+ */
+info: ComponentInfo | null, 
+/**
+ * Why the file did not load.
+ */
+error: string | null, };
+
+export type ComponentInfo = { 
+/**
+ * Imports, in the component's order.
+ */
+imports: Array<PortInfo>, 
+/**
+ * Exports, in the component's order.
+ */
+exports: Array<PortInfo>, 
+/**
+ * The whole world as WIT.
+ */
+wit: string, };
+
+export type PortKind = "interface" | "function";
+
+export type PortInfo = { 
+/**
+ * Full name (`wasi:http/outgoing-handler@0.2.6`, `handle-request`).
+ */
+name: string, 
+/**
+ * Interface or function.
+ */
+kind: PortKind, 
+/**
+ * `namespace:package`.
+ */
+package: string | null, 
+/**
+ * Interface name.
+ */
+interface: string | null, 
+/**
+ * Package version.
+ */
+version: string | null, 
+/**
+ * Functions.
+ */
+functions: Array<FunctionInfo>, 
+/**
+ * Types defined by the interface.
+ */
+types: Array<TypeInfo>, 
+/**
+ * Carries only plain types: needs no wire and no binding.
+ */
+typesOnly: boolean, };
+
+export type FunctionInfo = { 
+/**
+ * Name as called.
+ */
+name: string, 
+/**
+ * `freestanding`, `constructor`, `method` or `static`.
+ */
+kind: string, 
+/**
+ * The resource of a constructor, method or static function.
+ */
+resource: string | null, 
+/**
+ * Parameters.
+ */
+params: Array<ParamInfo>, 
+/**
+ * Result type as WIT.
+ */
+result: string | null, 
+/**
+ * Structure of the result type.
+ */
+resultShape: TypeShape | null, 
+/**
+ * `get: func(key: string) -> option<string>`.
+ */
+signature: string, };
+
+export type ParamInfo = { 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Type as WIT.
+ */
+ty: string, 
+/**
+ * Structure of the type.
+ */
+shape: TypeShape, };
+
+export type TypeInfo = { 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * `record`, `variant`, `enum`, `flags`, `resource` or `type`.
+ */
+kind: string, 
+/**
+ * Fields, cases or flags.
+ */
+members: Array<MemberInfo>, 
+/**
+ * For aliases, the aliased type.
+ */
+target: string | null, };
+
+export type MemberInfo = { 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Field type or case payload.
+ */
+ty: string | null, };
+
+export type TypeShape = { "kind": "primitive", 
+/**
+ * The WIT name.
+ */
+name: string, } | { "kind": "list", 
+/**
+ * Element type.
+ */
+of: TypeShape, } | { "kind": "option", 
+/**
+ * Payload type.
+ */
+of: TypeShape, } | { "kind": "result", 
+/**
+ * Ok payload.
+ */
+ok: TypeShape | null, 
+/**
+ * Err payload.
+ */
+err: TypeShape | null, } | { "kind": "tuple", 
+/**
+ * Items.
+ */
+items: Array<TypeShape>, } | { "kind": "record", 
+/**
+ * Type name.
+ */
+name: string | null, 
+/**
+ * Fields.
+ */
+fields: Array<FieldShape>, } | { "kind": "variant", 
+/**
+ * Type name.
+ */
+name: string | null, 
+/**
+ * Cases.
+ */
+cases: Array<CaseShape>, } | { "kind": "enum", 
+/**
+ * Type name.
+ */
+name: string | null, 
+/**
+ * Cases.
+ */
+cases: Array<string>, } | { "kind": "flags", 
+/**
+ * Type name.
+ */
+name: string | null, 
+/**
+ * Flags.
+ */
+flags: Array<string>, } | { "kind": "handle", 
+/**
+ * Resource name.
+ */
+name: string | null, 
+/**
+ * `borrow<…>` rather than `own<…>`.
+ */
+borrow: boolean, } | { "kind": "unsupported", 
+/**
+ * The type as WIT.
+ */
+wit: string, };
+
+export type FieldShape = { 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Type.
+ */
+shape: TypeShape, };
+
+export type CaseShape = { 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Payload type.
+ */
+shape: TypeShape | null, };
+
+export type Severity = "error" | "warning";
+
+export type Problem = { 
+/**
+ * Error or warning.
+ */
+severity: Severity, 
+/**
+ * Stable kebab-case code.
+ */
+code: string, 
+/**
+ * What is wrong.
+ */
+message: string, 
+/**
+ * What it belongs to.
+ */
+location: Location, };
+
+export type Location = { "kind": "project" } | { "kind": "component", 
+/**
+ * Component id.
+ */
+component: string, 
+/**
+ * Nodes using it.
+ */
+nodes: Array<string>, } | { "kind": "node", 
+/**
+ * Node id.
+ */
+node: string, } | { "kind": "port", 
+/**
+ * Node id.
+ */
+node: string, 
+/**
+ * Port name.
+ */
+port: string, } | { "kind": "wire", 
+/**
+ * Index into `doc.wires`.
+ */
+index: number, 
+/**
+ * `node.export`.
+ */
+from: string, 
+/**
+ * `node.import`.
+ */
+to: string, } | { "kind": "binding", 
+/**
+ * Its selector.
+ */
+selector: string, } | { "kind": "export", 
+/**
+ * Index into `doc.exports`.
+ */
+index: number, 
+/**
+ * Its name.
+ */
+name: string, };
+
+export type ImportMode = "wired" | "leave" | "grant" | "mock" | "deny";
+
+export type ImportState = { 
+/**
+ * Node id.
+ */
+node: string, 
+/**
+ * Import name.
+ */
+port: string, 
+/**
+ * How it is satisfied.
+ */
+mode: ImportMode, 
+/**
+ * The selector of the binding that applies, if any.
+ */
+selector: string | null, 
+/**
+ * The fake serving it, for mocks with a fake.
+ */
+fake: FakeName | null, 
+/**
+ * Only carries types: needs neither wire nor binding.
+ */
+typesOnly: boolean, };
+
+export type RunTarget = { 
+/**
+ * The composition's export name.
+ */
+export: string, 
+/**
+ * The function.
+ */
+function: FunctionInfo, 
+/**
+ * Call text before the arguments: `handle-request` or
+ * `patchbay:sandbox/probe#run-all`.
+ */
+callPrefix: string, 
+/**
+ * Whether the function can be called from a form (no resource handles).
+ */
+callable: boolean, };
+
+export type ComposedSummary = { 
+/**
+ * Size in bytes.
+ */
+size: number, 
+/**
+ * Content hash.
+ */
+hash: string, 
+/**
+ * Remaining imports: the attack surface.
+ */
+imports: Array<string>, 
+/**
+ * WIT of the result.
+ */
+wit: string, 
+/**
+ * The `.wac` recipe.
+ */
+wac: string, 
+/**
+ * Ports of the result.
+ */
+info: ComponentInfo | null, 
+/**
+ * Functions the run panel offers.
+ */
+runTargets: Array<RunTarget>, 
+/**
+ * Whether the composition exports `wasi:http/incoming-handler`.
+ */
+servesHttp: boolean, };
+
+export type Analysis = { 
+/**
+ * Every problem.
+ */
+problems: Array<Problem>, 
+/**
+ * Every import of every node, with how it is satisfied.
+ */
+imports: Array<ImportState>, 
+/**
+ * The composed result, when the graph composes.
+ */
+composed: ComposedSummary | null, 
+/**
+ * How long checking and composing took, in milliseconds.
+ */
+millis: number, };
+
+export type RunLimits = { 
+/**
+ * Wall-clock limit.
+ */
+timeoutMs: number, 
+/**
+ * Linear memory limit per instance.
+ */
+maxMemoryMib: number, 
+/**
+ * Fuel (instructions, roughly); unlimited if absent.
+ */
+fuel: number | null, 
+/**
+ * Captured stdout/stderr limit.
+ */
+maxOutputKib: number, };
+
+export type RunFailure = { 
+/**
+ * `bad-call`, `instantiate`, `denied`, `timeout`, `fuel`, `memory`,
+ * `stack`, `output` or `trap`.
+ */
+kind: string, 
+/**
+ * What happened.
+ */
+message: string, 
+/**
+ * The limit that was hit, if any.
+ */
+limit: string | null, };
+
+export type MockCall = { 
+/**
+ * Interface.
+ */
+interface: string, 
+/**
+ * Function.
+ */
+function: string, 
+/**
+ * Arguments as WAVE.
+ */
+args: Array<string>, 
+/**
+ * Result as WAVE.
+ */
+result: string, };
+
+export type Denial = { 
+/**
+ * Nodes whose import is denied.
+ */
+nodes: Array<string>, 
+/**
+ * Interface.
+ */
+interface: string, 
+/**
+ * Function.
+ */
+function: string, };
+
+export type TraceEntry = { 
+/**
+ * Calling node.
+ */
+caller: string, 
+/**
+ * Called node.
+ */
+callee: string, 
+/**
+ * `interface#function`.
+ */
+function: string, 
+/**
+ * Arguments as WAVE.
+ */
+args: Array<string>, 
+/**
+ * Result as WAVE, or the error.
+ */
+result: string, 
+/**
+ * Duration in microseconds.
+ */
+micros: number, };
+
+export type RunReport = { 
+/**
+ * Run number.
+ */
+run: number, 
+/**
+ * The call as WAVE.
+ */
+call: string, 
+/**
+ * `composed` or `traced`.
+ */
+mode: string, 
+/**
+ * Why that mode.
+ */
+modeReason: string, 
+/**
+ * Whether the call returned.
+ */
+ok: boolean, 
+/**
+ * The result as WAVE.
+ */
+result: string | null, 
+/**
+ * Why it failed.
+ */
+failure: RunFailure | null, 
+/**
+ * Captured stdout.
+ */
+stdout: string, 
+/**
+ * Captured stderr.
+ */
+stderr: string, 
+/**
+ * Calls answered by mocks.
+ */
+mockCalls: Array<MockCall>, 
+/**
+ * Calls refused by denials.
+ */
+denials: Array<Denial>, 
+/**
+ * Calls across wires.
+ */
+trace: Array<TraceEntry>, 
+/**
+ * Outgoing requests refused by the allow-list.
+ */
+refusedRequests: Array<string>, 
+/**
+ * Duration in microseconds.
+ */
+micros: number, 
+/**
+ * The limits it ran under.
+ */
+limits: RunLimits, };
+
+export type Empty = Record<symbol, never>;
+
+export type OpenProjectRequest = { 
+/**
+ * A `patchbay.toml` or a folder holding one; `null` shows the open
+ * dialog. Must be a path the user chose (command line, dialog, drop).
+ */
+path: string | null, };
+
+export type OpenedProject = { 
+/**
+ * The manifest file.
+ */
+path: string, 
+/**
+ * Its folder.
+ */
+dir: string, 
+/**
+ * The document.
+ */
+doc: ProjectDoc, 
+/**
+ * Every component, loaded.
+ */
+components: Array<ComponentView>, 
+/**
+ * Check and compose results.
+ */
+analysis: Analysis, 
+/**
+ * Unsaved changes autosaved after the file was last saved, if any.
+ */
+recovery: Recovery | null, 
+/**
+ * Notes for the user (the file was upgraded from an older version).
+ */
+notes: Array<string>, };
+
+export type Recovery = { 
+/**
+ * The autosaved document.
+ */
+doc: ProjectDoc, 
+/**
+ * When it was written, in milliseconds since the Unix epoch.
+ */
+savedAtMs: number, };
+
+export type AddComponentsRequest = { 
+/**
+ * The current document (new ids must not clash with it).
+ */
+doc: ProjectDoc, 
+/**
+ * Files from a drop; `null` shows the open dialog.
+ */
+paths: Array<string> | null, };
+
+export type DocRequest = { 
+/**
+ * The current document.
+ */
+doc: ProjectDoc, };
+
+export type CandidatesRequest = { 
+/**
+ * The current document.
+ */
+doc: ProjectDoc, 
+/**
+ * Where the drag starts.
+ */
+port: PortAddr, };
+
+export type Direction = "import" | "export";
+
+export type Candidates = { 
+/**
+ * The side of the port the drag started from.
+ */
+direction: Direction, 
+/**
+ * Compatible ports on other nodes.
+ */
+ports: Array<PortAddr>, };
+
+export type CheckWireRequest = { 
+/**
+ * The current document.
+ */
+doc: ProjectDoc, 
+/**
+ * Export side.
+ */
+from: PortAddr, 
+/**
+ * Import side.
+ */
+to: PortAddr, };
+
+export type Verdict = { 
+/**
+ * Acceptable.
+ */
+ok: boolean, 
+/**
+ * Why not.
+ */
+reason: string | null, };
+
+export type CheckMockValueRequest = { 
+/**
+ * The current document.
+ */
+doc: ProjectDoc, 
+/**
+ * Node id.
+ */
+node: string, 
+/**
+ * Import name.
+ */
+import: string, 
+/**
+ * Function name.
+ */
+function: string, 
+/**
+ * WAVE text of the result.
+ */
+value: string, };
+
+export type FakeView = { 
+/**
+ * Its name in the project file.
+ */
+name: FakeName, 
+/**
+ * Short title.
+ */
+title: string, 
+/**
+ * What it does.
+ */
+description: string, };
+
+export type FakeTargetsRequest = { 
+/**
+ * The current document.
+ */
+doc: ProjectDoc, 
+/**
+ * The fake.
+ */
+fake: FakeName, };
+
+export type RunRequest = { 
+/**
+ * The current document.
+ */
+doc: ProjectDoc, 
+/**
+ * The call as WAVE: `handle-request("get a")`.
+ */
+call: string, 
+/**
+ * Limits.
+ */
+limits: RunLimits, 
+/**
+ * Trace calls across wires (falls back to composed when it cannot).
+ */
+traced: boolean, };
+
+export type ServeRequest = { 
+/**
+ * The current document.
+ */
+doc: ProjectDoc, 
+/**
+ * Port on 127.0.0.1; a free one if absent.
+ */
+port: number | null, 
+/**
+ * Limits per request.
+ */
+limits: RunLimits, };
+
+export type ServeInfo = { 
+/**
+ * `http://127.0.0.1:PORT/`.
+ */
+url: string, 
+/**
+ * The node whose handler serves.
+ */
+node: string, };
+
+export type SaveRequest = { 
+/**
+ * The document.
+ */
+doc: ProjectDoc, 
+/**
+ * Ask where to save.
+ */
+saveAs: boolean, };
+
+export type Saved = { 
+/**
+ * The manifest file.
+ */
+path: string, 
+/**
+ * The document as saved (paths rebased when saved elsewhere, hashes
+ * updated).
+ */
+doc: ProjectDoc, };
+
+export type SetDirtyRequest = { 
+/**
+ * Whether there are unsaved changes.
+ */
+dirty: boolean, };
+
+export type ExportPreview = { 
+/**
+ * The composition's imports: what it still needs from its host.
+ */
+surface: Array<SurfaceItem>, 
+/**
+ * Default folder.
+ */
+dir: string, 
+/**
+ * File names.
+ */
+wasm: string, 
+/**
+ * `.wac` file name.
+ */
+wac: string, 
+/**
+ * `.wit` file name.
+ */
+wit: string, 
+/**
+ * Size of the composed component.
+ */
+size: number, 
+/**
+ * WIT of the result.
+ */
+witText: string, 
+/**
+ * The recipe.
+ */
+wacText: string, };
+
+export type SurfaceItem = { 
+/**
+ * Import name.
+ */
+name: string, 
+/**
+ * What it lets the component do.
+ */
+meaning: string, };
+
+export type ExportRequest = { 
+/**
+ * The document.
+ */
+doc: ProjectDoc, 
+/**
+ * Target folder: must be the default folder or one chosen by dialog in
+ * this session; `null` is the default.
+ */
+dir: string | null, 
+/**
+ * Show a folder dialog first.
+ */
+chooseDir: boolean, };
+
+export type Exported = { 
+/**
+ * Folder.
+ */
+dir: string, 
+/**
+ * The composed component.
+ */
+wasm: string, 
+/**
+ * The recipe.
+ */
+wac: string, 
+/**
+ * The WIT of the result.
+ */
+wit: string, 
+/**
+ * Size of the component.
+ */
+size: number, };
+
+export type AppEvent = { "kind": "wireCall", 
+/**
+ * Run number.
+ */
+run: number, 
+/**
+ * Calling node.
+ */
+caller: string, 
+/**
+ * Called node.
+ */
+callee: string, 
+/**
+ * `interface#function`.
+ */
+function: string, 
+/**
+ * Duration.
+ */
+micros: number, } | { "kind": "denied", 
+/**
+ * Run number.
+ */
+run: number, 
+/**
+ * Nodes.
+ */
+nodes: Array<string>, 
+/**
+ * Interface.
+ */
+interface: string, 
+/**
+ * Function.
+ */
+function: string, } | { "kind": "output", 
+/**
+ * Run number.
+ */
+run: number, 
+/**
+ * `stdout` or `stderr`.
+ */
+stream: string, 
+/**
+ * Text.
+ */
+text: string, } | { "kind": "runStarted", 
+/**
+ * Run number.
+ */
+run: number, 
+/**
+ * The call.
+ */
+call: string, } | { "kind": "runFinished", 
+/**
+ * Run number.
+ */
+run: number, 
+/**
+ * Whether it returned.
+ */
+ok: boolean, } | { "kind": "limitHit", 
+/**
+ * Run number.
+ */
+run: number, 
+/**
+ * Node.
+ */
+node: string, 
+/**
+ * Which limit.
+ */
+limit: string, 
+/**
+ * What happened.
+ */
+message: string, } | { "kind": "served", 
+/**
+ * Method.
+ */
+method: string, 
+/**
+ * Path.
+ */
+path: string, 
+/**
+ * Status.
+ */
+status: number, 
+/**
+ * Duration.
+ */
+micros: number, } | { "kind": "componentChanged", 
+/**
+ * The component as it is now.
+ */
+component: ComponentView, 
+/**
+ * What changed, for a toast.
+ */
+message: string, } | { "kind": "filesDropped", 
+/**
+ * Absolute paths.
+ */
+paths: Array<string>, } | { "kind": "closeRequested" } | { "kind": "busy", 
+/**
+ * What (`compiling`, `composing`).
+ */
+task: string, 
+/**
+ * Started (true) or ended.
+ */
+busy: boolean, };
