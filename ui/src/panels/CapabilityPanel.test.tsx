@@ -132,7 +132,7 @@ describe('CapabilityPanel', () => {
     await user.click(screen.getByRole('radio', { name: 'Deny' }));
     expect(bindingOf(`service.${ENV}`)).toEqual({ mode: 'deny' });
     expect(screen.getByText(/Calls fail with `capability denied`/)).toBeInTheDocument();
-    expect(screen.getByText(/get-environment/).closest('li')).toHaveClass('pb-denied');
+    expect(screen.getByText(/get-environment/).closest('li')).toHaveClass('pbp-denied');
   });
 
   it('refuses host:port entries the backend would refuse', async () => {

@@ -85,7 +85,7 @@ export function CapabilityPanel() {
     body = (
       <>
         {selectedPort?.side === 'export' && (
-          <div className="pb-note">
+          <div className="pbp-note">
             <code>{selectorOf(selectedPort)}</code> is an export: exports are wired or exported, never bound. Pick an
             import below.
           </div>
@@ -95,7 +95,7 @@ export function CapabilityPanel() {
     );
   }
   return (
-    <section className="pb-panel pb-capability" aria-label="Capability">
+    <section className="pbp-panel pbp-capability" aria-label="Capability">
       {body}
     </section>
   );
@@ -112,26 +112,26 @@ function ImportPicker({ onPickSelector }: { onPickSelector: (selector: string) =
   const broad = doc.bindings.filter((b) => !parseExactSelector(b.selector));
   return (
     <>
-      <div className="pb-section-title">
+      <div className="pbp-section-title">
         {onlyNode ? `Unwired imports of ${onlyNode}` : 'Unwired imports'}
-        <span className="pb-muted"> — select one to bind it</span>
+        <span className="pbp-muted"> — select one to bind it</span>
       </div>
       {!analysis ? (
-        <div className="pb-muted">Analyzing…</div>
+        <div className="pbp-muted">Analyzing…</div>
       ) : imports.length === 0 ? (
-        <div className="pb-muted">Every import is wired.</div>
+        <div className="pbp-muted">Every import is wired.</div>
       ) : (
-        <ul className="pb-import-list">
+        <ul className="pbp-import-list">
           {imports.map((i) => (
             <li key={portKey(i)}>
               <button
                 type="button"
-                className="pb-import-item"
+                className="pbp-import-item"
                 onClick={() => selectPort({ node: i.node, port: i.port }, 'import')}
               >
                 <ModeBadge mode={i.mode} />
                 <code>{selectorOf(i)}</code>
-                {i.selector && i.selector !== selectorOf(i) && <span className="pb-muted">via {i.selector}</span>}
+                {i.selector && i.selector !== selectorOf(i) && <span className="pbp-muted">via {i.selector}</span>}
               </button>
             </li>
           ))}
@@ -139,14 +139,14 @@ function ImportPicker({ onPickSelector }: { onPickSelector: (selector: string) =
       )}
       {broad.length > 0 && (
         <>
-          <div className="pb-section-title">Broad bindings</div>
-          <ul className="pb-import-list">
+          <div className="pbp-section-title">Broad bindings</div>
+          <ul className="pbp-import-list">
             {broad.map((b) => (
               <li key={b.selector}>
-                <button type="button" className="pb-import-item" onClick={() => onPickSelector(b.selector)}>
+                <button type="button" className="pbp-import-item" onClick={() => onPickSelector(b.selector)}>
                   <ModeBadge mode={b.binding.mode} />
                   <code>{b.selector}</code>
-                  <span className="pb-muted">
+                  <span className="pbp-muted">
                     {(analysis?.imports ?? []).filter((i) => i.selector === b.selector).length} import(s)
                   </span>
                 </button>
@@ -160,7 +160,7 @@ function ImportPicker({ onPickSelector }: { onPickSelector: (selector: string) =
 }
 
 export function ModeBadge({ mode }: { mode: ImportState['mode'] }) {
-  return <span className={`pb-mode pb-mode-${mode}`}>{mode}</span>;
+  return <span className={`pbp-mode pbp-mode-${mode}`}>{mode}</span>;
 }
 
 /** The component's description of `node`'s import `port`. */
@@ -184,13 +184,13 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
   const wire = doc.wires.find((w) => w.to.node === node && w.to.port === port);
 
   const header = (
-    <div className="pb-cap-head">
-      <div className="pb-cap-title">
+    <div className="pbp-cap-head">
+      <div className="pbp-cap-title">
         <code>{node}</code>
-        <span className="pb-muted"> imports </span>
+        <span className="pbp-muted"> imports </span>
         <code>{port}</code>
       </div>
-      <div className="pb-muted">{explainImport(port)}</div>
+      <div className="pbp-muted">{explainImport(port)}</div>
     </div>
   );
 
@@ -198,7 +198,7 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
     return (
       <>
         {header}
-        <div className="pb-note">
+        <div className="pbp-note">
           Wired from <code>{selectorOf(wire.from)}</code>: calls go to that node, so no binding applies. Remove the wire
           to grant, mock, deny or leave it.
         </div>
@@ -224,7 +224,7 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
   return (
     <>
       {header}
-      <div className="pb-cap-source">
+      <div className="pbp-cap-source">
         {selector === null ? (
           <span>
             No binding matches: it is <strong>left</strong> as an import.
@@ -239,7 +239,7 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
             Bound by <code>{exact}</code>.{' '}
             <button
               type="button"
-              className="pb-btn pb-btn-small pb-btn-ghost"
+              className="pbp-btn pbp-btn-small pbp-btn-ghost"
               onClick={() => {
                 setBinding(exact, null);
                 selectPort({ node, port }, 'import');
@@ -258,7 +258,7 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
           commit(bindingForMode(mode, binding));
         }}
       />
-      <p className="pb-mode-explain">{MODE_EXPLAINED[effectiveMode]}</p>
+      <p className="pbp-mode-explain">{MODE_EXPLAINED[effectiveMode]}</p>
       {binding?.mode === 'grant' && (
         <GrantEditor grant={binding} scopes={relevantScopes(port)} onChange={(g) => commit({ mode: 'grant', ...g })} />
       )}
@@ -272,11 +272,11 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
         />
       )}
       {effectiveMode === 'deny' && portInfo && portInfo.functions.length > 0 && (
-        <div className="pb-deny-list">
-          <div className="pb-section-title">Denied calls</div>
+        <div className="pbp-deny-list">
+          <div className="pbp-section-title">Denied calls</div>
           <ul>
             {portInfo.functions.map((f) => (
-              <li key={mockFunctionKey(f)} className="pb-denied">
+              <li key={mockFunctionKey(f)} className="pbp-denied">
                 <code>
                   {unversioned(port)}#{mockFunctionKey(f)}
                 </code>{' '}
@@ -300,19 +300,19 @@ function SelectorBinding({ selector, onBack }: { selector: string; onBack: () =>
   if (!binding) return null;
   return (
     <>
-      <button type="button" className="pb-btn pb-btn-small pb-btn-ghost" onClick={onBack}>
+      <button type="button" className="pbp-btn pbp-btn-small pbp-btn-ghost" onClick={onBack}>
         ← All imports
       </button>
-      <div className="pb-cap-head">
-        <div className="pb-cap-title">
+      <div className="pbp-cap-head">
+        <div className="pbp-cap-title">
           <code>{selector}</code>
         </div>
-        <div className="pb-muted">
+        <div className="pbp-muted">
           Applies to {covered.length} import{covered.length === 1 ? '' : 's'} not bound more specifically.
         </div>
       </div>
       <ModePicker mode={binding.mode} onChange={(mode) => setBinding(selector, bindingForMode(mode, binding))} />
-      <p className="pb-mode-explain">{MODE_EXPLAINED[binding.mode]}</p>
+      <p className="pbp-mode-explain">{MODE_EXPLAINED[binding.mode]}</p>
       {binding.mode === 'grant' && (
         <GrantEditor grant={binding} scopes={ALL_SCOPES} onChange={(g) => setBinding(selector, { mode: 'grant', ...g })} />
       )}
@@ -326,7 +326,7 @@ function SelectorBinding({ selector, onBack }: { selector: string; onBack: () =>
         />
       )}
       {covered.length > 0 && (
-        <details className="pb-covered">
+        <details className="pbp-covered">
           <summary>Imports it applies to</summary>
           <ul>
             {covered.map((i) => (
@@ -337,7 +337,7 @@ function SelectorBinding({ selector, onBack }: { selector: string; onBack: () =>
           </ul>
         </details>
       )}
-      <button type="button" className="pb-btn pb-btn-small" onClick={() => setBinding(selector, null)}>
+      <button type="button" className="pbp-btn pbp-btn-small" onClick={() => setBinding(selector, null)}>
         Remove this binding
       </button>
     </>
@@ -372,14 +372,14 @@ function GrantEditor({
   const shown = showAll || scopes.length === 0 ? ALL_SCOPES : scopes;
   const g: Grant = { env: grant.env, dirs: grant.dirs, allow: grant.allow, clock: grant.clock, random: grant.random };
   return (
-    <div className="pb-grant">
+    <div className="pbp-grant">
       {scopes.length === 0 && (
-        <div className="pb-muted">
+        <div className="pbp-muted">
           This interface has no scope of its own; the scopes below apply to the WASI interfaces granted with it.
         </div>
       )}
       {shown.map((scope) => (
-        <fieldset key={scope} className="pb-scope">
+        <fieldset key={scope} className="pbp-scope">
           <legend>{SCOPE_TITLES[scope]}</legend>
           {scope === 'env' && (
             <StringListEditor
@@ -405,7 +405,7 @@ function GrantEditor({
         </fieldset>
       ))}
       {scopes.length > 0 && scopes.length < ALL_SCOPES.length && (
-        <button type="button" className="pb-btn pb-btn-small pb-btn-ghost" onClick={() => setShowAll((v) => !v)}>
+        <button type="button" className="pbp-btn pbp-btn-small pbp-btn-ghost" onClick={() => setShowAll((v) => !v)}>
           {showAll ? 'Show only the scopes of this interface' : 'Show every scope'}
         </button>
       )}
@@ -427,7 +427,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
   };
   const required = (v: string) => (v.trim() === '' ? 'required' : null);
   return (
-    <table className="pb-table pb-dirs" aria-label="Folders">
+    <table className="pbp-table pbp-dirs" aria-label="Folders">
       <thead>
         <tr>
           <th scope="col">Host folder</th>
@@ -467,7 +467,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
             <td>
               <button
                 type="button"
-                className="pb-btn pb-btn-small pb-btn-ghost"
+                className="pbp-btn pbp-btn-small pbp-btn-ghost"
                 aria-label={`Remove folder ${d.host}`}
                 onClick={() => onChange(dirs.filter((_, j) => j !== i))}
               >
@@ -479,7 +479,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
         <tr>
           <td>
             <input
-              className="pb-input nodrag nokey"
+              className="pbp-input nodrag nokey"
               aria-label="New host folder"
               placeholder="data (relative to the project)"
               value={host}
@@ -489,7 +489,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
           </td>
           <td>
             <input
-              className="pb-input nodrag nokey"
+              className="pbp-input nodrag nokey"
               aria-label="New guest path"
               placeholder="/data"
               value={guest}
@@ -507,7 +507,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
             />
           </td>
           <td>
-            <button type="button" className="pb-btn pb-btn-small" disabled={!canAdd} onClick={add}>
+            <button type="button" className="pbp-btn pbp-btn-small" disabled={!canAdd} onClick={add}>
               Add
             </button>
           </td>
@@ -520,7 +520,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
 function ClockEditor({ clock, onChange }: { clock: ClockSetting | null; onChange: (clock: ClockSetting | null) => void }) {
   const kind = clock?.kind ?? 'default';
   return (
-    <div className="pb-row pb-wrap">
+    <div className="pbp-row pbp-wrap">
       <Segmented
         label="Clock"
         value={kind}
@@ -537,13 +537,13 @@ function ClockEditor({ clock, onChange }: { clock: ClockSetting | null; onChange
         <>
           <CommitInput
             label="Fixed time (ms since the Unix epoch)"
-            className="pb-commit-num"
+            className="pbp-commit-num"
             value={String(clock.unixMs)}
             validate={checkSafeNumber}
             onCommit={(v) => onChange({ kind: 'fixed', unixMs: Number(v.trim()) })}
           />
-          <span className="pb-muted">{new Date(clock.unixMs).toISOString()}</span>
-          <button type="button" className="pb-btn pb-btn-small" onClick={() => onChange({ kind: 'fixed', unixMs: Date.now() })}>
+          <span className="pbp-muted">{new Date(clock.unixMs).toISOString()}</span>
+          <button type="button" className="pbp-btn pbp-btn-small" onClick={() => onChange({ kind: 'fixed', unixMs: Date.now() })}>
             Now
           </button>
         </>
@@ -561,7 +561,7 @@ function RandomEditor({
 }) {
   const kind = random?.kind ?? 'default';
   return (
-    <div className="pb-row pb-wrap">
+    <div className="pbp-row pbp-wrap">
       <Segmented
         label="Random"
         value={kind}
@@ -577,7 +577,7 @@ function RandomEditor({
       {random?.kind === 'seeded' && (
         <CommitInput
           label="Seed"
-          className="pb-commit-num"
+          className="pbp-commit-num"
           value={String(random.seed)}
           validate={checkSafeNumber}
           onCommit={(v) => onChange({ kind: 'seeded', seed: Number(v.trim()) })}
@@ -625,11 +625,11 @@ function MockEditor({
   const fake = fakes.find((f) => f.name === m.fake);
   const functions = portInfo?.functions ?? [];
   return (
-    <div className="pb-mock">
-      <label className="pb-field">
-        <span className="pb-label">Fake</span>
+    <div className="pbp-mock">
+      <label className="pbp-field">
+        <span className="pbp-label">Fake</span>
         <select
-          className="pb-select nodrag nokey"
+          className="pbp-select nodrag nokey"
           value={m.fake ?? ''}
           onChange={(e) => onChange({ ...m, fake: (e.target.value || null) as FakeName | null })}
         >
@@ -641,9 +641,9 @@ function MockEditor({
           ))}
         </select>
       </label>
-      {fake && <div className="pb-muted">{fake.description}</div>}
+      {fake && <div className="pbp-muted">{fake.description}</div>}
       {(m.fake === 'kv' || m.fake === 'config' || m.values.length > 0) && (
-        <fieldset className="pb-scope">
+        <fieldset className="pbp-scope">
           <legend>{m.fake === 'config' ? 'Config values' : 'Initial values'}</legend>
           <KeyValueEditor
             label="Values"
@@ -657,7 +657,7 @@ function MockEditor({
         </fieldset>
       )}
       {(m.fake === 'http' || m.responses.length > 0) && (
-        <fieldset className="pb-scope">
+        <fieldset className="pbp-scope">
           <legend>Canned responses</legend>
           <KeyValueEditor
             label="Responses"
@@ -672,10 +672,10 @@ function MockEditor({
         </fieldset>
       )}
       {node && port && (
-        <fieldset className="pb-scope">
+        <fieldset className="pbp-scope">
           <legend>Functions{m.fake ? ' (answers here override the fake)' : ''}</legend>
-          {!portInfo && <div className="pb-muted">The component of {node} is not loaded, so its functions are unknown.</div>}
-          {portInfo && functions.length === 0 && <div className="pb-muted">This interface has no functions (types only).</div>}
+          {!portInfo && <div className="pbp-muted">The component of {node} is not loaded, so its functions are unknown.</div>}
+          {portInfo && functions.length === 0 && <div className="pbp-muted">This interface has no functions (types only).</div>}
           {functions.map((fn) => (
             <FunctionMock
               key={mockFunctionKey(fn)}
@@ -885,17 +885,17 @@ function FunctionMock({
 
   const constructor = fn.kind === 'constructor';
   return (
-    <div className="pb-fn-mock">
-      <div className="pb-fn-head">
-        <code className="pb-signature">{fn.resource ? `${fn.resource}.` : ''}{fn.signature}</code>
+    <div className="pbp-fn-mock">
+      <div className="pbp-fn-head">
+        <code className="pbp-signature">{fn.resource ? `${fn.resource}.` : ''}{fn.signature}</code>
       </div>
       {constructor ? (
-        <div className="pb-muted">Constructors of mocked resources return a fresh handle.</div>
+        <div className="pbp-muted">Constructors of mocked resources return a fresh handle.</div>
       ) : (
         <>
-          <div className="pb-row pb-wrap">
+          <div className="pbp-row pbp-wrap">
             <select
-              className="pb-select nodrag nokey"
+              className="pbp-select nodrag nokey"
               aria-label={`Behaviour of ${key}`}
               value={draft.kind}
               onChange={(e) => setKind(e.target.value as BehaviorKind)}
@@ -906,7 +906,7 @@ function FunctionMock({
               <option value="match">match arguments</option>
               <option value="trap">trap</option>
             </select>
-            {!complete && <span className="pb-muted">not saved until every value checks</span>}
+            {!complete && <span className="pbp-muted">not saved until every value checks</span>}
           </div>
           {draft.kind === 'returns' && (
             <WaveInput
@@ -920,11 +920,11 @@ function FunctionMock({
             />
           )}
           {draft.kind === 'sequence' && (
-            <div className="pb-seq">
+            <div className="pbp-seq">
               {draft.values.map((v, i) => (
-                <div key={i} className="pb-row">
-                  <span className="pb-index">{i + 1}</span>
-                  <div className="pb-grow">
+                <div key={i} className="pbp-row">
+                  <span className="pbp-index">{i + 1}</span>
+                  <div className="pbp-grow">
                     <WaveInput
                       label={`${key} value ${i + 1}`}
                       placeholder={fn.result ?? '()'}
@@ -937,7 +937,7 @@ function FunctionMock({
                   </div>
                   <button
                     type="button"
-                    className="pb-btn pb-btn-small pb-btn-ghost"
+                    className="pbp-btn pbp-btn-small pbp-btn-ghost"
                     aria-label={`Remove value ${i + 1} of ${key}`}
                     disabled={draft.values.length === 1}
                     onClick={() => update({ kind: 'sequence', values: draft.values.filter((_, j) => j !== i) })}
@@ -948,19 +948,19 @@ function FunctionMock({
               ))}
               <button
                 type="button"
-                className="pb-btn pb-btn-small"
+                className="pbp-btn pbp-btn-small"
                 onClick={() => update({ kind: 'sequence', values: [...draft.values, defaultResultText(fn)] })}
               >
                 + Value
               </button>
-              <div className="pb-muted">Answers in turn; the last one repeats.</div>
+              <div className="pbp-muted">Answers in turn; the last one repeats.</div>
             </div>
           )}
           {draft.kind === 'match' && (
-            <div className="pb-cases">
+            <div className="pbp-cases">
               {draft.cases.map((c, i) => (
-                <div key={i} className="pb-case">
-                  <div className="pb-grow">
+                <div key={i} className="pbp-case">
+                  <div className="pbp-grow">
                     <WaveInput
                       label={`${key} case ${i + 1} arguments`}
                       placeholder={`(${fn.params.map((p) => p.ty).join(', ')})`}
@@ -973,8 +973,8 @@ function FunctionMock({
                       onValid={markValid('args')}
                     />
                   </div>
-                  <span className="pb-arrow">→</span>
-                  <div className="pb-grow">
+                  <span className="pbp-arrow">→</span>
+                  <div className="pbp-grow">
                     <WaveInput
                       label={`${key} case ${i + 1} returns`}
                       placeholder={fn.result ?? '()'}
@@ -989,7 +989,7 @@ function FunctionMock({
                   </div>
                   <button
                     type="button"
-                    className="pb-btn pb-btn-small pb-btn-ghost"
+                    className="pbp-btn pbp-btn-small pbp-btn-ghost"
                     aria-label={`Remove case ${i + 1} of ${key}`}
                     onClick={() => update({ ...draft, cases: draft.cases.filter((_, j) => j !== i) })}
                   >
@@ -997,17 +997,17 @@ function FunctionMock({
                   </button>
                 </div>
               ))}
-              <div className="pb-row pb-wrap">
+              <div className="pbp-row pbp-wrap">
                 <button
                   type="button"
-                  className="pb-btn pb-btn-small"
+                  className="pbp-btn pbp-btn-small"
                   onClick={() =>
                     update({ ...draft, cases: [...draft.cases, { args: defaultArgsText(fn), returns: defaultResultText(fn) }] })
                   }
                 >
                   + Case
                 </button>
-                <label className="pb-check">
+                <label className="pbp-check">
                   <input
                     type="checkbox"
                     className="nodrag nokey"
@@ -1028,7 +1028,7 @@ function FunctionMock({
                   onValid={markValid('result')}
                 />
               )}
-              {draft.otherwise === null && <div className="pb-muted">Calls that match no case trap.</div>}
+              {draft.otherwise === null && <div className="pbp-muted">Calls that match no case trap.</div>}
             </div>
           )}
           {draft.kind === 'trap' && (

@@ -93,67 +93,67 @@ function ExportDialogBody({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <div className="pb-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="pbp-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div
         ref={dialog}
-        className="pb-dialog"
+        className="pbp-dialog"
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
         tabIndex={-1}
         onKeyDown={onKeyDown}
       >
-        <div className="pb-dialog-head">
+        <div className="pbp-dialog-head">
           <h2 id={titleId}>Export composed component</h2>
-          <button type="button" className="pb-btn pb-btn-ghost" aria-label="Close" onClick={onClose}>
+          <button type="button" className="pbp-btn pbp-btn-ghost" aria-label="Close" onClick={onClose}>
             ×
           </button>
         </div>
         {phase.kind === 'loading' && (
-          <div className="pb-row">
+          <div className="pbp-row">
             <Spinner label="Composing" /> Composing…
           </div>
         )}
         {phase.kind === 'failed' && (
-          <div className="pb-error-box" role="alert">
+          <div className="pbp-error-box" role="alert">
             Cannot export: {phase.message}
           </div>
         )}
         {phase.kind === 'preview' && (
           <>
-            <section aria-labelledby="pb-export-surface">
-              <h3 id="pb-export-surface">Attack surface</h3>
+            <section aria-labelledby="pbp-export-surface">
+              <h3 id="pbp-export-surface">Attack surface</h3>
               {phase.preview.surface.length === 0 ? (
-                <p className="pb-surface-none">
+                <p className="pbp-surface-none">
                   No imports: the component is self-contained and can reach nothing outside itself.
                 </p>
               ) : (
                 <>
-                  <p className="pb-muted">
+                  <p className="pbp-muted">
                     The exported component still imports these. Bindings (grant, mock, deny) are not baked in: whoever
                     runs it decides what each one gets.
                   </p>
-                  <ul className="pb-surface">
+                  <ul className="pbp-surface">
                     {phase.preview.surface.map((item) => (
                       <li key={item.name}>
                         <code>{item.name}</code>
-                        <span className="pb-surface-why">{item.meaning || explainImport(item.name)}</span>
+                        <span className="pbp-surface-why">{item.meaning || explainImport(item.name)}</span>
                       </li>
                     ))}
                   </ul>
                 </>
               )}
             </section>
-            <section aria-labelledby="pb-export-files">
-              <h3 id="pb-export-files">Files</h3>
-              <dl className="pb-facts">
+            <section aria-labelledby="pbp-export-files">
+              <h3 id="pbp-export-files">Files</h3>
+              <dl className="pbp-facts">
                 <dt>Folder</dt>
                 <dd>
                   <code>{phase.preview.dir}</code>
                 </dd>
                 <dt>Component</dt>
                 <dd>
-                  <code>{baseName(phase.preview.wasm)}</code> <span className="pb-muted">{formatBytes(phase.preview.size)}</span>
+                  <code>{baseName(phase.preview.wasm)}</code> <span className="pbp-muted">{formatBytes(phase.preview.size)}</span>
                 </dd>
                 <dt>Recipe</dt>
                 <dd>
@@ -166,8 +166,8 @@ function ExportDialogBody({ onClose }: { onClose: () => void }) {
               </dl>
             </section>
             {written && (
-              <section className="pb-written" aria-labelledby="pb-export-written" role="status">
-                <h3 id="pb-export-written">Written</h3>
+              <section className="pbp-written" aria-labelledby="pbp-export-written" role="status">
+                <h3 id="pbp-export-written">Written</h3>
                 <ul>
                   {[written.wasm, written.wac, written.wit].map((p) => (
                     <li key={p}>
@@ -178,17 +178,17 @@ function ExportDialogBody({ onClose }: { onClose: () => void }) {
               </section>
             )}
             {error && (
-              <div className="pb-error-box" role="alert">
+              <div className="pbp-error-box" role="alert">
                 {error}
               </div>
             )}
           </>
         )}
-        <div className="pb-dialog-actions">
+        <div className="pbp-dialog-actions">
           {writing && <Spinner label="Writing" />}
           <button
             type="button"
-            className="pb-btn"
+            className="pbp-btn"
             disabled={phase.kind !== 'preview' || writing}
             onClick={() => void exportTo(true)}
           >
@@ -196,13 +196,13 @@ function ExportDialogBody({ onClose }: { onClose: () => void }) {
           </button>
           <button
             type="button"
-            className="pb-btn pb-btn-primary"
+            className="pbp-btn pbp-btn-primary"
             disabled={phase.kind !== 'preview' || writing}
             onClick={() => void exportTo(false)}
           >
             {written ? 'Export again' : 'Export'}
           </button>
-          <button type="button" className="pb-btn" onClick={onClose}>
+          <button type="button" className="pbp-btn" onClick={onClose}>
             {written ? 'Done' : 'Cancel'}
           </button>
         </div>

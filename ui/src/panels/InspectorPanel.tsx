@@ -30,8 +30,8 @@ export function InspectorPanel() {
   const composed = analysis?.composed ?? null;
 
   return (
-    <section className="pb-panel" aria-label="Inspector">
-      <div className="pb-toolbar">
+    <section className="pbp-panel" aria-label="Inspector">
+      <div className="pbp-toolbar">
         <Segmented
           label="Inspect"
           value={showing}
@@ -62,7 +62,7 @@ export function InspectorPanel() {
         <NodeView nodeId={node.id} componentId={node.component} view={components[node.component] ?? null} />
       ) : composed ? (
         <>
-          <dl className="pb-facts">
+          <dl className="pbp-facts">
             <dt>Size</dt>
             <dd>{formatBytes(composed.size)}</dd>
             <dt>Hash</dt>
@@ -72,7 +72,7 @@ export function InspectorPanel() {
             <dt>Imports</dt>
             <dd>{composed.imports.length === 0 ? 'none: self-contained' : composed.imports.length}</dd>
           </dl>
-          <div className="pb-code-head">
+          <div className="pbp-code-head">
             <span>{composedText === 'wit' ? 'WIT of the composed component' : 'wac recipe that rebuilds it'}</span>
             <CopyButton text={composedText === 'wit' ? composed.wit : composed.wac} />
           </div>
@@ -106,7 +106,7 @@ function NodeView({
   }
   return (
     <>
-      <dl className="pb-facts">
+      <dl className="pbp-facts">
         <dt>Component</dt>
         <dd>
           <code>{componentId}</code>
@@ -124,7 +124,7 @@ function NodeView({
               <code title={view.hash}>{shortHash(view.hash)}</code> <CopyButton text={view.hash} />
             </>
           ) : (
-            <span className="pb-muted">not hashed</span>
+            <span className="pbp-muted">not hashed</span>
           )}
         </dd>
         {view.info && (
@@ -137,13 +137,13 @@ function NodeView({
         )}
       </dl>
       {view.error && (
-        <div className="pb-error-box" role="alert">
+        <div className="pbp-error-box" role="alert">
           {view.error}
         </div>
       )}
       {view.info && (
         <>
-          <div className="pb-code-head">
+          <div className="pbp-code-head">
             <span>WIT of {componentId}</span>
             <CopyButton text={view.info.wit} />
           </div>

@@ -47,31 +47,31 @@ export function OutputPanel() {
     const live = liveOutput(liveEvents);
     body = (
       <>
-        <div className="pb-summary">
+        <div className="pbp-summary">
           <Spinner label="Running" /> <span>Running <code>{live.call ?? lastCall}</code>…</span>
         </div>
         <OutputBlock title="stdout" text={live.stdout} />
         <OutputBlock title="stderr" text={live.stderr} error />
-        {!live.stdout && !live.stderr && <div className="pb-muted">No output yet.</div>}
+        {!live.stdout && !live.stderr && <div className="pbp-muted">No output yet.</div>}
       </>
     );
   } else if (lastRun) {
     body = (
       <>
-        <div className="pb-summary">
-          <span className={lastRun.ok ? 'pb-badge pb-badge-ok' : 'pb-badge pb-badge-fail'}>
+        <div className="pbp-summary">
+          <span className={lastRun.ok ? 'pbp-badge pbp-badge-ok' : 'pbp-badge pbp-badge-fail'}>
             {lastRun.ok ? '✓ ok' : `✖ ${lastRun.failure?.kind ?? 'failed'}`}
           </span>
-          <code className="pb-ellipsis">{lastRun.call}</code>
-          <span className="pb-muted">{formatMicros(lastRun.micros)}</span>
+          <code className="pbp-ellipsis">{lastRun.call}</code>
+          <span className="pbp-muted">{formatMicros(lastRun.micros)}</span>
         </div>
         <OutputBlock title="stdout" text={lastRun.stdout} />
         <OutputBlock title="stderr" text={lastRun.stderr} error />
-        {!lastRun.stdout && !lastRun.stderr && <div className="pb-muted">The last run printed nothing.</div>}
+        {!lastRun.stdout && !lastRun.stderr && <div className="pbp-muted">The last run printed nothing.</div>}
         {lastRun.denials.length > 0 && (
-          <ul className="pb-denials">
+          <ul className="pbp-denials">
             {lastRun.denials.map((d, i) => (
-              <li key={i} className="pb-denied">
+              <li key={i} className="pbp-denied">
                 ⛔ {d.nodes.join(', ')}: <code>{d.interface}#{d.function}</code> denied
               </li>
             ))}
@@ -84,17 +84,17 @@ export function OutputPanel() {
   }
 
   return (
-    <section className="pb-panel" aria-label="Output">
+    <section className="pbp-panel" aria-label="Output">
       {body}
       {serving && (
-        <div className="pb-served">
-          <div className="pb-section-title">
+        <div className="pbp-served">
+          <div className="pbp-section-title">
             Requests to <code>{serving.url}</code>
           </div>
           {served.length === 0 ? (
-            <div className="pb-muted">None yet.</div>
+            <div className="pbp-muted">None yet.</div>
           ) : (
-            <table className="pb-table">
+            <table className="pbp-table">
               <tbody>
                 {served.map(({ id, event }) => (
                   <tr key={id}>
@@ -104,8 +104,8 @@ export function OutputPanel() {
                     <td>
                       <code>{event.path}</code>
                     </td>
-                    <td className={event.status >= 400 ? 'pb-denied' : undefined}>{event.status}</td>
-                    <td className="pb-muted">{formatMicros(event.micros)}</td>
+                    <td className={event.status >= 400 ? 'pbp-denied' : undefined}>{event.status}</td>
+                    <td className="pbp-muted">{formatMicros(event.micros)}</td>
                   </tr>
                 ))}
               </tbody>

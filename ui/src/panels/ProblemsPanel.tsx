@@ -16,9 +16,9 @@ export function ProblemsPanel() {
   );
   if (problems.length === 0) {
     return (
-      <section className="pb-panel" aria-label="Problems">
-        <div className="pb-empty pb-empty-ok">
-          <span className="pb-ok-mark" aria-hidden="true">
+      <section className="pbp-panel" aria-label="Problems">
+        <div className="pbp-empty pbp-empty-ok">
+          <span className="pbp-ok-mark" aria-hidden="true">
             ✓
           </span>{' '}
           No problems — the graph composes
@@ -30,30 +30,30 @@ export function ProblemsPanel() {
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
   return (
-    <section className="pb-panel" aria-label="Problems">
-      <div className="pb-summary">
-        {errors > 0 && <span className="pb-sev-error">{errors} error{errors === 1 ? '' : 's'}</span>}
-        {warnings > 0 && <span className="pb-sev-warning">{warnings} warning{warnings === 1 ? '' : 's'}</span>}
-        <span className="pb-muted">checked in {analysis.millis} ms</span>
+    <section className="pbp-panel" aria-label="Problems">
+      <div className="pbp-summary">
+        {errors > 0 && <span className="pbp-sev-error">{errors} error{errors === 1 ? '' : 's'}</span>}
+        {warnings > 0 && <span className="pbp-sev-warning">{warnings} warning{warnings === 1 ? '' : 's'}</span>}
+        <span className="pbp-muted">checked in {analysis.millis} ms</span>
       </div>
-      <ul className="pb-problems">
+      <ul className="pbp-problems">
         {problems.map((p, i) => (
           <li key={i}>
             <button
               type="button"
-              className={`pb-problem pb-problem-${p.severity}`}
+              className={`pbp-problem pbp-problem-${p.severity}`}
               onClick={() => focusLocation(p.location)}
               title="Show on the canvas"
             >
-              <span className={`pb-sev-icon pb-sev-${p.severity}`} role="img" aria-label={p.severity}>
+              <span className={`pbp-sev-icon pbp-sev-${p.severity}`} role="img" aria-label={p.severity}>
                 {p.severity === 'error' ? '✖' : '⚠'}
               </span>
-              <span className="pb-problem-body">
-                <span className="pb-problem-head">
-                  <code className="pb-problem-code">{p.code}</code>
-                  <span className="pb-problem-loc">{locationText(p.location)}</span>
+              <span className="pbp-problem-body">
+                <span className="pbp-problem-head">
+                  <code className="pbp-problem-code">{p.code}</code>
+                  <span className="pbp-problem-loc">{locationText(p.location)}</span>
                 </span>
-                <span className="pb-problem-message">{p.message}</span>
+                <span className="pbp-problem-message">{p.message}</span>
               </span>
             </button>
           </li>

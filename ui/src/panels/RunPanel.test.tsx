@@ -177,10 +177,10 @@ describe('RunPanel', () => {
     act(() => useStore.setState({ lastRun: report }));
     render(<RunPanel />);
     const result = screen.getByRole('region', { name: 'Last run' });
-    expect(within(result).getByText(/Time limit hit/, { selector: '.pb-badge' })).toBeInTheDocument();
+    expect(within(result).getByText(/Time limit hit/, { selector: '.pbp-badge' })).toBeInTheDocument();
     expect(within(result).getByText('limit: 500 ms')).toBeInTheDocument();
     const denial = within(result).getByText('wasi:filesystem/preopens#get-directories').closest('li');
-    expect(denial).toHaveClass('pb-denied');
+    expect(denial).toHaveClass('pbp-denied');
     expect(within(result).getByText(/get-environment\(\)/)).toBeInTheDocument();
     expect(within(result).getByText(/traced: nodes bind the same imports differently/)).toBeInTheDocument();
     expect(within(result).getByLabelText('stdout')).toHaveTextContent('hello');

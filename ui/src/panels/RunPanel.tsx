@@ -46,7 +46,7 @@ export function RunPanel() {
 
   return (
     // Ctrl+Enter is the shell's shortcut: it runs `pendingCall`, kept below.
-    <section className="pb-panel pb-run" aria-label="Run">
+    <section className="pbp-panel pbp-run" aria-label="Run">
       {!analysis?.composed ? (
         <EmptyState>
           {analysis ? 'The graph does not compose yet: fix the errors in Problems, then run it here.' : 'Analyzing…'}
@@ -55,10 +55,10 @@ export function RunPanel() {
         <EmptyState>The composition exports no function that can be called. Export a node&apos;s port first.</EmptyState>
       ) : (
         <>
-          <label className="pb-field">
-            <span className="pb-label">Function</span>
+          <label className="pbp-field">
+            <span className="pbp-label">Function</span>
             <select
-              className="pb-select nodrag nokey"
+              className="pbp-select nodrag nokey"
               value={target?.callPrefix ?? ''}
               onChange={(e) => setChosen(e.target.value)}
             >
@@ -72,9 +72,9 @@ export function RunPanel() {
           </label>
           {target && (
             <>
-              <code className="pb-signature">{target.function.signature}</code>
+              <code className="pbp-signature">{target.function.signature}</code>
               {!target.callable && (
-                <div className="pb-unenterable" role="note">
+                <div className="pbp-unenterable" role="note">
                   This function takes resource handles, which exist only inside a running instance: it cannot be
                   called with typed-in arguments.
                 </div>
@@ -86,10 +86,10 @@ export function RunPanel() {
               />
             </>
           )}
-          <div className="pb-run-bar">
+          <div className="pbp-run-bar">
             <button
               type="button"
-              className="pb-btn pb-btn-primary"
+              className="pbp-btn pbp-btn-primary"
               disabled={!call || running}
               onClick={start}
               title="Run (Ctrl+Enter)"
@@ -97,17 +97,17 @@ export function RunPanel() {
               {running ? 'Running…' : 'Run'}
             </button>
             {running && <Spinner label="Running" />}
-            <span className="pb-muted pb-kbd-hint">Ctrl+Enter</span>
+            <span className="pbp-muted pbp-kbd-hint">Ctrl+Enter</span>
           </div>
           {call && (
-            <div className="pb-call-preview">
-              <output aria-label="Call text" className="pb-call-text">
+            <div className="pbp-call-preview">
+              <output aria-label="Call text" className="pbp-call-text">
                 {call}
               </output>
               <CopyButton text={call} />
             </div>
           )}
-          {callProblem && <div className="pb-field-error">{callProblem}</div>}
+          {callProblem && <div className="pbp-field-error">{callProblem}</div>}
           <LimitsEditor />
         </>
       )}
@@ -181,9 +181,9 @@ function ArgsEditor({
 
   return (
     <FormErrorsContext.Provider value={formErrors}>
-      <div className="pb-args">
-        <div className="pb-args-head">
-          <span className="pb-label">
+      <div className="pbp-args">
+        <div className="pbp-args-head">
+          <span className="pbp-label">
             Arguments{params.length === 0 ? ': none' : ''}
           </span>
           {params.length > 0 && (
@@ -199,12 +199,12 @@ function ArgsEditor({
           )}
         </div>
         {switchError && (
-          <div className="pb-field-error" role="alert">
+          <div className="pbp-field-error" role="alert">
             {switchError}{' '}
             {values && (
               <button
                 type="button"
-                className="pb-btn pb-btn-small"
+                className="pbp-btn pbp-btn-small"
                 onClick={() => {
                   setSwitchError(null);
                   setMode('form');
@@ -216,14 +216,14 @@ function ArgsEditor({
           </div>
         )}
         {mode === 'form' && values && (
-          <div className="pb-fields">
+          <div className="pbp-fields">
             {params.map((p, i) => (
-              <div key={p.name} className="pb-field-row">
-                <div className="pb-field-name">
+              <div key={p.name} className="pbp-field-row">
+                <div className="pbp-field-name">
                   <span>{p.name}</span>
-                  <code className="pb-type">{p.ty}</code>
+                  <code className="pbp-type">{p.ty}</code>
                 </div>
-                <div className="pb-field-value">
+                <div className="pbp-field-value">
                   <ValueField
                     shape={p.shape}
                     value={values[i] ?? null}
@@ -236,16 +236,16 @@ function ArgsEditor({
           </div>
         )}
         {mode === 'form' && !values && 'reason' in defaults && (
-          <div className="pb-unenterable" role="note">
+          <div className="pbp-unenterable" role="note">
             {defaults.reason}
           </div>
         )}
         {mode === 'wave' && params.length > 0 && (
-          <div className="pb-wave-box">
-            <div className="pb-wave-call">
+          <div className="pbp-wave-box">
+            <div className="pbp-wave-call">
               <code>{target.callPrefix}(</code>
               <textarea
-                className="pb-textarea nodrag nokey"
+                className="pbp-textarea nodrag nokey"
                 aria-label="Arguments as WAVE"
                 spellCheck={false}
                 rows={Math.min(8, Math.max(2, waveText.split('\n').length))}
@@ -255,7 +255,7 @@ function ArgsEditor({
               />
               <code>)</code>
             </div>
-            {waveCheck && 'error' in waveCheck && <div className="pb-field-error">{waveCheck.error}</div>}
+            {waveCheck && 'error' in waveCheck && <div className="pbp-field-error">{waveCheck.error}</div>}
           </div>
         )}
       </div>
@@ -271,11 +271,11 @@ function LimitsEditor() {
     limits.fuel === null ? 'no fuel limit' : `${limits.fuel} fuel`
   } · ${limits.maxOutputKib} KiB output`;
   return (
-    <details className="pb-limits">
+    <details className="pbp-limits">
       <summary>
-        Limits <span className="pb-muted">{summary}</span>
+        Limits <span className="pbp-muted">{summary}</span>
       </summary>
-      <div className="pb-limits-grid">
+      <div className="pbp-limits-grid">
         <LimitInput
           label="Timeout (ms)"
           value={limits.timeoutMs}
@@ -339,10 +339,10 @@ function LimitInput({
             ? 'too large'
             : null;
   return (
-    <label className="pb-field">
-      <span className="pb-label">{label}</span>
+    <label className="pbp-field">
+      <span className="pbp-label">{label}</span>
       <input
-        className="pb-input pb-input-num nodrag nokey"
+        className="pbp-input pbp-input-num nodrag nokey"
         inputMode="numeric"
         value={text}
         placeholder={optional ? 'unlimited' : undefined}
@@ -360,7 +360,7 @@ function LimitInput({
           }
         }}
       />
-      {error && <span className="pb-field-error">{error}</span>}
+      {error && <span className="pbp-field-error">{error}</span>}
     </label>
   );
 }
@@ -385,24 +385,24 @@ function ServeControls() {
     }
   };
   return (
-    <div className="pb-serve" role="group" aria-label="HTTP server">
-      <span className="pb-label">HTTP</span>
+    <div className="pbp-serve" role="group" aria-label="HTTP server">
+      <span className="pbp-label">HTTP</span>
       {serving ? (
         <>
-          <span className="pb-serve-live" aria-hidden="true" />
-          <a href={serving.url} target="_blank" rel="noreferrer" className="pb-link">
+          <span className="pbp-serve-live" aria-hidden="true" />
+          <a href={serving.url} target="_blank" rel="noreferrer" className="pbp-link">
             {serving.url}
           </a>
           <CopyButton text={serving.url} label="Copy URL" />
-          <span className="pb-muted">node {serving.node}</span>
-          <button type="button" className="pb-btn" disabled={busy} onClick={() => void act(stopServing)}>
+          <span className="pbp-muted">node {serving.node}</span>
+          <button type="button" className="pbp-btn" disabled={busy} onClick={() => void act(stopServing)}>
             Stop
           </button>
         </>
       ) : (
         <>
-          <span className="pb-muted">exports wasi:http/incoming-handler</span>
-          <button type="button" className="pb-btn" disabled={busy} onClick={() => void act(() => startServing(null))}>
+          <span className="pbp-muted">exports wasi:http/incoming-handler</span>
+          <button type="button" className="pbp-btn" disabled={busy} onClick={() => void act(() => startServing(null))}>
             Start serving
           </button>
         </>
@@ -430,51 +430,51 @@ const LIMIT_KINDS = new Set(['timeout', 'fuel', 'memory', 'stack', 'output']);
 function RunResult({ report }: { report: RunReport }) {
   const failure = report.failure;
   return (
-    <div className="pb-run-result" aria-label="Last run" role="region">
-      <div className="pb-result-head">
-        <span className={report.ok ? 'pb-badge pb-badge-ok' : 'pb-badge pb-badge-fail'}>
+    <div className="pbp-run-result" aria-label="Last run" role="region">
+      <div className="pbp-result-head">
+        <span className={report.ok ? 'pbp-badge pbp-badge-ok' : 'pbp-badge pbp-badge-fail'}>
           {report.ok ? '✓ ok' : `✖ ${failure ? FAILURE_TITLES[failure.kind] ?? failure.kind : 'failed'}`}
         </span>
-        <span className="pb-badge" title={report.modeReason}>
+        <span className="pbp-badge" title={report.modeReason}>
           {report.mode}
         </span>
-        <span className="pb-muted">{formatMicros(report.micros)}</span>
-        <span className="pb-muted pb-ellipsis" title={report.call}>
+        <span className="pbp-muted">{formatMicros(report.micros)}</span>
+        <span className="pbp-muted pbp-ellipsis" title={report.call}>
           run #{report.run}: <code>{report.call}</code>
         </span>
       </div>
-      <div className="pb-muted pb-mode-reason">
+      <div className="pbp-muted pbp-mode-reason">
         {report.mode}: {report.modeReason}
       </div>
       {report.ok && report.result !== null && (
-        <div className="pb-result-value">
-          <div className="pb-code-head">
+        <div className="pbp-result-value">
+          <div className="pbp-code-head">
             <span>Result</span>
             <CopyButton text={report.result} />
           </div>
-          <pre className="pb-code pb-wave" aria-label="Result">
+          <pre className="pbp-code pbp-wave" aria-label="Result">
             {report.result}
           </pre>
         </div>
       )}
-      {report.ok && report.result === null && <div className="pb-muted">Returned nothing.</div>}
+      {report.ok && report.result === null && <div className="pbp-muted">Returned nothing.</div>}
       {failure && (
-        <div className={LIMIT_KINDS.has(failure.kind) ? 'pb-failure pb-failure-limit' : 'pb-failure'} role="alert">
-          <div className="pb-failure-title">
+        <div className={LIMIT_KINDS.has(failure.kind) ? 'pbp-failure pbp-failure-limit' : 'pbp-failure'} role="alert">
+          <div className="pbp-failure-title">
             <code>{failure.kind}</code> {FAILURE_TITLES[failure.kind] ?? 'Failed'}
-            {failure.limit && <span className="pb-limit-tag">limit: {failure.limit}</span>}
+            {failure.limit && <span className="pbp-limit-tag">limit: {failure.limit}</span>}
           </div>
-          <pre className="pb-failure-message">{failure.message}</pre>
+          <pre className="pbp-failure-message">{failure.message}</pre>
         </div>
       )}
       {report.denials.length > 0 && (
-        <div className="pb-denials">
-          <div className="pb-section-title pb-denied">
+        <div className="pbp-denials">
+          <div className="pbp-section-title pbp-denied">
             Capability denials ({report.denials.length})
           </div>
           <ul>
             {report.denials.map((d, i) => (
-              <li key={i} className="pb-denied">
+              <li key={i} className="pbp-denied">
                 <span aria-hidden="true">⛔ </span>
                 <strong>{d.nodes.join(', ')}</strong>: <code>{d.interface}#{d.function}</code> denied
               </li>
@@ -483,11 +483,11 @@ function RunResult({ report }: { report: RunReport }) {
         </div>
       )}
       {report.refusedRequests.length > 0 && (
-        <div className="pb-denials">
-          <div className="pb-section-title pb-denied">Outgoing requests refused by the allow-list</div>
+        <div className="pbp-denials">
+          <div className="pbp-section-title pbp-denied">Outgoing requests refused by the allow-list</div>
           <ul>
             {report.refusedRequests.map((r, i) => (
-              <li key={i} className="pb-denied">
+              <li key={i} className="pbp-denied">
                 <code>{r}</code>
               </li>
             ))}
@@ -495,8 +495,8 @@ function RunResult({ report }: { report: RunReport }) {
         </div>
       )}
       {report.mockCalls.length > 0 && (
-        <div className="pb-mock-calls">
-          <div className="pb-section-title">Mock calls ({report.mockCalls.length})</div>
+        <div className="pbp-mock-calls">
+          <div className="pbp-section-title">Mock calls ({report.mockCalls.length})</div>
           <ul>
             {report.mockCalls.map((m, i) => (
               <li key={i}>
@@ -511,7 +511,7 @@ function RunResult({ report }: { report: RunReport }) {
       )}
       <OutputBlock title="stdout" text={report.stdout} />
       <OutputBlock title="stderr" text={report.stderr} error />
-      <div className="pb-muted pb-limits-used">
+      <div className="pbp-muted pbp-limits-used">
         Limits: {describeLimits(report.limits)}
       </div>
     </div>
@@ -525,12 +525,12 @@ function describeLimits(l: RunLimits): string {
 export function OutputBlock({ title, text, error = false }: { title: string; text: string; error?: boolean }) {
   if (!text) return null;
   return (
-    <div className="pb-output-block">
-      <div className="pb-code-head">
+    <div className="pbp-output-block">
+      <div className="pbp-code-head">
         <span>{title}</span>
         <CopyButton text={text} />
       </div>
-      <pre className={error ? 'pb-output pb-output-err' : 'pb-output'} aria-label={title}>
+      <pre className={error ? 'pbp-output pbp-output-err' : 'pbp-output'} aria-label={title}>
         {text}
       </pre>
     </div>

@@ -24,20 +24,20 @@ export function TraceTimeline() {
   const longest = Math.max(1, ...lastRun.trace.map((t) => t.micros));
   const total = lastRun.trace.reduce((sum, t) => sum + t.micros, 0);
   return (
-    <section className="pb-panel" aria-label="Trace">
-      <div className="pb-summary">
+    <section className="pbp-panel" aria-label="Trace">
+      <div className="pbp-summary">
         <span>
           {lastRun.trace.length} call{lastRun.trace.length === 1 ? '' : 's'} across wires, {formatMicros(total)} in
           callees, run took {formatMicros(lastRun.micros)}
         </span>
       </div>
-      <table className="pb-trace">
+      <table className="pbp-trace">
         <thead>
           <tr>
             <th scope="col">caller → callee</th>
             <th scope="col">call</th>
             <th scope="col">result</th>
-            <th scope="col" className="pb-trace-time">
+            <th scope="col" className="pbp-trace-time">
               time
             </th>
           </tr>
@@ -58,7 +58,7 @@ export function TraceTimeline() {
             return (
               <tr
                 key={i}
-                className={wire ? 'pb-trace-row pb-clickable' : 'pb-trace-row'}
+                className={wire ? 'pbp-trace-row pbp-clickable' : 'pbp-trace-row'}
                 onClick={focus}
                 tabIndex={wire ? 0 : undefined}
                 onKeyDown={(e) => {
@@ -69,10 +69,10 @@ export function TraceTimeline() {
                 }}
                 title={wire ? `Show wire #${index + 1} on the canvas` : 'No wire in the document matches this call'}
               >
-                <td className="pb-nowrap">
+                <td className="pbp-nowrap">
                   <code>{t.caller}</code> → <code>{t.callee}</code>
                 </td>
-                <td className="pb-trace-call">
+                <td className="pbp-trace-call">
                   <code>
                     {t.function}({t.args.join(', ')})
                   </code>
@@ -80,11 +80,11 @@ export function TraceTimeline() {
                 <td>
                   <code>{t.result}</code>
                 </td>
-                <td className="pb-trace-time">
-                  <div className="pb-bar-track">
-                    <div className="pb-bar" style={{ width: `${Math.max(2, (t.micros / longest) * 100)}%` }} />
+                <td className="pbp-trace-time">
+                  <div className="pbp-bar-track">
+                    <div className="pbp-bar" style={{ width: `${Math.max(2, (t.micros / longest) * 100)}%` }} />
                   </div>
-                  <span className="pb-nowrap">{formatMicros(t.micros)}</span>
+                  <span className="pbp-nowrap">{formatMicros(t.micros)}</span>
                 </td>
               </tr>
             );

@@ -36,7 +36,7 @@ type FieldProps = {
 export function ValueField({ shape, value, onChange, label }: FieldProps) {
   if (shape.kind === 'handle' || shape.kind === 'unsupported' || value === null) {
     return (
-      <div className="pb-unenterable" role="note">
+      <div className="pbp-unenterable" role="note">
         <code>{describeShape(shape)}</code>: {unenterableReason(shape) ?? 'this value cannot be entered'}
       </div>
     );
@@ -101,7 +101,7 @@ function PrimitiveField({
 
   if (name === 'bool') {
     return (
-      <label className="pb-check">
+      <label className="pbp-check">
         <input
           type="checkbox"
           className="nodrag nokey"
@@ -116,10 +116,10 @@ function PrimitiveField({
 
   const numeric = name !== 'string' && name !== 'char';
   return (
-    <div className="pb-prim">
+    <div className="pbp-prim">
       <input
         id={id}
-        className={`pb-input nodrag nokey${numeric ? ' pb-input-num' : ''}${name === 'char' ? ' pb-input-char' : ''}`}
+        className={`pbp-input nodrag nokey${numeric ? ' pbp-input-num' : ''}${name === 'char' ? ' pbp-input-char' : ''}`}
         aria-label={label}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${id}-error` : undefined}
@@ -142,7 +142,7 @@ function PrimitiveField({
         }}
       />
       {error && (
-        <div id={`${id}-error`} className="pb-field-error">
+        <div id={`${id}-error`} className="pbp-field-error">
           {error}
         </div>
       )}
@@ -160,17 +160,17 @@ function ListField({
   const fresh = defaultValue(shape.of);
   const set = (i: number, v: WaveValue) => onChange({ kind: 'list', items: value.items.map((x, j) => (j === i ? v : x)) });
   return (
-    <div className="pb-list" role="group" aria-label={label}>
-      {value.items.length === 0 && <div className="pb-muted">empty list</div>}
+    <div className="pbp-list" role="group" aria-label={label}>
+      {value.items.length === 0 && <div className="pbp-muted">empty list</div>}
       {value.items.map((item, i) => (
-        <div key={i} className="pb-list-item">
-          <span className="pb-index">{i}</span>
-          <div className="pb-grow">
+        <div key={i} className="pbp-list-item">
+          <span className="pbp-index">{i}</span>
+          <div className="pbp-grow">
             <ValueField shape={shape.of} value={item} onChange={(v) => set(i, v)} label={`${label}[${i}]`} />
           </div>
           <button
             type="button"
-            className="pb-btn pb-btn-small pb-btn-ghost"
+            className="pbp-btn pbp-btn-small pbp-btn-ghost"
             aria-label={`Remove ${label}[${i}]`}
             onClick={() => onChange({ kind: 'list', items: value.items.filter((_, j) => j !== i) })}
           >
@@ -181,14 +181,14 @@ function ListField({
       {fresh ? (
         <button
           type="button"
-          className="pb-btn pb-btn-small"
+          className="pbp-btn pbp-btn-small"
           aria-label={`Add item to ${label}`}
           onClick={() => onChange({ kind: 'list', items: [...value.items, fresh] })}
         >
           + Add {describeShape(shape.of)}
         </button>
       ) : (
-        <div className="pb-unenterable" role="note">
+        <div className="pbp-unenterable" role="note">
           Items cannot be added: {unenterableReason(shape.of)}
         </div>
       )}
@@ -207,8 +207,8 @@ function OptionField({
   if (value?.kind !== 'option') return null;
   const fresh = value.value ?? kept ?? defaultValue(shape.of);
   return (
-    <div className="pb-option">
-      <label className="pb-check">
+    <div className="pbp-option">
+      <label className="pbp-check">
         <input
           type="checkbox"
           className="nodrag nokey"
@@ -227,12 +227,12 @@ function OptionField({
         <code>{value.value === null ? 'none' : 'some'}</code>
       </label>
       {value.value !== null && (
-        <div className="pb-nested">
+        <div className="pbp-nested">
           <ValueField shape={shape.of} value={value.value} onChange={(v) => onChange({ kind: 'option', value: v })} label={label} />
         </div>
       )}
       {value.value === null && fresh === null && (
-        <div className="pb-unenterable" role="note">
+        <div className="pbp-unenterable" role="note">
           Only none: {unenterableReason(shape.of)}
         </div>
       )}
@@ -254,15 +254,15 @@ function ResultField({
     if (next) onChange(next);
   };
   return (
-    <div className="pb-result">
-      <div className="pb-segmented" role="radiogroup" aria-label={`${label} ok or err`}>
+    <div className="pbp-result">
+      <div className="pbp-segmented" role="radiogroup" aria-label={`${label} ok or err`}>
         {(['ok', 'err'] as const).map((which) => (
           <button
             key={which}
             type="button"
             role="radio"
             aria-checked={value.case === which}
-            className={value.case === which ? 'pb-seg pb-seg-on' : 'pb-seg'}
+            className={value.case === which ? 'pbp-seg pbp-seg-on' : 'pbp-seg'}
             disabled={resultWithCase(shape, which) === null}
             onClick={() => pick(which)}
           >
@@ -271,7 +271,7 @@ function ResultField({
         ))}
       </div>
       {payloadShape && (
-        <div className="pb-nested">
+        <div className="pbp-nested">
           <ValueField
             shape={payloadShape}
             value={value.value}
@@ -292,7 +292,7 @@ function TupleField({
 }: FieldProps & { shape: Extract<TypeShape, { kind: 'tuple' }> }) {
   if (value?.kind !== 'tuple') return null;
   return (
-    <div className="pb-fields" role="group" aria-label={label}>
+    <div className="pbp-fields" role="group" aria-label={label}>
       {shape.items.map((itemShape, i) => (
         <FieldRow key={i} name={String(i)} type={describeShape(itemShape)}>
           <ValueField
@@ -315,7 +315,7 @@ function RecordField({
 }: FieldProps & { shape: Extract<TypeShape, { kind: 'record' }> }) {
   if (value?.kind !== 'record') return null;
   return (
-    <div className="pb-fields" role="group" aria-label={label}>
+    <div className="pbp-fields" role="group" aria-label={label}>
       {shape.fields.map((field) => {
         const current = value.fields.find((f) => f.name === field.name)?.value ?? null;
         return (
@@ -350,9 +350,9 @@ function VariantField({
   if (value?.kind !== 'variant') return null;
   const c = shape.cases.find((x) => x.name === value.case);
   return (
-    <div className="pb-variant">
+    <div className="pbp-variant">
       <select
-        className="pb-select nodrag nokey"
+        className="pbp-select nodrag nokey"
         aria-label={label}
         value={value.case}
         onChange={(e) => {
@@ -367,7 +367,7 @@ function VariantField({
         ))}
       </select>
       {c?.shape && (
-        <div className="pb-nested">
+        <div className="pbp-nested">
           <ValueField
             shape={c.shape}
             value={value.payload}
@@ -389,7 +389,7 @@ function EnumField({
   if (value?.kind !== 'enum') return null;
   return (
     <select
-      className="pb-select nodrag nokey"
+      className="pbp-select nodrag nokey"
       aria-label={label}
       value={value.case}
       onChange={(e) => onChange({ kind: 'enum', case: e.target.value })}
@@ -411,9 +411,9 @@ function FlagsField({
 }: FieldProps & { shape: Extract<TypeShape, { kind: 'flags' }> }) {
   if (value?.kind !== 'flags') return null;
   return (
-    <div className="pb-flags" role="group" aria-label={label}>
+    <div className="pbp-flags" role="group" aria-label={label}>
       {shape.flags.map((flag) => (
-        <label key={flag} className="pb-check">
+        <label key={flag} className="pbp-check">
           <input
             type="checkbox"
             className="nodrag nokey"
@@ -429,19 +429,19 @@ function FlagsField({
           {flag}
         </label>
       ))}
-      {shape.flags.length === 0 && <span className="pb-muted">no flags</span>}
+      {shape.flags.length === 0 && <span className="pbp-muted">no flags</span>}
     </div>
   );
 }
 
 function FieldRow({ name, type, children }: { name: string; type: string; children: ReactNode }) {
   return (
-    <div className="pb-field-row">
-      <div className="pb-field-name">
+    <div className="pbp-field-row">
+      <div className="pbp-field-name">
         <span>{name}</span>
-        <code className="pb-type">{type}</code>
+        <code className="pbp-type">{type}</code>
       </div>
-      <div className="pb-field-value">{children}</div>
+      <div className="pbp-field-value">{children}</div>
     </div>
   );
 }

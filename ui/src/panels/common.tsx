@@ -12,7 +12,7 @@ export function CopyButton({ text, label = 'Copy', title }: { text: string; labe
   return (
     <button
       type="button"
-      className="pb-btn pb-btn-small"
+      className="pbp-btn pbp-btn-small"
       title={title ?? `Copy ${text.length > 60 ? 'to the clipboard' : text}`}
       onClick={() => {
         void navigator.clipboard?.writeText(text).then(
@@ -31,24 +31,24 @@ export function CopyButton({ text, label = 'Copy', title }: { text: string; labe
 }
 
 export function Spinner({ label }: { label: string }) {
-  return <span className="pb-spinner" role="status" aria-label={label} />;
+  return <span className="pbp-spinner" role="status" aria-label={label} />;
 }
 
 export function EmptyState({ children }: { children: ReactNode }) {
-  return <div className="pb-empty">{children}</div>;
+  return <div className="pbp-empty">{children}</div>;
 }
 
 /** WIT (or `.wac`) text with syntax highlighting. */
 export function CodeView({ text, label }: { text: string; label: string }) {
   const tokens = tokenizeWit(text);
   return (
-    <pre className="pb-code" aria-label={label} tabIndex={0}>
+    <pre className="pbp-code" aria-label={label} tabIndex={0}>
       <code>
         {tokens.map((t, i) =>
           t.kind === 'space' || t.kind === 'plain' ? (
             t.text
           ) : (
-            <span key={i} className={`pb-tok-${t.kind}`}>
+            <span key={i} className={`pbp-tok-${t.kind}`}>
               {t.text}
             </span>
           ),
@@ -71,14 +71,14 @@ export function Segmented<T extends string>({
   onChange: (value: T) => void;
 }) {
   return (
-    <div className="pb-segmented" role="radiogroup" aria-label={label}>
+    <div className="pbp-segmented" role="radiogroup" aria-label={label}>
       {options.map((o) => (
         <button
           key={o.value}
           type="button"
           role="radio"
           aria-checked={o.value === value}
-          className={o.value === value ? 'pb-seg pb-seg-on' : 'pb-seg'}
+          className={o.value === value ? 'pbp-seg pbp-seg-on' : 'pbp-seg'}
           disabled={o.disabled}
           title={o.title}
           onClick={() => onChange(o.value)}
@@ -113,14 +113,14 @@ export function StringListEditor({
     setDraft('');
   };
   return (
-    <div className="pb-chips-editor">
-      <ul className="pb-chips" aria-label={label}>
+    <div className="pbp-chips-editor">
+      <ul className="pbp-chips" aria-label={label}>
         {values.map((v) => (
-          <li key={v} className="pb-chip">
+          <li key={v} className="pbp-chip">
             <code>{v}</code>
             <button
               type="button"
-              className="pb-chip-remove"
+              className="pbp-chip-remove"
               aria-label={`Remove ${v}`}
               onClick={() => onChange(values.filter((x) => x !== v))}
             >
@@ -128,11 +128,11 @@ export function StringListEditor({
             </button>
           </li>
         ))}
-        {values.length === 0 && <li className="pb-muted">none</li>}
+        {values.length === 0 && <li className="pbp-muted">none</li>}
       </ul>
-      <div className="pb-row">
+      <div className="pbp-row">
         <input
-          className="pb-input nodrag nokey"
+          className="pbp-input nodrag nokey"
           aria-label={`Add to ${label}`}
           placeholder={placeholder}
           value={draft}
@@ -145,11 +145,11 @@ export function StringListEditor({
             }
           }}
         />
-        <button type="button" className="pb-btn pb-btn-small" disabled={trimmed === '' || !!error} onClick={add}>
+        <button type="button" className="pbp-btn pbp-btn-small" disabled={trimmed === '' || !!error} onClick={add}>
           Add
         </button>
       </div>
-      {error && <div className="pb-field-error">{error}</div>}
+      {error && <div className="pbp-field-error">{error}</div>}
     </div>
   );
 }

@@ -38,9 +38,9 @@ export function CommitInput({
     if (text !== value && !error) onCommit(text);
   };
   return (
-    <span className={`pb-commit ${className}`}>
+    <span className={`pbp-commit ${className}`}>
       <input
-        className="pb-input nodrag nokey"
+        className="pbp-input nodrag nokey"
         aria-label={label}
         placeholder={placeholder}
         value={text}
@@ -59,7 +59,7 @@ export function CommitInput({
         }}
       />
       {error && (
-        <span id={`${id}-error`} className="pb-field-error">
+        <span id={`${id}-error`} className="pbp-field-error">
           {error}
         </span>
       )}
@@ -137,7 +137,7 @@ export function WaveInput({
 
   const invalid = status.state === 'error';
   const common = {
-    className: `${multiline ? 'pb-textarea' : 'pb-input'} pb-mono nodrag nokey`,
+    className: `${multiline ? 'pbp-textarea' : 'pbp-input'} pbp-mono nodrag nokey`,
     'aria-label': label,
     placeholder,
     spellCheck: false,
@@ -146,24 +146,24 @@ export function WaveInput({
     'aria-describedby': invalid ? `${id}-error` : undefined,
   } as const;
   return (
-    <div className="pb-wave-input">
-      <div className="pb-row">
+    <div className="pbp-wave-input">
+      <div className="pbp-row">
         {multiline ? (
           <textarea {...common} rows={2} onChange={(e) => onText(e.target.value)} />
         ) : (
           <input {...common} onChange={(e) => onText(e.target.value)} />
         )}
-        <span className="pb-check-state" aria-live="polite">
+        <span className="pbp-check-state" aria-live="polite">
           {(status.state === 'checking' || (status.state === 'error' && status.pending)) && <Spinner label="Checking" />}
           {status.state === 'ok' && (
-            <span className="pb-ok-mark" title="Checked against the function's types">
+            <span className="pbp-ok-mark" title="Checked against the function's types">
               ✓
             </span>
           )}
         </span>
       </div>
       {invalid && (
-        <div id={`${id}-error`} className="pb-field-error">
+        <div id={`${id}-error`} className="pbp-field-error">
           {status.message}
         </div>
       )}
@@ -203,7 +203,7 @@ export function KeyValueEditor({
     setDraftValue('');
   };
   return (
-    <table className="pb-table pb-kv" aria-label={label}>
+    <table className="pbp-table pbp-kv" aria-label={label}>
       <thead>
         <tr>
           <th scope="col">{keyLabel}</th>
@@ -235,7 +235,7 @@ export function KeyValueEditor({
             <td>
               <button
                 type="button"
-                className="pb-btn pb-btn-small pb-btn-ghost"
+                className="pbp-btn pbp-btn-small pbp-btn-ghost"
                 aria-label={`Remove ${row.key}`}
                 onClick={() => onChange(rows.filter((_, j) => j !== i))}
               >
@@ -247,7 +247,7 @@ export function KeyValueEditor({
         <tr>
           <td>
             <input
-              className="pb-input nodrag nokey"
+              className="pbp-input nodrag nokey"
               aria-label={`New ${keyLabel}`}
               placeholder={keyPlaceholder}
               value={draftKey}
@@ -255,11 +255,11 @@ export function KeyValueEditor({
               onChange={(e) => setDraftKey(e.target.value)}
               onKeyDown={(e) => e.key === 'Enter' && add()}
             />
-            {keyError && <span className="pb-field-error">{keyError}</span>}
+            {keyError && <span className="pbp-field-error">{keyError}</span>}
           </td>
           <td>
             <input
-              className="pb-input nodrag nokey"
+              className="pbp-input nodrag nokey"
               aria-label={`New ${valueLabel}`}
               placeholder={valuePlaceholder}
               value={draftValue}
@@ -267,12 +267,12 @@ export function KeyValueEditor({
               onChange={(e) => setDraftValue(e.target.value)}
               onKeyDown={(e) => e.key === 'Enter' && add()}
             />
-            {valueError && <span className="pb-field-error">{valueError}</span>}
+            {valueError && <span className="pbp-field-error">{valueError}</span>}
           </td>
           <td>
             <button
               type="button"
-              className="pb-btn pb-btn-small"
+              className="pbp-btn pbp-btn-small"
               disabled={draftKey.trim() === '' || !!keyError || !!valueError}
               onClick={add}
             >

@@ -107,7 +107,7 @@ describe('TraceTimeline', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent('patchbay:kv/store#set("a", "1")');
     expect(rows[0]).toHaveTextContent('76 µs');
-    const bars = rows.map((r) => (r.querySelector('.pb-bar') as HTMLElement).style.width);
+    const bars = rows.map((r) => (r.querySelector('.pbp-bar') as HTMLElement).style.width);
     expect(bars).toEqual(['100%', '50%']);
     await user.click(rows[1]);
     expect(focusLocation).toHaveBeenCalledWith({
@@ -143,8 +143,8 @@ describe('InspectorPanel', () => {
     expect(screen.getByText('2.0 KiB')).toBeInTheDocument();
     expect(screen.getByText('sha256:0123456789ab')).toBeInTheDocument();
     const wit = screen.getByLabelText('WIT of kv-service');
-    expect(within(wit).getByText('world')).toHaveClass('pb-tok-keyword');
-    expect(within(wit).getByText('patchbay:kv/store')).toHaveClass('pb-tok-package');
+    expect(within(wit).getByText('world')).toHaveClass('pbp-tok-keyword');
+    expect(within(wit).getByText('patchbay:kv/store')).toHaveClass('pbp-tok-package');
 
     await user.click(screen.getByRole('radio', { name: 'Composed result' }));
     expect(screen.getByText('4.0 KiB')).toBeInTheDocument();
