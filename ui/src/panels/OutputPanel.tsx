@@ -58,7 +58,7 @@ export function OutputPanel() {
   } else if (lastRun) {
     body = (
       <>
-        <div className="pbp-summary">
+        <div className="pbp-summary pbp-summary-line">
           <span className={lastRun.ok ? 'pbp-badge pbp-badge-ok' : 'pbp-badge pbp-badge-fail'}>
             {lastRun.ok ? '✓ ok' : `✖ ${lastRun.failure?.kind ?? 'failed'}`}
           </span>
@@ -72,7 +72,7 @@ export function OutputPanel() {
           <ul className="pbp-denials">
             {lastRun.denials.map((d, i) => (
               <li key={i} className="pbp-denied">
-                ⛔ {d.nodes.join(', ')}: <code>{d.interface}#{d.function}</code> denied
+                ✖ {d.nodes.join(', ')}: <code>{d.interface}#{d.function}</code> denied
               </li>
             ))}
           </ul>

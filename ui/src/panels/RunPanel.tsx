@@ -26,12 +26,12 @@ export function RunPanel() {
 
   const targets = analysis?.composed?.runTargets ?? [];
   const [chosen, setChosen] = useState<string | null>(null);
-  const target = targets.find((t) => t.callPrefix === chosen) ?? targets[0] ?? null;
+  const target = targets.find((t) => t.callPrefix === chosen) ?? targets.find((t) => t.callable) ?? targets[0] ?? null;
 
   const [call, setCall] = useState<string | null>(null);
   const [callProblem, setCallProblem] = useState<string | null>(null);
 
-  const runnable = target ? call : null;
+  const runnable = target?.callable ? call : null;
   useEffect(() => {
     setPendingCall(runnable);
   }, [runnable, setPendingCall]);
@@ -79,18 +79,14 @@ export function RunPanel() {
                   called with typed-in arguments.
                 </div>
               )}
-              <ArgsEditor
-                key={target.callPrefix}
-                target={target}
-                onCall={onCall}
-              />
+              {target.callable && <ArgsEditor key={target.callPrefix} target={target} onCall={onCall} />}
             </>
           )}
           <div className="pbp-run-bar">
             <button
               type="button"
               className="pbp-btn pbp-btn-primary"
-              disabled={!call || running}
+              disabled={!runnable || running}
               onClick={start}
               title="Run (Ctrl+Enter)"
             >
@@ -99,15 +95,15 @@ export function RunPanel() {
             {running && <Spinner label="Running" />}
             <span className="pbp-muted pbp-kbd-hint">Ctrl+Enter</span>
           </div>
-          {call && (
+          {runnable && (
             <div className="pbp-call-preview">
               <output aria-label="Call text" className="pbp-call-text">
-                {call}
+                {runnable}
               </output>
-              <CopyButton text={call} />
+              <CopyButton text={runnable} />
             </div>
           )}
-          {callProblem && <div className="pbp-field-error">{callProblem}</div>}
+          {target?.callable && callProblem && <div className="pbp-field-error">{callProblem}</div>}
           <LimitsEditor />
         </>
       )}
@@ -248,7 +244,7 @@ function ArgsEditor({
                 className="pbp-textarea nodrag nokey"
                 aria-label="Arguments as WAVE"
                 spellCheck={false}
-                rows={Math.min(8, Math.max(2, waveText.split('\n').length))}
+                rows={Math.min(10, Math.max(3, waveText.split('\n').reduce((n, line) => n + Math.ceil((line.length + 1) / 44), 0)))}
                 value={waveText}
                 aria-invalid={waveCheck && 'error' in waveCheck ? true : undefined}
                 onChange={(e) => setWaveText(e.target.value)}
@@ -443,9 +439,7 @@ function RunResult({ report }: { report: RunReport }) {
           run #{report.run}: <code>{report.call}</code>
         </span>
       </div>
-      <div className="pbp-muted pbp-mode-reason">
-        {report.mode}: {report.modeReason}
-      </div>
+      <div className="pbp-muted pbp-mode-reason">{report.modeReason}</div>
       {report.ok && report.result !== null && (
         <div className="pbp-result-value">
           <div className="pbp-code-head">
@@ -475,7 +469,7 @@ function RunResult({ report }: { report: RunReport }) {
           <ul>
             {report.denials.map((d, i) => (
               <li key={i} className="pbp-denied">
-                <span aria-hidden="true">⛔ </span>
+                <span aria-hidden="true">✖ </span>
                 <strong>{d.nodes.join(', ')}</strong>: <code>{d.interface}#{d.function}</code> denied
               </li>
             ))}

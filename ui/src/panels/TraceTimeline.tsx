@@ -17,7 +17,7 @@ export function TraceTimeline() {
       <EmptyState>
         {lastRun.mode === 'traced'
           ? 'No calls crossed a wire in the last run.'
-          : `The last run was ${lastRun.mode}: ${lastRun.modeReason}. Calls across wires are recorded only in traced runs.`}
+          : `Last run: ${lastRun.modeReason}. Calls across wires are recorded only in traced runs.`}
       </EmptyState>
     );
   }
