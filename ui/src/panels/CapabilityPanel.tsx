@@ -108,7 +108,9 @@ function ImportPicker({ onPickSelector }: { onPickSelector: (selector: string) =
   const selectedNodes = useStore((s) => s.selectedNodes);
   const selectPort = useStore((s) => s.selectPort);
   const onlyNode = selectedNodes.length === 1 && doc.nodes.some((n) => n.id === selectedNodes[0]) ? selectedNodes[0] : null;
-  const imports = (analysis?.imports ?? []).filter((i) => i.mode !== 'wired' && (!onlyNode || i.node === onlyNode));
+  const imports = (analysis?.imports ?? []).filter(
+    (i) => i.mode !== 'wired' && !i.typesOnly && (!onlyNode || i.node === onlyNode),
+  );
   const broad = doc.bindings.filter((b) => !parseExactSelector(b.selector));
   return (
     <>
@@ -129,7 +131,7 @@ function ImportPicker({ onPickSelector }: { onPickSelector: (selector: string) =
                 className="pbp-import-item"
                 onClick={() => selectPort({ node: i.node, port: i.port }, 'import')}
               >
-                <ModeBadge mode={i.mode} />
+                <ModeBadge mode={i.mode} fake={i.fake} />
                 <code>{selectorOf(i)}</code>
                 {i.selector && i.selector !== selectorOf(i) && <span className="pbp-muted">via {i.selector}</span>}
               </button>
@@ -159,8 +161,8 @@ function ImportPicker({ onPickSelector }: { onPickSelector: (selector: string) =
   );
 }
 
-export function ModeBadge({ mode }: { mode: ImportState['mode'] }) {
-  return <span className={`pbp-mode pbp-mode-${mode}`}>{mode}</span>;
+export function ModeBadge({ mode, fake = null }: { mode: ImportState['mode']; fake?: string | null }) {
+  return <span className={`pbp-mode pbp-mode-${mode}`}>{fake ? `${mode} · ${fake}` : mode}</span>;
 }
 
 /** The component's description of `node`'s import `port`. */
@@ -193,6 +195,18 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
       <div className="pbp-muted">{explainImport(port)}</div>
     </div>
   );
+
+  if (state?.typesOnly || portInfo?.typesOnly) {
+    return (
+      <>
+        {header}
+        <div className="pbp-note">
+          This import only carries types (no functions), so it needs no binding: it stays a types-only import of the
+          composed component.
+        </div>
+      </>
+    );
+  }
 
   if (wire) {
     return (
