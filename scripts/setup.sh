@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Patchbay needs, when it is missing.
-# Sourced by start.sh and test.sh; safe to run again (it only installs what
-# is absent). Works as root or with sudo, with no standard input.
+# Sourced by start.sh, test.sh, cli-tour.sh, tests/e2e/run.sh and .ci/run;
+# safe to run again (it only installs what is absent). Works as root or with
+# sudo, with no standard input.
 set -euo pipefail
 
 PATCHBAY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -65,8 +66,85 @@ build_samples() {
   bash "$PATCHBAY_ROOT/samples/build.sh"
 }
 
+# The desktop app (Tauri 2 on WebKitGTK) and its tests. To build it: the
+# WebKitGTK, tray, SVG and xdo libraries. To test it headless: Xvfb, the
+# WebKit WebDriver that tauri-driver drives, and screenshot tools
+# (imagemagick's `import`, xdotool).
+APP_BUILD_PACKAGES=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev)
+APP_TEST_PACKAGES=(webkit2gtk-driver xvfb xauth imagemagick xdotool)
+# Chromium, to look at the page in a browser; no test needs it. Ubuntu ships
+# it only as a snap, so it is installed where Debian's package exists.
+APP_OPTIONAL_PACKAGES=(chromium)
+
+# Node.js 20.19 or newer: Vite 8 and ESLint 10 refuse older ones.
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+  fi
+  if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+    echo "error: the editor's build needs Node.js 20.19 or newer (Vite 8); this machine has $(node --version)." >&2
+    echo "       Debian 12's nodejs package is 18: install Node 20 or 22 (with npm) from another source first." >&2
+    return 1
+  fi
+}
+
+# `npm ci` in DIR when its node_modules is missing or older than its
+# package-lock.json. Extra arguments go to npm.
+npm_ci_if_stale() {
+  local dir="$1"
+  shift
+  if [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "npm ci in ${dir#"$PATCHBAY_ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund "$@" </dev/null)
+  fi
+}
+
+ensure_app_deps() {
+  apt_install "${APP_BUILD_PACKAGES[@]}" "${APP_TEST_PACKAGES[@]}"
+  apt_install "${APP_OPTIONAL_PACKAGES[@]}" ||
+    say "could not install ${APP_OPTIONAL_PACKAGES[*]} (optional: no test needs it)"
+  ensure_node
+  if ! command -v tauri-driver >/dev/null 2>&1; then
+    say "installing tauri-driver (cargo install tauri-driver --locked)"
+    cargo install tauri-driver --locked
+  fi
+  npm_ci_if_stale "$PATCHBAY_ROOT/ui"
+  # The e2e suite needs only webdriverio's client: skip the install scripts
+  # of the browser drivers it could also manage (they download binaries).
+  npm_ci_if_stale "$PATCHBAY_ROOT/tests/e2e" --ignore-scripts
+}
+
+# ui/dist, the page the app embeds when it is compiled; rebuilt when a
+# source of it is newer.
+build_ui() {
+  local ui="$PATCHBAY_ROOT/ui"
+  if [ -f "$ui/dist/index.html" ] && [ -z "$(find "$ui/src" "$ui/index.html" "$ui/package.json" \
+    "$ui/package-lock.json" "$ui/vite.config.ts" "$ui"/tsconfig*.json -newer "$ui/dist/index.html" -print -quit)" ]; then
+    return 0
+  fi
+  say "building the editor's page (npm run build in ui/)"
+  (cd "$ui" && npm run build </dev/null)
+}
+
+# The desktop app, debug build: $CARGO_TARGET_DIR/debug/patchbay-app. It
+# embeds ui/dist, so build_ui comes first.
+build_app() {
+  build_ui
+  say "building the desktop app (cargo build -p patchbay-app)"
+  cargo build --manifest-path "$PATCHBAY_ROOT/Cargo.toml" -p patchbay-app "$@"
+}
+
 setup_all() {
   ensure_rust
   use_build_cache
   build_samples
+}
+
+# What the workspace build needs beyond setup_all: patchbay-app is a
+# workspace member, so `cargo build/test/clippy --workspace` needs the GUI
+# libraries and ui/dist.
+setup_app() {
+  ensure_app_deps
+  build_ui
 }
