@@ -80,7 +80,13 @@ cleanup() {
   if [ "${PATCHBAY_E2E_KEEP:-0}" = 1 ]; then
     echo "kept $work" >&2
   else
-    rm -rf "$work"
+    # The app's WebKit network process may still flush web storage into
+    # the folder for a moment after the app quit: remove until it stays gone.
+    for _ in 1 2 3 4 5; do
+      rm -rf "$work"
+      sleep 0.5
+      [ -e "$work" ] || break
+    done
   fi
 }
 trap cleanup EXIT
