@@ -46,6 +46,11 @@ export function App() {
     void useStore.getState().startup();
   }, []);
 
+  const title = useStore((s) => (s.doc ? `${s.dirty ? '● ' : ''}${s.doc.name} — Patchbay` : 'Patchbay'));
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+
   return (
     <div className={`pb-app ${hasDoc ? '' : 'pb-app--empty'}`}>
       <Toolbar />

@@ -99,12 +99,6 @@ export function Canvas() {
     void (from.type === 'source' ? store.connect(a, b) : store.connect(b, a));
   }, []);
 
-  const onNodeDragStop = useCallback((_: unknown, __: FlowNode, dragged: FlowNode[]) => {
-    const positions: Record<string, { x: number; y: number }> = {};
-    for (const n of dragged) positions[n.id] = n.position;
-    useStore.getState().moveNodes(positions);
-  }, []);
-
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(LIBRARY_MIME)) return;
     e.preventDefault();
@@ -141,10 +135,10 @@ export function Canvas() {
         onConnectStart={onConnectStart}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
-        onNodeDragStop={onNodeDragStop}
         isValidConnection={isCandidateConnection}
         connectionMode={ConnectionMode.Strict}
         connectionRadius={24}
+        connectOnClick={false}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
@@ -156,7 +150,13 @@ export function Canvas() {
         fitViewOptions={{ padding: 0.12, maxZoom: 1.1 }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        <MiniMap<FlowNode> pannable zoomable nodeColor={minimapColor} ariaLabel="Mini map" />
+        <MiniMap<FlowNode>
+          pannable
+          zoomable
+          nodeColor={minimapColor}
+          ariaLabel="Mini map"
+          style={{ width: 150, height: 100 }}
+        />
         <Controls showInteractive={false} aria-label="Zoom controls" />
       </ReactFlow>
     </div>

@@ -1,23 +1,33 @@
 // A node that instantiates a component: titled with the node id, the
 // component id below, imports on the left and exports on the right.
 
-import { memo, useEffect, useState } from 'react';
-import { useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useRef, useState } from 'react';
+import { useStore as useFlowStore, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import { selectNodeProblems, useStore, type ComponentFlowNode } from '../store';
 import { NODE_WIDTH } from '../store/metrics';
 import { PortRow } from './PortRow';
 import { formatSize } from './format';
 
+/** Below this zoom, port text is unreadable: rows draw as bars. */
+export const FAR_ZOOM = 0.45;
+
 export const ComponentNode = memo(function ComponentNode({ id, data, selected }: NodeProps<ComponentFlowNode>) {
   const view = useStore((s) => s.components[data.component]);
   const problems = useStore(selectNodeProblems(id));
   const [expanded, setExpanded] = useState(false);
+  const far = useFlowStore((s) => s.transform[2] < FAR_ZOOM);
   const updateNodeInternals = useUpdateNodeInternals();
 
-  // Handles move when the node expands or its ports change.
+  // Handles move when the node expands or its ports change. React Flow
+  // measures new nodes itself; asking on mount too (or twice, as React's
+  // strict mode does) would measure each of hundreds of nodes in its own pass.
+  const measuredFor = useRef({ expanded, view });
   useEffect(() => {
+    const open = expanded && !far;
+    if (measuredFor.current.expanded === open && measuredFor.current.view === view) return;
+    measuredFor.current = { expanded: open, view };
     updateNodeInternals(id);
-  }, [expanded, view, id, updateNodeInternals]);
+  }, [expanded, far, view, id, updateNodeInternals]);
 
   const imports = view?.info?.imports ?? [];
   const exports = view?.info?.exports ?? [];
@@ -75,7 +85,7 @@ export const ComponentNode = memo(function ComponentNode({ id, data, selected }:
         <section className="pb-node__section" aria-label={`Imports of ${id}`}>
           <div className="pb-node__caption">imports</div>
           {imports.map((p) => (
-            <PortRow key={p.name} node={id} port={p} side="import" expanded={expanded} />
+            <PortRow key={p.name} node={id} port={p} side="import" expanded={expanded && !far} far={far} />
           ))}
         </section>
       )}
@@ -83,7 +93,7 @@ export const ComponentNode = memo(function ComponentNode({ id, data, selected }:
         <section className="pb-node__section" aria-label={`Exports of ${id}`}>
           <div className="pb-node__caption pb-node__caption--export">exports</div>
           {exports.map((p) => (
-            <PortRow key={p.name} node={id} port={p} side="export" expanded={expanded} />
+            <PortRow key={p.name} node={id} port={p} side="export" expanded={expanded && !far} far={far} />
           ))}
         </section>
       )}

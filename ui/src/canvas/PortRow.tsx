@@ -22,7 +22,32 @@ const HOVER_DELAY_MS = 350;
 
 type Props = { node: string; port: PortInfo; side: 'import' | 'export'; expanded: boolean };
 
-export const PortRow = memo(function PortRow({ node, port, side, expanded }: Props) {
+/** A port, in full when the canvas is close enough to read it, or as its
+ *  handle and a coloured bar when zoomed far out (hundreds of nodes stay
+ *  smooth because far rows have no text, badges or subscriptions). */
+export const PortRow = memo(function PortRow({ far, ...props }: Props & { far: boolean }) {
+  return far ? <FarPortRow {...props} /> : <FullPortRow {...props} />;
+});
+
+const FarPortRow = memo(function FarPortRow({ node, port, side }: Props) {
+  const mark = useStore(selectDragMark(node, port.name, side));
+  return (
+    <div className={`pb-port pb-port--${side} pb-port--far`} style={portStyle(port.package) as CSSProperties}>
+      <div className="pb-port__row" style={{ height: PORT_ROW }}>
+        <Handle
+          type={side === 'import' ? 'target' : 'source'}
+          position={side === 'import' ? Position.Left : Position.Right}
+          id={port.name}
+          className={`pb-handle ${mark ? `pb-handle--${mark}` : ''}`}
+          data-testid={`port-${node}-${side}-${port.name}`}
+        />
+        <span className="pb-port__bar" aria-hidden />
+      </div>
+    </div>
+  );
+});
+
+const FullPortRow = memo(function FullPortRow({ node, port, side, expanded }: Props) {
   const mark = useStore(selectDragMark(node, port.name, side));
   const state = useStore(side === 'import' ? selectImportState(node, port.name) : () => null);
   const wired = useStore(selectIsWired(node, port.name, side));
@@ -65,6 +90,7 @@ export const PortRow = memo(function PortRow({ node, port, side, expanded }: Pro
     selected ? 'pb-port--selected' : '',
     problems ? 'pb-port--problem' : '',
     wired ? 'pb-port--wired' : '',
+    mark === 'dim' || mark === 'lit' ? `pb-port--${mark}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -102,7 +128,7 @@ export const PortRow = memo(function PortRow({ node, port, side, expanded }: Pro
         {mode && (
           <button
             type="button"
-            className={`pb-badge pb-badge--${mode} nodrag`}
+            className={`pb-mode-badge pb-mode-badge--${mode} nodrag`}
             data-testid={`badge-${node}-${port.name}`}
             onClick={onSelect}
             title={state?.selector ? `${mode} (from binding "${state.selector}")` : `${mode} (no binding)`}
@@ -111,7 +137,7 @@ export const PortRow = memo(function PortRow({ node, port, side, expanded }: Pro
             {state?.fake ? `${mode} · ${state.fake}` : mode}
           </button>
         )}
-        {typesOnly && <span className="pb-badge pb-badge--types">types</span>}
+        {typesOnly && <span className="pb-mode-badge pb-mode-badge--types">types</span>}
         {problems && (
           <span className="pb-port__alert" title={problems.map((p) => p.message).join('\n')} aria-label="Port problem">
             !
@@ -130,7 +156,7 @@ export const PortRow = memo(function PortRow({ node, port, side, expanded }: Pro
           <li>types only: {port.types.map((t) => t.name).join(', ')}</li>
         </ul>
       )}
-      {anchor && (
+      {anchor && !mark && (
         <PortTooltip port={port} side={side} anchor={anchor} problems={(problems ?? []).map((p) => p.message)} />
       )}
     </div>

@@ -17,13 +17,13 @@ export function Dialog({
   const id = useId();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    ref.current?.querySelector<HTMLButtonElement>('.pb-dialog__actions button')?.focus();
+    ref.current?.querySelector<HTMLButtonElement>('.pb-modal__actions button')?.focus();
   }, []);
   return (
     <div className="pb-overlay">
       <div
         ref={ref}
-        className="pb-dialog"
+        className="pb-modal"
         role={role}
         aria-modal="true"
         aria-labelledby={`${id}-title`}
@@ -34,11 +34,11 @@ export function Dialog({
           }
         }}
       >
-        <h2 id={`${id}-title`} className="pb-dialog__title">
+        <h2 id={`${id}-title`} className="pb-modal__title">
           {title}
         </h2>
-        <div className="pb-dialog__body">{children}</div>
-        <div className="pb-dialog__actions">{actions}</div>
+        <div className="pb-modal__body">{children}</div>
+        <div className="pb-modal__actions">{actions}</div>
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useStore } from '../store';
 import { MOD } from './platform';
 import { Icon } from './Icon';
+import { Logo } from './Logo';
 
 /** Shown instead of the canvas when no project is open. */
 export function NoProject() {
@@ -9,7 +10,7 @@ export function NoProject() {
     <div className="pb-empty-state" data-testid="empty-state">
       <div className="pb-empty-state__card">
         <div className="pb-empty-state__mark" aria-hidden>
-          ⧉
+          <Logo size={48} />
         </div>
         <h1>Open a project ({MOD}O) or drop .wasm/.wat files here</h1>
         <p className="pb-muted">

@@ -2,6 +2,7 @@ import { useStore } from '../store';
 import { baseName } from '../store/doc';
 import { runPendingCall } from './shortcuts';
 import { Icon } from './Icon';
+import { Logo } from './Logo';
 import { MOD } from './platform';
 
 
@@ -72,7 +73,10 @@ export function Toolbar() {
   return (
     <header className="pb-toolbar" role="toolbar" aria-label="Project">
       <div className="pb-brand" aria-hidden>
-        <span className="pb-brand__mark">⧉</span> Patchbay
+        <span className="pb-brand__mark">
+          <Logo />
+        </span>{' '}
+        Patchbay
       </div>
       <div className="pb-toolbar__group">
         <button type="button" className="pb-btn" onClick={() => void a().openProject(null)} title={`Open a project (${MOD}O)`}>

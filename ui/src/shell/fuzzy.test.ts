@@ -19,3 +19,10 @@ describe('fuzzyMatch', () => {
     expect(fuzzyMatch('kv', 'patchbay:kv/store')?.positions).toEqual([9, 10]);
   });
 });
+
+describe('fuzzyMatch scatter', () => {
+  it('drops matches scattered across the middle of words', () => {
+    expect(fuzzyMatch('store', 'wasi:cli/terminal-input@0.2.6')).toBeNull();
+    expect(fuzzyMatch('hr', 'handle-request')).not.toBeNull();
+  });
+});

@@ -3,7 +3,9 @@
 
 const BOUNDARY = /[\s:/.@#_-]/;
 
-/** A score (higher is better) and the matched positions, or null. */
+/** A score (higher is better) and the matched positions, or null. A match
+ *  whose characters land mid-word too far apart (more skipped characters
+ *  than twice the query's length) is no match. */
 export function fuzzyMatch(query: string, text: string): { score: number; positions: number[] } | null {
   const q = query.trim().toLowerCase();
   if (!q) return { score: 0, positions: [] };
@@ -19,18 +21,24 @@ export function fuzzyMatch(query: string, text: string): { score: number; positi
   }
   const positions: number[] = [];
   let score = 0;
+  let skipped = 0;
   let ti = 0;
   let prev = -2;
   for (const ch of q) {
     if (ch === ' ') continue;
     const found = t.indexOf(ch, ti);
     if (found < 0) return null;
+    const wordStart = found === 0 || BOUNDARY.test(t[found - 1]);
+    // Jumping to the start of a word is how initials match ("hr" in
+    // handle-request); only jumps into the middle of words count as scatter.
+    if (prev >= 0 && !wordStart) skipped += found - prev - 1;
     if (found === prev + 1) score += 15;
-    if (found === 0 || BOUNDARY.test(t[found - 1])) score += 10;
+    if (wordStart) score += 10;
     score -= Math.min(found - ti, 10);
     positions.push(found);
     prev = found;
     ti = found + 1;
   }
+  if (skipped > 2 * q.length) return null;
   return { score, positions };
 }

@@ -100,15 +100,22 @@ export function reconcileFakeNodes(doc: ProjectDoc, fakeNodes: FakeNode[]): Fake
   return out;
 }
 
-/** `base`, or `base-2`, `base-3` … whichever is not taken. */
+/** A valid node id (kebab-case: lowercase words of letters and digits, each
+ *  starting with a letter) from `base`, made unique against `taken` with a
+ *  number on the last word: `memory`, `memory2`, `memory3` … */
 export function uniqueId(base: string, taken: Set<string>): string {
-  const clean = base.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'node';
+  const words = base
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => (/^[a-z]/.test(w) ? w : `n${w}`));
+  const clean = words.join('-') || 'node';
   if (!taken.has(clean)) return clean;
-  const m = /^(.*?)-(\d+)$/.exec(clean);
-  const stem = m ? m[1] : clean;
-  let i = m ? Number(m[2]) + 1 : 2;
-  while (taken.has(`${stem}-${i}`)) i++;
-  return `${stem}-${i}`;
+  const m = /^(.*?)(\d+)$/.exec(clean);
+  const stem = m && /[a-z]$/.test(m[1]) ? m[1] : clean;
+  let i = m && stem === m[1] ? Number(m[2]) + 1 : 2;
+  while (taken.has(`${stem}${i}`)) i++;
+  return `${stem}${i}`;
 }
 
 /** Whether a binding's selector belongs to one of `nodes` (named, not `*`). */

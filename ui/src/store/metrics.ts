@@ -53,3 +53,25 @@ export function estimateFakeNode(): NodeGeometry {
     outPorts: [{ id: 'fake', y: FAKE_NODE_HEIGHT / 2 }],
   };
 }
+
+/** Whether nodes drawn at their positions would overlap (estimated sizes):
+ *  then the file's positions were not made for this editor (a generated
+ *  project, or one written by hand) and the graph is laid out on open. */
+export function nodesOverlap(
+  nodes: { id: string; component: string; x: number; y: number }[],
+  components: Record<string, ComponentView>,
+): boolean {
+  const boxes = nodes.map((n) => {
+    const g = estimateComponentNode(components[n.component]);
+    return { x: n.x, y: n.y, w: g.width, h: g.height };
+  });
+  boxes.sort((a, b) => a.x - b.x);
+  for (let i = 0; i < boxes.length; i++) {
+    const a = boxes[i];
+    for (let j = i + 1; j < boxes.length && boxes[j].x < a.x + a.w; j++) {
+      const b = boxes[j];
+      if (b.y < a.y + a.h && a.y < b.y + b.h) return true;
+    }
+  }
+  return false;
+}

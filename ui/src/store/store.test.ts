@@ -78,6 +78,7 @@ beforeEach(() => {
   for (const m of Object.values(mocks)) m.mockReset();
   mocks.analyze.mockResolvedValue(emptyAnalysis);
   mocks.saveRecovery.mockResolvedValue(null);
+  mocks.discardRecovery.mockResolvedValue(null);
   mocks.setDirty.mockResolvedValue(null);
   resetStore();
 });
@@ -149,6 +150,12 @@ describe('updateDoc, undo and redo', () => {
     await vi.advanceTimersByTimeAsync(2000);
     expect(mocks.saveRecovery).toHaveBeenCalledTimes(1);
     expect(mocks.saveRecovery.mock.calls[0][0].doc).toBe(state().doc);
+    // Undoing back to the saved document leaves nothing to recover.
+    state().undo();
+    state().undo();
+    await vi.advanceTimersByTimeAsync(2100);
+    expect(mocks.saveRecovery).toHaveBeenCalledTimes(1);
+    expect(mocks.discardRecovery).toHaveBeenCalledTimes(1);
   });
 });
 
@@ -200,19 +207,19 @@ describe('copy and paste', () => {
     state().copySelection();
     state().paste();
     const doc = state().doc!;
-    expect(doc.nodes.map((n) => n.id)).toEqual(['memory', 'service', 'memory-2', 'service-2']);
+    expect(doc.nodes.map((n) => n.id)).toEqual(['memory', 'service', 'memory2', 'service2']);
     expect(doc.nodes[2]).toMatchObject({ component: 'kv-memory', x: 40, y: 40 });
     expect(doc.wires).toContainEqual({
-      from: { node: 'memory-2', port: 'patchbay:kv/store' },
-      to: { node: 'service-2', port: 'patchbay:kv/store' },
+      from: { node: 'memory2', port: 'patchbay:kv/store' },
+      to: { node: 'service2', port: 'patchbay:kv/store' },
     });
     expect(doc.wires).toHaveLength(2);
-    expect(doc.bindings.map((b) => b.selector)).toContain('service-2.patchbay:kv/log');
-    expect(doc.bindings.map((b) => b.selector)).toContain('memory-2.wasi:cli/environment@0.2.6');
-    expect(state().selectedNodes).toEqual(['memory-2', 'service-2']);
+    expect(doc.bindings.map((b) => b.selector)).toContain('service2.patchbay:kv/log');
+    expect(doc.bindings.map((b) => b.selector)).toContain('memory2.wasi:cli/environment@0.2.6');
+    expect(state().selectedNodes).toEqual(['memory2', 'service2']);
 
     state().paste();
-    expect(state().doc!.nodes.map((n) => n.id)).toEqual(['memory', 'service', 'memory-2', 'service-2', 'memory-3', 'service-3']);
+    expect(state().doc!.nodes.map((n) => n.id)).toEqual(['memory', 'service', 'memory2', 'service2', 'memory3', 'service3']);
   });
 
   it('does not copy wires that leave the selection', () => {
@@ -221,7 +228,7 @@ describe('copy and paste', () => {
     state().copySelection();
     state().paste();
     expect(state().doc!.wires).toHaveLength(1);
-    expect(state().doc!.nodes.map((n) => n.id)).toContain('service-2');
+    expect(state().doc!.nodes.map((n) => n.id)).toContain('service2');
   });
 });
 
@@ -362,5 +369,34 @@ describe('events and runs', () => {
     const doc = sampleDoc();
     expect(wiresBetween(doc, 'memory', 'service', 'get')).toEqual([wireId(doc.wires[0])]);
     expect(wiresBetween(doc, 'service', 'memory', 'get')).toEqual([]);
+  });
+});
+
+describe('moving nodes', () => {
+  it('records a drag once, when it ends, as one undo step', () => {
+    open();
+    const s = () => useStore.getState();
+    s().onNodesChange([{ id: 'memory', type: 'position', position: { x: 5, y: 5 }, dragging: true }]);
+    s().onNodesChange([{ id: 'memory', type: 'position', position: { x: 10, y: 12 }, dragging: true }]);
+    expect(s().doc!.nodes[0]).toMatchObject({ x: 0, y: 0 });
+    expect(s().flowNodes[0].position).toEqual({ x: 10, y: 12 });
+    s().onNodesChange([{ id: 'memory', type: 'position', position: { x: 20, y: 24 }, dragging: false }]);
+    expect(s().doc!.nodes[0]).toMatchObject({ x: 20, y: 24 });
+    expect(s().past.map((e) => e.label)).toEqual(['Move memory']);
+    expect(s().flowNodes[0].position).toEqual({ x: 20, y: 24 });
+    s().undo();
+    expect(s().flowNodes[0].position).toEqual({ x: 0, y: 0 });
+  });
+});
+
+describe('uniqueId', () => {
+  it('makes valid kebab-case ids, numbered on the last word', async () => {
+    const { uniqueId } = await import('./doc');
+    expect(uniqueId('memory', new Set())).toBe('memory');
+    expect(uniqueId('memory', new Set(['memory']))).toBe('memory2');
+    expect(uniqueId('memory2', new Set(['memory2']))).toBe('memory3');
+    expect(uniqueId('kv-memory', new Set(['kv-memory', 'kv-memory2']))).toBe('kv-memory3');
+    expect(uniqueId('My_Node 2', new Set())).toBe('my-node-n2');
+    expect(uniqueId('', new Set())).toBe('node');
   });
 });

@@ -53,7 +53,7 @@ import {
 } from './doc';
 import { layeredLayout, type LayoutNode } from './layout';
 import { reconcileEdges, reconcileNodes, type FlowEdge, type FlowNode } from './flow';
-import { estimateComponentNode, estimateFakeNode, type NodeGeometry } from './metrics';
+import { estimateComponentNode, estimateFakeNode, nodesOverlap, type NodeGeometry } from './metrics';
 
 export type Theme = 'light' | 'dark';
 export type RightTab = 'inspector' | 'binding' | 'run';
@@ -332,8 +332,12 @@ export const useStore = create<Store>()((set, get) => {
     if (recoveryTimer) clearTimeout(recoveryTimer);
     recoveryTimer = setTimeout(() => {
       recoveryTimer = null;
-      const { doc, dirty } = get();
-      if (doc && dirty) commands.saveRecovery({ doc }).catch(() => {});
+      const { doc, dirty, recovery } = get();
+      // While the recovery prompt is open, the file is the user's to decide on.
+      if (!doc || recovery) return;
+      // Back at the saved document (undo): nothing is left to recover.
+      if (dirty) commands.saveRecovery({ doc }).catch(() => {});
+      else commands.discardRecovery({}).catch(() => {});
     }, RECOVERY_DELAY_MS);
   }
 
@@ -418,9 +422,10 @@ export const useStore = create<Store>()((set, get) => {
         focus: { seq: ++focusSeq, nodes: [] },
       });
       for (const note of opened.notes ?? []) get().toast(note, 'info');
-      if (allStacked(opened.doc.nodes)) {
-        // A generated project: lay it out, and count the layout as the
-        // opened state (nothing to undo, nothing unsaved to ask about).
+      if (allStacked(opened.doc.nodes) || nodesOverlap(opened.doc.nodes, components)) {
+        // A generated project, or positions not made for these node sizes:
+        // lay it out, and count the layout as the opened state (nothing to
+        // undo, nothing unsaved to ask about).
         void get()
           .autoLayout()
           .then(() => {
@@ -562,6 +567,16 @@ export const useStore = create<Store>()((set, get) => {
       // document gets positions once, when a drag ends (moveNodes).
       const live = changes.filter((c) => c.type === 'position' || c.type === 'dimensions');
       if (live.length) set((s) => ({ flowNodes: applyNodeChanges(live, s.flowNodes) }));
+      // A drag that ended, or a move with the arrow keys: one undo step.
+      const settled: Record<string, { x: number; y: number }> = {};
+      let any = false;
+      for (const c of live) {
+        if (c.type === 'position' && c.dragging === false && c.position) {
+          settled[c.id] = c.position;
+          any = true;
+        }
+      }
+      if (any) get().moveNodes(settled);
       const picks = changes.filter((c) => c.type === 'select');
       if (picks.length) {
         const { selectedNodes, selectedEdges } = get();

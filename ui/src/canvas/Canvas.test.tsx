@@ -1,0 +1,197 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { ReactFlowProvider } from '@xyflow/react';
+import type { Analysis, ComponentView, OpenedProject, PortInfo, ProjectDoc } from '../store';
+
+const mocks = vi.hoisted(() => ({
+  analyze: vi.fn(),
+  setDirty: vi.fn(),
+  saveRecovery: vi.fn(),
+}));
+
+vi.mock('../store/backend', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../store/backend')>();
+  return { ...actual, commands: mocks, subscribeEvents: vi.fn(() => () => {}) };
+});
+
+import { resetStore, useStore } from '../store';
+import { Canvas } from './Canvas';
+
+function port(name: string, functions: string[] = []): PortInfo {
+  const at = name.indexOf('@');
+  const slash = name.indexOf('/');
+  return {
+    name,
+    kind: slash > 0 ? 'interface' : 'function',
+    package: slash > 0 ? name.slice(0, slash) : null,
+    interface: slash > 0 ? name.slice(slash + 1, at > 0 ? at : undefined) : null,
+    version: at > 0 ? name.slice(at + 1) : null,
+    functions: functions.map((f) => ({
+      name: f.split(':')[0],
+      kind: 'freestanding',
+      resource: null,
+      params: [],
+      result: null,
+      resultShape: null,
+      signature: f,
+    })),
+    types: [],
+    typesOnly: false,
+  };
+}
+
+function view(id: string, imports: PortInfo[], exports: PortInfo[]): ComponentView {
+  return { id, path: `../wasm/${id}.wasm`, absPath: `/p/${id}.wasm`, size: 43871, hash: null, info: { imports, exports, wit: '' }, error: null };
+}
+
+const doc: ProjectDoc = {
+  name: 'kv-service',
+  components: [
+    { id: 'kv-memory', path: '../wasm/kv-memory.wasm', build: null, watch: [], hash: null },
+    { id: 'kv-service', path: '../wasm/kv-service.wasm', build: null, watch: [], hash: null },
+  ],
+  nodes: [
+    { id: 'memory', component: 'kv-memory', x: 0, y: 0 },
+    { id: 'service', component: 'kv-service', x: 360, y: 0 },
+  ],
+  wires: [{ from: { node: 'memory', port: 'patchbay:kv/store' }, to: { node: 'service', port: 'patchbay:kv/store' } }],
+  exports: [{ from: { node: 'service', port: 'handle-request' }, name: null }],
+  bindings: [],
+};
+
+const analysis: Analysis = {
+  problems: [
+    {
+      severity: 'error',
+      code: 'unbound',
+      message: 'service imports wasi:http/outgoing-handler@0.2.6, which is denied',
+      location: { kind: 'port', node: 'service', port: 'wasi:http/outgoing-handler@0.2.6' },
+    },
+  ],
+  imports: [
+    { node: 'service', port: 'patchbay:kv/store', mode: 'wired', selector: null, fake: null, typesOnly: false },
+    { node: 'service', port: 'wasi:cli/environment@0.2.6', mode: 'grant', selector: '*.wasi:*', fake: null, typesOnly: false },
+    { node: 'service', port: 'wasi:http/outgoing-handler@0.2.6', mode: 'deny', selector: 'service.wasi:http/outgoing-handler@0.2.6', fake: null, typesOnly: false },
+    { node: 'service', port: 'patchbay:kv/log', mode: 'mock', selector: 'service.patchbay:kv/log', fake: 'log', typesOnly: false },
+  ],
+  composed: null,
+  millis: 2,
+};
+
+function open() {
+  const opened: OpenedProject = {
+    path: '/p/patchbay.toml',
+    dir: '/p',
+    doc,
+    components: [
+      view('kv-memory', [], [port('patchbay:kv/store', ['get: func(key: string) -> option<string>'])]),
+      view(
+        'kv-service',
+        [
+          port('patchbay:kv/store'),
+          port('wasi:cli/environment@0.2.6', ['get-environment: func() -> list<tuple<string, string>>']),
+          port('wasi:http/outgoing-handler@0.2.6'),
+          port('patchbay:kv/log'),
+        ],
+        [port('handle-request', ['handle-request: func(req: string) -> string'])],
+      ),
+    ],
+    analysis,
+    recovery: null,
+    notes: [],
+  };
+  act(() => useStore.getState().applyOpened(opened));
+}
+
+beforeEach(() => {
+  resetStore();
+  mocks.analyze.mockResolvedValue(analysis);
+  mocks.setDirty.mockResolvedValue(null);
+});
+
+function renderCanvas() {
+  return render(
+    <ReactFlowProvider>
+      <div style={{ width: 1200, height: 800 }}>
+        <Canvas />
+      </div>
+    </ReactFlowProvider>,
+  );
+}
+
+describe('Canvas', () => {
+  // React Flow hides nodes until it has measured them, which jsdom never does,
+  // so elements are found by label rather than by role here (the browser
+  // tests use roles).
+  it('shows nodes titled by id, ports as handles, and badges on unwired imports', () => {
+    open();
+    renderCanvas();
+    expect(screen.getByTestId('node-service')).toHaveTextContent('service');
+    expect(screen.getByTestId('node-service')).toHaveTextContent('kv-service');
+    expect(screen.getByTestId('port-service-import-patchbay:kv/store')).toBeInTheDocument();
+    expect(screen.getByTestId('port-service-export-handle-request')).toBeInTheDocument();
+    expect(screen.getByTestId('port-memory-export-patchbay:kv/store')).toBeInTheDocument();
+    // Wired imports carry no badge; the others show their mode.
+    expect(screen.queryByTestId('badge-service-patchbay:kv/store')).toBeNull();
+    expect(screen.getByTestId('badge-service-wasi:cli/environment@0.2.6')).toHaveTextContent('grant');
+    expect(screen.getByTestId('badge-service-wasi:http/outgoing-handler@0.2.6')).toHaveTextContent('deny');
+    expect(screen.getByTestId('badge-service-patchbay:kv/log')).toHaveTextContent('mock · log');
+    // The version is shown apart from the interface.
+    expect(screen.getByLabelText('Import wasi:cli/environment@0.2.6 of service', { selector: 'button' })).toHaveTextContent(
+      'wasi:cli/environment@0.2.6',
+    );
+    // A node with a problem shows the count.
+    expect(screen.getByTestId('problems-service')).toHaveTextContent('1');
+    expect(screen.queryByTestId('problems-memory')).toBeNull();
+  });
+
+  it('clicking a badge selects the port and opens the binding tab', () => {
+    open();
+    renderCanvas();
+    fireEvent.click(screen.getByTestId('badge-service-wasi:http/outgoing-handler@0.2.6'));
+    const s = useStore.getState();
+    expect(s.selectedPort).toEqual({ node: 'service', port: 'wasi:http/outgoing-handler@0.2.6', side: 'import' });
+    expect(s.rightTab).toBe('binding');
+    expect(s.selectedNodes).toEqual(['service']);
+  });
+
+  it('the chevron lists function signatures', () => {
+    open();
+    renderCanvas();
+    expect(screen.queryByText('handle-request: func(req: string) -> string')).toBeNull();
+    fireEvent.click(screen.getByLabelText('Expand service'));
+    expect(screen.getByText('handle-request: func(req: string) -> string')).toBeInTheDocument();
+  });
+
+  it('derives one edge per wire and marks wires with problems', () => {
+    open();
+    const s = useStore.getState();
+    expect(s.flowEdges.map((e) => e.id)).toEqual(['wire:memory.patchbay:kv/store->service.patchbay:kv/store']);
+    act(() =>
+      useStore.setState({
+        analysis: {
+          ...analysis,
+          problems: [
+            {
+              severity: 'error',
+              code: 'wire-type-mismatch',
+              message: 'mismatched type for export `get`',
+              location: { kind: 'wire', index: 0, from: 'memory.patchbay:kv/store', to: 'service.patchbay:kv/store' },
+            },
+          ],
+        },
+      }),
+    );
+    expect(useStore.getState().flowEdges[0].data?.problems?.[0].message).toBe('mismatched type for export `get`');
+  });
+
+  it('keeps unchanged node objects when one node moves', () => {
+    open();
+    const before = useStore.getState().flowNodes;
+    act(() => useStore.getState().moveNodes({ memory: { x: 50, y: 60 } }));
+    const after = useStore.getState().flowNodes;
+    expect(after).not.toBe(before);
+    expect(after[0].position).toEqual({ x: 50, y: 60 });
+    expect(after[1]).toBe(before[1]);
+  });
+});
