@@ -5,18 +5,21 @@ import { useStore } from '../store';
 export function StatusLine() {
   const status = useStore((s) => s.status);
   const clear = useStore((s) => s.setStatus);
-  if (!status) return null;
   return (
     <div
-      className={`pb-status ${status.kind === 'error' ? 'is-error' : ''}`}
+      className={`pb-status ${status?.kind === 'error' ? 'is-error' : ''}`}
       role="status"
       aria-live="polite"
       data-testid="status-line"
     >
-      <span className="pb-status__text">{status.text}</span>
-      <button type="button" className="pb-status__clear" onClick={() => clear(null)} aria-label="Clear status">
-        ×
-      </button>
+      {status && (
+        <>
+          <span className="pb-status__text">{status.text}</span>
+          <button type="button" className="pb-status__clear" onClick={() => clear(null)} aria-label="Clear status">
+            ×
+          </button>
+        </>
+      )}
     </div>
   );
 }

@@ -308,7 +308,8 @@ describe('dragging', () => {
   it('asks the checker for candidates and keeps them in drag state', async () => {
     open();
     const port = { node: 'service', port: 'patchbay:kv/store' };
-    mocks.candidates.mockResolvedValue({ direction: 'export', ports: [{ node: 'memory', port: 'patchbay:kv/store' }] });
+    // `direction` is the side the drag started from (the import side here).
+    mocks.candidates.mockResolvedValue({ direction: 'import', ports: [{ node: 'memory', port: 'patchbay:kv/store' }] });
     await state().beginDrag(port, 'import');
     expect(mocks.candidates).toHaveBeenCalledTimes(1);
     expect(state().drag).toMatchObject({ from: port, direction: 'export', pending: false });

@@ -724,7 +724,9 @@ export const useStore = create<Store>()((set, get) => {
             ),
           ]);
           compatible = [...c.ports];
-          direction = c.direction;
+          // `c.direction` is the side the drag started from; the candidates
+          // are on the other side.
+          direction = c.direction === 'import' ? 'export' : 'import';
           for (const id of fakeHits) if (id) compatible.push({ node: id, port: FAKE_PORT });
         }
         if (seq !== dragSeq) return;
