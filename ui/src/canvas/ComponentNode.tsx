@@ -9,7 +9,7 @@ import { PortRow } from './PortRow';
 import { formatSize } from './format';
 
 /** Below this zoom, port text is unreadable: rows draw as bars. */
-export const FAR_ZOOM = 0.45;
+export const FAR_ZOOM = 0.35;
 
 export const ComponentNode = memo(function ComponentNode({ id, data, selected }: NodeProps<ComponentFlowNode>) {
   const view = useStore((s) => s.components[data.component]);

@@ -1043,7 +1043,8 @@ export const useStore = create<Store>()((set, get) => {
         case 'componentChanged': {
           const c = event.component;
           set((s) => ({ components: { ...s.components, [c.id]: c } }));
-          get().toast(`${baseName(c.path)} changed: ${event.message}`, c.error ? 'error' : 'info');
+          // The message names the file: "kv-service.wasm changed on disk: …".
+          get().toast(event.message || `${baseName(c.path)} changed on disk`, c.error ? 'error' : 'info');
           void get().analyzeNow();
           if (get().lastCall) void get().rerunLast();
           return;
