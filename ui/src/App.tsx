@@ -46,6 +46,21 @@ export function App() {
     void useStore.getState().startup();
   }, []);
 
+  // Files dropped on the window reach the store as `filesDropped` events from
+  // the desktop shell (with their paths). Keep the webview from navigating to
+  // a dropped file instead.
+  useEffect(() => {
+    const keep = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    };
+    window.addEventListener('dragover', keep);
+    window.addEventListener('drop', keep);
+    return () => {
+      window.removeEventListener('dragover', keep);
+      window.removeEventListener('drop', keep);
+    };
+  }, []);
+
   const title = useStore((s) => (s.doc ? `${s.dirty ? '● ' : ''}${s.doc.name} — Patchbay` : 'Patchbay'));
   useEffect(() => {
     document.title = title;

@@ -27,6 +27,9 @@ import { LIBRARY_MIME, parseLibraryItem } from './dnd';
 const nodeTypes = { component: ComponentNode, fake: FakeNode };
 const edgeTypes = { wire: WireEdge };
 const MANY_NODES = 150;
+/** Fitting the whole graph leaves room for the status line (top) and the
+ *  mini map (bottom right). */
+const FIT_ALL = { padding: { top: '56px', bottom: '24px', left: '48px', right: '180px' }, maxZoom: 1.1 } as const;
 
 function minimapColor(n: FlowNode): string {
   return n.type === 'fake' ? 'var(--mock)' : 'var(--node-border-strong)';
@@ -48,7 +51,7 @@ export function Canvas() {
   useEffect(() => {
     if (!focus || !initialized || handledFocus.current === focus.seq) return;
     handledFocus.current = focus.seq;
-    if (focus.nodes.length === 0) void rf.fitView({ duration: 250, padding: 0.12, maxZoom: 1.1 });
+    if (focus.nodes.length === 0) void rf.fitView({ ...FIT_ALL, duration: 250 });
     else void rf.fitView({ nodes: focus.nodes.map((id) => ({ id })), duration: 300, padding: 0.4, maxZoom: 1.1 });
   }, [focus, initialized, rf]);
 
@@ -147,7 +150,7 @@ export function Canvas() {
         minZoom={0.05}
         maxZoom={2}
         fitView
-        fitViewOptions={{ padding: 0.12, maxZoom: 1.1 }}
+        fitViewOptions={FIT_ALL}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
         <MiniMap<FlowNode>

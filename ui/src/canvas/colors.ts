@@ -17,10 +17,11 @@ function hash(text: string): number {
 export function packageHue(pkg: string | null): number | null {
   if (!pkg) return null;
   const h = hash(pkg);
-  if (pkg.startsWith('wasi:')) return 195 + (h % 36); // 195–230
-  // 0–359 minus the WASI band, so other packages never read as WASI.
-  const spread = h % 300;
-  return spread < 185 ? spread : spread + 60;
+  if (pkg.startsWith('wasi:')) return 205 + (h % 31); // 205–235: blues
+  // The rest of the wheel, kept well clear of the WASI blues (165–274), so
+  // other packages never read as WASI.
+  const spread = h % 250;
+  return spread < 165 ? spread : spread + 110;
 }
 
 /** The CSS variables a port row uses for its colour. */

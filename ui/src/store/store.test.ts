@@ -366,6 +366,34 @@ describe('events and runs', () => {
     expect(mocks.closeWindow).toHaveBeenCalledTimes(1);
   });
 
+  it('dropped components join the project; a dropped patchbay.toml opens', async () => {
+    open();
+    mocks.addComponents.mockResolvedValue([view('kv-extra')]);
+    state().handleEvent({ kind: 'filesDropped', paths: ['/p/kv-extra.wasm'] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(mocks.addComponents).toHaveBeenCalledWith({ doc: expect.anything(), paths: ['/p/kv-extra.wasm'] });
+    expect(state().doc!.components.map((c) => c.id)).toContain('kv-extra');
+    expect(state().doc!.nodes.map((n) => n.component)).toContain('kv-extra');
+    expect(state().selectedNodes).toEqual(['kv-extra']);
+
+    mocks.openProject.mockResolvedValue({
+      path: '/q/patchbay.toml',
+      dir: '/q',
+      doc: { ...sampleDoc(), name: 'other' },
+      components: [],
+      analysis: emptyAnalysis,
+      recovery: null,
+      notes: [],
+    });
+    mocks.save.mockResolvedValue({ path: '/p/kv-service/patchbay.toml', doc: state().doc });
+    state().handleEvent({ kind: 'filesDropped', paths: ['/q/patchbay.toml'] });
+    // Unsaved changes: ask first.
+    expect(state().confirm).toEqual({ reason: 'open', path: '/q/patchbay.toml' });
+    await state().resolveConfirm('discard');
+    expect(mocks.openProject).toHaveBeenCalledWith({ path: '/q/patchbay.toml' });
+    expect(state().doc!.name).toBe('other');
+  });
+
   it('wiresBetween matches the interface of the call', () => {
     const doc = sampleDoc();
     expect(wiresBetween(doc, 'memory', 'service', 'get')).toEqual([wireId(doc.wires[0])]);

@@ -1049,9 +1049,18 @@ export const useStore = create<Store>()((set, get) => {
           if (get().lastCall) void get().rerunLast();
           return;
         }
-        case 'filesDropped':
-          void get().addComponents(event.paths);
+        case 'filesDropped': {
+          // A dropped project file opens; components join the open project.
+          const manifest = event.paths.find((p) => /\.toml$/i.test(p));
+          if (manifest) {
+            void get().openProject(manifest);
+            return;
+          }
+          const parts = event.paths.filter((p) => /\.(wasm|wat)$/i.test(p));
+          if (parts.length) void get().addComponents(parts);
+          else get().toast('Drop .wasm or .wat components, or a patchbay.toml project.', 'warning');
           return;
+        }
         case 'closeRequested':
           get().requestClose();
           return;
