@@ -1353,6 +1353,22 @@ pub struct OpenProjectRequest {
     pub path: Option<String>,
 }
 
+/// `openSample`: one of the sample projects that ship with Patchbay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OpenSampleRequest {
+    /// The sample's folder name (`kv-service`, `order-pipeline` …).
+    pub name: String,
+}
+
+/// A sample project the app can open without a dialog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SampleView {
+    /// Folder name.
+    pub name: String,
+    /// The first comment line of its `patchbay.toml`.
+    pub description: String,
+}
+
 /// A project, opened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct OpenedProject {

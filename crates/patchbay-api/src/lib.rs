@@ -46,6 +46,8 @@ macro_rules! for_each_command {
         $callback! {
             (startup, $crate::Empty, Option<$crate::OpenedProject>),
             (open_project, $crate::OpenProjectRequest, $crate::OpenedProject),
+            (samples, $crate::Empty, Vec<$crate::SampleView>),
+            (open_sample, $crate::OpenSampleRequest, $crate::OpenedProject),
             (add_components, $crate::AddComponentsRequest, Vec<$crate::ComponentView>),
             (analyze, $crate::DocRequest, $crate::Analysis),
             (candidates, $crate::CandidatesRequest, $crate::Candidates),
@@ -129,6 +131,8 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         Empty,
         OpenProjectRequest,
         OpenedProject,
+        OpenSampleRequest,
+        SampleView,
         Recovery,
         AddComponentsRequest,
         DocRequest,

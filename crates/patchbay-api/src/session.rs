@@ -262,6 +262,60 @@ impl Session {
         self.open_path(&path)
     }
 
+    /// The sample projects shipped with Patchbay, if the app knows where
+    /// they are.
+    pub async fn samples(&self, _request: Empty) -> Result<Vec<SampleView>, ApiError> {
+        let Some(dir) = &self.options.samples_dir else {
+            return Ok(Vec::new());
+        };
+        let mut found = Vec::new();
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            ApiError::io(format!("cannot list the samples in {}: {e}", dir.display()))
+        })?;
+        for entry in entries.flatten() {
+            let manifest = entry.path().join(model::MANIFEST_NAME);
+            let Ok(text) = std::fs::read_to_string(&manifest) else {
+                continue;
+            };
+            let description = text
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix('#'))
+                .map(|l| l.trim().to_string())
+                .unwrap_or_default();
+            found.push(SampleView {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                description,
+            });
+        }
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(found)
+    }
+
+    /// Opens a sample project by folder name (no dialog: the samples ship
+    /// with the app).
+    pub async fn open_sample(&self, request: OpenSampleRequest) -> Result<OpenedProject, ApiError> {
+        let dir = self.options.samples_dir.as_ref().ok_or_else(|| {
+            ApiError::bad_request("this build does not know where its samples are")
+        })?;
+        if model::check_id(&request.name).is_err() {
+            return Err(ApiError::bad_request(format!(
+                "`{}` is not a sample name",
+                request.name
+            )));
+        }
+        let manifest = dir.join(&request.name).join(model::MANIFEST_NAME);
+        if !manifest.is_file() {
+            return Err(ApiError::bad_request(format!(
+                "there is no sample `{}` in {}",
+                request.name,
+                dir.display()
+            )));
+        }
+        self.gate.allow_tree_file(&manifest);
+        self.open_path(&manifest)
+    }
+
     fn open_path(&self, path: &Path) -> Result<OpenedProject, ApiError> {
         let loaded = model::load(path).map_err(|e| {
             ApiError::bad_project(format!("cannot open {}", path.display())).with_detail(chain(&e))

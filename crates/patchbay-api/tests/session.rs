@@ -167,6 +167,32 @@ fn first_start_opens_the_kv_service_sample() {
 }
 
 #[test]
+fn samples_are_listed_and_open_without_a_dialog() {
+    let f = fixture("kv-service");
+    block(async {
+        let samples = f.session.samples(Empty {}).await.unwrap();
+        let kv = samples.iter().find(|s| s.name == "kv-service").unwrap();
+        assert!(kv.description.contains("key-value"), "{kv:?}");
+        let opened = f
+            .session
+            .open_sample(OpenSampleRequest {
+                name: "kv-service".into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(opened.doc.name, "kv-service");
+        let err = f
+            .session
+            .open_sample(OpenSampleRequest {
+                name: "../etc".into(),
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "bad-request");
+    });
+}
+
+#[test]
 fn wiring_is_decided_by_the_checker() {
     let f = fixture("kv-service");
     block(async {

@@ -1,7 +1,7 @@
 // Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
 // Do not edit: change the Rust types and regenerate.
 
-import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeTargetsRequest, FakeView, OpenProjectRequest, OpenedProject, PortAddr, RunReport, RunRequest, SaveRequest, Saved, ServeInfo, ServeRequest, SetDirtyRequest, Verdict } from "./types";
+import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeTargetsRequest, FakeView, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, RunReport, RunRequest, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SetDirtyRequest, Verdict } from "./types";
 import { call } from "../ipc/transport";
 
 /** The channel the backend emits `AppEvent`s on. */
@@ -11,6 +11,8 @@ export const EVENT_CHANNEL = "patchbay://event";
 export const commands = {
   startup: (request: Empty) => call<OpenedProject | null>("startup", request),
   openProject: (request: OpenProjectRequest) => call<OpenedProject>("open_project", request),
+  samples: (request: Empty) => call<Array<SampleView>>("samples", request),
+  openSample: (request: OpenSampleRequest) => call<OpenedProject>("open_sample", request),
   addComponents: (request: AddComponentsRequest) => call<Array<ComponentView>>("add_components", request),
   analyze: (request: DocRequest) => call<Analysis>("analyze", request),
   candidates: (request: CandidatesRequest) => call<Candidates>("candidates", request),
@@ -31,4 +33,4 @@ export const commands = {
 };
 
 /** The backend's command names, as the shell registers them. */
-export const COMMAND_NAMES = ["startup", "open_project", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "run", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;
+export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "run", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;

@@ -842,6 +842,22 @@ recovery: Recovery | null,
  */
 notes: Array<string>, };
 
+export type OpenSampleRequest = { 
+/**
+ * The sample's folder name (`kv-service`, `order-pipeline` …).
+ */
+name: string, };
+
+export type SampleView = { 
+/**
+ * Folder name.
+ */
+name: string, 
+/**
+ * The first comment line of its `patchbay.toml`.
+ */
+description: string, };
+
 export type Recovery = { 
 /**
  * The autosaved document.
