@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Takes the README's screenshot: the real desktop app running a sample.
+#
+# Under Xvfb, starts the app (through tauri-driver and WebKitWebDriver) on a
+# temporary copy of PROJECT, waits for the graph and its first analysis,
+# opens the Run panel, fills the export's arguments, runs it, waits for the
+# result and the trace, and captures the app's window with ImageMagick's
+# `import` (WebDriver's screenshot of the page if that fails). The driving
+# is in bench/app/screenshot.mjs.
+#
+# Usage: scripts/screenshot.sh [PROJECT] [OUT.png]
+#   PROJECT  a project folder (default: samples/order-pipeline)
+#   OUT.png  where to write the picture (default: docs/screenshot.png)
+# Environment:
+#   CALL_ARGS        the export's arguments as WAVE, without the parentheses
+#                    (default: a sensible call for order-pipeline and
+#                    kv-service, else the run form's defaults)
+#   SCREENSHOT_SIZE  window and screen size, WxH (default 1600x1000)
+#   APP_PROFILE      debug (default) or release build of the app
+#
+# Installs what is missing (see bench/app/lib.sh), builds the samples, the
+# UI and the app. Honors CARGO_TARGET_DIR.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# as_root, apt_install, say, ensure_rust, use_build_cache, build_samples.
+source "$repo/scripts/setup.sh"
+source "$repo/bench/app/lib.sh"
+
+die() {
+  echo "screenshot.sh: error: $*" >&2
+  exit 1
+}
+
+project="${1:-$repo/samples/order-pipeline}"
+out="${2:-$repo/docs/screenshot.png}"
+[ -f "$project/patchbay.toml" ] || die "no patchbay.toml in $project"
+case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
+size="${SCREENSHOT_SIZE:-1600x1000}"
+[[ "$size" =~ ^[0-9]+x[0-9]+$ ]] || die "SCREENSHOT_SIZE must be WxH, not '$size'"
+profile="${APP_PROFILE:-debug}"
+
+if [ -z "${CALL_ARGS+set}" ]; then
+  case "$(basename "$(cd "$project" && pwd)")" in
+    order-pipeline)
+      # As in samples/components/README.md: 2 × $12.50 + 1 × $3.05, taxed in the eu.
+      CALL_ARGS='{id: "ord-1042", customer: "alice", region: eu, items: [{sku: "widget", quantity: 2, unit-price-cents: 1250}, {sku: "gadget", quantity: 1, unit-price-cents: 305}], coupon: none}'
+      ;;
+    kv-service) CALL_ARGS='"set greeting hello"' ;;
+    *) CALL_ARGS='' ;;
+  esac
+fi
+
+ensure_rust
+use_build_cache
+ensure_app_driver_tools
+build_samples
+ensure_ui_built
+build_app_binary "$profile"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+copy="$(copy_project "$project" "$work/project")"
+mkdir -p "$work/state" "$(dirname "$out")"
+
+say "running $(basename "$copy") in the app and capturing it"
+PATCHBAY_STATE_DIR="$work/state" SCREENSHOT_SIZE="$size" \
+  xvfb-run -a -s "-screen 0 ${size}x24" \
+  node "$repo/bench/app/screenshot.mjs" "$APP_BIN" "$copy" "$out" "$CALL_ARGS"
+echo "$out"
