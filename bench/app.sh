@@ -12,7 +12,9 @@
 #     grid): time to load from the command line, frames per second while
 #     dragging a node (fitted view, and zoomed in to 100 %);
 #   - resident memory (RSS, and PSS) of the app and its WebKit processes
-#     after 10 s idle, for both projects.
+#     after 10 s idle, for both projects;
+#   - the drags and the 500-node load once more with
+#     WEBKIT_DISABLE_DMABUF_RENDERER=1 (one launch each).
 #
 # Prints a table and writes it, with the machine and every launch's numbers,
 # to bench/results/app-<date>.txt. See BENCHMARKS.md ("App") for what the

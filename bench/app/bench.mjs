@@ -5,7 +5,10 @@
 //      launches (a new tauri-driver, app process and PATCHBAY_STATE_DIR each);
 //   2. a generated 500-node chain: time to load, frame rate while dragging a
 //      node (fitted view and zoomed in), and the first analysis;
-//   3. resident memory of the app and its WebKit processes once idle.
+//   3. resident memory of the app and its WebKit processes once idle;
+//   4. the drags, the 500-node load and its memory again with WebKitGTK's
+//      DMA-BUF renderer off (WEBKIT_DISABLE_DMABUF_RENDERER=1), which under
+//      Xvfb decides how many frames the page gets while it handles input.
 //
 // Usage: node bench.mjs APP SAMPLES_DIR WORK_DIR OUT.json
 // Environment: RUNS (kv-service launches, default 7), LOAD_RUNS (500-node
@@ -447,14 +450,24 @@ async function glDrivers(appPid) {
 
 // --- the runs ------------------------------------------------------------------
 
-/** Runs a measurement that may fail without ending the benchmark. */
-async function attempt(what, f) {
-  try {
-    return await f();
-  } catch (e) {
-    log(`${what} failed: ${e.message}`);
-    return { error: e.message };
+/**
+ * Runs a measurement that may fail without ending the benchmark; a failure
+ * is tried once more (WebKitWebDriver now and then answers a long action
+ * sequence on a busy page with "unknown error"), and both are recorded.
+ */
+async function attempt(what, f, tries = 2) {
+  const errors = [];
+  for (let i = 0; i < tries; i++) {
+    try {
+      const value = await f();
+      return errors.length ? { ...value, earlierErrors: errors } : value;
+    } catch (e) {
+      log(`${what} failed: ${e.message}`);
+      errors.push(e.message);
+      await sleep(2000);
+    }
   }
+  return { error: errors.join('; ') };
 }
 
 const results = {
@@ -575,9 +588,9 @@ for (let run = 1; run <= LOAD_RUNS; run++) {
 }
 
 log('the drags again with WEBKIT_DISABLE_DMABUF_RENDERER=1');
-results.noDmabuf.kv = await attempt('kv-service without DMA-BUF', () => kvLaunch('kv-service, no DMA-BUF', NO_DMABUF, { memory: false, drag: true }));
+results.noDmabuf.kv = await attempt('kv-service without DMA-BUF', () => kvLaunch('kv-service, no DMA-BUF', NO_DMABUF, { memory: false, drag: true }), 1);
 await save();
-results.noDmabuf.chain = await attempt(`${NODES} nodes without DMA-BUF`, () => chainLaunch(`${NODES} nodes, no DMA-BUF`, NO_DMABUF, chain, { measure: true }));
+results.noDmabuf.chain = await attempt(`${NODES} nodes without DMA-BUF`, () => chainLaunch(`${NODES} nodes, no DMA-BUF`, NO_DMABUF, chain, { measure: true }), 1);
 
 results.finishedAt = new Date().toISOString();
 await save();

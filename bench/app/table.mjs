@@ -58,7 +58,9 @@ const drag = (d) =>
     ? ['n/a', d?.error ?? 'not measured']
     : [
         `${fps(d.fps)}, longest frame ${ms(d.longestFrameMs)}`,
-        `${d.moves} pointer moves over ${s(d.dragMs)}, ${d.frames} frames, p95 frame ${ms(d.p95FrameMs)}; node ${d.node} ${d.moved ? 'moved' : 'DID NOT MOVE'}; backend commands meanwhile: ${
+        `${d.moves} pointer moves over ${s(d.dragMs)}, ${d.frames} frames, p95 frame ${ms(d.p95FrameMs)}; node ${d.node} ${d.moved ? 'moved' : 'DID NOT MOVE'}${
+          d.earlierErrors ? ` (second try; the first failed: ${d.earlierErrors.join('; ')})` : ''
+        }; backend commands meanwhile: ${
           Object.entries(d.invokes ?? {})
             .map(([k, v]) => `${k} ×${v}`)
             .join(', ') || 'none'
@@ -77,7 +79,7 @@ const rows = [
   ['… first executeScript answered', range(col(kv, 'firstExecMs'), ms), 'first round trip into the page'],
   ['… first node drawn', range(col(kv, 'firstNodeMs'), ms), ''],
   ['first analysis shown, kv-service', range(col(kv, 'analysisMs'), ms), 'Problems panel: "No problems" (check + compose in the core)'],
-  ['idle memory, kv-service', `${range(memKv, mib)} RSS`, `${r.settings.IDLE_S} s idle after the graph; sum over patchbay-app, WebKitWebProcess, WebKitNetworkProcess; PSS ${mib(median(pssKv))}`],
+  ['idle memory, kv-service', `${range(memKv, mib)} RSS`, `${r.settings.IDLE_S} s idle after the graph; sum over patchbay-app, WebKitWebProcess, WebKitNetworkProcess; PSS ${mib(median(pssKv))}; last launch: ${(kvLast.memory?.processes ?? []).map((p) => `${p.comm} ${mib(p.rssKib)}`).join(', ')}`],
   [
     `${r.settings.NODES} nodes: store holds all`,
     range(col(chain, 'storeMs'), ms),
