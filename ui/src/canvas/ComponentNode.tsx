@@ -2,20 +2,30 @@
 // component id below, imports on the left and exports on the right.
 
 import { memo, useEffect, useRef, useState } from 'react';
-import { useStore as useFlowStore, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
-import { selectNodeProblems, useStore, type ComponentFlowNode } from '../store';
+import { useStore as useFlowStore, useUpdateNodeInternals, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { dragMarkOf, selectNodeProblems, useStore, type ComponentFlowNode } from '../store';
 import { NODE_WIDTH } from '../store/metrics';
-import { PortRow } from './PortRow';
+import { PortRow, type Detail } from './PortRow';
 import { formatSize } from './format';
 
 /** Below this zoom, port text is unreadable: rows draw as bars. */
 export const FAR_ZOOM = 0.35;
+/** Below this zoom, a row is under 3 px tall: rows draw nothing (their
+ *  handles stay, hidden, so wires still end where the ports are). */
+export const TINY_ZOOM = 0.12;
+
+const selectDetail = (s: ReactFlowState): Detail =>
+  s.transform[2] < TINY_ZOOM ? 'tiny' : s.transform[2] < FAR_ZOOM ? 'far' : 'full';
 
 export const ComponentNode = memo(function ComponentNode({ id, data, selected }: NodeProps<ComponentFlowNode>) {
   const view = useStore((s) => s.components[data.component]);
   const problems = useStore(selectNodeProblems(id));
+  // One subscription per node, not per port: it changes only when a wire
+  // drag starts, gets its candidates, or ends.
+  const drag = useStore((s) => s.drag);
   const [expanded, setExpanded] = useState(false);
-  const far = useFlowStore((s) => s.transform[2] < FAR_ZOOM);
+  const detail = useFlowStore(selectDetail);
+  const far = detail !== 'full';
   const updateNodeInternals = useUpdateNodeInternals();
 
   // Handles move when the node expands or its ports change. React Flow
@@ -85,7 +95,15 @@ export const ComponentNode = memo(function ComponentNode({ id, data, selected }:
         <section className="pb-node__section" aria-label={`Imports of ${id}`}>
           <div className="pb-node__caption">imports</div>
           {imports.map((p) => (
-            <PortRow key={p.name} node={id} port={p} side="import" expanded={expanded && !far} far={far} />
+            <PortRow
+              key={p.name}
+              node={id}
+              port={p}
+              side="import"
+              expanded={expanded && !far}
+              detail={detail}
+              mark={dragMarkOf(drag, id, p.name, 'import')}
+            />
           ))}
         </section>
       )}
@@ -93,7 +111,15 @@ export const ComponentNode = memo(function ComponentNode({ id, data, selected }:
         <section className="pb-node__section" aria-label={`Exports of ${id}`}>
           <div className="pb-node__caption pb-node__caption--export">exports</div>
           {exports.map((p) => (
-            <PortRow key={p.name} node={id} port={p} side="export" expanded={expanded && !far} far={far} />
+            <PortRow
+              key={p.name}
+              node={id}
+              port={p}
+              side="export"
+              expanded={expanded && !far}
+              detail={detail}
+              mark={dragMarkOf(drag, id, p.name, 'export')}
+            />
           ))}
         </section>
       )}

@@ -5,12 +5,12 @@
 import { memo, useEffect, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
 import { Handle, Position } from '@xyflow/react';
 import {
-  selectDragMark,
   selectImportState,
   selectIsSelectedPort,
   selectIsWired,
   selectPortProblems,
   useStore,
+  type DragMark,
   type PortInfo,
 } from '../store';
 import { PORT_ROW } from '../store/metrics';
@@ -20,19 +20,26 @@ import { functionLine, splitPortName } from './portText';
 
 const HOVER_DELAY_MS = 350;
 
-type Props = { node: string; port: PortInfo; side: 'import' | 'export'; expanded: boolean };
+/** How much of a port the zoom lets a person see: everything, a coloured
+ *  bar, or nothing but the (hidden) handle the wires end at. */
+export type Detail = 'full' | 'far' | 'tiny';
 
-/** A port, in full when the canvas is close enough to read it, or as its
- *  handle and a coloured bar when zoomed far out (hundreds of nodes stay
- *  smooth because far rows have no text, badges or subscriptions). */
-export const PortRow = memo(function PortRow({ far, ...props }: Props & { far: boolean }) {
-  return far ? <FarPortRow {...props} /> : <FullPortRow {...props} />;
+type Props = { node: string; port: PortInfo; side: 'import' | 'export'; expanded: boolean; mark: DragMark };
+
+/** A port, in full when the canvas is close enough to read it, as its
+ *  handle and a coloured bar when zoomed far out, and as a hidden handle
+ *  when a row is a few pixels tall (hundreds of nodes stay smooth because
+ *  far rows have no text, badges or subscriptions). */
+export const PortRow = memo(function PortRow({ detail, ...props }: Props & { detail: Detail }) {
+  return detail === 'full' ? <FullPortRow {...props} /> : <FarPortRow {...props} tiny={detail === 'tiny'} />;
 });
 
-const FarPortRow = memo(function FarPortRow({ node, port, side }: Props) {
-  const mark = useStore(selectDragMark(node, port.name, side));
+const FarPortRow = memo(function FarPortRow({ node, port, side, mark, tiny }: Props & { tiny: boolean }) {
   return (
-    <div className={`pb-port pb-port--${side} pb-port--far`} style={portStyle(port.package) as CSSProperties}>
+    <div
+      className={`pb-port pb-port--${side} pb-port--far ${tiny ? 'pb-port--tiny' : ''}`}
+      style={portStyle(port.package) as CSSProperties}
+    >
       <div className="pb-port__row" style={{ height: PORT_ROW }}>
         <Handle
           type={side === 'import' ? 'target' : 'source'}
@@ -41,14 +48,13 @@ const FarPortRow = memo(function FarPortRow({ node, port, side }: Props) {
           className={`pb-handle ${mark ? `pb-handle--${mark}` : ''}`}
           data-testid={`port-${node}-${side}-${port.name}`}
         />
-        <span className="pb-port__bar" aria-hidden />
+        {!tiny && <span className="pb-port__bar" aria-hidden />}
       </div>
     </div>
   );
 });
 
-const FullPortRow = memo(function FullPortRow({ node, port, side, expanded }: Props) {
-  const mark = useStore(selectDragMark(node, port.name, side));
+const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark }: Props) {
   const state = useStore(side === 'import' ? selectImportState(node, port.name) : () => null);
   const wired = useStore(selectIsWired(node, port.name, side));
   const problems = useStore(selectPortProblems(node, port.name));

@@ -4,7 +4,7 @@
 
 import type { Analysis, ImportState, Problem, ProjectDoc, WireEntry } from './backend';
 import { parseExactSelector, portKey, selectorNode } from './doc';
-import type { Store } from './store';
+import type { DragState, Store } from './store';
 
 export type ProblemIndex = {
   /** Problems pinned to a node, one of its ports, its component, or an exact binding of it. */
@@ -105,16 +105,20 @@ export const selectImportMode = (node: string, port: string) => (s: Store) =>
 export const selectIsWired = (node: string, port: string, side: 'import' | 'export') => (s: Store) =>
   wiredPorts(s.doc)[side === 'import' ? 'imports' : 'exports'].has(portKey({ node, port }));
 
+export type DragMark = '' | 'origin' | 'lit' | 'dim';
+
 /** How a handle looks during a wire drag: the origin, lit (compatible), dim,
  *  or '' when nothing is dragged (or the candidates are still coming). */
-export const selectDragMark = (node: string, port: string, side: 'import' | 'export') => (s: Store) => {
-  const d = s.drag;
+export function dragMarkOf(d: DragState | null, node: string, port: string, side: 'import' | 'export'): DragMark {
   if (!d) return '';
   if (d.side === side && d.from.node === node && d.from.port === port) return 'origin';
   if (d.pending) return '';
   if (d.direction !== side) return 'dim';
   return d.compatible.some((p) => p.node === node && p.port === port) ? 'lit' : 'dim';
-};
+}
+
+export const selectDragMark = (node: string, port: string, side: 'import' | 'export') => (s: Store) =>
+  dragMarkOf(s.drag, node, port, side);
 
 export const selectPortProblems = (node: string, port: string) => (s: Store) =>
   problemIndex(s.analysis).byPort.get(portKey({ node, port }));
