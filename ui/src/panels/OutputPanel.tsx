@@ -5,7 +5,7 @@
  */
 import { useStore } from '../store';
 import type { LiveEvent } from '../store';
-import { EmptyState, Spinner } from './common';
+import { EmptyState, Mark, Spinner } from './common';
 import { OutputBlock } from './RunPanel';
 import { formatMicros } from './text';
 
@@ -60,7 +60,13 @@ export function OutputPanel() {
       <>
         <div className="pbp-summary pbp-summary-line">
           <span className={lastRun.ok ? 'pbp-badge pbp-badge-ok' : 'pbp-badge pbp-badge-fail'}>
-            {lastRun.ok ? '✓ ok' : `✖ ${lastRun.failure?.kind ?? 'failed'}`}
+            {lastRun.ok ? (
+              '✓ ok'
+            ) : (
+              <>
+                <Mark kind="error" /> {lastRun.failure?.kind ?? 'failed'}
+              </>
+            )}
           </span>
           <code className="pbp-ellipsis">{lastRun.call}</code>
           <span className="pbp-muted">{formatMicros(lastRun.micros)}</span>
@@ -72,7 +78,7 @@ export function OutputPanel() {
           <ul className="pbp-denials">
             {lastRun.denials.map((d, i) => (
               <li key={i} className="pbp-denied">
-                ✖ {d.nodes.join(', ')}: <code>{d.interface}#{d.function}</code> denied
+                <Mark kind="error" /> {d.nodes.join(', ')}: <code>{d.interface}#{d.function}</code> denied
               </li>
             ))}
           </ul>

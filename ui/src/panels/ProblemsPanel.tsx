@@ -3,8 +3,8 @@
  * focus its node, wire, binding or export on the canvas.
  */
 import { useStore } from '../store';
-import { EmptyState } from './common';
-import { formatBytes, locationText } from './text';
+import { EmptyState, Mark } from './common';
+import { formatBytes, formatMillis, locationText } from './text';
 
 export function ProblemsPanel() {
   const analysis = useStore((s) => s.analysis);
@@ -34,7 +34,7 @@ export function ProblemsPanel() {
       <div className="pbp-summary">
         {errors > 0 && <span className="pbp-sev-error">{errors} error{errors === 1 ? '' : 's'}</span>}
         {warnings > 0 && <span className="pbp-sev-warning">{warnings} warning{warnings === 1 ? '' : 's'}</span>}
-        <span className="pbp-muted">checked in {analysis.millis} ms</span>
+        <span className="pbp-muted">checked in {formatMillis(analysis.millis)}</span>
       </div>
       <ul className="pbp-problems">
         {problems.map((p, i) => (
@@ -46,7 +46,7 @@ export function ProblemsPanel() {
               title="Show on the canvas"
             >
               <span className={`pbp-sev-icon pbp-sev-${p.severity}`} role="img" aria-label={p.severity}>
-                {p.severity === 'error' ? '✖' : '⚠'}
+                <Mark kind={p.severity === 'error' ? 'error' : 'warning'} />
               </span>
               <span className="pbp-problem-body">
                 <span className="pbp-problem-head">

@@ -10,7 +10,7 @@ import type { RunLimits, RunReport, RunTarget } from '../store/backend';
 import { formatArgs } from '../wave/format';
 import { callText, defaultArgs, readArgsText } from '../wave/form';
 import type { TypeShape, WaveValue } from '../wave/shape';
-import { CopyButton, EmptyState, Segmented, Spinner } from './common';
+import { CopyButton, EmptyState, Mark, Segmented, Spinner } from './common';
 import { formatMicros, unversioned } from './text';
 import { FormErrorsContext } from './formErrors';
 import { ValueField } from './ValueForm';
@@ -429,7 +429,13 @@ function RunResult({ report }: { report: RunReport }) {
     <div className="pbp-run-result" aria-label="Last run" role="region">
       <div className="pbp-result-head">
         <span className={report.ok ? 'pbp-badge pbp-badge-ok' : 'pbp-badge pbp-badge-fail'}>
-          {report.ok ? '✓ ok' : `✖ ${failure ? FAILURE_TITLES[failure.kind] ?? failure.kind : 'failed'}`}
+          {report.ok ? (
+            '✓ ok'
+          ) : (
+            <>
+              <Mark kind="error" /> {failure ? FAILURE_TITLES[failure.kind] ?? failure.kind : 'failed'}
+            </>
+          )}
         </span>
         <span className="pbp-badge" title={report.modeReason}>
           {report.mode}
@@ -469,7 +475,7 @@ function RunResult({ report }: { report: RunReport }) {
           <ul>
             {report.denials.map((d, i) => (
               <li key={i} className="pbp-denied">
-                <span aria-hidden="true">✖ </span>
+                <Mark kind="error" />{' '}
                 <strong>{d.nodes.join(', ')}</strong>: <code>{d.interface}#{d.function}</code> denied
               </li>
             ))}

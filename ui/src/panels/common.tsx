@@ -30,6 +30,26 @@ export function CopyButton({ text, label = 'Copy', title }: { text: string; labe
   );
 }
 
+/**
+ * A cross (error, denial) or warning sign drawn as SVG in the text's colour.
+ * Not a font glyph: symbols such as ✖ are missing from many Linux font sets,
+ * and WebKitGTK then draws an empty box.
+ */
+export function Mark({ kind }: { kind: 'error' | 'warning' }) {
+  return (
+    <svg className="pbp-mark" viewBox="0 0 12 12" width="0.85em" height="0.85em" aria-hidden="true" focusable="false">
+      {kind === 'error' ? (
+        <path d="M2.5 2.5l7 7M9.5 2.5l-7 7" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+      ) : (
+        <>
+          <path d="M6 1.2L11.2 10.6H0.8z" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
+          <path d="M6 4.6v2.6M6 8.8v0.1" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+        </>
+      )}
+    </svg>
+  );
+}
+
 export function Spinner({ label }: { label: string }) {
   return <span className="pbp-spinner" role="status" aria-label={label} />;
 }

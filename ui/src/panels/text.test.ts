@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectDoc } from '../store/backend';
-import { explainImport, formatBytes, formatMicros, locationText, shortHash, wireIndexOf } from './text';
+import { explainImport, formatBytes, formatMicros, formatMillis, locationText, shortHash, wireIndexOf } from './text';
 
 const doc: ProjectDoc = {
   name: 'p',
@@ -30,6 +30,11 @@ describe('panel text helpers', () => {
     expect(formatBytes(2048)).toBe('2.0 KiB');
     expect(formatMicros(76)).toBe('76 µs');
     expect(formatMicros(1500)).toBe('1.50 ms');
+    expect(formatMicros(2_040_000)).toBe('2.04 s');
+    expect(formatMillis(0.08344999999)).toBe('83 µs');
+    expect(formatMillis(5.4321)).toBe('5.43 ms');
+    expect(formatMillis(12.3456)).toBe('12.3 ms');
+    expect(formatMillis(153.49)).toBe('153 ms');
     expect(shortHash('sha256:0123456789abcdef')).toBe('sha256:0123456789ab');
   });
 

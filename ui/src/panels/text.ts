@@ -17,10 +17,19 @@ export function shortHash(hash: string): string {
   return algo ? `${algo}:${short}` : short;
 }
 
+/** A duration in milliseconds, to about three significant digits:
+ *  `83 µs`, `1.50 ms`, `12.3 ms`, `153 ms`, `2.04 s`. */
+export function formatMillis(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1) return `${Math.round(ms * 1000)} µs`;
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 100) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
 export function formatMicros(micros: number): string {
-  if (micros < 1000) return `${micros} µs`;
-  if (micros < 1_000_000) return `${(micros / 1000).toFixed(micros < 10_000 ? 2 : 1)} ms`;
-  return `${(micros / 1_000_000).toFixed(2)} s`;
+  return formatMillis(micros / 1000);
 }
 
 /** Where a problem sits, as people read it. */
