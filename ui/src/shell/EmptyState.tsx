@@ -1,11 +1,26 @@
-import { useStore } from '../store';
+import { useMemo } from 'react';
+import { orderedSamples, useStore } from '../store';
 import { MOD } from './platform';
 import { Icon } from './Icon';
 import { Logo } from './Logo';
 
-/** Shown instead of the canvas when no project is open. */
+/** A sample's description is the first comment line of its project file,
+ *  which may stop mid-sentence: keep the whole sentences. */
+export function sampleBlurb(description: string): string {
+  const text = description.trim();
+  if (text.endsWith('.')) return text;
+  const end = text.lastIndexOf('. ');
+  return end > 0 ? text.slice(0, end + 1) : text;
+}
+
+/** Shown instead of the canvas when no project is open: open a project, or
+ *  start from one of the samples that ship with the app in one click. */
 export function NoProject() {
   const openProject = useStore((s) => s.openProject);
+  const openSample = useStore((s) => s.openSample);
+  const shipped = useStore((s) => s.samples);
+  const samples = useMemo(() => orderedSamples(shipped), [shipped]);
+  const [first, ...rest] = samples;
   return (
     <div className="pb-empty-state" data-testid="empty-state">
       <div className="pb-empty-state__card">
@@ -17,12 +32,49 @@ export function NoProject() {
           A project is a folder with a <code>patchbay.toml</code>: components, the wires between them, and what each
           unwired import is granted, mocked or denied.
         </p>
-        <button type="button" className="pb-btn pb-btn--primary pb-btn--large" onClick={() => void openProject(null)}>
-          <Icon name="open" /> Open a project…
-        </button>
-        <p className="pb-empty-state__hint">
-          New here? Open the kv-service sample: <code>samples/kv-service/patchbay.toml</code>
-        </p>
+        <div className="pb-empty-state__actions">
+          {first && (
+            <button
+              type="button"
+              className="pb-btn pb-btn--primary pb-btn--large"
+              onClick={() => void openSample(first.name)}
+              title={first.description ? sampleBlurb(first.description) : undefined}
+            >
+              <Icon name="run" /> Open the {first.name} sample
+            </button>
+          )}
+          <button
+            type="button"
+            className={`pb-btn pb-btn--large ${first ? '' : 'pb-btn--primary'}`}
+            onClick={() => void openProject(null)}
+          >
+            <Icon name="open" /> Open a project…
+          </button>
+        </div>
+        {first ? (
+          <>
+            {first.description && <p className="pb-empty-state__hint">{sampleBlurb(first.description)}</p>}
+            {rest.length > 0 && (
+              <section className="pb-samples" aria-label="More samples">
+                <h2 className="pb-samples__heading">More samples</h2>
+                <ul className="pb-samples__list">
+                  {rest.map((s) => (
+                    <li key={s.name}>
+                      <button type="button" className="pb-sample" onClick={() => void openSample(s.name)}>
+                        <span className="pb-sample__name">{s.name}</span>
+                        {s.description && <span className="pb-sample__description">{sampleBlurb(s.description)}</span>}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+          </>
+        ) : (
+          <p className="pb-empty-state__hint">
+            New here? Open the kv-service sample: <code>samples/kv-service/patchbay.toml</code>
+          </p>
+        )}
       </div>
     </div>
   );

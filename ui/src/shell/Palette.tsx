@@ -2,7 +2,7 @@
 // few commands. Enter focuses what was found.
 
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { useStore, type Store } from '../store';
+import { orderedSamples, useStore, type Store } from '../store';
 import { fuzzyMatch } from './fuzzy';
 
 type Item = { key: string; kind: 'node' | 'component' | 'port' | 'command'; label: string; detail: string; run: () => void };
@@ -78,6 +78,9 @@ function buildItems(s: Store): Item[] {
     if (enabled) items.push({ key: `cmd:${label}`, kind: 'command', label, detail, run: act(fn) });
   };
   command('Open project…', 'Ctrl+O', () => void s.openProject(null));
+  for (const sample of orderedSamples(s.samples)) {
+    command(`Open the ${sample.name} sample`, sample.description || 'a sample project', () => void s.openSample(sample.name));
+  }
   command('Add component…', 'from a file', () => void s.addComponents(null), !!doc);
   command('Auto-layout', 'lay the graph out left to right', () => void s.autoLayout(), !!doc);
   command('Export…', 'Ctrl+E', () => s.setExportOpen(true), !!doc);

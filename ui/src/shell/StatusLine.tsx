@@ -14,7 +14,9 @@ export function StatusLine() {
     >
       {status && (
         <>
-          <span className="pb-status__text">{status.text}</span>
+          <span className="pb-status__text" title={status.text}>
+            {status.text}
+          </span>
           <button type="button" className="pb-status__clear" onClick={() => clear(null)} aria-label="Clear status">
             ×
           </button>

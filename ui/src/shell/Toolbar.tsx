@@ -1,5 +1,6 @@
 import { useStore } from '../store';
 import { baseName } from '../store/doc';
+import { formatMillis } from '../panels/text';
 import { runPendingCall } from './shortcuts';
 import { Icon } from './Icon';
 import { Logo } from './Logo';
@@ -21,7 +22,7 @@ function ActivityIndicator() {
         </>
       ) : millis !== null ? (
         <span className="pb-muted" title="Time the last check and compose took">
-          checked in {millis < 10 ? millis.toFixed(1) : Math.round(millis)} ms
+          checked in {formatMillis(millis)}
         </span>
       ) : null}
     </div>
@@ -76,20 +77,27 @@ export function Toolbar() {
         <span className="pb-brand__mark">
           <Logo />
         </span>{' '}
-        Patchbay
+        <span className="pb-brand__name">Patchbay</span>
       </div>
       <div className="pb-toolbar__group">
-        <button type="button" className="pb-btn" onClick={() => void a().openProject(null)} title={`Open a project (${MOD}O)`}>
-          <Icon name="open" /> Open…
+        <button
+          type="button"
+          className="pb-btn pb-btn--collapsible"
+          onClick={() => void a().openProject(null)}
+          aria-label="Open…"
+          title={`Open a project (${MOD}O)`}
+        >
+          <Icon name="open" /> <span className="pb-btn__label">Open…</span>
         </button>
         <button
           type="button"
-          className="pb-btn"
+          className="pb-btn pb-btn--collapsible"
           disabled={!hasDoc}
           onClick={() => void a().save(false)}
+          aria-label="Save"
           title={`Save (${MOD}S); Save as: ${MOD}Shift+S`}
         >
-          <Icon name="save" /> Save
+          <Icon name="save" /> <span className="pb-btn__label">Save</span>
         </button>
       </div>
       <div className="pb-toolbar__group">
@@ -115,14 +123,35 @@ export function Toolbar() {
         </button>
       </div>
       <div className="pb-toolbar__group">
-        <button type="button" className="pb-btn" disabled={!hasDoc} onClick={() => void a().addComponents(null)}>
-          <Icon name="add" /> Add component…
+        <button
+          type="button"
+          className="pb-btn"
+          disabled={!hasDoc}
+          onClick={() => void a().addComponents(null)}
+          aria-label="Add component…"
+          title="Add a component from a .wasm or .wat file"
+        >
+          <Icon name="add" /> <span className="pb-btn__label">Add component…</span>
         </button>
-        <button type="button" className="pb-btn" disabled={!hasDoc} onClick={() => void a().autoLayout()} title="Lay out the graph left to right">
-          <Icon name="layout" /> Auto-layout
+        <button
+          type="button"
+          className="pb-btn pb-btn--collapsible"
+          disabled={!hasDoc}
+          onClick={() => void a().autoLayout()}
+          aria-label="Auto-layout"
+          title="Lay out the graph left to right"
+        >
+          <Icon name="layout" /> <span className="pb-btn__label">Auto-layout</span>
         </button>
-        <button type="button" className="pb-btn" disabled={!hasDoc} onClick={() => a().setExportOpen(true)} title={`Export the composed component (${MOD}E)`}>
-          <Icon name="export" /> Export…
+        <button
+          type="button"
+          className="pb-btn pb-btn--collapsible"
+          disabled={!hasDoc}
+          onClick={() => a().setExportOpen(true)}
+          aria-label="Export…"
+          title={`Export the composed component (${MOD}E)`}
+        >
+          <Icon name="export" /> <span className="pb-btn__label">Export…</span>
         </button>
         <button
           type="button"
@@ -152,8 +181,14 @@ export function Toolbar() {
       <ActivityIndicator />
       <ProblemSummary />
       <div className="pb-toolbar__group">
-        <button type="button" className="pb-btn pb-btn--ghost" onClick={() => a().setPaletteOpen(true)} title={`Search nodes, components and ports (${MOD}K)`}>
-          <Icon name="search" /> Search <kbd>{MOD}K</kbd>
+        <button
+          type="button"
+          className="pb-btn pb-btn--ghost"
+          onClick={() => a().setPaletteOpen(true)}
+          aria-label="Search"
+          title={`Search nodes, components and ports (${MOD}K)`}
+        >
+          <Icon name="search" /> <span className="pb-btn__label pb-search__label">Search</span> <kbd>{MOD}K</kbd>
         </button>
         <button
           type="button"

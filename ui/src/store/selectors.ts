@@ -92,6 +92,15 @@ export function wiredPorts(doc: ProjectDoc | null): { imports: Set<string>; expo
   return sets;
 }
 
+/** The shipped samples, the one a newcomer should start with first. */
+export const FIRST_SAMPLE = 'kv-service';
+
+export function orderedSamples<T extends { name: string }>(samples: T[]): T[] {
+  return [...samples].sort((a, b) =>
+    a.name === FIRST_SAMPLE ? -1 : b.name === FIRST_SAMPLE ? 1 : a.name.localeCompare(b.name),
+  );
+}
+
 // Selectors returning primitives or stable references, for `useStore(sel)`.
 
 export const selectNodeProblemCount = (node: string) => (s: Store) =>

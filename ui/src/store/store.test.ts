@@ -10,6 +10,8 @@ const mocks = vi.hoisted(() => ({
   checkWire: vi.fn(),
   checkMockValue: vi.fn(),
   fakes: vi.fn(),
+  samples: vi.fn(),
+  openSample: vi.fn(),
   fakeTargets: vi.fn(),
   run: vi.fn(),
   serveStart: vi.fn(),
@@ -29,6 +31,7 @@ vi.mock('./backend', async (importOriginal) => {
 });
 
 import { resetStore, useStore, wiresBetween } from './store';
+import { orderedSamples } from './selectors';
 import { wireId } from './doc';
 
 const emptyAnalysis: Analysis = { problems: [], imports: [], composed: null, millis: 1 };
@@ -392,6 +395,38 @@ describe('events and runs', () => {
     await state().resolveConfirm('discard');
     expect(mocks.openProject).toHaveBeenCalledWith({ path: '/q/patchbay.toml' });
     expect(state().doc!.name).toBe('other');
+  });
+
+  it('opens a shipped sample, asking first when there are unsaved changes', async () => {
+    const sample: OpenedProject = {
+      path: '/samples/order-pipeline/patchbay.toml',
+      dir: '/samples/order-pipeline',
+      doc: { ...sampleDoc(), name: 'order-pipeline' },
+      components: [],
+      analysis: emptyAnalysis,
+      recovery: null,
+      notes: [],
+    };
+    mocks.openSample.mockResolvedValue(sample);
+    await state().openSample('order-pipeline');
+    expect(mocks.openSample).toHaveBeenCalledWith({ name: 'order-pipeline' });
+    expect(state().doc!.name).toBe('order-pipeline');
+
+    open();
+    state().updateDoc('Move memory', (d) => {
+      d.nodes[0].x = 5;
+    });
+    await state().openSample('order-pipeline');
+    expect(state().confirm).toEqual({ reason: 'open', path: null, sample: 'order-pipeline' });
+    expect(state().doc!.name).toBe('kv-service');
+    await state().resolveConfirm('discard');
+    expect(mocks.openSample).toHaveBeenCalledTimes(2);
+    expect(state().doc!.name).toBe('order-pipeline');
+  });
+
+  it('orders the samples with kv-service first', () => {
+    const names = orderedSamples([{ name: 'order-pipeline' }, { name: 'hostile' }, { name: 'kv-service' }]).map((s) => s.name);
+    expect(names).toEqual(['kv-service', 'hostile', 'order-pipeline']);
   });
 
   it('wiresBetween matches the interface of the call', () => {

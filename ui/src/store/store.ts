@@ -26,6 +26,7 @@ import {
   type Recovery,
   type RunLimits,
   type RunReport,
+  type SampleView,
   type ServeInfo,
 } from './backend';
 import {
@@ -75,7 +76,9 @@ export type DragState = {
 /** One backend event as it arrived; `id` is a stable key for lists. */
 export type LiveEvent = { id: number; at: number; event: AppEvent };
 export type StatusLine = { text: string; kind: 'info' | 'error' };
-export type ConfirmRequest = { reason: 'close' } | { reason: 'open'; path: string | null };
+/** `open` asks before opening `path` (null: ask with a dialog), or the
+ *  shipped `sample` when that is set. */
+export type ConfirmRequest = { reason: 'close' } | { reason: 'open'; path: string | null; sample?: string };
 /** Asks the canvas to centre these nodes (all nodes when empty). */
 export type FocusRequest = { seq: number; nodes: string[] };
 export type HistoryEntry = { doc: ProjectDoc; label: string };
@@ -104,6 +107,8 @@ export type State = {
   fakeNodes: FakeNode[];
   /** The built-in fakes the backend offers. */
   fakes: FakeView[];
+  /** The sample projects shipped with the app (empty when it has none). */
+  samples: SampleView[];
   /** What React Flow shows, derived from the above (see flow.ts). */
   flowNodes: FlowNode[];
   flowEdges: FlowEdge[];
@@ -142,6 +147,7 @@ export type State = {
 export type Actions = {
   startup(): Promise<void>;
   openProject(path: string | null): Promise<void>;
+  openSample(name: string): Promise<void>;
   applyOpened(opened: OpenedProject): void;
   updateDoc(label: string, recipe: (doc: ProjectDoc) => void): void;
   undo(): void;
@@ -216,6 +222,7 @@ function initialState(): State {
     future: [],
     fakeNodes: [],
     fakes: [],
+    samples: [],
     flowNodes: [],
     flowEdges: [],
     selectedNodes: [],
@@ -362,6 +369,14 @@ export const useStore = create<Store>()((set, get) => {
     }
   }
 
+  async function openSampleNow(name: string): Promise<void> {
+    try {
+      get().applyOpened(await commands.openSample({ name }));
+    } catch (e) {
+      get().toast(errorText(e), 'error');
+    }
+  }
+
   return {
     ...initialState(),
 
@@ -373,6 +388,11 @@ export const useStore = create<Store>()((set, get) => {
           .fakes({})
           .then((fakes) => set({ fakes }))
           .catch((e) => get().toast(`Could not list the built-in fakes: ${errorText(e)}`, 'warning'));
+        // Offered on the empty state and in the palette; none is fine.
+        commands
+          .samples({})
+          .then((samples) => set({ samples }))
+          .catch(() => {});
         try {
           const opened = await commands.startup({});
           if (opened) get().applyOpened(opened);
@@ -389,6 +409,14 @@ export const useStore = create<Store>()((set, get) => {
         return;
       }
       await openNow(path);
+    },
+
+    async openSample(name) {
+      if (get().dirty) {
+        set({ confirm: { reason: 'open', path: null, sample: name } });
+        return;
+      }
+      await openSampleNow(name);
     },
 
     applyOpened(opened) {
@@ -1020,7 +1048,8 @@ export const useStore = create<Store>()((set, get) => {
         }
       } else {
         if (choice === 'discard') await commands.discardRecovery({}).catch(() => {});
-        await openNow(confirm.path);
+        if (confirm.sample) await openSampleNow(confirm.sample);
+        else await openNow(confirm.path);
       }
     },
 
