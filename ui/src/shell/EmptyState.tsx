@@ -1,17 +1,8 @@
 import { useMemo } from 'react';
-import { orderedSamples, useStore } from '../store';
+import { orderedSamples, sampleBlurb, useStore } from '../store';
 import { MOD } from './platform';
 import { Icon } from './Icon';
 import { Logo } from './Logo';
-
-/** A sample's description is the first comment line of its project file,
- *  which may stop mid-sentence: keep the whole sentences. */
-export function sampleBlurb(description: string): string {
-  const text = description.trim();
-  if (text.endsWith('.')) return text;
-  const end = text.lastIndexOf('. ');
-  return end > 0 ? text.slice(0, end + 1) : text;
-}
 
 /** Shown instead of the canvas when no project is open: open a project, or
  *  start from one of the samples that ship with the app in one click. */

@@ -101,6 +101,15 @@ export function orderedSamples<T extends { name: string }>(samples: T[]): T[] {
   );
 }
 
+/** A sample's description is the first comment line of its project file,
+ *  which may stop mid-sentence: keep the whole sentences. */
+export function sampleBlurb(description: string): string {
+  const text = description.trim();
+  if (text.endsWith('.')) return text;
+  const end = text.lastIndexOf('. ');
+  return end > 0 ? text.slice(0, end + 1) : text;
+}
+
 // Selectors returning primitives or stable references, for `useStore(sel)`.
 
 export const selectNodeProblemCount = (node: string) => (s: Store) =>

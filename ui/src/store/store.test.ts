@@ -31,7 +31,7 @@ vi.mock('./backend', async (importOriginal) => {
 });
 
 import { resetStore, useStore, wiresBetween } from './store';
-import { orderedSamples } from './selectors';
+import { orderedSamples, sampleBlurb } from './selectors';
 import { wireId } from './doc';
 
 const emptyAnalysis: Analysis = { problems: [], imports: [], composed: null, millis: 1 };
@@ -427,6 +427,8 @@ describe('events and runs', () => {
   it('orders the samples with kv-service first', () => {
     const names = orderedSamples([{ name: 'order-pipeline' }, { name: 'hostile' }, { name: 'kv-service' }]).map((s) => s.name);
     expect(names).toEqual(['kv-service', 'hostile', 'order-pipeline']);
+    expect(sampleBlurb('One component, three nodes. Each node runs')).toBe('One component, three nodes.');
+    expect(sampleBlurb('A guest that misbehaves on request: it spins')).toBe('A guest that misbehaves on request: it spins');
   });
 
   it('wiresBetween matches the interface of the call', () => {
