@@ -99,16 +99,7 @@ test('kv-service opens from the command line; a removed wire is redrawn by dragg
 
 test(
   'while a wire is dragged, the checker’s candidates are lit and the rest dimmed',
-  {
-    timeout: TEST_MS,
-    // The API documents `Candidates.direction` as the side of the port the
-    // drag started from; ui/src/store/store.ts (beginDrag: `direction =
-    // c.direction`) stores it as the side of the candidates, so every
-    // import is dimmed, the compatible one too, and React Flow's
-    // isValidConnection refuses the drop (the wire is then made by the
-    // refused-drop path, which asks checkWire).
-    todo: 'the UI reads Candidates.direction as the candidates’ side',
-  },
+  { timeout: TEST_MS },
   async () => {
     await withApp('candidates are lit', async (app) => {
       await app.deleteWire(...KV_WIRE);
