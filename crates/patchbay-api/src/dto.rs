@@ -1208,6 +1208,7 @@ pub struct Denial {
 
 /// A call across a wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct TraceEntry {
     /// Calling node.
     pub caller: String,
@@ -1219,6 +1220,8 @@ pub struct TraceEntry {
     pub args: Vec<String>,
     /// Result as WAVE, or the error.
     pub result: String,
+    /// When the call started, in microseconds since the run began.
+    pub start_micros: u64,
     /// Duration in microseconds.
     pub micros: u64,
 }
@@ -1231,6 +1234,7 @@ impl From<&patchbay_host::TraceEntry> for TraceEntry {
             function: t.function.clone(),
             args: t.args.clone(),
             result: t.result.clone(),
+            start_micros: t.start_micros,
             micros: t.micros,
         }
     }

@@ -92,7 +92,7 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
         /// Instantiate every node on its own and record each call across a
-        /// wire (falls back to a composed run when a wire carries resources).
+        /// wire (resources exported across a wire are lent through the host).
         #[arg(long)]
         traced: bool,
     },

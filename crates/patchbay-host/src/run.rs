@@ -52,6 +52,9 @@ pub struct TraceEntry {
     pub args: Vec<String>,
     /// Result as WAVE, or the error.
     pub result: String,
+    /// When the call started, in microseconds since the run's store was
+    /// made (before the nodes were instantiated).
+    pub start_micros: u64,
     /// How long the callee took, in microseconds.
     pub micros: u64,
 }
@@ -598,6 +601,8 @@ impl Host {
             kv: HashMap::new(),
             nodes: HashMap::new(),
             failed_node: None,
+            forwarded: Default::default(),
+            started: Instant::now(),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.memory);
@@ -752,6 +757,12 @@ pub(crate) fn type_desc(ty: &Type) -> &'static str {
 /// its writer panics on them), so any value holding one is shown with the
 /// handles written `<resource>`.
 pub(crate) fn wave_text(v: &Val) -> String {
+    wave_text_labelled(v, &mut || "<resource>".into())
+}
+
+/// [`wave_text`], with each resource handle written as `handle()` says, in
+/// depth-first, left-to-right order.
+pub(crate) fn wave_text_labelled(v: &Val, handle: &mut dyn FnMut() -> String) -> String {
     fn has_resource(v: &Val) -> bool {
         match v {
             Val::Resource(_) | Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => true,
@@ -766,37 +777,42 @@ pub(crate) fn wave_text(v: &Val) -> String {
             _ => false,
         }
     }
-    fn shallow(v: &Val) -> String {
-        let join = |items: &[Val]| items.iter().map(shallow).collect::<Vec<_>>().join(", ");
-        let payload = |v: &Option<Box<Val>>| {
-            v.as_ref()
-                .map(|v| format!("({})", shallow(v)))
-                .unwrap_or_default()
+    fn shallow(v: &Val, handle: &mut dyn FnMut() -> String) -> String {
+        let mut join = |items: &[Val]| {
+            items
+                .iter()
+                .map(|v| shallow(v, handle))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         match v {
-            Val::Resource(_) | Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => {
-                "<resource>".into()
-            }
+            Val::Resource(_) => handle(),
+            Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => "<resource>".into(),
             Val::List(items) | Val::FixedLengthList(items) => format!("[{}]", join(items)),
             Val::Tuple(items) => format!("({})", join(items)),
             Val::Record(fields) => format!(
                 "{{{}}}",
                 fields
                     .iter()
-                    .map(|(k, v)| format!("{k}: {}", shallow(v)))
+                    .map(|(k, v)| format!("{k}: {}", shallow(v, handle)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Val::Variant(case, v) => format!("{case}{}", payload(v)),
+            Val::Variant(case, v) => format!("{case}{}", payload(v, handle)),
             Val::Option(None) => "none".into(),
-            Val::Option(Some(v)) => format!("some({})", shallow(v)),
-            Val::Result(Ok(v)) => format!("ok{}", payload(v)),
-            Val::Result(Err(v)) => format!("err{}", payload(v)),
+            Val::Option(Some(v)) => format!("some({})", shallow(v, handle)),
+            Val::Result(Ok(v)) => format!("ok{}", payload(v, handle)),
+            Val::Result(Err(v)) => format!("err{}", payload(v, handle)),
             other => other.to_wave().unwrap_or_else(|e| format!("<{e}>")),
         }
     }
+    fn payload(v: &Option<Box<Val>>, handle: &mut dyn FnMut() -> String) -> String {
+        v.as_ref()
+            .map(|v| format!("({})", shallow(v, handle)))
+            .unwrap_or_default()
+    }
     if has_resource(v) {
-        shallow(v)
+        shallow(v, handle)
     } else {
         v.to_wave()
             .unwrap_or_else(|e| format!("<unprintable: {e}>"))

@@ -116,6 +116,38 @@ pub(crate) struct RunState {
     pub failed_node: Option<String>,
     /// Instances of each node (traced mode), for the wire trampolines.
     pub nodes: HashMap<String, wasmtime::component::Instance>,
+    /// Resource handles lent across wires (traced mode).
+    pub forwarded: Forwarded,
+    /// When the store was made: the zero of trace entries' start times.
+    pub started: std::time::Instant,
+}
+
+/// Resources that cross wires in traced runs.
+///
+/// The importing node sees a host resource (`ResourceType::host_dynamic`,
+/// one type per wired resource) whose rep indexes `handles`, where the
+/// exporting node's own handle is kept. Trampolines swap one for the other
+/// in arguments and results; dropping the host resource drops the
+/// exporter's handle.
+#[derive(Default)]
+pub(crate) struct Forwarded {
+    /// The exporter's handle behind each rep lent to an importer.
+    pub handles: HashMap<u32, wasmtime::component::ResourceAny>,
+    /// The exporter's resource type behind each host type (its payload),
+    /// filled in once the exporting node is instantiated.
+    pub types: Vec<(wasmtime::component::ResourceType, u32)>,
+    /// The resource's name behind each host type, for trace entries.
+    pub names: HashMap<u32, String>,
+    /// The next rep to hand out.
+    pub next: u32,
+}
+
+impl Forwarded {
+    /// How a lent handle is shown in trace entries: `<book 1>`.
+    pub fn label(&self, payload: u32, rep: u32) -> String {
+        let name = self.names.get(&payload).map_or("resource", |n| n.as_str());
+        format!("<{name} {rep}>")
+    }
 }
 
 impl RunState {

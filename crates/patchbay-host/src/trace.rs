@@ -3,9 +3,10 @@
 //! node and records it (caller, callee, function, WAVE arguments and result,
 //! duration).
 //!
-//! Host trampolines pass values, not resource handles: a wire whose
-//! interface carries resources cannot be traced this way, so such projects
-//! run composed, and the report says why.
+//! Resources exported across a wire are lent to the importer as host
+//! resources (one `host_dynamic` type per wired resource) standing for the
+//! exporter's handles; the trampolines swap one for the other in arguments
+//! and results, and dropping the importer's handle drops the exporter's.
 
 use crate::caps::Capabilities;
 use crate::events::Event;
@@ -15,7 +16,11 @@ use crate::{Host, Limits, PrepareError, Prepared, RunReport, TraceEntry};
 use patchbay_compose::Workspace;
 use std::time::Instant;
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Component, ComponentExportIndex, InstancePre, Linker};
+use wasmtime::component::{
+    Component, ComponentExportIndex, InstancePre, Linker, ResourceAny, ResourceDynamic,
+    ResourceType, Val,
+};
+use wasmtime::StoreContextMut;
 
 /// One node ready to be instantiated.
 struct NodeRun {
@@ -37,6 +42,7 @@ enum Traced {
         caps: Box<Capabilities>,
         exports: Vec<ExportFn>,
         project: String,
+        links: Vec<ResourceLink>,
     },
     Fallback {
         composed: Box<Prepared>,
@@ -64,17 +70,6 @@ impl Runnable {
     }
 }
 
-/// The first resource that a wired interface carries, if any.
-fn wire_resource(engine: &wasmtime::Engine, item: &ComponentItem) -> Option<String> {
-    match item {
-        ComponentItem::ComponentInstance(inst) => inst
-            .exports(engine)
-            .find(|(_, e)| matches!(e.ty, ComponentItem::Resource(_)))
-            .map(|(n, _)| n.to_string()),
-        _ => None,
-    }
-}
-
 fn export_index(
     component: &Component,
     port: &str,
@@ -87,10 +82,289 @@ fn export_index(
     }
 }
 
+/// A resource that crosses a wire: the host type the importer sees
+/// (`host_dynamic(payload)`) and where the exporter's own type is found once
+/// the exporter is instantiated.
+struct ResourceLink {
+    payload: u32,
+    /// The resource's name in the interface.
+    name: String,
+    callee: String,
+    index: ComponentExportIndex,
+}
+
+/// Who calls whom across one wire, for trace entries.
+#[derive(Clone)]
+struct WireEnds {
+    caller: String,
+    callee: String,
+}
+
+impl WireEnds {
+    /// Records a call that crossed the wire.
+    fn record(
+        &self,
+        state: &mut RunState,
+        label: String,
+        started: Instant,
+        args: Vec<String>,
+        result: String,
+        failed: bool,
+    ) {
+        let entry = TraceEntry {
+            caller: self.caller.clone(),
+            callee: self.callee.clone(),
+            function: label,
+            args,
+            result,
+            start_micros: started.saturating_duration_since(state.started).as_micros() as u64,
+            micros: started.elapsed().as_micros() as u64,
+        };
+        if failed && state.failed_node.is_none() {
+            state.failed_node = Some(self.callee.clone());
+        }
+        state.events.send(Event::WireCall {
+            run: state.run,
+            call: entry.clone(),
+        });
+        state.trace.push(entry);
+    }
+}
+
+/// Whether a value holds a resource handle anywhere.
+fn has_resource(v: &Val) -> bool {
+    match v {
+        Val::Resource(_) => true,
+        Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
+            items.iter().any(has_resource)
+        }
+        Val::Record(fields) => fields.iter().any(|(_, v)| has_resource(v)),
+        Val::Variant(_, Some(v))
+        | Val::Option(Some(v))
+        | Val::Result(Ok(Some(v)))
+        | Val::Result(Err(Some(v))) => has_resource(v),
+        _ => false,
+    }
+}
+
+/// A copy of `v` with every resource handle replaced by `swap`'s answer.
+fn swap_resources(
+    v: &Val,
+    swap: &mut dyn FnMut(ResourceAny) -> wasmtime::Result<ResourceAny>,
+) -> wasmtime::Result<Val> {
+    let boxed = |v: &Val, swap: &mut dyn FnMut(ResourceAny) -> wasmtime::Result<ResourceAny>| {
+        swap_resources(v, swap).map(Box::new)
+    };
+    Ok(match v {
+        Val::Resource(r) => Val::Resource(swap(*r)?),
+        Val::List(items) => Val::List(swap_all(items, swap)?),
+        Val::FixedLengthList(items) => Val::FixedLengthList(swap_all(items, swap)?),
+        Val::Tuple(items) => Val::Tuple(swap_all(items, swap)?),
+        Val::Record(fields) => Val::Record(
+            fields
+                .iter()
+                .map(|(n, v)| Ok((n.clone(), swap_resources(v, swap)?)))
+                .collect::<wasmtime::Result<_>>()?,
+        ),
+        Val::Variant(n, Some(p)) => Val::Variant(n.clone(), Some(boxed(p, swap)?)),
+        Val::Option(Some(p)) => Val::Option(Some(boxed(p, swap)?)),
+        Val::Result(Ok(Some(p))) => Val::Result(Ok(Some(boxed(p, swap)?))),
+        Val::Result(Err(Some(p))) => Val::Result(Err(Some(boxed(p, swap)?))),
+        other => other.clone(),
+    })
+}
+
+fn swap_all(
+    items: &[Val],
+    swap: &mut dyn FnMut(ResourceAny) -> wasmtime::Result<ResourceAny>,
+) -> wasmtime::Result<Vec<Val>> {
+    items.iter().map(|v| swap_resources(v, swap)).collect()
+}
+
+/// The exporter's handle behind a host handle the importer passes back
+/// (an `own` hands it over for good, a `borrow` lends it for the call).
+fn to_exporter(
+    store: &mut StoreContextMut<'_, RunState>,
+    lent: ResourceAny,
+    labels: &mut Vec<String>,
+) -> wasmtime::Result<ResourceAny> {
+    let owned = lent.owned();
+    let lent = ResourceDynamic::try_from_resource_any(lent, &mut *store).map_err(|_| {
+        wasmtime::Error::msg(
+            "a resource handle that did not come across this wire cannot cross it in a traced run",
+        )
+    })?;
+    let forwarded = &mut store.data_mut().forwarded;
+    labels.push(forwarded.label(lent.ty(), lent.rep()));
+    let handles = &mut forwarded.handles;
+    let handle = if owned {
+        handles.remove(&lent.rep())
+    } else {
+        handles.get(&lent.rep()).copied()
+    };
+    handle.ok_or_else(|| {
+        wasmtime::Error::msg(format!(
+            "resource handle {} was already dropped or handed over",
+            lent.rep()
+        ))
+    })
+}
+
+/// A fresh host handle, lent to the importer, for a handle the exporter
+/// returned.
+fn to_importer(
+    store: &mut StoreContextMut<'_, RunState>,
+    handle: ResourceAny,
+    labels: &mut Vec<String>,
+) -> wasmtime::Result<ResourceAny> {
+    let forwarded = &mut store.data_mut().forwarded;
+    let payload = forwarded
+        .types
+        .iter()
+        .find(|(ty, _)| *ty == handle.ty())
+        .map(|(_, payload)| *payload)
+        .ok_or_else(|| {
+            wasmtime::Error::msg(
+                "the exporter returned a resource that is not one of the wire's own; it cannot cross a traced wire",
+            )
+        })?;
+    forwarded.next += 1;
+    let rep = forwarded.next;
+    forwarded.handles.insert(rep, handle);
+    labels.push(forwarded.label(payload, rep));
+    ResourceDynamic::new_own(rep, payload).try_into_resource_any(&mut *store)
+}
+
+/// WAVE text of values, with resource handles written with `labels`.
+fn values_text(values: &[Val], labels: &[String]) -> Vec<String> {
+    let mut labels = labels.iter();
+    let mut handle = || {
+        labels
+            .next()
+            .cloned()
+            .unwrap_or_else(|| "<resource>".into())
+    };
+    values
+        .iter()
+        .map(|v| crate::run::wave_text_labelled(v, &mut handle))
+        .collect()
+}
+
+/// WAVE text of a call's results.
+fn results_text(results: &[Val], labels: &[String]) -> String {
+    let shown = values_text(results, labels);
+    match &shown[..] {
+        [] => "()".into(),
+        [one] => one.clone(),
+        many => format!("({})", many.join(", ")),
+    }
+}
+
+/// Defines, in the importer's linker, a trampoline that forwards calls of
+/// one wired function to the exporter's `index` and records them.
+fn define_trampoline(
+    target: &mut wasmtime::component::LinkerInstance<'_, RunState>,
+    item_name: &str,
+    ends: WireEnds,
+    label: String,
+    index: ComponentExportIndex,
+) -> wasmtime::Result<()> {
+    target.func_new_async(item_name, move |mut store, _ty, params, results| {
+        let (ends, label) = (ends.clone(), label.clone());
+        Box::new(async move {
+            let callee = &ends.callee;
+            let instance = *store.data().nodes.get(callee).ok_or_else(|| {
+                wasmtime::Error::msg(format!("node `{callee}` is not instantiated"))
+            })?;
+            let func = instance.get_func(&mut store, index).ok_or_else(|| {
+                wasmtime::Error::msg(format!("`{label}` is not a function of `{callee}`"))
+            })?;
+            let started = Instant::now();
+            let (mut lent, mut returned) = (Vec::new(), Vec::new());
+            let outcome = async {
+                let forwarded;
+                let params = if params.iter().any(has_resource) {
+                    forwarded = params
+                        .iter()
+                        .map(|v| swap_resources(v, &mut |r| to_exporter(&mut store, r, &mut lent)))
+                        .collect::<wasmtime::Result<Vec<_>>>()?;
+                    &forwarded[..]
+                } else {
+                    params
+                };
+                func.call_async(&mut store, params, results).await?;
+                for r in results.iter_mut() {
+                    if has_resource(r) {
+                        *r = swap_resources(r, &mut |h| to_importer(&mut store, h, &mut returned))?;
+                    }
+                }
+                Ok::<_, wasmtime::Error>(())
+            }
+            .await;
+            let args = values_text(params, &lent);
+            let result = match &outcome {
+                Ok(()) => results_text(results, &returned),
+                Err(e) => format!("error: {e}"),
+            };
+            ends.record(
+                store.data_mut(),
+                label,
+                started,
+                args,
+                result,
+                outcome.is_err(),
+            );
+            outcome
+        })
+    })
+}
+
+/// Defines, in the importer's linker, the host resource type standing for
+/// the exporter's `resource`: dropping a handle of it drops the exporter's.
+fn define_forwarded_resource(
+    target: &mut wasmtime::component::LinkerInstance<'_, RunState>,
+    resource: &str,
+    payload: u32,
+    ends: WireEnds,
+    label: String,
+) -> wasmtime::Result<()> {
+    target.resource_async(
+        resource,
+        ResourceType::host_dynamic(payload),
+        move |mut store, rep| {
+            let (ends, label) = (ends.clone(), label.clone());
+            Box::new(async move {
+                let forwarded = &mut store.data_mut().forwarded;
+                let Some(handle) = forwarded.handles.remove(&rep) else {
+                    return Ok(());
+                };
+                let shown = forwarded.label(payload, rep);
+                let started = Instant::now();
+                let outcome = handle.resource_drop_async(&mut store).await;
+                let result = match &outcome {
+                    Ok(()) => "()".into(),
+                    Err(e) => format!("error: {e}"),
+                };
+                let failed = outcome.is_err();
+                ends.record(
+                    store.data_mut(),
+                    label,
+                    started,
+                    vec![shown],
+                    result,
+                    failed,
+                );
+                outcome
+            })
+        },
+    )
+}
+
 impl Host {
     /// Prepares a project for traced runs: each node compiled (through the
     /// cache) and linked on its own, wires replaced by recording trampolines.
-    /// Falls back to composed runs when a wire carries resources.
+    /// Resources exported across a wire are lent to the importer as host
+    /// resources that stand for the exporter's handles.
     pub fn prepare_traced(&self, ws: &Workspace) -> Result<Runnable, PrepareError> {
         let project = ws.project();
         let name = project.name.clone();
@@ -113,30 +387,10 @@ impl Host {
                 .map_err(wasmtime_err)?;
             components.insert(node.to_string(), component);
         }
-        // A wire carrying resources cannot go through a host trampoline.
-        for wire in &project.wires {
-            let component = &components[&wire.to.node];
-            if let Some(item) = component
-                .component_type()
-                .get_import(&self.engine, &wire.to.port)
-            {
-                if let Some(resource) = wire_resource(&self.engine, &item.ty) {
-                    let reason = format!(
-                        "ran composed: wire `{wire}` carries resource `{resource}`, and host trampolines pass values, not resource handles"
-                    );
-                    return Ok(Runnable {
-                        inner: Traced::Fallback {
-                            composed: Box::new(self.prepare(ws)?),
-                            reason,
-                        },
-                        reason: None,
-                    });
-                }
-            }
-        }
         let dir = ws.doc().dir().to_path_buf();
         let mut nodes = Vec::new();
         let mut all_caps = Vec::new();
+        let mut links = Vec::new();
         for node in ws.node_order() {
             let component = &components[node];
             let plans = crate::plan::plan_node_imports(ws, node)?;
@@ -149,95 +403,66 @@ impl Host {
                     .component_type()
                     .get_import(&self.engine, &wire.to.port)
                     .map(|i| i.ty);
-                let functions: Vec<(String, Option<String>)> = match item {
-                    Some(ComponentItem::ComponentFunc(_)) => vec![(wire.to.port.clone(), None)],
-                    Some(ComponentItem::ComponentInstance(inst)) => inst
-                        .exports(&self.engine)
-                        .filter(|(_, e)| matches!(e.ty, ComponentItem::ComponentFunc(_)))
-                        .map(|(f, _)| (f.to_string(), Some(f.to_string())))
-                        .collect(),
-                    _ => Vec::new(),
+                let mut functions: Vec<(String, Option<String>)> = Vec::new();
+                let mut resources: Vec<String> = Vec::new();
+                match item {
+                    Some(ComponentItem::ComponentFunc(_)) => {
+                        functions.push((wire.to.port.clone(), None))
+                    }
+                    Some(ComponentItem::ComponentInstance(inst)) => {
+                        for (f, e) in inst.exports(&self.engine) {
+                            match e.ty {
+                                ComponentItem::ComponentFunc(_) => {
+                                    functions.push((f.to_string(), Some(f.to_string())))
+                                }
+                                ComponentItem::Resource(_) => resources.push(f.to_string()),
+                                _ => {}
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                let missing = |what: Option<&str>| PrepareError::Wasmtime {
+                    project: name.clone(),
+                    message: format!(
+                        "node `{}` has no `{}{}` to forward to",
+                        wire.from.node,
+                        wire.from.port,
+                        what.map(|f| format!("#{f}")).unwrap_or_default()
+                    ),
                 };
-                let root = functions.iter().all(|(_, f)| f.is_none());
+                let ends = WireEnds {
+                    caller: node.to_string(),
+                    callee: wire.from.node.clone(),
+                };
+                let root = functions.iter().all(|(_, f)| f.is_none()) && resources.is_empty();
                 let mut target = if root {
                     linker.root()
                 } else {
                     linker.instance(&wire.to.port).map_err(wasmtime_err)?
                 };
+                for resource in resources {
+                    let index = export_index(callee, &wire.from.port, Some(&resource))
+                        .ok_or_else(|| missing(Some(&resource)))?;
+                    let payload = links.len() as u32;
+                    let label = format!("{}#[resource-drop]{resource}", wire.to.port);
+                    define_forwarded_resource(&mut target, &resource, payload, ends.clone(), label)
+                        .map_err(wasmtime_err)?;
+                    links.push(ResourceLink {
+                        payload,
+                        name: resource.clone(),
+                        callee: wire.from.node.clone(),
+                        index,
+                    });
+                }
                 for (item_name, function) in functions {
                     let index = export_index(callee, &wire.from.port, function.as_deref())
-                        .ok_or_else(|| PrepareError::Wasmtime {
-                            project: name.clone(),
-                            message: format!(
-                                "node `{}` has no `{}{}` to forward to",
-                                wire.from.node,
-                                wire.from.port,
-                                function
-                                    .as_deref()
-                                    .map(|f| format!("#{f}"))
-                                    .unwrap_or_default()
-                            ),
-                        })?;
-                    let caller = node.to_string();
-                    let callee = wire.from.node.clone();
+                        .ok_or_else(|| missing(function.as_deref()))?;
                     let label = match &function {
                         Some(f) => format!("{}#{f}", wire.to.port),
                         None => wire.to.port.clone(),
                     };
-                    target
-                        .func_new_async(&item_name, move |mut store, _ty, params, results| {
-                            let (caller, callee, label) =
-                                (caller.clone(), callee.clone(), label.clone());
-                            Box::new(async move {
-                                let instance =
-                                    *store.data().nodes.get(&callee).ok_or_else(|| {
-                                        wasmtime::Error::msg(format!(
-                                            "node `{callee}` is not instantiated"
-                                        ))
-                                    })?;
-                                let func =
-                                    instance.get_func(&mut store, index).ok_or_else(|| {
-                                        wasmtime::Error::msg(format!(
-                                            "`{label}` is not a function of `{callee}`"
-                                        ))
-                                    })?;
-                                let started = Instant::now();
-                                let outcome = func.call_async(&mut store, params, results).await;
-                                let micros = started.elapsed().as_micros() as u64;
-                                let shown = crate::run::wave_text;
-                                let entry = TraceEntry {
-                                    caller,
-                                    callee: callee.clone(),
-                                    function: label,
-                                    args: params.iter().map(shown).collect(),
-                                    result: match &outcome {
-                                        Ok(()) => match results {
-                                            [] => "()".into(),
-                                            [one] => shown(one),
-                                            many => format!(
-                                                "({})",
-                                                many.iter()
-                                                    .map(shown)
-                                                    .collect::<Vec<_>>()
-                                                    .join(", ")
-                                            ),
-                                        },
-                                        Err(e) => format!("error: {e}"),
-                                    },
-                                    micros,
-                                };
-                                let state = store.data_mut();
-                                if outcome.is_err() && state.failed_node.is_none() {
-                                    state.failed_node = Some(callee);
-                                }
-                                state.events.send(Event::WireCall {
-                                    run: state.run,
-                                    call: entry.clone(),
-                                });
-                                state.trace.push(entry);
-                                outcome
-                            })
-                        })
+                    define_trampoline(&mut target, &item_name, ends.clone(), label, index)
                         .map_err(wasmtime_err)?;
                 }
             }
@@ -255,6 +480,7 @@ impl Host {
                 caps: Box::new(Capabilities::merged_scopes(&all_caps)),
                 exports,
                 project: name,
+                links,
             },
             reason: None,
         })
@@ -305,7 +531,7 @@ impl Host {
 
     /// Runs one call, traced or composed as the project was prepared.
     pub async fn run(&self, prepared: &Runnable, call: &str, limits: &Limits) -> RunReport {
-        let (nodes, caps, exports, project) = match &prepared.inner {
+        let (nodes, caps, exports, project, links) = match &prepared.inner {
             Traced::Fallback { composed, reason } => {
                 let mut report = self.call(composed, call, limits).await;
                 report.mode_reason = reason.clone();
@@ -316,7 +542,8 @@ impl Host {
                 caps,
                 exports,
                 project,
-            } => (nodes, caps, exports, project),
+                links,
+            } => (nodes, caps, exports, project, links),
         };
         let run = self.next_run();
         self.events.send(Event::RunStarted {
@@ -341,6 +568,14 @@ impl Host {
                         .await
                         .map_err(|e| classify(e, &node.id, limits, true))?;
                     store.data_mut().nodes.insert(node.id.clone(), instance);
+                }
+                for link in links {
+                    let names = &mut store.data_mut().forwarded.names;
+                    names.insert(link.payload, link.name.clone());
+                    let exporter = store.data().nodes[&link.callee];
+                    if let Some(ty) = exporter.get_resource(&mut store, link.index) {
+                        store.data_mut().forwarded.types.push((ty, link.payload));
+                    }
                 }
                 let instance = store.data().nodes[&export.node];
                 crate::run::invoke(&mut store, instance, &export, call, &wave_call, limits).await

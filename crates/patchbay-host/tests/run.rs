@@ -103,17 +103,36 @@ fn order_pipeline_passes_rich_types_and_a_resource() {
         ok(&run(&p, &blocked, &Limits::default())),
         r#"err(unknown-customer("blocked"))"#
     );
-    // Traced mode cannot carry the ledger resource across a host trampoline
-    // and says so.
+    // Traced runs lend the ledger's `book` across its wire: the order
+    // service constructs one, records entries through it, reads it back and
+    // drops it, and every step is a call in the trace.
     let traced = prepare(&ws, true);
-    assert!(!traced.is_traced());
+    assert!(traced.is_traced(), "{:?}", traced.fallback_reason());
     let report = run(&traced, ORDER, &Limits::default());
-    assert_eq!(report.mode, "composed");
-    assert!(
-        report.mode_reason.contains("carries resource `book`"),
-        "{}",
-        report.mode_reason
-    );
+    assert_eq!(report.mode, "traced");
+    assert_eq!(ok(&report), value);
+    let ledger: Vec<&str> = report
+        .trace
+        .iter()
+        .filter(|t| t.function.starts_with("patchbay:orders/ledger"))
+        .map(|t| t.function.rsplit('#').next().unwrap())
+        .collect();
+    assert_eq!(ledger.first(), Some(&"[constructor]book"), "{ledger:?}");
+    assert!(ledger.contains(&"[method]book.record-entry"), "{ledger:?}");
+    assert_eq!(ledger.last(), Some(&"[resource-drop]book"), "{ledger:?}");
+    for t in &report.trace {
+        assert_eq!(
+            t.callee == "invoice",
+            t.function.contains("ledger") || t.function.contains("format"),
+            "{t:?}"
+        );
+        assert!(!t.result.starts_with("error"), "{t:?}");
+    }
+    // Entries start in order on one clock; nested calls start inside their
+    // caller's span.
+    let mut starts: Vec<u64> = report.trace.iter().map(|t| t.start_micros).collect();
+    starts.sort();
+    assert!(starts.last().unwrap() <= &report.micros);
 }
 
 #[test]
@@ -286,8 +305,7 @@ fn traced_and_composed_runs_agree_on_every_sample() {
         let ws = sample(name);
         let composed = prepare(&ws, false);
         let traced = prepare(&ws, true);
-        // order-pipeline's ledger resource keeps it composed (tested above).
-        assert_eq!(traced.is_traced(), *name != "order-pipeline", "{name}");
+        assert!(traced.is_traced(), "{name}: {:?}", traced.fallback_reason());
         for call in *calls {
             let a = run(&composed, call, &Limits::default());
             let b = run(&traced, call, &Limits::default());

@@ -737,6 +737,10 @@ args: Array<string>,
  */
 result: string, 
 /**
+ * When the call started, in microseconds since the run began.
+ */
+startMicros: number, 
+/**
  * Duration in microseconds.
  */
 micros: number, };

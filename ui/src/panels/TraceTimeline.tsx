@@ -1,6 +1,8 @@
 /**
- * The last traced run as a timeline: one row per call across a wire, with a
- * bar proportional to its duration. Clicking a row focuses that wire.
+ * The last traced run as a timeline: one row per call across a wire, in the
+ * order the calls started, each with a bar placed on the run's time axis
+ * (so a call made while another is running sits inside it). Clicking a row
+ * focuses that wire.
  */
 import { useStore } from '../store';
 import { EmptyState } from './common';
@@ -21,7 +23,8 @@ export function TraceTimeline() {
       </EmptyState>
     );
   }
-  const longest = Math.max(1, ...lastRun.trace.map((t) => t.micros));
+  const calls = [...lastRun.trace].sort((a, b) => a.startMicros - b.startMicros);
+  const axis = timeAxis(calls);
   const total = lastRun.trace.reduce((sum, t) => sum + t.micros, 0);
   return (
     <section className="pbp-panel" aria-label="Trace">
@@ -37,13 +40,13 @@ export function TraceTimeline() {
             <th scope="col">caller → callee</th>
             <th scope="col">call</th>
             <th scope="col">result</th>
-            <th scope="col" className="pbp-trace-time">
-              time
+            <th scope="col" className="pbp-trace-time" title="Each bar spans the call on the run's clock">
+              {formatMicros(axis.from)} – {formatMicros(axis.from + axis.span)}
             </th>
           </tr>
         </thead>
         <tbody>
-          {lastRun.trace.map((t, i) => {
+          {calls.map((t, i) => {
             const index = doc ? wireIndexOf(doc, t) : -1;
             const wire = index >= 0 && doc ? doc.wires[index] : null;
             const focus = () => {
@@ -81,8 +84,8 @@ export function TraceTimeline() {
                   <code>{t.result}</code>
                 </td>
                 <td className="pbp-trace-time">
-                  <div className="pbp-bar-track">
-                    <div className="pbp-bar" style={{ width: `${Math.max(2, (t.micros / longest) * 100)}%` }} />
+                  <div className="pbp-bar-track" title={`started at ${formatMicros(t.startMicros)}`}>
+                    <div className="pbp-bar" style={barStyle(axis, t)} />
                   </div>
                   <span className="pbp-nowrap">{formatMicros(t.micros)}</span>
                 </td>
@@ -93,4 +96,22 @@ export function TraceTimeline() {
       </table>
     </section>
   );
+}
+
+/** The stretch of the run's clock that the calls cover. */
+function timeAxis(calls: readonly { startMicros: number; micros: number }[]): { from: number; span: number } {
+  if (calls.length === 0) return { from: 0, span: 1 };
+  const from = Math.min(...calls.map((t) => t.startMicros));
+  const to = Math.max(...calls.map((t) => t.startMicros + t.micros));
+  return { from, span: Math.max(1, to - from) };
+}
+
+/** Where a call's bar sits on the axis, in percent; at least 1% wide so short calls stay visible. */
+function barStyle(
+  axis: { from: number; span: number },
+  t: { startMicros: number; micros: number },
+): { marginLeft: string; width: string } {
+  const left = Math.min(99, ((t.startMicros - axis.from) / axis.span) * 100);
+  const width = Math.max(1, Math.min(100 - left, (t.micros / axis.span) * 100));
+  return { marginLeft: `${left}%`, width: `${width}%` };
 }

@@ -78,7 +78,7 @@ describe('ProblemsPanel', () => {
 });
 
 describe('TraceTimeline', () => {
-  it('draws one row per wire call and focuses that wire on click', async () => {
+  it('draws one row per wire call, in start order on one time axis, and focuses that wire on click', async () => {
     const focusLocation = vi.fn<(loc: Location) => void>();
     const lastRun = {
       run: 1,
@@ -96,8 +96,9 @@ describe('TraceTimeline', () => {
       micros: 900,
       limits: { timeoutMs: 5000, maxMemoryMib: 64, fuel: null, maxOutputKib: 256 },
       trace: [
-        { caller: 'service', callee: 'memory', function: 'patchbay:kv/store#set', args: ['"a"', '"1"'], result: '()', micros: 76 },
-        { caller: 'service', callee: 'memory', function: 'patchbay:kv/log#write', args: ['"set a"'], result: '()', micros: 38 },
+        // Recorded as calls finish; the timeline orders them by start.
+        { caller: 'service', callee: 'memory', function: 'patchbay:kv/store#set', args: ['"a"', '"1"'], result: '()', startMicros: 300, micros: 100 },
+        { caller: 'service', callee: 'memory', function: 'patchbay:kv/log#write', args: ['"set a"'], result: '()', startMicros: 100, micros: 50 },
       ],
     } as RunReport;
     useStore.setState({ doc, lastRun, focusLocation });
@@ -105,11 +106,19 @@ describe('TraceTimeline', () => {
     render(<TraceTimeline />);
     const rows = screen.getAllByRole('row').slice(1);
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toHaveTextContent('patchbay:kv/store#set("a", "1")');
-    expect(rows[0]).toHaveTextContent('76 µs');
-    const bars = rows.map((r) => (r.querySelector('.pbp-bar') as HTMLElement).style.width);
-    expect(bars).toEqual(['100%', '50%']);
-    await user.click(rows[1]);
+    expect(rows[0]).toHaveTextContent('patchbay:kv/log#write("set a")');
+    expect(rows[1]).toHaveTextContent('patchbay:kv/store#set("a", "1")');
+    expect(rows[1]).toHaveTextContent('100 µs');
+    // The axis runs from the first start (100 µs) to the last end (400 µs).
+    const bars = rows.map((r) => {
+      const bar = r.querySelector('.pbp-bar') as HTMLElement;
+      return [bar.style.marginLeft, bar.style.width];
+    });
+    expect(bars).toEqual([
+      ['0%', `${(50 / 300) * 100}%`],
+      [`${(200 / 300) * 100}%`, `${(100 / 300) * 100}%`],
+    ]);
+    await user.click(rows[0]);
     expect(focusLocation).toHaveBeenCalledWith({
       kind: 'wire',
       index: 0,

@@ -17,7 +17,7 @@ const doc: ProjectDoc = {
 
 describe('panel text helpers', () => {
   it('finds the wire a traced call went over', () => {
-    const entry = { caller: 'service', callee: 'memory', args: [], result: '', micros: 1 };
+    const entry = { caller: 'service', callee: 'memory', args: [], result: '', startMicros: 0, micros: 1 };
     expect(wireIndexOf(doc, { ...entry, function: 'patchbay:kv/store#set' })).toBe(1);
     expect(wireIndexOf(doc, { ...entry, function: 'patchbay:kv/store@1.0.0#get' })).toBe(1);
     expect(wireIndexOf(doc, { ...entry, caller: 'service', callee: 'calc', function: 'tax' })).toBe(2);
