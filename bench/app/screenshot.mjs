@@ -13,7 +13,7 @@
 // tauri-driver, which must be on PATH.
 
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -54,9 +54,15 @@ try {
     await session.cmd('POST', '/window/rect', { x: 0, y: 0, width, height });
   }
 
-  // The graph, and the first analysis (the composition must be ready to run).
+  // The graph (with its wires, if the project has any), and the first
+  // analysis (the composition must be ready to run).
+  const hasWires = /^\[\[wires\]\]/m.test(await readFile(path.join(project, 'patchbay.toml'), 'utf8'));
   await until(
-    () => session.execute(() => document.querySelectorAll('.react-flow__node').length > 0 && !!document.querySelector('.react-flow__edge')),
+    () =>
+      session.execute(
+        (wired) => document.querySelectorAll('.react-flow__node').length > 0 && (!wired || !!document.querySelector('.react-flow__edge')),
+        hasWires,
+      ),
     'the graph',
   );
   const problems = await until(

@@ -19,9 +19,12 @@ export class WebDriverError extends Error {
 }
 
 /**
- * One WebDriver command. Plain node:http rather than fetch: fetch gives up
- * waiting for an answer after 300 s, and a script may wait longer than that.
+ * One WebDriver command. Plain node:http rather than fetch, so the wait has
+ * our own bound: a script may run up to its 120 s timeout, and a driver that
+ * stops answering fails the command after REQUEST_MS instead of hanging the
+ * whole run.
  */
+const REQUEST_MS = 180_000;
 function request(base, method, path, body) {
   const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
@@ -53,6 +56,9 @@ function request(base, method, path, body) {
       },
     );
     req.on('error', reject);
+    req.setTimeout(REQUEST_MS, () =>
+      req.destroy(new Error(`WebDriver ${method} ${path}: no answer within ${REQUEST_MS / 1000} s`)),
+    );
     if (payload) req.write(payload);
     req.end();
   });

@@ -46,6 +46,7 @@ impl PortAddr {
 
 /// The project as the editor edits it; mirrors `patchbay.toml` version 1.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct ProjectDoc {
     /// Project name (kebab-case).
     pub name: String,
@@ -59,6 +60,21 @@ pub struct ProjectDoc {
     pub exports: Vec<ExportEntry>,
     /// Bindings of unwired imports, in file order.
     pub bindings: Vec<BindingEntry>,
+    /// Where the editor draws each built-in fake's node (`[fake-nodes]`).
+    /// Absent in documents written before it existed (recovery files).
+    #[serde(default)]
+    pub fake_nodes: Vec<FakeNodeEntry>,
+}
+
+/// A built-in fake drawn as a node, and where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FakeNodeEntry {
+    /// Which fake.
+    pub fake: FakeName,
+    /// Horizontal position.
+    pub x: f64,
+    /// Vertical position.
+    pub y: f64,
 }
 
 /// A component file of the project.
@@ -365,6 +381,21 @@ impl ProjectDoc {
                 )));
             }
         }
+        for f in &self.fake_nodes {
+            if !f.x.is_finite() || !f.y.is_finite() {
+                return Err(ApiError::bad_request(format!(
+                    "the `{}` fake's node has no finite position",
+                    f.fake.to_model().name()
+                )));
+            }
+            let at = model::Position { x: f.x, y: f.y };
+            if project.fake_nodes.insert(f.fake.to_model(), at).is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "the `{}` fake's node is placed twice",
+                    f.fake.to_model().name()
+                )));
+            }
+        }
         Ok(project)
     }
 
@@ -415,6 +446,15 @@ impl ProjectDoc {
                 .map(|(selector, binding)| BindingEntry {
                     selector: selector.to_string(),
                     binding: Binding::from_model(binding),
+                })
+                .collect(),
+            fake_nodes: project
+                .fake_nodes
+                .iter()
+                .map(|(fake, at)| FakeNodeEntry {
+                    fake: FakeName::from_model(*fake),
+                    x: at.x,
+                    y: at.y,
                 })
                 .collect(),
         }

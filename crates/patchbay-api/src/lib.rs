@@ -89,6 +89,7 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         ProjectDoc,
         ComponentEntry,
         NodeEntry,
+        FakeNodeEntry,
         WireEntry,
         ExportEntry,
         BindingEntry,

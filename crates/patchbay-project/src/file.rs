@@ -73,6 +73,16 @@ pub(crate) mod v1 {
         pub exports: Vec<ExportEntry>,
         #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
         pub bindings: IndexMap<String, BindingEntry>,
+        /// `[fake-nodes.<fake>] position = { x, y }`: where the editor
+        /// draws each built-in fake.
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub fake_nodes: IndexMap<String, FakeNodeEntry>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct FakeNodeEntry {
+        pub position: Position,
     }
 
     #[derive(Serialize, Deserialize)]

@@ -377,6 +377,7 @@ fn upgrade_v0(v0: file::v0::ProjectFile, path: &Path) -> file::v1::ProjectFile {
         bindings: [("*.*".to_string(), file::v1::BindingEntry::Leave)]
             .into_iter()
             .collect(),
+        fake_nodes: Default::default(),
     }
 }
 
@@ -490,6 +491,31 @@ fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FilePr
         bindings.insert(selector, binding);
     }
 
+    let mut fake_nodes = indexmap::IndexMap::new();
+    for (name, entry) in f.fake_nodes {
+        match Fake::from_name(&name) {
+            Some(fake) => {
+                fake_nodes.insert(
+                    fake,
+                    model::Position {
+                        x: entry.position.x,
+                        y: entry.position.y,
+                    },
+                );
+            }
+            None => {
+                let known: Vec<_> = Fake::ALL.iter().map(|f| f.name()).collect();
+                problem(
+                    &name,
+                    format!(
+                        "fake-nodes: unknown fake `{name}`; the built-in fakes are {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
     if problems.is_empty() {
         Ok(Project {
             name: f.name,
@@ -498,6 +524,7 @@ fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FilePr
             wires,
             exports,
             bindings,
+            fake_nodes,
         })
     } else {
         Err(problems)
@@ -680,6 +707,18 @@ fn to_file(p: &Project) -> file::v1::ProjectFile {
             .bindings
             .iter()
             .map(|(sel, b)| (sel.to_string(), binding_to_file(b)))
+            .collect(),
+        fake_nodes: p
+            .fake_nodes
+            .iter()
+            .map(|(fake, at)| {
+                (
+                    fake.name().to_string(),
+                    FakeNodeEntry {
+                        position: file::v1::Position { x: at.x, y: at.y },
+                    },
+                )
+            })
             .collect(),
     }
 }

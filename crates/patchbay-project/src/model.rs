@@ -23,6 +23,9 @@ pub struct Project {
     pub exports: Vec<ExportDecl>,
     /// Bindings of unwired imports, in file order.
     pub bindings: IndexMap<ImportSelector, Binding>,
+    /// Where the editor draws each built-in fake as a node. Layout only:
+    /// what a fake serves is in `bindings`.
+    pub fake_nodes: IndexMap<Fake, Position>,
 }
 
 /// A component file used by the project.
@@ -377,7 +380,7 @@ impl fmt::Display for CannedResponse {
 }
 
 /// The built-in fakes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Fake {
     /// In-memory key-value store (`patchbay:kv/store`, `wasi:keyvalue`).
     KeyValue,

@@ -55,6 +55,9 @@ functions.pick = { cases = [{ args = '("a")', returns = "1" }], returns = "0" }
 functions.boom = { trap = "no" }
 values = { greeting = "hi" }
 responses = { "http://127.0.0.1:8080/" = "200 hello there", "http://x/" = "404" }
+
+[fake-nodes.log]
+position = { x = 320.0, y = 260.0 }
 "#;
 
 fn parse_ok(text: &str) -> Project {
@@ -73,6 +76,7 @@ fn full_file_round_trips() {
     assert_eq!(p.nodes.len(), 2);
     assert_eq!(p.wires[0].to, PortRef::new("service", "patchbay:kv/store"));
     assert_eq!(p.exports[1].export_name(), "store");
+    assert_eq!(p.fake_nodes[&Fake::Log], Position { x: 320.0, y: 260.0 });
     let text = to_toml(&p);
     assert_eq!(parse_ok(&text), p, "rendered:\n{text}");
     match &p.bindings[&ImportSelector::parse("*.wasi:cli/environment@0.2.6").unwrap()] {
@@ -177,6 +181,13 @@ fn malformed_entries_are_listed_with_places() {
     assert!(e.contains("mixes"), "{e}");
     let e = parse_err("version = 1\nname = \"x\"\n[bindings.\"a.b\"]\nmode = \"forward\"\n");
     assert!(e.contains("forward"), "{e}");
+    let e = parse_err(
+        "version = 1\nname = \"x\"\n[fake-nodes.teapot]\nposition = { x = 1.0, y = 2.0 }\n",
+    );
+    assert!(
+        e.contains("3:13: fake-nodes: unknown fake `teapot`; the built-in fakes are kv, log"),
+        "{e}"
+    );
 }
 
 #[test]

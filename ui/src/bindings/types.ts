@@ -49,7 +49,12 @@ exports: Array<ExportEntry>,
 /**
  * Bindings of unwired imports, in file order.
  */
-bindings: Array<BindingEntry>, };
+bindings: Array<BindingEntry>, 
+/**
+ * Where the editor draws each built-in fake's node (`[fake-nodes]`).
+ * Absent in documents written before it existed (recovery files).
+ */
+fakeNodes: Array<FakeNodeEntry>, };
 
 export type ComponentEntry = { 
 /**
@@ -82,6 +87,20 @@ id: string,
  * Component id.
  */
 component: string, 
+/**
+ * Horizontal position.
+ */
+x: number, 
+/**
+ * Vertical position.
+ */
+y: number, };
+
+export type FakeNodeEntry = { 
+/**
+ * Which fake.
+ */
+fake: FakeName, 
 /**
  * Horizontal position.
  */

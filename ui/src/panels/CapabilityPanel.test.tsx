@@ -69,6 +69,7 @@ const component: ComponentView = {
 function setup(bindings: ProjectDoc['bindings'], port: string, selector: string | null, mode: 'grant' | 'mock' | 'leave') {
   const doc: ProjectDoc = {
     name: 'p',
+    fakeNodes: [],
     components: [{ id: 'svc', path: 'svc.wasm', build: null, watch: [], hash: null }],
     nodes: [{ id: 'service', component: 'svc', x: 0, y: 0 }],
     wires: [],

@@ -45,7 +45,7 @@ const processOrder: FunctionInfo = {
   signature: 'process-order: func(order: order, priority: u8) -> result<string, string>',
 };
 
-const doc: ProjectDoc = { name: 'shop', components: [], nodes: [], wires: [], exports: [], bindings: [] };
+const doc: ProjectDoc = { name: 'shop', components: [], nodes: [], wires: [], exports: [], bindings: [], fakeNodes: [] };
 
 const analysis: Analysis = {
   problems: [],

@@ -10,6 +10,7 @@ import { TraceTimeline } from './TraceTimeline';
 
 const doc: ProjectDoc = {
   name: 'kv-service',
+  fakeNodes: [],
   components: [
     { id: 'kv-memory', path: 'wasm/kv-memory.wasm', build: null, watch: [], hash: null },
     { id: 'kv-service', path: 'wasm/kv-service.wasm', build: null, watch: [], hash: null },

@@ -4,6 +4,7 @@ import { explainImport, formatBytes, formatMicros, formatMillis, locationText, s
 
 const doc: ProjectDoc = {
   name: 'p',
+  fakeNodes: [],
   components: [],
   nodes: [],
   wires: [

@@ -18,6 +18,7 @@ import { handleShortcut } from './shortcuts';
 
 const doc: ProjectDoc = {
   name: 'p',
+  fakeNodes: [],
   components: [{ id: 'c', path: 'c.wasm', build: null, watch: [], hash: null }],
   nodes: [
     { id: 'a', component: 'c', x: 0, y: 0 },

@@ -39,6 +39,7 @@ const emptyAnalysis: Analysis = { problems: [], imports: [], composed: null, mil
 function sampleDoc(): ProjectDoc {
   return {
     name: 'kv-service',
+    fakeNodes: [],
     components: [
       { id: 'kv-memory', path: '../wasm/kv-memory.wasm', build: null, watch: [], hash: null },
       { id: 'kv-service', path: '../wasm/kv-service.wasm', build: null, watch: [], hash: null },
