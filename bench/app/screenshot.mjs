@@ -144,9 +144,8 @@ try {
   if (!result.value) throw new Error(`the run failed: ${result.failure}`);
   log(`result: ${result.value.replace(/\s+/g, ' ').slice(0, 160)}`);
 
-  // The trace: one row per call across a wire. A run that could not be
-  // traced (the host traces by putting trampolines on the wires, and those
-  // cannot carry resource handles) ran composed, and the tab says why.
+  // The trace: one row per call across a wire. A run that was not traced
+  // (the project ran composed, or no call crossed a wire) shows why instead.
   await clickPicked(session, tabNamed, 'the Trace tab', 'Trace');
   const trace = await until(
     () =>
