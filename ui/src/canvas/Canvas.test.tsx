@@ -16,6 +16,7 @@ vi.mock('../store/backend', async (importOriginal) => {
 
 import { resetStore, useStore } from '../store';
 import { Canvas } from './Canvas';
+import { dropTarget, isCandidateConnection } from './connection';
 
 function port(name: string, functions: string[] = []): PortInfo {
   const at = name.indexOf('@');
@@ -46,6 +47,7 @@ function view(id: string, imports: PortInfo[], exports: PortInfo[]): ComponentVi
 
 const doc: ProjectDoc = {
   name: 'kv-service',
+  fakeNodes: [],
   components: [
     { id: 'kv-memory', path: '../wasm/kv-memory.wasm', build: null, watch: [], hash: null },
     { id: 'kv-service', path: '../wasm/kv-service.wasm', build: null, watch: [], hash: null },
@@ -78,7 +80,17 @@ const analysis: Analysis = {
   millis: 2,
 };
 
-function open() {
+/** WASI imports granted by `*.wasi:*` that service has besides environment. */
+const MORE_CLI = ['wasi:cli/exit@0.2.6', 'wasi:cli/stdin@0.2.6'];
+
+function open(extra: string[] = []) {
+  const analysis2: Analysis = {
+    ...analysis,
+    imports: [
+      ...analysis.imports,
+      ...extra.map((p) => ({ node: 'service', port: p, mode: 'grant' as const, selector: '*.wasi:*', fake: null, typesOnly: false })),
+    ],
+  };
   const opened: OpenedProject = {
     path: '/p/patchbay.toml',
     dir: '/p',
@@ -92,11 +104,12 @@ function open() {
           port('wasi:cli/environment@0.2.6', ['get-environment: func() -> list<tuple<string, string>>']),
           port('wasi:http/outgoing-handler@0.2.6'),
           port('patchbay:kv/log'),
+          ...extra.map((p) => port(p)),
         ],
         [port('handle-request', ['handle-request: func(req: string) -> string'])],
       ),
     ],
-    analysis,
+    analysis: analysis2,
     recovery: null,
     notes: [],
   };
@@ -193,5 +206,65 @@ describe('Canvas', () => {
     expect(after).not.toBe(before);
     expect(after[0].position).toEqual({ x: 50, y: 60 });
     expect(after[1]).toBe(before[1]);
+  });
+
+  it('collapses like imports into one row that keeps their handles, and opens it on a click', () => {
+    open(MORE_CLI);
+    renderCanvas();
+    const group = screen.getByTestId('group-service-wasi:cli');
+    expect(group).toHaveTextContent('wasi:cli@0.2.6· 3 imports');
+    expect(screen.getByTestId('badge-service-wasi:cli')).toHaveTextContent('grant');
+    // Every port keeps its handle (wires and drags need them), on the group's row.
+    const handles = ['wasi:cli/environment@0.2.6', ...MORE_CLI].map((p) => screen.getByTestId(`port-service-import-${p}`));
+    for (const h of handles) expect(group).toContainElement(h);
+    expect(handles.map((h) => h.classList.contains('pb-handle--stacked'))).toEqual([false, true, true]);
+    expect(screen.queryByLabelText('Import wasi:cli/exit@0.2.6 of service', { selector: 'button' })).toBeNull();
+    // The other ports still have rows of their own.
+    expect(screen.getByTestId('badge-service-wasi:http/outgoing-handler@0.2.6')).toHaveTextContent('deny');
+
+    fireEvent.click(screen.getByLabelText('Show the 3 imports of wasi:cli on service (grant)'));
+    expect(useStore.getState().expandedGroups).toEqual({ service: ['wasi:cli'] });
+    expect(useStore.getState().dirty).toBe(false);
+    expect(screen.getByLabelText('Import wasi:cli/exit@0.2.6 of service', { selector: 'button' })).toBeInTheDocument();
+    expect(screen.getByTestId('badge-service-wasi:cli/exit@0.2.6')).toHaveTextContent('grant');
+    expect(screen.queryByTestId('badge-service-wasi:cli')).toBeNull();
+    fireEvent.click(screen.getByLabelText('Hide the 3 imports of wasi:cli on service (grant)'));
+    expect(useStore.getState().expandedGroups).toEqual({ service: [] });
+  });
+
+  it('lights a collapsed group holding a candidate of a wire drag; a drop on it means that candidate', () => {
+    open(MORE_CLI);
+    renderCanvas();
+    const from = { node: 'memory', port: 'patchbay:kv/store' };
+    const stdin = { node: 'service', port: 'wasi:cli/stdin@0.2.6' };
+    act(() =>
+      useStore.setState({ drag: { from, side: 'export', direction: 'import', compatible: [stdin], pending: false } }),
+    );
+    expect(screen.getByTestId('group-service-wasi:cli')).toHaveClass('pb-port--lit');
+    // The candidate's handle is the one drawn on the row.
+    const face = screen.getByTestId('port-service-import-wasi:cli/stdin@0.2.6');
+    expect(face).toHaveClass('pb-handle--lit');
+    expect(face).not.toHaveClass('pb-handle--stacked');
+    expect(screen.getByTestId('port-service-import-wasi:cli/environment@0.2.6')).toHaveClass('pb-handle--dim');
+    const env = { node: 'service', port: 'wasi:cli/environment@0.2.6' };
+    expect(dropTarget(useStore.getState(), env)).toEqual(stdin);
+    const onRow = { source: 'memory', sourceHandle: from.port, target: 'service', targetHandle: env.port };
+    expect(isCandidateConnection(onRow)).toBe(true);
+    // Not a group: a port on its own row means itself.
+    const http = { node: 'service', port: 'wasi:http/outgoing-handler@0.2.6' };
+    expect(dropTarget(useStore.getState(), http)).toEqual(http);
+    expect(isCandidateConnection({ ...onRow, targetHandle: http.port })).toBe(false);
+    // Opened, every port is its own drop target again.
+    act(() => useStore.getState().setGroupExpanded('service', 'wasi:cli', true));
+    expect(isCandidateConnection(onRow)).toBe(false);
+  });
+
+  it('opens the group of an import that gets selected', () => {
+    open(MORE_CLI);
+    act(() => useStore.getState().selectPort({ node: 'service', port: 'wasi:cli/exit@0.2.6' }));
+    expect(useStore.getState().expandedGroups).toEqual({ service: ['wasi:cli'] });
+    // A port on a row of its own opens nothing.
+    act(() => useStore.getState().selectPort({ node: 'service', port: 'patchbay:kv/log' }));
+    expect(useStore.getState().expandedGroups).toEqual({ service: ['wasi:cli'] });
   });
 });

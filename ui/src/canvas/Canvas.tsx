@@ -20,7 +20,7 @@ import { registerMeasurer, useStore, type FlowEdge, type FlowNode, type PortAddr
 import { ComponentNode } from './ComponentNode';
 import { FakeNode } from './FakeNode';
 import { WireEdge } from './WireEdge';
-import { isCandidateConnection } from './connection';
+import { dropTarget, groupDropOf, isCandidateConnection } from './connection';
 import { LIBRARY_MIME, parseLibraryItem } from './dnd';
 
 // Defined once, at module scope, so React Flow never re-creates node views.
@@ -80,14 +80,27 @@ export function Canvas() {
 
   const onConnect = useCallback((c: Connection) => {
     if (!c.sourceHandle || !c.targetHandle) return;
-    void useStore.getState().connect({ node: c.source, port: c.sourceHandle }, { node: c.target, port: c.targetHandle });
+    const store = useStore.getState();
+    // A drop on a collapsed group means its one candidate.
+    void store.connect({ node: c.source, port: c.sourceHandle }, dropTarget(store, { node: c.target, port: c.targetHandle }));
   }, []);
 
   const onConnectEnd = useCallback((_: unknown, state: FinalConnectionState) => {
     const store = useStore.getState();
-    store.endDrag();
     const from = state.fromHandle;
     const to = state.toHandle;
+    const onGroup = !state.isValid && to?.id && to.type === 'target' ? groupDropOf(store, { node: to.nodeId, port: to.id }) : null;
+    store.endDrag();
+    if (onGroup && onGroup.candidates.length > 1) {
+      // Several ports of the group fit: open it, and let the person choose.
+      const { group, candidates } = onGroup;
+      store.setGroupExpanded(to!.nodeId, group.package, true);
+      store.setStatus({
+        text: `${candidates.length} imports of ${group.package} on ${to!.nodeId} can take this wire: drop it on one of them`,
+        kind: 'info',
+      });
+      return;
+    }
     if (state.isValid || !from || !to || !from.id || !to.id) return;
     if (from.nodeId === to.nodeId && from.id === to.id && from.type === to.type) return;
     if (from.type === to.type) {
@@ -98,7 +111,8 @@ export function Canvas() {
     }
     // Dropped on a port the checker did not offer: ask it why, and say so.
     const a: PortAddr = { node: from.nodeId, port: from.id };
-    const b: PortAddr = { node: to.nodeId, port: to.id };
+    // On a collapsed group that nothing in fits, ask about the port it shows first.
+    const b: PortAddr = { node: to.nodeId, port: onGroup ? onGroup.group.ports[0].name : to.id };
     void (from.type === 'source' ? store.connect(a, b) : store.connect(b, a));
   }, []);
 

@@ -3,8 +3,9 @@
 
 import { memo, useEffect, useRef, useState } from 'react';
 import { useStore as useFlowStore, useUpdateNodeInternals, type NodeProps, type ReactFlowState } from '@xyflow/react';
-import { dragMarkOf, selectNodeProblems, useStore, type ComponentFlowNode } from '../store';
+import { dragMarkOf, selectImportRows, selectNodeProblems, useStore, type ComponentFlowNode, type PortInfo } from '../store';
 import { NODE_WIDTH } from '../store/metrics';
+import { GroupRow } from './GroupRow';
 import { PortRow, type Detail } from './PortRow';
 import { formatSize } from './format';
 
@@ -13,6 +14,8 @@ export const FAR_ZOOM = 0.35;
 /** Below this zoom, a row is under 3 px tall: rows draw nothing (their
  *  handles stay, hidden, so wires still end where the ports are). */
 export const TINY_ZOOM = 0.12;
+
+const NO_PORTS: PortInfo[] = [];
 
 const selectDetail = (s: ReactFlowState): Detail =>
   s.transform[2] < TINY_ZOOM ? 'tiny' : s.transform[2] < FAR_ZOOM ? 'far' : 'full';
@@ -27,20 +30,25 @@ export const ComponentNode = memo(function ComponentNode({ id, data, selected }:
   const detail = useFlowStore(selectDetail);
   const far = detail !== 'full';
   const updateNodeInternals = useUpdateNodeInternals();
+  const imports = view?.info?.imports ?? NO_PORTS;
+  const exports = view?.info?.exports ?? NO_PORTS;
+  // Like imports share a row (see store/portGroups.ts); the same array
+  // until the rows change.
+  const rows = useStore(selectImportRows(id, imports));
 
-  // Handles move when the node expands or its ports change. React Flow
-  // measures new nodes itself; asking on mount too (or twice, as React's
-  // strict mode does) would measure each of hundreds of nodes in its own pass.
-  const measuredFor = useRef({ expanded, view });
+  // Handles move when the node expands, a group opens or closes, or its
+  // ports change. React Flow measures new nodes itself; asking on mount too
+  // (or twice, as React's strict mode does) would measure each of hundreds
+  // of nodes in its own pass.
+  const measuredFor = useRef({ expanded, view, rows });
   useEffect(() => {
     const open = expanded && !far;
-    if (measuredFor.current.expanded === open && measuredFor.current.view === view) return;
-    measuredFor.current = { expanded: open, view };
+    const m = measuredFor.current;
+    if (m.expanded === open && m.view === view && m.rows === rows) return;
+    measuredFor.current = { expanded: open, view, rows };
     updateNodeInternals(id);
-  }, [expanded, far, view, id, updateNodeInternals]);
+  }, [expanded, far, view, rows, id, updateNodeInternals]);
 
-  const imports = view?.info?.imports ?? [];
-  const exports = view?.info?.exports ?? [];
   const errors = problems?.filter((p) => p.severity === 'error').length ?? 0;
   const cls = [
     'pb-node',
@@ -94,17 +102,22 @@ export const ComponentNode = memo(function ComponentNode({ id, data, selected }:
       {imports.length > 0 && (
         <section className="pb-node__section" aria-label={`Imports of ${id}`}>
           <div className="pb-node__caption">imports</div>
-          {imports.map((p) => (
-            <PortRow
-              key={p.name}
-              node={id}
-              port={p}
-              side="import"
-              expanded={expanded && !far}
-              detail={detail}
-              mark={dragMarkOf(drag, id, p.name, 'import')}
-            />
-          ))}
+          {rows.map((r) =>
+            r.kind === 'group' ? (
+              <GroupRow key={r.group.key} node={id} group={r.group} detail={detail} drag={drag} />
+            ) : (
+              <PortRow
+                key={r.port.name}
+                node={id}
+                port={r.port}
+                side="import"
+                inGroup={r.group !== null}
+                expanded={expanded && !far}
+                detail={detail}
+                mark={dragMarkOf(drag, id, r.port.name, 'import')}
+              />
+            ),
+          )}
         </section>
       )}
       {exports.length > 0 && (

@@ -24,7 +24,15 @@ const HOVER_DELAY_MS = 350;
  *  bar, or nothing but the (hidden) handle the wires end at. */
 export type Detail = 'full' | 'far' | 'tiny';
 
-type Props = { node: string; port: PortInfo; side: 'import' | 'export'; expanded: boolean; mark: DragMark };
+type Props = {
+  node: string;
+  port: PortInfo;
+  side: 'import' | 'export';
+  expanded: boolean;
+  mark: DragMark;
+  /** Shown because its group (see GroupRow) is open: indented under it. */
+  inGroup?: boolean;
+};
 
 /** A port, in full when the canvas is close enough to read it, as its
  *  handle and a coloured bar when zoomed far out, and as a hidden handle
@@ -34,10 +42,10 @@ export const PortRow = memo(function PortRow({ detail, ...props }: Props & { det
   return detail === 'full' ? <FullPortRow {...props} /> : <FarPortRow {...props} tiny={detail === 'tiny'} />;
 });
 
-const FarPortRow = memo(function FarPortRow({ node, port, side, mark, tiny }: Props & { tiny: boolean }) {
+const FarPortRow = memo(function FarPortRow({ node, port, side, mark, tiny, inGroup }: Props & { tiny: boolean }) {
   return (
     <div
-      className={`pb-port pb-port--${side} pb-port--far ${tiny ? 'pb-port--tiny' : ''}`}
+      className={`pb-port pb-port--${side} pb-port--far ${tiny ? 'pb-port--tiny' : ''} ${inGroup ? 'pb-port--member' : ''}`}
       style={portStyle(port.package) as CSSProperties}
     >
       <div className="pb-port__row" style={{ height: PORT_ROW }}>
@@ -54,7 +62,7 @@ const FarPortRow = memo(function FarPortRow({ node, port, side, mark, tiny }: Pr
   );
 });
 
-const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark }: Props) {
+const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark, inGroup }: Props) {
   const state = useStore(side === 'import' ? selectImportState(node, port.name) : () => null);
   const wired = useStore(selectIsWired(node, port.name, side));
   const problems = useStore(selectPortProblems(node, port.name));
@@ -96,6 +104,7 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
     selected ? 'pb-port--selected' : '',
     problems ? 'pb-port--problem' : '',
     wired ? 'pb-port--wired' : '',
+    inGroup ? 'pb-port--member' : '',
     mark === 'dim' || mark === 'lit' ? `pb-port--${mark}` : '',
   ]
     .filter(Boolean)

@@ -17,3 +17,4 @@ export {
 export * from './backend';
 export type { ComponentNodeData, FakeNodeData, ComponentFlowNode, FakeFlowNode, FlowNode, FlowEdge, WireEdgeData } from './flow';
 export * from './metrics';
+export * from './portGroups';

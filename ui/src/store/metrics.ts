@@ -2,6 +2,7 @@
 // estimate, so a layout computed before React measured anything still fits.
 
 import type { ComponentView } from './backend';
+import type { ImportRow } from './portGroups';
 
 export const NODE_WIDTH = 300;
 export const FAKE_NODE_WIDTH = 200;
@@ -20,17 +21,22 @@ export type NodeGeometry = {
   outPorts: { id: string; y: number }[];
 };
 
-/** The collapsed size of a component node and the centre of each handle. */
-export function estimateComponentNode(view: ComponentView | undefined): NodeGeometry {
+/** The size of a component node (function signatures hidden) and the
+ *  centre of each handle. `rows` are its import rows (see portGroups.ts);
+ *  without them every import is a row of its own. The handles of a
+ *  collapsed group's ports sit on the group's row. */
+export function estimateComponentNode(view: ComponentView | undefined, rows?: readonly ImportRow[]): NodeGeometry {
   const imports = view?.info?.imports ?? [];
   const exports = view?.info?.exports ?? [];
+  const importRows: readonly ImportRow[] = rows ?? imports.map((port) => ({ kind: 'port', port, group: null }));
   let y = NODE_HEADER;
   const inPorts: NodeGeometry['inPorts'] = [];
   const outPorts: NodeGeometry['outPorts'] = [];
-  if (imports.length) {
+  if (importRows.length) {
     y += SECTION_CAPTION;
-    for (const p of imports) {
-      inPorts.push({ id: p.name, y: y + PORT_ROW / 2 });
+    for (const r of importRows) {
+      if (r.kind === 'port') inPorts.push({ id: r.port.name, y: y + PORT_ROW / 2 });
+      else if (!r.group.expanded) for (const p of r.group.ports) inPorts.push({ id: p.name, y: y + PORT_ROW / 2 });
       y += PORT_ROW;
     }
   }
@@ -60,9 +66,10 @@ export function estimateFakeNode(): NodeGeometry {
 export function nodesOverlap(
   nodes: { id: string; component: string; x: number; y: number }[],
   components: Record<string, ComponentView>,
+  rowsOf?: (node: string) => readonly ImportRow[],
 ): boolean {
   const boxes = nodes.map((n) => {
-    const g = estimateComponentNode(components[n.component]);
+    const g = estimateComponentNode(components[n.component], rowsOf?.(n.id));
     return { x: n.x, y: n.y, w: g.width, h: g.height };
   });
   boxes.sort((a, b) => a.x - b.x);

@@ -2,9 +2,10 @@
 // cached by identity, so hundreds of nodes can each select a small value
 // (a count, a mode) without scanning lists on every store change.
 
-import type { Analysis, ImportState, Problem, ProjectDoc, WireEntry } from './backend';
+import type { Analysis, ImportState, PortInfo, Problem, ProjectDoc, WireEntry } from './backend';
 import { parseExactSelector, portKey, selectorNode } from './doc';
-import type { DragState, Store } from './store';
+import { importRows, sameRows, type ImportRow, type ImportRowsInput } from './portGroups';
+import type { DragState, State, Store } from './store';
 
 export type ProblemIndex = {
   /** Problems pinned to a node, one of its ports, its component, or an exact binding of it. */
@@ -146,3 +147,55 @@ export const selectImportState = (node: string, port: string) => (s: Store) =>
 
 export const selectIsSelectedPort = (node: string, port: string, side: 'import' | 'export') => (s: Store) =>
   s.selectedPort !== null && s.selectedPort.node === node && s.selectedPort.port === port && s.selectedPort.side === side;
+
+// Import rows (groups of like imports, see portGroups.ts).
+
+const NO_PACKAGES: readonly string[] = [];
+
+/** What `importRows` needs about `node`, read through the cached indexes. */
+export function importRowsInput(s: Pick<State, 'analysis' | 'doc' | 'expandedGroups'>, node: string): ImportRowsInput {
+  const states = importStates(s.analysis);
+  const wired = wiredPorts(s.doc).imports;
+  const problems = problemIndex(s.analysis).byPort;
+  const expanded = s.expandedGroups[node] ?? NO_PACKAGES;
+  return {
+    states: { get: (port) => states.get(portKey({ node, port })) },
+    wired: { has: (port) => wired.has(portKey({ node, port })) },
+    problems: { has: (port) => problems.has(portKey({ node, port })) },
+    expanded: { has: (pkg) => expanded.includes(pkg) },
+  };
+}
+
+/** The imports of a node as the canvas draws them (no node: none). */
+export function importRowsOf(s: Pick<State, 'analysis' | 'doc' | 'expandedGroups' | 'components'>, node: string): ImportRow[] {
+  const component = s.doc?.nodes.find((n) => n.id === node)?.component;
+  const imports = (component && s.components[component]?.info?.imports) || [];
+  return importRows(imports, importRowsInput(s, node));
+}
+
+type RowsEntry = {
+  analysis: Analysis | null;
+  wires: WireEntry[] | undefined;
+  expanded: readonly string[] | undefined;
+  rows: ImportRow[];
+};
+const rowsCache = new WeakMap<readonly PortInfo[], Map<string, RowsEntry>>();
+
+/** The import rows of `node` for `useStore`: recomputed only when the
+ *  analysis, the wires or the node's expanded groups change, and the same
+ *  array as before while the rows draw the same, so a node re-renders only
+ *  when its rows do. */
+export const selectImportRows = (node: string, imports: readonly PortInfo[]) => (s: Store) => {
+  let perNode = rowsCache.get(imports);
+  if (!perNode) {
+    perNode = new Map();
+    rowsCache.set(imports, perNode);
+  }
+  const wires = s.doc?.wires;
+  const expanded = s.expandedGroups[node];
+  const old = perNode.get(node);
+  if (old && old.analysis === s.analysis && old.wires === wires && old.expanded === expanded) return old.rows;
+  const rows = importRows(imports, importRowsInput(s, node));
+  perNode.set(node, { analysis: s.analysis, wires, expanded, rows: old && sameRows(old.rows, rows) ? old.rows : rows });
+  return perNode.get(node)!.rows;
+};

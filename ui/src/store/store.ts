@@ -55,6 +55,8 @@ import {
 import { layeredLayout, type LayoutNode } from './layout';
 import { reconcileEdges, reconcileNodes, type FlowEdge, type FlowNode } from './flow';
 import { estimateComponentNode, estimateFakeNode, nodesOverlap, type NodeGeometry } from './metrics';
+import { collapsedGroupOf } from './portGroups';
+import { importRowsOf } from './selectors';
 
 export type Theme = 'light' | 'dark';
 export type RightTab = 'inspector' | 'binding' | 'run';
@@ -117,6 +119,9 @@ export type State = {
   selectedEdges: string[];
   selectedPort: SelectedPort | null;
   drag: DragState | null;
+  /** Node id → the packages whose import groups are expanded on it (UI
+   *  state only: never saved to the project file). */
+  expandedGroups: Record<string, string[]>;
   clipboard: Clipboard | null;
 
   lastRun: RunReport | null;
@@ -165,8 +170,12 @@ export type Actions = {
   connect(from: PortAddr, to: PortAddr): Promise<boolean>;
   beginDrag(port: PortAddr, side: PortSide): Promise<void>;
   endDrag(): void;
+  /** Expands or collapses the import groups of `pkg` on `node`. */
+  setGroupExpanded(node: string, pkg: string, expanded: boolean): void;
   setSelection(nodes: string[], edges: string[]): void;
   selectPort(addr: PortAddr, side?: PortSide): void;
+  /** Selects a node and shows the bindings of its unwired imports. */
+  showNodeBindings(node: string): void;
   focusLocation(loc: Location): void;
   focusNodes(nodes: string[]): void;
   analyzeNow(): Promise<void>;
@@ -229,6 +238,7 @@ function initialState(): State {
     selectedEdges: [],
     selectedPort: null,
     drag: null,
+    expandedGroups: {},
     clipboard: null,
     lastRun: null,
     running: false,
@@ -316,6 +326,13 @@ export const useStore = create<Store>()((set, get) => {
     for (const l of fakeLinks(doc)) edgeIds.add(`fake:${l.fake}->${l.selector}`);
     const nextNodes = selectedNodes.filter((id) => nodeIds.has(id));
     const nextEdges = selectedEdges.filter((id) => edgeIds.has(id));
+    const { expandedGroups } = get();
+    const gone = Object.keys(expandedGroups).filter((id) => !nodeIds.has(id));
+    if (gone.length) {
+      const next = { ...expandedGroups };
+      for (const id of gone) delete next[id];
+      set({ expandedGroups: next });
+    }
     set({
       dirty: doc !== savedDoc,
       fakeNodes: nextFakes,
@@ -439,6 +456,7 @@ export const useStore = create<Store>()((set, get) => {
         selectedEdges: [],
         selectedPort: null,
         drag: null,
+        expandedGroups: {},
         lastRun: null,
         lastCall: null,
         pendingCall: null,
@@ -450,7 +468,8 @@ export const useStore = create<Store>()((set, get) => {
         focus: { seq: ++focusSeq, nodes: [] },
       });
       for (const note of opened.notes ?? []) get().toast(note, 'info');
-      if (allStacked(opened.doc.nodes) || nodesOverlap(opened.doc.nodes, components)) {
+      const rowsOf = (node: string) => importRowsOf(get(), node);
+      if (allStacked(opened.doc.nodes) || nodesOverlap(opened.doc.nodes, components, rowsOf)) {
         // A generated project, or positions not made for these node sizes:
         // lay it out, and count the layout as the opened state (nothing to
         // undo, nothing unsaved to ask about).
@@ -770,6 +789,13 @@ export const useStore = create<Store>()((set, get) => {
       if (get().drag) set({ drag: null });
     },
 
+    setGroupExpanded(node, pkg, expanded) {
+      const current = get().expandedGroups[node] ?? [];
+      if (current.includes(pkg) === expanded) return;
+      const next = expanded ? [...current, pkg] : current.filter((p) => p !== pkg);
+      set((s) => ({ expandedGroups: { ...s.expandedGroups, [node]: next } }));
+    },
+
     setSelection(nodes, edges) {
       const s = get();
       const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -782,12 +808,21 @@ export const useStore = create<Store>()((set, get) => {
     },
 
     selectPort(addr, side = 'import') {
+      // A port hidden in a collapsed group comes into view.
+      if (side === 'import') {
+        const group = collapsedGroupOf(importRowsOf(get(), addr.node), addr.port);
+        if (group) get().setGroupExpanded(addr.node, group.package, true);
+      }
       set({
         selectedPort: { node: addr.node, port: addr.port, side },
         selectedNodes: [addr.node],
         selectedEdges: [],
         rightTab: side === 'import' ? 'binding' : 'inspector',
       });
+    },
+
+    showNodeBindings(node) {
+      set({ selectedNodes: [node], selectedEdges: [], selectedPort: null, rightTab: 'binding' });
     },
 
     focusLocation(loc) {
@@ -944,7 +979,7 @@ export const useStore = create<Store>()((set, get) => {
       if (!doc) return;
       const nodes: LayoutNode[] = [];
       for (const n of doc.nodes) {
-        const g = measurer?.(n.id) ?? estimateComponentNode(components[n.component]);
+        const g = measurer?.(n.id) ?? estimateComponentNode(components[n.component], importRowsOf(get(), n.id));
         nodes.push({ id: n.id, ...g });
       }
       for (const f of fakeNodes) nodes.push({ id: f.id, ...(measurer?.(f.id) ?? estimateFakeNode()) });
