@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../store';
 import type { Analysis, FunctionInfo, ProjectDoc, RunReport, TypeShape } from '../store/backend';
 import { RunPanel } from './RunPanel';
+import { resultShapeOf } from './text';
 
 const prim = (name: Extract<TypeShape, { kind: 'primitive' }>['name']): TypeShape => ({ kind: 'primitive', name });
 
@@ -184,5 +185,45 @@ describe('RunPanel', () => {
     expect(within(result).getByText(/get-environment\(\)/)).toBeInTheDocument();
     expect(within(result).getByText('nodes bind the same imports differently')).toBeInTheDocument();
     expect(within(result).getByLabelText('stdout')).toHaveTextContent('hello');
+  });
+
+  it('shows strings of the result that hold line breaks as text, under the exact WAVE', () => {
+    const wave = 'ok("Invoice ord-1\\n\\nTotal: $1.00\\n")';
+    const report = {
+      run: 4,
+      call: 'process-order({id: "ord-1"}, 0)',
+      mode: 'composed',
+      modeReason: '',
+      ok: true,
+      result: wave,
+      failure: null,
+      stdout: '',
+      stderr: '',
+      mockCalls: [],
+      denials: [],
+      trace: [],
+      refusedRequests: [],
+      micros: 10,
+      limits: { timeoutMs: 500, maxMemoryMib: 64, fuel: null, maxOutputKib: 256 },
+    } as RunReport;
+    act(() => useStore.setState({ lastRun: report }));
+    render(<RunPanel />);
+    const result = screen.getByRole('region', { name: 'Last run' });
+    expect(within(result).getByLabelText('Result').textContent).toBe(wave);
+    const text = within(result).getByLabelText('value as text');
+    expect(text.textContent).toBe('Invoice ord-1\n\nTotal: $1.00\n');
+    expect(within(result).getByText('· 3 lines, shown as text')).toBeInTheDocument();
+    expect(within(result).getByRole('button', { name: 'Copy value as text' })).toBeInTheDocument();
+    // A one-line result has no text view.
+    act(() => useStore.setState({ lastRun: { ...report, result: 'ok("done")' } }));
+    expect(within(result).queryByRole('group', { name: 'Strings as text' })).toBeNull();
+  });
+
+  it('finds the result type of a call by the longest matching prefix', () => {
+    const target = analysis.composed!.runTargets[0];
+    const other = { ...target, callPrefix: 'process', function: { ...processOrder, resultShape: prim('u8') } };
+    expect(resultShapeOf([other, target], 'process-order({}, 1)')).toBe(processOrder.resultShape);
+    expect(resultShapeOf([other, target], 'process(1)')).toEqual(prim('u8'));
+    expect(resultShapeOf([target], 'gone()')).toBeNull();
   });
 });

@@ -9,9 +9,10 @@ import { useStore } from '../store';
 import type { RunLimits, RunReport, RunTarget } from '../store/backend';
 import { formatArgs } from '../wave/format';
 import { callText, defaultArgs, readArgsText } from '../wave/form';
+import { multilineStringsOf } from '../wave/strings';
 import type { TypeShape, WaveValue } from '../wave/shape';
 import { CopyButton, EmptyState, Mark, Segmented, Spinner } from './common';
-import { formatMicros, unversioned } from './text';
+import { formatMicros, resultShapeOf, unversioned } from './text';
 import { FormErrorsContext } from './formErrors';
 import { ValueField } from './ValueForm';
 
@@ -425,6 +426,11 @@ const LIMIT_KINDS = new Set(['timeout', 'fuel', 'memory', 'stack', 'output']);
 /** What the last run returned and everything it did on the way. */
 function RunResult({ report }: { report: RunReport }) {
   const failure = report.failure;
+  const targets = useStore((s) => s.analysis?.composed?.runTargets);
+  const texts = useMemo(
+    () => (report.result === null ? [] : multilineStringsOf(resultShapeOf(targets ?? [], report.call), report.result)),
+    [report, targets],
+  );
   return (
     <div className="pbp-run-result" aria-label="Last run" role="region">
       <div className="pbp-result-head">
@@ -455,6 +461,23 @@ function RunResult({ report }: { report: RunReport }) {
           <pre className="pbp-code pbp-wave" aria-label="Result">
             {report.result}
           </pre>
+          {texts.length > 0 && (
+            <div className="pbp-result-texts" role="group" aria-label="Strings as text">
+              {texts.map((t) => (
+                <div key={t.path} className="pbp-result-text">
+                  <div className="pbp-code-head">
+                    <span>
+                      <code>{t.path}</code> <span className="pbp-muted">· {lineCount(t.text)}, shown as text</span>
+                    </span>
+                    <CopyButton text={t.text} name={`Copy ${t.path} as text`} title="Copy the text, with its line breaks" />
+                  </div>
+                  <pre className="pbp-code pbp-text-value" aria-label={`${t.path} as text`}>
+                    {t.text}
+                  </pre>
+                </div>
+              ))}
+            </div>
+          )}
         </div>
       )}
       {report.ok && report.result === null && <div className="pbp-muted">Returned nothing.</div>}
@@ -516,6 +539,11 @@ function RunResult({ report }: { report: RunReport }) {
       </div>
     </div>
   );
+}
+
+function lineCount(text: string): string {
+  const lines = text.replace(/\n$/, '').split('\n').length;
+  return `${lines} line${lines === 1 ? '' : 's'}`;
 }
 
 function describeLimits(l: RunLimits): string {

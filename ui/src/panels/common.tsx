@@ -3,7 +3,18 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { tokenizeWit } from './witTokens';
 
 /** Copies `text` to the clipboard; says "Copied" for a moment. */
-export function CopyButton({ text, label = 'Copy', title }: { text: string; label?: string; title?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  title,
+  name,
+}: {
+  text: string;
+  label?: string;
+  title?: string;
+  /** The accessible name, when the visible label is not enough. */
+  name?: string;
+}) {
   const [copied, setCopied] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => {
@@ -13,6 +24,7 @@ export function CopyButton({ text, label = 'Copy', title }: { text: string; labe
     <button
       type="button"
       className="pbp-btn pbp-btn-small"
+      aria-label={name}
       title={title ?? `Copy ${text.length > 60 ? 'to the clipboard' : text}`}
       onClick={() => {
         void navigator.clipboard?.writeText(text).then(

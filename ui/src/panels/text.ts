@@ -2,7 +2,7 @@
  * Plain text helpers shared by the panels: sizes, hashes, locations, and what
  * each remaining import of a composition gives the guest access to.
  */
-import type { Location, ProjectDoc, TraceEntry } from '../store/backend';
+import type { Location, ProjectDoc, RunTarget, TraceEntry, TypeShape } from '../store/backend';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -108,4 +108,14 @@ export function wireIndexOf(doc: ProjectDoc, entry: TraceEntry): number {
   );
   if (loose !== undefined) return loose;
   return indices.length > 0 ? indices[0] : -1;
+}
+
+/** The result type of the function `call` calls (`handle-request("…")`),
+ *  among the composition's run targets; null when none matches any more. */
+export function resultShapeOf(targets: readonly RunTarget[], call: string): TypeShape | null {
+  let best: RunTarget | null = null;
+  for (const t of targets) {
+    if (call.startsWith(`${t.callPrefix}(`) && (!best || t.callPrefix.length > best.callPrefix.length)) best = t;
+  }
+  return best?.function.resultShape ?? null;
 }
