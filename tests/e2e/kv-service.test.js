@@ -8,7 +8,7 @@ import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { CLI, WAIT_MS, copyProject, withApp } from './lib/app.js';
+import { CLI, WAIT_MS, copyProject, withApp, withAppOn } from './lib/app.js';
 
 const run = promisify(execFile);
 const TEST_MS = 240_000;
@@ -236,3 +236,20 @@ async function validate(wasm) {
   assert.match(stdout, /export handle-request: func\(req: string\) -> string;/);
 }
 
+test('a project on the command line that does not open says why on the empty state', { timeout: TEST_MS }, async () => {
+  const project = await copyProject('broken-toml');
+  const manifest = path.join(project, 'patchbay.toml');
+  const original = await readFile(manifest, 'utf8');
+  await writeFile(manifest, 'version = 1\nname = "broken"\n[nodes.memory\n');
+  await withAppOn('a broken project says why', project, async (app) => {
+    const failure = await app.byTestId('open-error');
+    await failure.waitForDisplayed({ timeout: WAIT_MS });
+    await app.until(async () => (await failure.getText()).includes(`${manifest}:3:`), 'the file, line and column');
+    assert.ok(squash(await failure.getText()).startsWith(`Cannot open ${project}`), await failure.getText());
+    // Fixed on disk, the project opens with Try again, and the error goes.
+    await writeFile(manifest, original);
+    await (await app.button('Try again')).click();
+    await app.waitForProject();
+    assert.ok(!(await app.byTestId('open-error').isExisting()), 'the error is gone once the project opens');
+  });
+});

@@ -317,6 +317,14 @@ impl Session {
     }
 
     fn open_path(&self, path: &Path) -> Result<OpenedProject, ApiError> {
+        if !path.exists() {
+            // Said plainly rather than as a read error of a file the user
+            // never named (`PATH` is taken for the manifest itself).
+            return Err(ApiError::bad_project(format!(
+                "cannot open {}: there is no such file or folder",
+                path.display()
+            )));
+        }
         let loaded = model::load(path).map_err(|e| {
             ApiError::bad_project(format!("cannot open {}", path.display())).with_detail(chain(&e))
         })?;

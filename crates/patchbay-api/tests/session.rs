@@ -166,6 +166,73 @@ fn first_start_opens_the_kv_service_sample() {
     });
 }
 
+/// A session whose command line names `project`, with state in `state`.
+fn session_for(f: &Fixture, project: PathBuf, state: &str) -> Session {
+    Session::new(
+        SessionOptions {
+            state_dir: f.root.join(state),
+            samples_dir: Some(f.root.clone()),
+            startup_project: Some(project),
+            ..Default::default()
+        },
+        f.dialogs.clone(),
+        f.events.clone(),
+        Arc::new(NoWindow),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_command_line_project_that_does_not_open_is_reported_naming_the_file_and_why() {
+    let f = fixture("kv-service");
+    block(async {
+        // A path that does not exist.
+        let missing = f.root.join("no-such-project");
+        let error = session_for(&f, missing.clone(), "state-missing")
+            .startup(Empty {})
+            .await
+            .expect_err("a missing project is an error, not an empty start");
+        assert_eq!(error.code, "bad-project");
+        assert_eq!(
+            error.message,
+            format!(
+                "cannot open {}: there is no such file or folder",
+                missing.display()
+            )
+        );
+
+        // A broken patchbay.toml: the error names the file, line and column.
+        let broken = f.root.join("broken");
+        std::fs::create_dir_all(&broken).unwrap();
+        let manifest = broken.join("patchbay.toml");
+        std::fs::write(&manifest, "version = 1\nname = \"x\"\n[nodes.a\n").unwrap();
+        let session = session_for(&f, broken.clone(), "state-broken");
+        let error = session.startup(Empty {}).await.unwrap_err();
+        assert_eq!(error.code, "bad-project");
+        assert_eq!(error.message, format!("cannot open {}", broken.display()));
+        let detail = error.detail.expect("the parse error");
+        assert!(
+            detail.starts_with(&format!("{}:3:", manifest.display())),
+            "{detail}"
+        );
+
+        // Every start-up reports it again (the page may ask again after the
+        // file is fixed), and once fixed the same project opens.
+        assert_eq!(
+            session
+                .startup(Empty {})
+                .await
+                .unwrap_err()
+                .detail
+                .as_deref(),
+            Some(detail.as_str())
+        );
+        std::fs::write(&manifest, "version = 1\nname = \"fixed\"\n").unwrap();
+        let opened = session.startup(Empty {}).await.unwrap().unwrap();
+        assert_eq!(opened.doc.name, "fixed");
+    });
+}
+
 #[test]
 fn samples_are_listed_and_open_without_a_dialog() {
     let f = fixture("kv-service");

@@ -45,7 +45,19 @@ function slugOf(name) {
  */
 export async function withApp(name, body) {
   const slug = slugOf(name);
-  const project = await copyProject(slug);
+  return withAppOn(name, await copyProject(slug), async (app) => {
+    await app.waitForProject();
+    await body(app);
+  });
+}
+
+/**
+ * Runs `body(app)` against a freshly started app whose command line names
+ * `project` (which may be broken: nothing is waited for). Screenshots on
+ * failure and ends the session as `withApp` does.
+ */
+export async function withAppOn(name, project, body) {
+  const slug = slugOf(name);
   const browser = await remote({
     hostname: '127.0.0.1',
     port: PORT(),
@@ -61,7 +73,6 @@ export async function withApp(name, body) {
   });
   const app = new App(browser, project);
   try {
-    await app.waitForProject();
     await body(app);
   } catch (error) {
     await app.screenshot(slug);

@@ -1,11 +1,44 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { orderedSamples, sampleBlurb, useStore } from '../store';
 import { MOD } from './platform';
 import { Icon } from './Icon';
 import { Logo } from './Logo';
 
-/** Shown instead of the canvas when no project is open: open a project, or
- *  start from one of the samples that ship with the app in one click. */
+/** Why the last project did not open (a missing file, a broken
+ *  `patchbay.toml`): it stays until a project opens. */
+function OpenFailure() {
+  const error = useStore((s) => s.openError);
+  const retryStartup = useStore((s) => s.retryStartup);
+  const [retrying, setRetrying] = useState(false);
+  if (!error) return null;
+  const title = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+  return (
+    <div className="pb-open-failure" role="alert" aria-label="The project did not open" data-testid="open-error">
+      <div className="pb-open-failure__title">
+        <Icon name="error" /> {title}
+      </div>
+      {error.detail && <pre className="pb-open-failure__detail">{error.detail}</pre>}
+      {error.retry === 'startup' && (
+        <button
+          type="button"
+          className="pb-btn"
+          disabled={retrying}
+          onClick={() => {
+            setRetrying(true);
+            void retryStartup().finally(() => setRetrying(false));
+          }}
+          title="Open the same project again, after fixing it"
+        >
+          {retrying ? 'Opening…' : 'Try again'}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Shown instead of the canvas when no project is open: why the last one did
+ *  not open, if it did not; open a project, or start from one of the samples
+ *  that ship with the app in one click. */
 export function NoProject() {
   const openProject = useStore((s) => s.openProject);
   const openSample = useStore((s) => s.openSample);
@@ -15,6 +48,7 @@ export function NoProject() {
   return (
     <div className="pb-empty-state" data-testid="empty-state">
       <div className="pb-empty-state__card">
+        <OpenFailure />
         <div className="pb-empty-state__mark" aria-hidden>
           <Logo size={48} />
         </div>

@@ -467,3 +467,70 @@ describe('uniqueId', () => {
     expect(uniqueId('', new Set())).toBe('node');
   });
 });
+
+describe('a project that does not open', () => {
+  const broken = {
+    code: 'bad-project',
+    message: 'cannot open /p/broken',
+    detail: '/p/broken/patchbay.toml:3:9: unclosed table, expected `]`',
+  };
+
+  function opened(name: string): OpenedProject {
+    return {
+      path: `/p/${name}/patchbay.toml`,
+      dir: `/p/${name}`,
+      doc: { ...sampleDoc(), name },
+      components: [],
+      analysis: emptyAnalysis,
+      recovery: null,
+      notes: [],
+    };
+  }
+
+  it('keeps the start-up error, naming the file and what is wrong, until a project opens', async () => {
+    mocks.fakes.mockResolvedValue([]);
+    mocks.samples.mockResolvedValue([]);
+    mocks.startup.mockRejectedValue(broken);
+    await state().startup();
+    expect(state().doc).toBeNull();
+    expect(state().openError).toEqual({ message: broken.message, detail: broken.detail, retry: 'startup' });
+    // Not a toast that times out: the empty state shows it.
+    expect(state().toasts).toEqual([]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(state().openError?.detail).toBe(broken.detail);
+
+    // Cancelling a dialog changes nothing; another failure replaces it.
+    mocks.openProject.mockRejectedValueOnce({ code: 'cancelled', message: 'cancelled', detail: null });
+    await state().openProject(null);
+    expect(state().openError?.retry).toBe('startup');
+    mocks.openSample.mockRejectedValueOnce({ code: 'bad-request', message: 'there is no sample `x`', detail: null });
+    await state().openSample('x');
+    expect(state().openError).toEqual({ message: 'there is no sample `x`', detail: null, retry: null });
+
+    mocks.openProject.mockResolvedValueOnce(opened('other'));
+    await state().openProject(null);
+    expect(state().doc!.name).toBe('other');
+    expect(state().openError).toBeNull();
+  });
+
+  it('tries the start-up project again on request', async () => {
+    mocks.startup.mockRejectedValueOnce(broken).mockResolvedValueOnce(opened('fixed'));
+    mocks.fakes.mockResolvedValue([]);
+    mocks.samples.mockResolvedValue([]);
+    await state().startup();
+    expect(state().openError).not.toBeNull();
+    await state().retryStartup();
+    expect(mocks.startup).toHaveBeenCalledTimes(2);
+    expect(state().doc!.name).toBe('fixed');
+    expect(state().openError).toBeNull();
+  });
+
+  it('says it in a toast when a project is open, which stays open', async () => {
+    open();
+    mocks.openProject.mockRejectedValueOnce(broken);
+    await state().openProject('/p/broken');
+    expect(state().doc!.name).toBe('kv-service');
+    expect(state().openError).toBeNull();
+    expect(state().toasts.map((t) => [t.kind, t.text])).toEqual([['error', `${broken.message}\n${broken.detail}`]]);
+  });
+});

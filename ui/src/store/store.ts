@@ -84,6 +84,10 @@ export type ConfirmRequest = { reason: 'close' } | { reason: 'open'; path: strin
 /** Asks the canvas to centre these nodes (all nodes when empty). */
 export type FocusRequest = { seq: number; nodes: string[] };
 export type HistoryEntry = { doc: ProjectDoc; label: string };
+/** Why the last attempt to open a project, with none open, failed: shown on
+ *  the empty state until a project opens. `retry` re-runs the start-up open
+ *  (the project named on the command line, or the last one). */
+export type OpenError = { message: string; detail: string | null; retry: 'startup' | null };
 
 export const HISTORY_LIMIT = 200;
 export const ANALYZE_DELAY_MS = 150;
@@ -111,6 +115,8 @@ export type State = {
   fakes: FakeView[];
   /** The sample projects shipped with the app (empty when it has none). */
   samples: SampleView[];
+  /** Why no project is open, when opening one failed. */
+  openError: OpenError | null;
   /** What React Flow shows, derived from the above (see flow.ts). */
   flowNodes: FlowNode[];
   flowEdges: FlowEdge[];
@@ -151,6 +157,8 @@ export type State = {
 
 export type Actions = {
   startup(): Promise<void>;
+  /** Tries the start-up open again (after `openError` with `retry`). */
+  retryStartup(): Promise<void>;
   openProject(path: string | null): Promise<void>;
   openSample(name: string): Promise<void>;
   applyOpened(opened: OpenedProject): void;
@@ -232,6 +240,7 @@ function initialState(): State {
     fakeNodes: [],
     fakes: [],
     samples: [],
+    openError: null,
     flowNodes: [],
     flowEdges: [],
     selectedNodes: [],
@@ -372,6 +381,28 @@ export const useStore = create<Store>()((set, get) => {
     recoveryTimer = null;
   }
 
+  /** A project that failed to open: with none open, the empty state keeps
+   *  saying why (a toast would vanish); with one open, a toast says it. */
+  function openFailed(e: unknown, retry: OpenError['retry']): void {
+    if (get().doc) {
+      get().toast(errorText(e), 'error');
+      return;
+    }
+    const message = isApiError(e) ? e.message : errorText(e);
+    const detail = isApiError(e) ? e.detail : null;
+    set({ openError: { message, detail, retry } });
+  }
+
+  async function openAtStartup(): Promise<void> {
+    try {
+      const opened = await commands.startup({});
+      if (opened) get().applyOpened(opened);
+      else set({ openError: null });
+    } catch (e) {
+      openFailed(e, 'startup');
+    }
+  }
+
   function refuse(reason: string): void {
     get().toast(reason, 'error');
     set({ status: { text: `Wire refused: ${reason}`, kind: 'error' } });
@@ -382,7 +413,7 @@ export const useStore = create<Store>()((set, get) => {
       const opened = await commands.openProject({ path });
       get().applyOpened(opened);
     } catch (e) {
-      if (!isCancelled(e)) get().toast(errorText(e), 'error');
+      if (!isCancelled(e)) openFailed(e, null);
     }
   }
 
@@ -390,7 +421,7 @@ export const useStore = create<Store>()((set, get) => {
     try {
       get().applyOpened(await commands.openSample({ name }));
     } catch (e) {
-      get().toast(errorText(e), 'error');
+      openFailed(e, null);
     }
   }
 
@@ -410,14 +441,13 @@ export const useStore = create<Store>()((set, get) => {
           .samples({})
           .then((samples) => set({ samples }))
           .catch(() => {});
-        try {
-          const opened = await commands.startup({});
-          if (opened) get().applyOpened(opened);
-        } catch (e) {
-          get().toast(errorText(e), 'error');
-        }
+        await openAtStartup();
       })();
       return startupPromise;
+    },
+
+    async retryStartup() {
+      await openAtStartup();
     },
 
     async openProject(path) {
@@ -442,6 +472,7 @@ export const useStore = create<Store>()((set, get) => {
       const components: Record<string, ComponentView> = {};
       for (const c of opened.components) components[c.id] = c;
       set({
+        openError: null,
         project: { path: opened.path, dir: opened.dir },
         doc: opened.doc,
         savedDoc: opened.doc,
