@@ -531,6 +531,11 @@ fn saving_writes_the_project_and_recovery_survives_a_crash() {
         assert!(opened.recovery.is_none());
         let mut doc = opened.doc;
         doc.nodes[0].x = 123.0;
+        doc.fake_nodes.push(FakeNodeEntry {
+            fake: FakeName::Log,
+            x: -300.0,
+            y: 40.0,
+        });
         f.session
             .save_recovery(DocRequest { doc: doc.clone() })
             .await
@@ -560,6 +565,10 @@ fn saving_writes_the_project_and_recovery_survives_a_crash() {
             .all(|c| c.hash.as_deref().is_some_and(|h| h.starts_with("sha256:"))));
         let text = std::fs::read_to_string(&saved.path).unwrap();
         assert!(text.contains("x = 123.0"), "{text}");
+        assert!(
+            text.contains("[fake-nodes.log.position]\nx = -300.0\ny = 40.0"),
+            "{text}"
+        );
         let reopened = f
             .session
             .open_project(OpenProjectRequest {
@@ -571,6 +580,7 @@ fn saving_writes_the_project_and_recovery_survives_a_crash() {
             reopened.recovery.is_none(),
             "saving clears the recovery file"
         );
+        assert_eq!(reopened.doc.fake_nodes, doc.fake_nodes);
 
         // Save as elsewhere rebases relative component paths.
         let elsewhere = f.root.join("copies/deeper");

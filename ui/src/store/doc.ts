@@ -80,24 +80,54 @@ export function fakeLinks(doc: ProjectDoc): { fake: FakeName; selector: string; 
   return links;
 }
 
-/** Keeps one fake node per fake in use, adding missing ones next to the
- *  first import they serve. Returns the same array when nothing changes. */
+/** The fake nodes on the canvas: every fake placed in the document
+ *  (`doc.fakeNodes`, saved as `[fake-nodes]`) at its saved position, plus
+ *  every fake a binding uses that has no saved place, kept where it is on
+ *  the canvas or put next to the first import it serves. Returns the same
+ *  array when nothing changes. */
 export function reconcileFakeNodes(doc: ProjectDoc, fakeNodes: FakeNode[]): FakeNode[] {
-  const have = new Set(fakeNodes.map((f) => f.fake));
-  let out = fakeNodes;
-  const placed = new Map<string, number>();
+  const current = new Map(fakeNodes.map((f) => [f.fake, f]));
+  const out: FakeNode[] = [];
+  const have = new Set<FakeName>();
+  for (const placed of doc.fakeNodes) {
+    if (have.has(placed.fake)) continue;
+    have.add(placed.fake);
+    const now = current.get(placed.fake);
+    out.push(
+      now && now.x === placed.x && now.y === placed.y
+        ? now
+        : { id: fakeNodeId(placed.fake), fake: placed.fake, x: placed.x, y: placed.y },
+    );
+  }
+  const spots = new Map<string, number>();
   for (const link of fakeLinks(doc)) {
     if (have.has(link.fake)) continue;
     have.add(link.fake);
+    const now = current.get(link.fake);
+    if (now) {
+      out.push(now);
+      continue;
+    }
     const target = doc.nodes.find((n) => n.id === link.to.node);
     const base = target ? { x: target.x - 300, y: target.y } : { x: 0, y: 0 };
     const key = `${base.x},${base.y}`;
-    const k = placed.get(key) ?? 0;
-    placed.set(key, k + 1);
-    if (out === fakeNodes) out = [...fakeNodes];
+    const k = spots.get(key) ?? 0;
+    spots.set(key, k + 1);
     out.push({ id: fakeNodeId(link.fake), fake: link.fake, x: base.x, y: base.y + k * 90 });
   }
-  return out;
+  const same = out.length === fakeNodes.length && out.every((f, i) => f === fakeNodes[i]);
+  return same ? fakeNodes : out;
+}
+
+/** Places a fake's node in the document (a draft), or moves it there. */
+export function placeFakeNode(doc: ProjectDoc, fake: FakeName, at: { x: number; y: number }): void {
+  const entry = doc.fakeNodes.find((f) => f.fake === fake);
+  if (entry) {
+    entry.x = at.x;
+    entry.y = at.y;
+  } else {
+    doc.fakeNodes.push({ fake, x: at.x, y: at.y });
+  }
 }
 
 /** A valid node id (kebab-case: lowercase words of letters and digits, each
@@ -133,6 +163,7 @@ export function deleteFromDoc(
   fakeNodesRemoved: Set<FakeName>,
 ): void {
   doc.nodes = doc.nodes.filter((n) => !nodeIds.has(n.id));
+  doc.fakeNodes = doc.fakeNodes.filter((f) => !fakeNodesRemoved.has(f.fake));
   doc.wires = doc.wires.filter(
     (w) => !nodeIds.has(w.from.node) && !nodeIds.has(w.to.node) && !edgeIds.has(wireId(w)),
   );

@@ -202,6 +202,37 @@ describe('deleteSelection', () => {
     expect(state().doc!.bindings.some((b) => b.selector === 'service.patchbay:kv/cache')).toBe(false);
     expect(state().fakeNodes).toEqual([]);
   });
+
+  it('keeps where fakes are drawn in the document: added, moved, undone, deleted', () => {
+    open();
+    state().addFakeNode('log', { x: -300.4, y: 20 });
+    expect(state().doc!.fakeNodes).toEqual([{ fake: 'log', x: -300, y: 20 }]);
+    expect(state().dirty).toBe(true);
+    expect(state().fakeNodes).toEqual([{ id: 'fake:log', fake: 'log', x: -300, y: 20 }]);
+
+    state().moveNodes({ 'fake:log': { x: -250, y: 80 } });
+    expect(state().doc!.fakeNodes).toEqual([{ fake: 'log', x: -250, y: 80 }]);
+    expect(state().fakeNodes[0]).toMatchObject({ x: -250, y: 80 });
+    state().undo();
+    expect(state().fakeNodes[0]).toMatchObject({ x: -300, y: 20 });
+    state().undo();
+    expect(state().doc!.fakeNodes).toEqual([]);
+    expect(state().fakeNodes).toEqual([]);
+    state().redo();
+
+    state().setSelection(['fake:log'], []);
+    state().deleteSelection();
+    expect(state().doc!.fakeNodes).toEqual([]);
+    expect(state().fakeNodes).toEqual([]);
+  });
+
+  it('draws a saved fake where the project file put it', () => {
+    const doc = sampleDoc();
+    doc.fakeNodes = [{ fake: 'clock', x: 10, y: 400 }];
+    open(doc);
+    expect(state().fakeNodes).toEqual([{ id: 'fake:clock', fake: 'clock', x: 10, y: 400 }]);
+    expect(state().dirty).toBe(false);
+  });
 });
 
 describe('copy and paste', () => {

@@ -43,6 +43,7 @@ import {
   isFakeNodeId,
   parseExactSelector,
   pasteIntoDoc,
+  placeFakeNode,
   reconcileFakeNodes,
   samePort,
   selectorOf,
@@ -597,17 +598,19 @@ export const useStore = create<Store>()((set, get) => {
 
     addFakeNode(fake, at) {
       const { fakeNodes, doc } = get();
+      if (!doc) return;
       const id = fakeNodeId(fake);
       if (!fakeNodes.some((f) => f.id === id)) {
         let pos = at;
         if (!pos) {
-          const xs = doc?.nodes.map((n) => n.x) ?? [];
-          const ys = doc?.nodes.map((n) => n.y) ?? [];
+          const xs = doc.nodes.map((n) => n.x);
+          const ys = doc.nodes.map((n) => n.y);
           const minX = xs.length ? Math.min(...xs) : 0;
           const minY = ys.length ? Math.min(...ys) : 0;
           pos = { x: minX - 300, y: minY + fakeNodes.length * 100 };
         }
-        set({ fakeNodes: [...fakeNodes, { id, fake, ...pos }] });
+        const placed = { x: Math.round(pos.x), y: Math.round(pos.y) };
+        get().updateDoc(`Add the ${fake} fake`, (d) => placeFakeNode(d, fake, placed));
       }
       set({ selectedNodes: [id], selectedEdges: [] });
       get().focusNodes([id]);
@@ -616,26 +619,29 @@ export const useStore = create<Store>()((set, get) => {
     moveNodes(positions) {
       const { doc, fakeNodes } = get();
       if (!doc) return;
-      let fakesMoved = false;
-      const nextFakes = fakeNodes.map((f) => {
+      const fakesMoved = fakeNodes.filter((f) => {
         const p = positions[f.id];
-        if (!p || (p.x === f.x && p.y === f.y)) return f;
-        fakesMoved = true;
-        return { ...f, x: p.x, y: p.y };
+        return p && (p.x !== f.x || p.y !== f.y);
       });
-      if (fakesMoved) set({ fakeNodes: nextFakes });
       const moved = doc.nodes.filter((n) => {
         const p = positions[n.id];
         return p && (p.x !== n.x || p.y !== n.y);
       });
-      if (moved.length === 0) return;
-      get().updateDoc(moved.length === 1 ? `Move ${moved[0].id}` : `Move ${moved.length} nodes`, (d) => {
+      const count = moved.length + fakesMoved.length;
+      if (count === 0) return;
+      const label = count > 1 ? `Move ${count} nodes` : `Move ${moved[0]?.id ?? `the ${fakesMoved[0].fake} fake`}`;
+      get().updateDoc(label, (d) => {
         for (const n of d.nodes) {
           const p = positions[n.id];
           if (p) {
             n.x = Math.round(p.x);
             n.y = Math.round(p.y);
           }
+        }
+        // A fake's place is saved once it has been moved (or added by hand).
+        for (const f of fakesMoved) {
+          const p = positions[f.id];
+          placeFakeNode(d, f.fake, { x: Math.round(p.x), y: Math.round(p.y) });
         }
       });
     },
@@ -680,7 +686,7 @@ export const useStore = create<Store>()((set, get) => {
     },
 
     deleteSelection() {
-      const { doc, selectedNodes, selectedEdges, fakeNodes } = get();
+      const { doc, selectedNodes, selectedEdges } = get();
       if (!doc || (selectedNodes.length === 0 && selectedEdges.length === 0)) return;
       const nodeIds = new Set(selectedNodes.filter((id) => !isFakeNodeId(id)));
       const removedFakes = new Set<FakeName>();
@@ -690,7 +696,6 @@ export const useStore = create<Store>()((set, get) => {
       }
       const edgeIds = new Set(selectedEdges);
       const count = nodeIds.size + removedFakes.size + edgeIds.size;
-      if (removedFakes.size) set({ fakeNodes: fakeNodes.filter((f) => !removedFakes.has(f.fake)) });
       get().updateDoc(count === 1 ? 'Delete' : `Delete ${count} items`, (d) =>
         deleteFromDoc(d, nodeIds, edgeIds, removedFakes),
       );
