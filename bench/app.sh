@@ -17,7 +17,7 @@
 #     WEBKIT_DISABLE_DMABUF_RENDERER=1 (one launch each).
 #
 # Prints a table and writes it, with the machine and every launch's numbers,
-# to bench/results/app-<date>.txt. See BENCHMARKS.md ("App") for what the
+# to bench/results/app-<date>-<commit>.txt. See BENCHMARKS.md ("App") for what the
 # numbers mean.
 #
 # Usage: bench/app.sh            (any working directory)
@@ -68,7 +68,8 @@ xvfb-run -a -s "-screen 0 $SCREEN" \
   node "$repo/bench/app/bench.mjs" "$APP_BIN" "$repo/samples" "$work" "$work/results.json"
 
 mkdir -p "$results_dir"
-out="$results_dir/app-$(date -u +%Y-%m-%d).txt"
+commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+out="$results_dir/app-$(date -u +%Y-%m-%d)-$commit.txt"
 node "$repo/bench/app/table.mjs" "$work/results.json" "$APP_BIN" "$profile" >"$out"
 cat "$out"
 log "wrote $out"
