@@ -753,6 +753,22 @@ pub(crate) fn type_desc(ty: &Type) -> &'static str {
     }
 }
 
+/// Whether `v`, or any value nested in it, is one that `hit` picks.
+pub(crate) fn holds(v: &Val, hit: &dyn Fn(&Val) -> bool) -> bool {
+    hit(v)
+        || match v {
+            Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
+                items.iter().any(|v| holds(v, hit))
+            }
+            Val::Record(fields) => fields.iter().any(|(_, v)| holds(v, hit)),
+            Val::Variant(_, Some(v))
+            | Val::Option(Some(v))
+            | Val::Result(Ok(Some(v)))
+            | Val::Result(Err(Some(v))) => holds(v, hit),
+            _ => false,
+        }
+}
+
 /// Renders a value as WAVE. WAVE has no syntax for resource handles (and
 /// its writer panics on them), so any value holding one is shown with the
 /// handles written `<resource>`.
@@ -763,20 +779,14 @@ pub(crate) fn wave_text(v: &Val) -> String {
 /// [`wave_text`], with each resource handle written as `handle()` says, in
 /// depth-first, left-to-right order.
 pub(crate) fn wave_text_labelled(v: &Val, handle: &mut dyn FnMut() -> String) -> String {
-    fn has_resource(v: &Val) -> bool {
-        match v {
-            Val::Resource(_) | Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => true,
-            Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
-                items.iter().any(has_resource)
-            }
-            Val::Record(fields) => fields.iter().any(|(_, v)| has_resource(v)),
-            Val::Variant(_, Some(v))
-            | Val::Option(Some(v))
-            | Val::Result(Ok(Some(v)))
-            | Val::Result(Err(Some(v))) => has_resource(v),
-            _ => false,
-        }
-    }
+    let has_resource = |v: &Val| {
+        holds(v, &|v| {
+            matches!(
+                v,
+                Val::Resource(_) | Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_)
+            )
+        })
+    };
     fn shallow(v: &Val, handle: &mut dyn FnMut() -> String) -> String {
         let mut join = |items: &[Val]| {
             items

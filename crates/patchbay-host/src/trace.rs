@@ -133,18 +133,7 @@ impl WireEnds {
 
 /// Whether a value holds a resource handle anywhere.
 fn has_resource(v: &Val) -> bool {
-    match v {
-        Val::Resource(_) => true,
-        Val::List(items) | Val::Tuple(items) | Val::FixedLengthList(items) => {
-            items.iter().any(has_resource)
-        }
-        Val::Record(fields) => fields.iter().any(|(_, v)| has_resource(v)),
-        Val::Variant(_, Some(v))
-        | Val::Option(Some(v))
-        | Val::Result(Ok(Some(v)))
-        | Val::Result(Err(Some(v))) => has_resource(v),
-        _ => false,
-    }
+    crate::run::holds(v, &|v| matches!(v, Val::Resource(_)))
 }
 
 /// A copy of `v` with every resource handle replaced by `swap`'s answer.
