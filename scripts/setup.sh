@@ -59,6 +59,23 @@ use_build_cache() {
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/patchbay/target}"
   export PATCHBAY_SAMPLES_TARGET="${PATCHBAY_SAMPLES_TARGET:-$HOME/.cache/patchbay/samples-target}"
   mkdir -p "$CARGO_TARGET_DIR" "$PATCHBAY_SAMPLES_TARGET"
+  trim_build_cache
+}
+
+# A build cache shared by every clone keeps growing (old artifacts are never
+# removed), and a full disk fails a build with a linker "Bus error". When
+# less than PATCHBAY_MIN_FREE_GIB (default 8) is free where the cache
+# lives, drop the incremental-compilation data (rebuilt as needed), then,
+# if that is not enough, the whole cache.
+trim_build_cache() {
+  local want_kib=$(( ${PATCHBAY_MIN_FREE_GIB:-8} * 1024 * 1024 ))
+  free_kib() { df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }'; }
+  [ "$(free_kib)" -ge "$want_kib" ] && return 0
+  say "less than ${PATCHBAY_MIN_FREE_GIB:-8} GiB free: dropping incremental build data in $CARGO_TARGET_DIR"
+  rm -rf "$CARGO_TARGET_DIR"/*/incremental
+  [ "$(free_kib)" -ge "$want_kib" ] && return 0
+  say "still short of space: emptying the build cache $CARGO_TARGET_DIR"
+  rm -rf "${CARGO_TARGET_DIR:?}"/* "${PATCHBAY_SAMPLES_TARGET:?}"/*
 }
 
 build_samples() {
