@@ -440,6 +440,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
     setWritable(false);
   };
   const required = (v: string) => (v.trim() === '' ? 'required' : null);
+  const setAt = (i: number, patch: Partial<DirGrant>) => onChange(dirs.map((x, j) => (j === i ? { ...x, ...patch } : x)));
   return (
     <table className="pbp-table pbp-dirs" aria-label="Folders">
       <thead>
@@ -458,7 +459,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
                 label={`Host folder ${i + 1}`}
                 value={d.host}
                 validate={required}
-                onCommit={(v) => onChange(dirs.map((x, j) => (j === i ? { ...x, host: v.trim() } : x)))}
+                onCommit={(v) => setAt(i, { host: v.trim() })}
               />
             </td>
             <td>
@@ -466,7 +467,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
                 label={`Guest path ${i + 1}`}
                 value={d.guest}
                 validate={required}
-                onCommit={(v) => onChange(dirs.map((x, j) => (j === i ? { ...x, guest: v.trim() } : x)))}
+                onCommit={(v) => setAt(i, { guest: v.trim() })}
               />
             </td>
             <td>
@@ -475,7 +476,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
                 className="nodrag nokey"
                 aria-label={`Folder ${d.host} writable`}
                 checked={d.writable}
-                onChange={(e) => onChange(dirs.map((x, j) => (j === i ? { ...x, writable: e.target.checked } : x)))}
+                onChange={(e) => setAt(i, { writable: e.target.checked })}
               />
             </td>
             <td>

@@ -80,43 +80,34 @@ export function fakeLinks(doc: ProjectDoc): { fake: FakeName; selector: string; 
   return links;
 }
 
-/** The fake nodes on the canvas: every fake placed in the document
- *  (`doc.fakeNodes`, saved as `[fake-nodes]`) at its saved position, plus
- *  every fake a binding uses that has no saved place, kept where it is on
- *  the canvas or put next to the first import it serves. Returns the same
- *  array when nothing changes. */
-export function reconcileFakeNodes(doc: ProjectDoc, fakeNodes: FakeNode[]): FakeNode[] {
-  const current = new Map(fakeNodes.map((f) => [f.fake, f]));
+/** The fake nodes on the canvas, derived from the document: every fake
+ *  placed in it (`doc.fakeNodes`, saved as `[fake-nodes]`) at its saved
+ *  position, plus every fake a binding uses that has no saved place, put
+ *  next to the first import it serves. Entries of `prev` that did not change
+ *  are reused, and `prev` itself when nothing changed. */
+export function reconcileFakeNodes(doc: ProjectDoc, prev: FakeNode[]): FakeNode[] {
   const out: FakeNode[] = [];
   const have = new Set<FakeName>();
-  for (const placed of doc.fakeNodes) {
-    if (have.has(placed.fake)) continue;
-    have.add(placed.fake);
-    const now = current.get(placed.fake);
-    out.push(
-      now && now.x === placed.x && now.y === placed.y
-        ? now
-        : { id: fakeNodeId(placed.fake), fake: placed.fake, x: placed.x, y: placed.y },
-    );
-  }
   const spots = new Map<string, number>();
+  const add = (fake: FakeName, x: number, y: number) => {
+    have.add(fake);
+    const old = prev.find((f) => f.fake === fake);
+    out.push(old && old.x === x && old.y === y ? old : { id: fakeNodeId(fake), fake, x, y });
+  };
+  for (const placed of doc.fakeNodes) {
+    if (!have.has(placed.fake)) add(placed.fake, placed.x, placed.y);
+  }
   for (const link of fakeLinks(doc)) {
     if (have.has(link.fake)) continue;
-    have.add(link.fake);
-    const now = current.get(link.fake);
-    if (now) {
-      out.push(now);
-      continue;
-    }
     const target = doc.nodes.find((n) => n.id === link.to.node);
     const base = target ? { x: target.x - 300, y: target.y } : { x: 0, y: 0 };
     const key = `${base.x},${base.y}`;
     const k = spots.get(key) ?? 0;
     spots.set(key, k + 1);
-    out.push({ id: fakeNodeId(link.fake), fake: link.fake, x: base.x, y: base.y + k * 90 });
+    add(link.fake, base.x, base.y + k * 90);
   }
-  const same = out.length === fakeNodes.length && out.every((f, i) => f === fakeNodes[i]);
-  return same ? fakeNodes : out;
+  const same = out.length === prev.length && out.every((f, i) => f === prev[i]);
+  return same ? prev : out;
 }
 
 /** Places a fake's node in the document (a draft), or moves it there. */

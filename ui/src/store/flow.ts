@@ -45,57 +45,49 @@ export function reconcileNodes(prev: FlowNode[], input: FlowInputs): FlowNode[] 
     if (prev[out.length] !== node) changed = true;
     out.push(node);
   };
-  for (const n of doc.nodes) {
-    const old = before.get(n.id);
+  /** Keeps `old` when nothing shown changed, else a node that reuses its
+   *  position, data and measured size where they did not change. */
+  const place = (
+    id: string,
+    type: FlowNode['type'],
+    at: { x: number; y: number },
+    data: FlowNode['data'],
+    sameData: (old: FlowNode) => boolean,
+    ariaLabel: string,
+  ) => {
+    const old = before.get(id);
     // While a node is dragged its live position wins over the document's.
-    const position = old?.dragging ? old.position : { x: n.x, y: n.y };
-    const isSelected = selected.has(n.id);
-    if (
-      old &&
-      old.type === 'component' &&
-      old.data.component === n.component &&
-      old.position.x === position.x &&
-      old.position.y === position.y &&
-      !!old.selected === isSelected
-    ) {
+    const position = old?.dragging ? old.position : { x: at.x, y: at.y };
+    const samePosition = !!old && old.position.x === position.x && old.position.y === position.y;
+    const isSelected = selected.has(id);
+    const dataKept = !!old && old.type === type && sameData(old);
+    if (old && samePosition && dataKept && !!old.selected === isSelected) {
       keep(old);
-      continue;
+      return;
     }
     keep({
-        id: n.id,
-        type: 'component',
-        position: old && old.position.x === position.x && old.position.y === position.y ? old.position : position,
-        data: old?.type === 'component' && old.data.component === n.component ? old.data : { component: n.component },
-        selected: isSelected,
-        measured: old?.measured,
-        dragging: old?.dragging,
-        ariaLabel: `Node ${n.id} (${n.component})`,
-      });
+      id,
+      type,
+      position: samePosition ? old!.position : position,
+      data: dataKept ? old!.data : data,
+      selected: isSelected,
+      measured: old?.measured,
+      dragging: old?.dragging,
+      ariaLabel,
+    } as FlowNode);
+  };
+  for (const n of doc.nodes) {
+    place(
+      n.id,
+      'component',
+      n,
+      { component: n.component },
+      (old) => old.type === 'component' && old.data.component === n.component,
+      `Node ${n.id} (${n.component})`,
+    );
   }
   for (const f of fakeNodes) {
-    const old = before.get(f.id);
-    const position = old?.dragging ? old.position : { x: f.x, y: f.y };
-    const isSelected = selected.has(f.id);
-    if (
-      old &&
-      old.type === 'fake' &&
-      old.position.x === position.x &&
-      old.position.y === position.y &&
-      !!old.selected === isSelected
-    ) {
-      keep(old);
-      continue;
-    }
-    keep({
-        id: f.id,
-        type: 'fake',
-        position,
-        data: old?.type === 'fake' ? old.data : { fake: f.fake },
-        selected: isSelected,
-        measured: old?.measured,
-        dragging: old?.dragging,
-        ariaLabel: `Fake ${f.fake}`,
-      });
+    place(f.id, 'fake', f, { fake: f.fake }, (old) => old.type === 'fake' && old.data.fake === f.fake, `Fake ${f.fake}`);
   }
   return changed ? out : prev;
 }

@@ -38,32 +38,20 @@ export async function layeredLayout(
   if (nodes.length === 0) return {};
   const known = new Set<string>();
   const children: ElkNode[] = nodes.map((n) => {
-    const ports = [
-      ...n.inPorts.map((p) => {
-        const id = portId(n.id, 'in', p.id);
-        known.add(id);
-        return {
-          id,
-          width: 8,
-          height: 8,
-          x: -8,
-          y: p.y - 4,
-          layoutOptions: { 'org.eclipse.elk.port.side': 'WEST' },
-        };
-      }),
-      ...n.outPorts.map((p) => {
-        const id = portId(n.id, 'out', p.id);
-        known.add(id);
-        return {
-          id,
-          width: 8,
-          height: 8,
-          x: n.width,
-          y: p.y - 4,
-          layoutOptions: { 'org.eclipse.elk.port.side': 'EAST' },
-        };
-      }),
-    ];
+    // Ports sit on the node's edge: imports on the west, exports on the east.
+    const port = (side: 'in' | 'out', p: { id: string; y: number }) => {
+      const id = portId(n.id, side, p.id);
+      known.add(id);
+      return {
+        id,
+        width: 8,
+        height: 8,
+        x: side === 'in' ? -8 : n.width,
+        y: p.y - 4,
+        layoutOptions: { 'org.eclipse.elk.port.side': side === 'in' ? 'WEST' : 'EAST' },
+      };
+    };
+    const ports = [...n.inPorts.map((p) => port('in', p)), ...n.outPorts.map((p) => port('out', p))];
     return {
       id: n.id,
       width: n.width,

@@ -226,6 +226,23 @@ describe('deleteSelection', () => {
     expect(state().fakeNodes).toEqual([]);
   });
 
+  it('puts an unplaced fake next to the import it serves, and back there when its first move is undone', () => {
+    const doc = sampleDoc();
+    doc.bindings.push({
+      selector: 'service.patchbay:kv/cache',
+      binding: { mode: 'mock', fake: 'kv', functions: [], values: [], responses: [] },
+    });
+    open(doc);
+    const service = doc.nodes.find((n) => n.id === 'service')!;
+    const auto = { x: service.x - 300, y: service.y };
+    expect(state().fakeNodes[0]).toMatchObject(auto);
+    state().moveNodes({ 'fake:kv': { x: 5, y: 6 } });
+    expect(state().doc!.fakeNodes).toEqual([{ fake: 'kv', x: 5, y: 6 }]);
+    state().undo();
+    expect(state().doc!.fakeNodes).toEqual([]);
+    expect(state().fakeNodes[0]).toMatchObject(auto);
+  });
+
   it('draws a saved fake where the project file put it', () => {
     const doc = sampleDoc();
     doc.fakeNodes = [{ fake: 'clock', x: 10, y: 400 }];
