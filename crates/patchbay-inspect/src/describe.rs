@@ -307,6 +307,9 @@ pub fn describe_component(bytes: &[u8], path: &Path) -> Result<ComponentInfo, In
         path: path.to_path_buf(),
         message,
     };
+    if let Some(message) = function_with_id_name(bytes) {
+        return Err(decode_err(message));
+    }
     let (resolve, world) =
         match wit_component::decode(bytes).map_err(|e| decode_err(format!("{e:#}")))? {
             DecodedWasm::Component(resolve, world) => (resolve, world),
@@ -334,6 +337,61 @@ pub fn describe_component(bytes: &[u8], path: &Path) -> Result<ComponentInfo, In
 }
 
 /// Prints the world's package, then every other package it uses, as WIT.
+/// A function of the component's world imported or exported under an
+/// interface, URL, hash or dependency name (`a:b/c` for a function). The
+/// validator accepts such a component, but WIT has no way to write it and
+/// wit-parser's decoder panics on it (`unreachable!` in 0.258), so it is
+/// refused with a message before decoding. Malformed binaries are left to
+/// the decoder, which reports them.
+fn function_with_id_name(bytes: &[u8]) -> Option<String> {
+    use wasmparser::names::{ComponentName, ComponentNameKind};
+    use wasmparser::{ComponentExternalKind, ComponentTypeRef, Payload};
+    let id_name = |name: &str| {
+        ComponentName::new(name, 0).is_ok_and(|n| {
+            matches!(
+                n.kind(),
+                ComponentNameKind::Interface(_)
+                    | ComponentNameKind::Url(_)
+                    | ComponentNameKind::Hash(_)
+                    | ComponentNameKind::Dependency(_)
+            )
+        })
+    };
+    // parse_all walks nested modules and components too; only the
+    // outermost component's imports and exports make its world.
+    let mut depth = 0usize;
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload.ok()? {
+            Payload::Version { .. } => depth += 1,
+            Payload::End(_) => depth = depth.saturating_sub(1),
+            Payload::ComponentImportSection(reader) if depth == 1 => {
+                for import in reader {
+                    let import = import.ok()?;
+                    if matches!(import.ty, ComponentTypeRef::Func(_)) && id_name(import.name.name) {
+                        return Some(format!(
+                            "import `{}` is a function, but the name is an interface name, which only an instance may have; WIT cannot describe it",
+                            import.name.name
+                        ));
+                    }
+                }
+            }
+            Payload::ComponentExportSection(reader) if depth == 1 => {
+                for export in reader {
+                    let export = export.ok()?;
+                    if export.kind == ComponentExternalKind::Func && id_name(export.name.name) {
+                        return Some(format!(
+                            "export `{}` is a function, but the name is an interface name, which only an instance may have; WIT cannot describe it",
+                            export.name.name
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn world_wit(resolve: &Resolve, world: wit_parser::WorldId) -> anyhow::Result<String> {
     let root = resolve.worlds[world]
         .package
