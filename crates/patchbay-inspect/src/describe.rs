@@ -302,7 +302,31 @@ pub struct MemberInfo {
 }
 
 /// Decodes a component binary and describes its world.
+///
+/// wit-parser's decoder (0.258) asserts things the validator does not
+/// guarantee and panics on some valid components (`unreachable!` for a
+/// function under an interface name inside an instance, for a type export
+/// of another kind, for a type owned by a world; a failed `assert!` for a
+/// type registered twice: all found by `patchbay-fuzz`). The decoding runs
+/// under `catch_unwind`, so such a component is a [`InspectError::Decode`]
+/// naming the file instead of a crash of the CLI or the app. The decoder
+/// builds its own `Resolve` from the bytes and shares no state, so nothing
+/// is left half-changed after a panic.
 pub fn describe_component(bytes: &[u8], path: &Path) -> Result<ComponentInfo, InspectError> {
+    std::panic::catch_unwind(|| describe_unguarded(bytes, path)).unwrap_or_else(|payload| {
+        let reason = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("no message");
+        Err(InspectError::Decode {
+            path: path.to_path_buf(),
+            message: format!("the WIT decoder failed on this component ({reason})"),
+        })
+    })
+}
+
+fn describe_unguarded(bytes: &[u8], path: &Path) -> Result<ComponentInfo, InspectError> {
     let decode_err = |message: String| InspectError::Decode {
         path: path.to_path_buf(),
         message,
