@@ -83,6 +83,29 @@ pub enum InspectError {
         #[source]
         source: std::io::Error,
     },
+    /// The path names a FIFO, a socket or a device, not a file.
+    #[error("{}: is {kind}, not a regular file", path.display())]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is.
+        kind: patchbay_project::FileKind,
+    },
+    /// The file is larger than [`patchbay_project::MAX_COMPONENT_BYTES`].
+    #[error(
+        "{}: is {}, more than the {} a component file may have",
+        path.display(),
+        patchbay_project::size_text(*size),
+        patchbay_project::size_text(*limit)
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes (at least).
+        size: u64,
+        /// The cap.
+        limit: u64,
+    },
     /// A folder was given where a file was expected.
     #[error("{}: is a folder, not a component file", path.display())]
     IsDirectory {
@@ -160,15 +183,27 @@ pub fn load_file_unvalidated(path: &Path) -> Result<LoadedComponent, InspectErro
     load(&read(path)?, path, false)
 }
 
+/// Reads a component file: only a regular file, of at most
+/// [`patchbay_project::MAX_COMPONENT_BYTES`].
 fn read(path: &Path) -> Result<Vec<u8>, InspectError> {
-    if path.is_dir() {
-        return Err(InspectError::IsDirectory {
-            path: path.to_path_buf(),
-        });
-    }
-    std::fs::read(path).map_err(|source| InspectError::Read {
-        path: path.to_path_buf(),
-        source,
+    use patchbay_project::{FileKind, ReadError};
+    let path_buf = || path.to_path_buf();
+    patchbay_project::read_regular(path, patchbay_project::MAX_COMPONENT_BYTES).map_err(|e| match e
+    {
+        ReadError::Io(source) => InspectError::Read {
+            path: path_buf(),
+            source,
+        },
+        ReadError::NotRegular(FileKind::Folder) => InspectError::IsDirectory { path: path_buf() },
+        ReadError::NotRegular(kind) => InspectError::NotRegular {
+            path: path_buf(),
+            kind,
+        },
+        ReadError::TooLarge { size, limit } => InspectError::TooLarge {
+            path: path_buf(),
+            size,
+            limit,
+        },
     })
 }
 

@@ -3,9 +3,32 @@
 //! for every unwired import, and the exports of the composition.
 //!
 //! The file is versioned (`version = 1`). Older versions are upgraded on
-//! load; newer or broken files give an error with line and column. Saving is
-//! atomic: a temporary file in the same folder is written, synced and renamed
-//! over the old one, so a crash never leaves a torn project.
+//! load; newer or broken files give an error with line and column.
+//!
+//! # What saving guarantees
+//!
+//! [`save`] (and [`write_atomic`], [`write_output`]) replace a file so that
+//! anyone reading it sees the old content or the new, never a mix, even
+//! when saves run at the same time or a save is killed:
+//!
+//! - every save writes its own temporary file in the target's folder
+//!   (`.name.tmp-<pid>-<counter>-<random>`, created with `create_new`) and
+//!   renames it over the target;
+//! - saves of one target take turns: an in-process lock keyed by the
+//!   canonical path, and an advisory OS lock on `.name.lock` beside it for
+//!   other processes (the lock file is removed when the save ends);
+//! - [`save`] and [`write_atomic`] sync the file before the rename and the
+//!   folder after it (on Unix), so after a crash or power cut the target is
+//!   the old or the new content; [`write_output`] skips the syncs (build
+//!   outputs can be made again);
+//! - temporaries left by killed saves are removed by the next save of the
+//!   target, and by [`load`] once their process is gone or they are older
+//!   than [`STALE_TEMP_AGE`].
+//!
+//! Reading is as careful: [`load`] (and every crate reading a file a person
+//! named, through [`read_regular`]) reads only regular files, up to a cap
+//! ([`MAX_MANIFEST_BYTES`], [`MAX_COMPONENT_BYTES`]); a FIFO or a device is
+//! an error naming the file and what it is, never a hang.
 //!
 //! ```
 //! use patchbay_project::{parse, to_toml, PortRef};
@@ -26,12 +49,17 @@
 
 mod file;
 mod model;
+mod read;
+mod write;
 
 pub use model::*;
+pub use read::{
+    read_regular, size_text, FileKind, ReadError, MAX_COMPONENT_BYTES, MAX_MANIFEST_BYTES,
+};
+pub use write::STALE_TEMP_AGE;
 
 use sha2::{Digest, Sha256};
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The project file version this build writes.
@@ -72,6 +100,30 @@ pub enum ProjectError {
         /// The I/O error.
         #[source]
         source: std::io::Error,
+    },
+    /// The project path names a folder inside the project folder, a FIFO, a
+    /// socket or a device instead of a file.
+    #[error("{}: is {kind}, not a regular file", path.display())]
+    NotRegular {
+        /// The path.
+        path: PathBuf,
+        /// What it is.
+        kind: FileKind,
+    },
+    /// The project file is larger than [`MAX_MANIFEST_BYTES`].
+    #[error(
+        "{}: is {}, more than the {} a project file may have",
+        path.display(),
+        size_text(*size),
+        size_text(*limit)
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes (at least).
+        size: u64,
+        /// The cap, [`MAX_MANIFEST_BYTES`].
+        limit: u64,
     },
     /// The project file could not be written; the old file is untouched.
     #[error("cannot save project file {}", path.display())]
@@ -180,12 +232,37 @@ pub fn manifest_path(path: &Path) -> PathBuf {
     }
 }
 
-/// Loads a project from a manifest file or a project folder.
+/// Loads a project from a manifest file or a project folder. Only a regular
+/// file of at most [`MAX_MANIFEST_BYTES`] is read. Temporary files of saves
+/// of this manifest that were killed are removed on the way.
 pub fn load(path: &Path) -> Result<ProjectDoc, ProjectError> {
     let path = manifest_path(path);
-    let text = std::fs::read_to_string(&path).map_err(|source| ProjectError::Read {
-        path: path.clone(),
-        source,
+    let bytes = read_regular(&path, MAX_MANIFEST_BYTES).map_err(|e| match e {
+        ReadError::Io(source) => ProjectError::Read {
+            path: path.clone(),
+            source,
+        },
+        ReadError::NotRegular(kind) => ProjectError::NotRegular {
+            path: path.clone(),
+            kind,
+        },
+        ReadError::TooLarge { size, limit } => ProjectError::TooLarge {
+            path: path.clone(),
+            size,
+            limit,
+        },
+    })?;
+    write::remove_abandoned_temps(&path);
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let (line, column) = line_col(std::str::from_utf8(&bytes[..at]).unwrap_or_default(), at);
+        ProjectError::Syntax {
+            path: path.clone(),
+            line,
+            column,
+            message: format!("the file is not UTF-8 text (byte 0x{:02x})", bytes[at]),
+        }
     })?;
     let (project, upgraded_from) = parse(&text, &path)?;
     Ok(ProjectDoc {
@@ -204,7 +281,7 @@ pub fn parse(text: &str, path: &Path) -> Result<(Project, Option<u32>), ProjectE
             path: path.to_path_buf(),
             line,
             column,
-            message: e.message().trim_end().to_string(),
+            message: shown_message(e.message().trim_end()),
         }
     };
     let probe: file::VersionProbe = toml::from_str(text).map_err(syntax)?;
@@ -259,43 +336,20 @@ pub fn save(project: &Project, path: &Path) -> Result<(), ProjectError> {
     })
 }
 
-/// Writes bytes to `path` through a synced temporary file and a rename: the
-/// file is either the old or the new content, even after a crash.
+/// Writes bytes to `path` through a synced temporary file and a rename, and
+/// syncs the folder: the file is either the old or the new content, even
+/// after a crash, and saves at the same time take turns (see the crate
+/// documentation).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_replacing(path, bytes, true)
+    write::replace(path, bytes, true)
 }
 
-/// Writes a build output (a composed `.wasm`, `.wac` or `.wit`) through a
-/// temporary file and a rename, so readers never see half a file, but
-/// without waiting for the disk: outputs can be made again, and the sync
-/// costs more than composing a small graph.
+/// Writes a build output (a composed `.wasm`, `.wac` or `.wit`) like
+/// [`write_atomic`], so readers never see half a file and writes at the
+/// same time take turns, but without waiting for the disk: outputs can be
+/// made again, and the sync costs more than composing a small graph.
 pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_replacing(path, bytes, false)
-}
-
-fn write_replacing(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "patchbay".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        if sync {
-            f.sync_all()?;
-        }
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    write::replace(path, bytes, false)
 }
 
 /// The content hash Patchbay records for component files: `sha256:<hex>`.
@@ -324,6 +378,28 @@ impl Project {
         self.wires
             .iter()
             .find(|w| w.to.node == node && w.to.port == import)
+    }
+}
+
+/// A parser's message as a problem shows it: every `quoted` part through
+/// [`shown`], and the whole cut to a few lines' worth, since the TOML parser
+/// echoes keys and values (a 2 MB unknown key, a 2 MB string of the wrong
+/// type).
+fn shown_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&shown(part));
+        } else {
+            out.push_str(part);
+        }
+    }
+    match out.char_indices().nth(8 * SHOWN_CHARS) {
+        None => out,
+        Some((cut, _)) => format!("{}… ({} characters)", &out[..cut], out.chars().count()),
     }
 }
 
@@ -403,7 +479,10 @@ fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FilePr
             problem(&id, format!("component {e}"));
         }
         if c.path.trim().is_empty() {
-            problem(&id, format!("component `{id}` has an empty `path`"));
+            problem(
+                &id,
+                format!("component `{}` has an empty `path`", shown(&id)),
+            );
         }
         components.insert(
             id,
@@ -476,14 +555,14 @@ fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FilePr
             BindingEntry::Grant(g) => match grant_from_file(g) {
                 Ok(g) => Binding::Grant(g),
                 Err(msg) => {
-                    problem(&key, format!("binding `{key}`: {msg}"));
+                    problem(&key, format!("binding `{}`: {msg}", shown(&key)));
                     continue;
                 }
             },
             BindingEntry::Mock(m) => match mock_from_file(m) {
                 Ok(m) => Binding::Mock(m),
                 Err(msg) => {
-                    problem(&key, format!("binding `{key}`: {msg}"));
+                    problem(&key, format!("binding `{}`: {msg}", shown(&key)));
                     continue;
                 }
             },
@@ -508,7 +587,8 @@ fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FilePr
                 problem(
                     &name,
                     format!(
-                        "fake-nodes: unknown fake `{name}`; the built-in fakes are {}",
+                        "fake-nodes: unknown fake `{}`; the built-in fakes are {}",
+                        shown(&name),
                         known.join(", ")
                     ),
                 );
@@ -536,7 +616,8 @@ fn grant_from_file(g: file::v1::GrantEntry) -> Result<Grant, String> {
     for name in &g.env {
         if name.is_empty() || name.contains('=') {
             return Err(format!(
-                "`env` entry `{name}` is not an environment variable name"
+                "`env` entry `{}` is not an environment variable name",
+                shown(name)
             ));
         }
     }
@@ -545,7 +626,8 @@ fn grant_from_file(g: file::v1::GrantEntry) -> Result<Grant, String> {
         if !d.guest.starts_with('/') {
             return Err(format!(
                 "`dirs` entry for `{}`: guest path `{}` must be absolute, like `/data`",
-                d.host, d.guest
+                shown(&d.host),
+                shown(&d.guest)
             ));
         }
         if d.host.trim().is_empty() {
@@ -567,7 +649,8 @@ fn grant_from_file(g: file::v1::GrantEntry) -> Result<Grant, String> {
         Some(ClockEntry::Named(n)) if n == "real" => Some(ClockSetting::Real),
         Some(ClockEntry::Named(n)) => {
             return Err(format!(
-                "`clock = \"{n}\"`: expected `\"real\"` or `{{ fixed-unix-ms = … }}`"
+                "`clock = \"{}\"`: expected `\"real\"` or `{{ fixed-unix-ms = … }}`",
+                shown(&n)
             ))
         }
         Some(ClockEntry::Fixed { fixed_unix_ms }) => Some(ClockSetting::Fixed {
@@ -579,7 +662,8 @@ fn grant_from_file(g: file::v1::GrantEntry) -> Result<Grant, String> {
         Some(RandomEntry::Named(n)) if n == "real" => Some(RandomSetting::Real),
         Some(RandomEntry::Named(n)) => {
             return Err(format!(
-                "`random = \"{n}\"`: expected `\"real\"` or `{{ seed = … }}`"
+                "`random = \"{}\"`: expected `\"real\"` or `{{ seed = … }}`",
+                shown(&n)
             ))
         }
         Some(RandomEntry::Seeded { seed }) => Some(RandomSetting::Seeded(seed)),
@@ -599,15 +683,16 @@ fn mock_from_file(m: file::v1::MockEntry) -> Result<Mock, String> {
         Some(name) => Some(Fake::from_name(&name).ok_or_else(|| {
             let known: Vec<_> = Fake::ALL.iter().map(|f| f.name()).collect();
             format!(
-                "unknown fake `{name}`; the built-in fakes are {}",
+                "unknown fake `{}`; the built-in fakes are {}",
+                shown(&name),
                 known.join(", ")
             )
         })?),
     };
     let mut responses = indexmap::IndexMap::new();
     for (url, text) in m.responses {
-        let response =
-            CannedResponse::parse(&text).map_err(|e| format!("`responses.\"{url}\"`: {e}"))?;
+        let response = CannedResponse::parse(&text)
+            .map_err(|e| format!("`responses.\"{}\"`: {e}", shown(&url)))?;
         responses.insert(url, response);
     }
     if fake.is_none() && m.functions.is_empty() {
@@ -632,12 +717,14 @@ fn mock_from_file(m: file::v1::MockEntry) -> Result<Mock, String> {
             (None, true, true, Some(msg)) => MockBehavior::Trap(msg),
             (None, true, true, None) => {
                 return Err(format!(
-                    "function `{name}` needs one of `returns`, `sequence`, `cases` or `trap`"
+                    "function `{}` needs one of `returns`, `sequence`, `cases` or `trap`",
+                    shown(&name)
                 ))
             }
             _ => {
                 return Err(format!(
-                    "function `{name}` mixes `returns`, `sequence`, `cases` and `trap`; use one (`returns` may go with `cases` as the fallback)"
+                    "function `{}` mixes `returns`, `sequence`, `cases` and `trap`; use one (`returns` may go with `cases` as the fallback)",
+                    shown(&name)
                 ))
             }
         };

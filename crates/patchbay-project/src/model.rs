@@ -2,6 +2,7 @@
 //! see [`crate::file`] for the on-disk format.
 
 use indexmap::IndexMap;
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -84,12 +85,17 @@ impl PortRef {
     pub fn parse(text: &str) -> Result<Self, String> {
         let Some((node, port)) = text.split_once('.') else {
             return Err(format!(
-                "`{text}` is not a port reference; expected `node.port`, for example `service.patchbay:kv/store`"
+                "`{}` is not a port reference; expected `node.port`, for example `service.patchbay:kv/store`",
+                shown(text)
             ));
         };
-        check_id(node).map_err(|e| format!("in `{text}`: node {e}"))?;
+        check_id(node).map_err(|e| format!("in `{}`: node {e}", shown(text)))?;
         if port.is_empty() {
-            return Err(format!("`{text}` names no port after `{node}.`"));
+            return Err(format!(
+                "`{}` names no port after `{}.`",
+                shown(text),
+                shown(node)
+            ));
         }
         Ok(Self::new(node, port))
     }
@@ -158,13 +164,14 @@ impl ImportSelector {
     pub fn parse(text: &str) -> Result<Self, String> {
         let Some((node, import)) = text.split_once('.') else {
             return Err(format!(
-                "binding key `{text}` must look like `node.import` (for example `service.wasi:cli/environment@0.2.6`, `service.wasi:*` or `*.wasi:*`)"
+                "binding key `{}` must look like `node.import` (for example `service.wasi:cli/environment@0.2.6`, `service.wasi:*` or `*.wasi:*`)",
+                shown(text)
             ));
         };
         let node = if node == "*" {
             None
         } else {
-            check_id(node).map_err(|e| format!("binding key `{text}`: node {e}"))?;
+            check_id(node).map_err(|e| format!("binding key `{}`: node {e}", shown(text)))?;
             Some(node.to_string())
         };
         let (import, prefix) = match import.strip_suffix('*') {
@@ -173,11 +180,12 @@ impl ImportSelector {
         };
         if import.contains('*') {
             return Err(format!(
-                "binding key `{text}`: `*` may only end the import name"
+                "binding key `{}`: `*` may only end the import name",
+                shown(text)
             ));
         }
         if import.is_empty() && !prefix {
-            return Err(format!("binding key `{text}` names no import"));
+            return Err(format!("binding key `{}` names no import", shown(text)));
         }
         Ok(Self {
             node,
@@ -281,7 +289,12 @@ pub struct HostPort {
 impl HostPort {
     /// Parses `host:port` (IPv6 addresses in brackets: `[::1]:8080`).
     pub fn parse(text: &str) -> Result<Self, String> {
-        let bad = || format!("`{text}` is not `host:port` (for example `127.0.0.1:8080`)");
+        let bad = || {
+            format!(
+                "`{}` is not `host:port` (for example `127.0.0.1:8080`)",
+                shown(text)
+            )
+        };
         let (host, port) = text.rsplit_once(':').ok_or_else(bad)?;
         let host = host
             .strip_prefix('[')
@@ -363,7 +376,8 @@ impl CannedResponse {
                 body: body.to_string(),
             }),
             _ => Err(format!(
-                "response `{text}` must start with an HTTP status from 100 to 599, like `200 hello`"
+                "response `{}` must start with an HTTP status from 100 to 599, like `200 hello`",
+                shown(text)
             )),
         }
     }
@@ -468,7 +482,32 @@ pub fn check_id(id: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "id `{id}` is not kebab-case (lowercase words of letters and digits joined by `-`, each starting with a letter, like `kv-memory`)"
+            "id `{}` is not kebab-case (lowercase words of letters and digits joined by `-`, each starting with a letter, like `kv-memory`)",
+            shown(id)
         ))
+    }
+}
+
+/// How many characters of a person's text an error message echoes.
+pub const SHOWN_CHARS: usize = 80;
+
+/// `text` as an error message echoes it: whole when it is short, else its
+/// first [`SHOWN_CHARS`] characters, an ellipsis and its length, so that a
+/// 2 MB key does not make a 2 MB message.
+///
+/// ```
+/// use patchbay_project::shown;
+/// assert_eq!(shown("kv-memory"), "kv-memory");
+/// let long = "a".repeat(100);
+/// assert_eq!(shown(&long), format!("{}… (100 characters)", &long[..80]));
+/// ```
+pub fn shown(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        None => Cow::Borrowed(text),
+        Some((cut, _)) => Cow::Owned(format!(
+            "{}… ({} characters)",
+            &text[..cut],
+            text.chars().count()
+        )),
     }
 }

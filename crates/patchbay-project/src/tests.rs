@@ -229,3 +229,152 @@ fn content_hash_is_sha256() {
         "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     );
 }
+
+#[test]
+fn long_keys_and_values_are_shown_cut() {
+    assert_eq!(shown("service.wasi:*"), "service.wasi:*");
+    let exactly = "é".repeat(SHOWN_CHARS);
+    assert_eq!(shown(&exactly), exactly.as_str());
+
+    // A 2 MB binding key without a dot, and a 2 MB node id: each message
+    // echoes them once, cut to SHOWN_CHARS characters and their length.
+    // A 2 MB key is no key to print when a test fails.
+    let parse_err = |text: &str| match parse(text, Path::new("p/patchbay.toml")) {
+        Ok(_) => panic!("the project parsed"),
+        Err(e) => e.to_string(),
+    };
+    let key = "K".repeat(2 << 20);
+    let e = parse_err(&format!(
+        "version = 1\nname = \"x\"\n[bindings.\"{key}\"]\nmode = \"leave\"\n"
+    ));
+    assert!(e.len() < 1000, "{} characters", e.len());
+    assert!(
+        e.contains(&format!(
+            "binding key `{}… (2097152 characters)`",
+            &key[..SHOWN_CHARS]
+        )),
+        "{e}"
+    );
+    let e = parse_err(&format!(
+        "version = 1\nname = \"x\"\n[bindings.\"{key}.wasi:*\"]\nmode = \"leave\"\n"
+    ));
+    assert!(e.len() < 1000, "{} characters", e.len());
+    assert!(e.contains("binding key `KKKK"), "{e}");
+    assert!(e.contains("… (2097159 characters)`: node id `KKKK"), "{e}");
+    assert!(
+        e.contains("… (2097152 characters)` is not kebab-case"),
+        "{e}"
+    );
+
+    // The TOML parser's own messages echo keys and values too.
+    let e = parse_err(&format!("version = 1\nname = \"x\"\n{key} = 1\n"));
+    assert!(e.len() < 1000, "{} characters", e.len());
+    assert!(e.contains("… (2097152 characters)"), "{e}");
+    let e = parse_err(&format!(
+        "version = 1\nname = \"x\"\n[bindings.\"a.b\"]\nmode = \"grant\"\nallow = [\"{key}\"]\n"
+    ));
+    assert!(e.len() < 1000, "{} characters", e.len());
+}
+
+#[test]
+fn a_manifest_that_is_not_utf8_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(MANIFEST_NAME);
+    std::fs::write(&path, b"version = 1\nname = \"x\xff\"\n").unwrap();
+    let e = load(&path).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "{}:2:10: the file is not UTF-8 text (byte 0xff)",
+            path.display()
+        )
+    );
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The id of a process that has exited (and been reaped).
+fn gone_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+fn load_removes_temporaries_of_gone_processes_and_old_ones_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(MANIFEST_NAME);
+    save(&parse_ok(FULL), &path).unwrap();
+    let temp = |suffix: &str| dir.path().join(format!(".{MANIFEST_NAME}.tmp-{suffix}"));
+    let me = std::process::id();
+    let gone = gone_pid();
+    for (suffix, age) in [
+        (format!("{gone}-0-00"), 0),
+        (gone.to_string(), 0),
+        (format!("{me}-999-01"), 0),
+        (format!("{me}-998-02"), 3600),
+    ] {
+        let file = std::fs::File::create(temp(&suffix)).unwrap();
+        let when = std::time::SystemTime::now() - std::time::Duration::from_secs(age);
+        file.set_modified(when).unwrap();
+    }
+    // A temporary of another file is not ours to remove.
+    std::fs::write(dir.path().join(".other.toml.tmp-1-2-3"), "x").unwrap();
+
+    load(&path).unwrap();
+    assert_eq!(
+        names_in(dir.path()),
+        [
+            ".other.toml.tmp-1-2-3".to_string(),
+            format!(".{MANIFEST_NAME}.tmp-{me}-999-01"),
+            MANIFEST_NAME.to_string(),
+        ],
+        "the live, fresh temporary stays; the gone and old ones go"
+    );
+
+    // A save holds the target's lock, so no temporary of it is in use: all go.
+    save(&parse_ok(FULL), &path).unwrap();
+    assert_eq!(
+        names_in(dir.path()),
+        [".other.toml.tmp-1-2-3", MANIFEST_NAME],
+        "no temporary and no lock file stay after a save"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn saving_keeps_the_file_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(MANIFEST_NAME);
+    save(&parse_ok(FULL), &path).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    save(&parse_ok(FULL), &path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn saving_a_path_without_a_file_name_is_an_error() {
+    let e = write_atomic(Path::new("/"), b"x").unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(e.to_string().contains("does not name a file"), "{e}");
+}
+
+#[test]
+fn sizes_read_as_people_write_them() {
+    assert_eq!(size_text(MAX_MANIFEST_BYTES), "16 MiB");
+    assert_eq!(size_text(MAX_COMPONENT_BYTES), "512 MiB");
+    assert_eq!(size_text(1536), "1.5 KiB");
+    assert_eq!(size_text(1), "1 byte");
+    assert_eq!(size_text(12), "12 bytes");
+    assert_eq!(size_text(3 << 30), "3 GiB");
+}
