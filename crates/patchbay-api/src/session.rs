@@ -84,6 +84,20 @@ pub struct Session {
     watcher: Mutex<Option<ComponentWatcher>>,
 }
 
+/// The largest recovery file read back: the document as JSON is a few
+/// times the size of its `patchbay.toml`.
+const MAX_RECOVERY_BYTES: u64 = 4 * model::MAX_MANIFEST_BYTES;
+
+/// The largest `last-project` state file read (it holds one path).
+const MAX_LAST_PROJECT_BYTES: u64 = 64 << 10;
+
+/// Reads a text file through [`model::read_regular`]: `None` when it is
+/// missing, not a regular file, larger than `max_bytes` or not UTF-8.
+fn read_text(path: &Path, max_bytes: u64) -> Option<String> {
+    let bytes = model::read_regular(path, max_bytes).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
 #[derive(Serialize, Deserialize)]
 struct RecoveryFile {
     manifest: String,
@@ -222,8 +236,7 @@ impl Session {
                 .map(|s| s.join("kv-service").join(model::MANIFEST_NAME))
                 .filter(|p| p.exists())
         } else {
-            std::fs::read_to_string(&last)
-                .ok()
+            read_text(&last, MAX_LAST_PROJECT_BYTES)
                 .map(|s| PathBuf::from(s.trim()))
                 .filter(|p| p.exists())
         };
@@ -274,7 +287,7 @@ impl Session {
         })?;
         for entry in entries.flatten() {
             let manifest = entry.path().join(model::MANIFEST_NAME);
-            let Ok(text) = std::fs::read_to_string(&manifest) else {
+            let Some(text) = read_text(&manifest, model::MAX_MANIFEST_BYTES) else {
                 continue;
             };
             let description = text
@@ -735,7 +748,8 @@ impl Session {
             rebase_paths(&mut project, &old_dir, &new_dir);
         }
         for c in project.components.values_mut() {
-            if let Ok(bytes) = std::fs::read(new_dir.join(&c.path)) {
+            let file = new_dir.join(&c.path);
+            if let Ok(bytes) = model::read_regular(&file, model::MAX_COMPONENT_BYTES) {
                 c.hash = Some(model::content_hash(&bytes));
             }
         }
@@ -775,7 +789,7 @@ impl Session {
     }
 
     fn read_recovery(&self, manifest: &Path, current: &ProjectDoc) -> Option<Recovery> {
-        let text = std::fs::read_to_string(self.recovery_path(manifest)).ok()?;
+        let text = read_text(&self.recovery_path(manifest), MAX_RECOVERY_BYTES)?;
         let file: RecoveryFile = serde_json::from_str(&text).ok()?;
         (file.manifest == manifest.display().to_string() && file.doc != *current).then_some(
             Recovery {
@@ -786,6 +800,9 @@ impl Session {
     }
 
     /// Autosaves the document to the recovery file (never to the project).
+    /// The file is replaced like the project file is saved (its own
+    /// temporary file, synced, renamed; autosaves at the same time take
+    /// turns), since it exists to survive a crash.
     pub async fn save_recovery(&self, request: DocRequest) -> Result<(), ApiError> {
         let manifest = self.manifest()?;
         let path = self.recovery_path(&manifest);
@@ -803,7 +820,7 @@ impl Session {
             std::fs::create_dir_all(dir)
                 .map_err(|e| ApiError::io(format!("cannot create {}: {e}", dir.display())))?;
         }
-        model::write_output(&path, &text)
+        model::write_atomic(&path, &text)
             .map_err(|e| ApiError::io(format!("cannot write {}: {e}", path.display())))
     }
 

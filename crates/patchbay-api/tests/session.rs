@@ -659,3 +659,96 @@ fn a_changed_component_file_is_reported_with_its_new_ports() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// Two `save` commands and two autosaves in flight at once, while the
+/// project file and the recovery file are read in a loop: no command fails
+/// and no read sees a torn file.
+#[test]
+fn saves_and_autosaves_at_once_never_fail_or_tear() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let f = fixture("kv-service");
+    let opened = block(f.session.startup(Empty {})).unwrap().unwrap();
+    let manifest = f.root.join("kv-service").join("patchbay.toml");
+    let recovery_dir = f.root.join("state").join("recovery");
+    let doc_at = |x: usize| {
+        let mut doc = opened.doc.clone();
+        doc.nodes[0].x = x as f64;
+        doc
+    };
+    let session = &f.session;
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let mut commands = Vec::new();
+        for t in 0..2 {
+            let doc_at = &doc_at;
+            commands.push(s.spawn(move || {
+                block(async {
+                    for i in 0..15 {
+                        let doc = doc_at(t * 100 + i);
+                        session
+                            .save(SaveRequest {
+                                doc,
+                                save_as: false,
+                            })
+                            .await
+                            .map_err(|e| format!("save {t}/{i}: {e:?}"))?;
+                    }
+                    Ok::<(), String>(())
+                })
+            }));
+            commands.push(s.spawn(move || {
+                block(async {
+                    for i in 0..15 {
+                        let doc = doc_at(1000 + t * 100 + i);
+                        session
+                            .save_recovery(DocRequest { doc })
+                            .await
+                            .map_err(|e| format!("autosave {t}/{i}: {e:?}"))?;
+                    }
+                    Ok::<(), String>(())
+                })
+            }));
+        }
+        let reader = s.spawn(|| -> Result<usize, String> {
+            let mut reads = 0;
+            loop {
+                let finished = done.load(Ordering::SeqCst);
+                let text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+                patchbay_project::parse(&text, &manifest)
+                    .map_err(|e| format!("a torn project file: {e}"))?;
+                for entry in std::fs::read_dir(&recovery_dir).into_iter().flatten() {
+                    let path = entry.map_err(|e| e.to_string())?.path();
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    if name.starts_with('.') {
+                        continue; // a temporary or lock file of a save
+                    }
+                    // The file may be gone since the listing (a save clears it).
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    serde_json::from_str::<serde_json::Value>(&text)
+                        .map_err(|e| format!("a torn recovery file {name}: {e}"))?;
+                }
+                reads += 1;
+                if finished {
+                    return Ok(reads);
+                }
+                std::thread::yield_now();
+            }
+        });
+        let failures: Vec<String> = commands
+            .into_iter()
+            .filter_map(|c| c.join().expect("a command thread panicked").err())
+            .collect();
+        done.store(true, Ordering::SeqCst);
+        let reads = reader.join().expect("the reader panicked");
+        assert!(failures.is_empty(), "{failures:#?}");
+        assert!(reads.unwrap() > 0);
+    });
+    let leftovers: Vec<_> = std::fs::read_dir(manifest.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "patchbay.toml")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
