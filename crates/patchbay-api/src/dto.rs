@@ -1193,19 +1193,22 @@ impl Default for RunLimits {
 }
 
 impl RunLimits {
+    /// The host's limits, each checked against its range by the one check
+    /// the command line uses too ([`patchbay_host::Limits::from_units`]).
     pub(crate) fn to_host(self) -> Result<patchbay_host::Limits, ApiError> {
-        if self.timeout_ms == 0 || self.max_memory_mib == 0 || self.max_output_kib == 0 {
-            return Err(ApiError::bad_request(
-                "limits must be above zero (timeout ms, memory MiB, output KiB)",
-            ));
-        }
-        let max_memory_mib = self.max_memory_mib.min(4096);
-        Ok(patchbay_host::Limits {
-            timeout: std::time::Duration::from_millis(self.timeout_ms.min(600_000)),
+        patchbay_host::Limits::from_units(patchbay_host::LimitUnits {
+            timeout_ms: self.timeout_ms,
+            max_memory_mib: self.max_memory_mib,
             fuel: self.fuel,
-            max_memory: usize::try_from(max_memory_mib << 20).unwrap_or(usize::MAX),
-            max_output: usize::try_from(self.max_output_kib.min(1 << 20) << 10)
-                .unwrap_or(usize::MAX),
+            max_output_kib: self.max_output_kib,
+        })
+        .map_err(|e| {
+            ApiError::bad_request(format!(
+                "{} must be {}, got {}",
+                e.limit.label,
+                e.limit.describe(),
+                e.got
+            ))
         })
     }
 }

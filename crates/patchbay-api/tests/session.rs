@@ -361,6 +361,32 @@ fn runs_report_results_and_denials() {
 }
 
 #[test]
+fn run_limits_out_of_range_are_refused_naming_the_range() {
+    let f = fixture("kv-service");
+    block(async {
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let err = f
+            .session
+            .run(RunRequest {
+                doc,
+                call: r#"handle-request("get a")"#.into(),
+                limits: RunLimits {
+                    max_memory_mib: 17_592_186_044_416,
+                    ..RunLimits::default()
+                },
+                traced: false,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "bad-request");
+        assert_eq!(
+            err.message,
+            "Memory must be between 1 and 4096 (MiB), got 17592186044416"
+        );
+    });
+}
+
+#[test]
 fn mock_values_are_checked_against_their_types() {
     let f = fixture("kv-service");
     block(async {

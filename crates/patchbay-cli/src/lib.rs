@@ -9,6 +9,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use patchbay_host::{LimitError, LimitRange, LimitUnits, Limits};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -114,40 +115,53 @@ enum Command {
     },
 }
 
-/// Per-run limits, shared by `call`, `serve` and `watch`.
+/// Per-run limits, shared by `call`, `serve` and `watch`. Each flag is
+/// checked against its range ([`patchbay_host::Limits`]'s `LimitRange`s)
+/// when it is parsed, so an out-of-range value is an error naming the
+/// range, never a wrapped number.
 #[derive(clap::Args)]
 pub struct LimitArgs {
     /// Wall-clock budget of a run, in milliseconds.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 10_000, value_parser = in_range(Limits::TIMEOUT_MS))]
     timeout_ms: u64,
     /// Memory cap per instance, in MiB.
-    #[arg(long, default_value_t = 256)]
-    max_memory_mib: usize,
+    #[arg(long, default_value_t = 256, value_parser = in_range(Limits::MAX_MEMORY_MIB))]
+    max_memory_mib: u64,
     /// Fuel budget (instructions, roughly); unlimited if absent.
-    #[arg(long)]
+    #[arg(long, value_parser = in_range(Limits::FUEL))]
     fuel: Option<u64>,
     /// Most output kept per stream, in KiB.
-    #[arg(long, default_value_t = 1024)]
-    max_output_kib: usize,
+    #[arg(long, default_value_t = 1024, value_parser = in_range(Limits::MAX_OUTPUT_KIB))]
+    max_output_kib: u64,
     /// Largest wasm stack, in KiB.
-    #[arg(long, default_value_t = 512)]
-    max_stack_kib: usize,
+    #[arg(long, default_value_t = 512, value_parser = in_range(Limits::MAX_STACK_KIB))]
+    max_stack_kib: u64,
+}
+
+/// A clap value parser for a whole number in `range`: clap prints its
+/// error as "invalid value 'X' for '--flag <V>': must be between … (unit)".
+fn in_range(range: LimitRange) -> impl clap::builder::TypedValueParser<Value = u64> {
+    move |text: &str| {
+        range
+            .parse(text)
+            .map_err(|e| format!("must be {}", e.limit.describe()))
+    }
 }
 
 impl LimitArgs {
     /// The limits of one run.
-    pub fn limits(&self) -> patchbay_host::Limits {
-        patchbay_host::Limits {
-            timeout: std::time::Duration::from_millis(self.timeout_ms),
+    pub fn limits(&self) -> Result<Limits, LimitError> {
+        Limits::from_units(LimitUnits {
+            timeout_ms: self.timeout_ms,
+            max_memory_mib: self.max_memory_mib,
             fuel: self.fuel,
-            max_memory: self.max_memory_mib << 20,
-            max_output: self.max_output_kib << 10,
-        }
+            max_output_kib: self.max_output_kib,
+        })
     }
 
     /// The largest wasm stack, in bytes.
-    pub fn max_stack(&self) -> usize {
-        self.max_stack_kib << 10
+    pub fn max_stack(&self) -> Result<usize, LimitError> {
+        Limits::stack_bytes(self.max_stack_kib)
     }
 }
 
@@ -199,8 +213,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             &project,
             &call,
             json,
-            &limits.limits(),
-            limits.max_stack(),
+            &limits.limits()?,
+            limits.max_stack()?,
             traced,
         ),
         Command::Serve(args) => serve::run(args),
@@ -309,12 +323,21 @@ fn candidates(project: &Path, port: &str, json: bool) -> Result<ExitCode> {
 /// A host for one-shot commands (`call`, `watch`): a few runs at a time, so
 /// the pools it maps at start stay small.
 pub(crate) fn host(max_stack: usize) -> Result<patchbay_host::Host> {
-    Ok(patchbay_host::Host::new(patchbay_host::HostOptions {
+    started(patchbay_host::Host::new(patchbay_host::HostOptions {
         max_wasm_stack: max_stack,
         max_instances: 64,
         max_concurrent_runs: 4,
         ..Default::default()
     })?)
+}
+
+/// Says so on stderr when the host could not reserve its instance pool and
+/// allocates on demand (a process under `ulimit -v`).
+pub(crate) fn started(host: patchbay_host::Host) -> Result<patchbay_host::Host> {
+    if let Some(note) = host.allocator().note() {
+        eprintln!("note: {note}");
+    }
+    Ok(host)
 }
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
@@ -328,7 +351,7 @@ fn run_call(
     project: &Path,
     call: &str,
     json: bool,
-    limits: &patchbay_host::Limits,
+    limits: &Limits,
     max_stack: usize,
     traced: bool,
 ) -> Result<ExitCode> {

@@ -25,14 +25,16 @@ pub struct ServeArgs {
 
 /// Serves until Ctrl-C, then finishes the requests in flight and exits 0.
 pub fn run(args: ServeArgs) -> Result<ExitCode> {
-    let limits = args.limits.limits();
+    let limits = args.limits.limits()?;
     let ws = crate::load(&args.project)?;
     let name = ws.project().name.clone();
     // A server keeps one run per request in flight: the full pools.
-    let host = Arc::new(patchbay_host::Host::new(patchbay_host::HostOptions {
-        max_wasm_stack: args.limits.max_stack(),
-        ..Default::default()
-    })?);
+    let host = Arc::new(crate::started(patchbay_host::Host::new(
+        patchbay_host::HostOptions {
+            max_wasm_stack: args.limits.max_stack()?,
+            ..Default::default()
+        },
+    )?)?);
     let prepared = Arc::new(host.prepare(&ws)?);
     let server = Server::new(host.clone(), prepared, limits)?;
     // Requests run side by side, so the server gets worker threads.

@@ -31,8 +31,8 @@ pub fn run(args: WatchArgs) -> Result<ExitCode> {
     if !manifest.is_file() {
         anyhow::bail!("cannot read project file {}", manifest.display());
     }
-    let limits = args.limits.limits();
-    let host = Arc::new(crate::host(args.limits.max_stack())?);
+    let limits = args.limits.limits()?;
+    let host = Arc::new(crate::host(args.limits.max_stack()?)?);
     crate::runtime()?.block_on(async {
         let mut watcher = ProjectWatcher::start(host.clone(), &args.project)?;
         eprintln!("watching {} (Ctrl-C to stop)", watcher.manifest().display());

@@ -321,6 +321,65 @@ fn call_stops_a_hostile_guest_and_names_the_limit() {
 }
 
 #[test]
+fn limit_flags_out_of_range_name_their_range() {
+    let kv = repo("samples/kv-service");
+    let call = r#"handle-request("get a")"#;
+    for (flag, value, range) in [
+        (
+            "--max-memory-mib",
+            "17592186044416",
+            "must be between 1 and 4096 (MiB)",
+        ),
+        (
+            "--max-stack-kib",
+            "99999",
+            "must be between 16 and 16384 (KiB)",
+        ),
+        ("--timeout-ms", "0", "must be between 1 and 3600000 (ms)"),
+        (
+            "--max-output-kib",
+            "99999999999999999999999",
+            "must be between 1 and 1048576 (KiB)",
+        ),
+        ("--fuel", "0", "must be between 1 and"),
+    ] {
+        let (_, stderr) = failure(&patchbay(&["call", &kv, call, flag, value]));
+        assert!(
+            stderr.contains(&format!("invalid value '{value}' for '{flag}"))
+                && stderr.contains(range),
+            "{flag} {value}: {stderr}"
+        );
+    }
+    // A large stack within the range runs (the run's fiber grows with it).
+    let (stdout, _) = success(&patchbay(&["call", &kv, call, "--max-stack-kib", "8192"]));
+    assert_eq!(stdout.trim(), r#""not found: a""#);
+}
+
+/// `patchbay-run` under an address-space limit of 4 GiB: the instance pool
+/// cannot be reserved, so the host allocates on demand and says so.
+#[cfg(target_os = "linux")]
+#[test]
+fn call_runs_under_a_4_gib_address_space_limit() {
+    let out = Command::new("sh")
+        .args([
+            "-c",
+            r#"ulimit -v 4194304 && exec "$0" "$@""#,
+            env!("CARGO_BIN_EXE_patchbay-run"),
+            "call",
+            &repo("samples/kv-service"),
+            r#"handle-request("set a 1")"#,
+        ])
+        .output()
+        .expect("run sh");
+    let (stdout, stderr) = success(&out);
+    assert_eq!(stdout.trim(), r#""ok""#);
+    assert!(
+        stderr.contains("note: the instance pool could not be reserved"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn call_traced_prints_the_wire_calls() {
     let (stdout, stderr) = success(&patchbay(&[
         "call",

@@ -12,7 +12,9 @@ pub struct HostOptions {
     /// Folder for compiled components (`<hash>.cwasm`); `None` keeps the
     /// cache in memory only.
     pub cache_dir: Option<PathBuf>,
-    /// Largest wasm stack a guest may use, in bytes.
+    /// Largest wasm stack a guest may use, in bytes (see
+    /// [`crate::Limits::MAX_STACK_KIB`] for the range front ends accept).
+    /// A run's fiber stack is this plus room for host functions.
     pub max_wasm_stack: usize,
     /// How many component instances may be live at once (pooling allocator).
     pub max_instances: u32,
@@ -44,12 +46,91 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     Some(base.join("patchbay").join("compiled"))
 }
 
-pub(crate) fn build_engine(options: &HostOptions) -> wasmtime::Result<Engine> {
+/// How the engine allocates instances, memories and fiber stacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Allocator {
+    /// Wasmtime's pooling allocator: every slot is reserved (not committed)
+    /// when the host starts, and instantiation takes a free slot.
+    Pooling,
+    /// Allocation on demand, because the pool could not be reserved: the
+    /// process has too little address space (`ulimit -v`). Memories are
+    /// reserved at their size plus a little room to grow, and guest code
+    /// checks bounds explicitly instead of relying on guard regions.
+    OnDemand {
+        /// Why the pool could not be reserved (Wasmtime's message).
+        reason: String,
+    },
+}
+
+impl Allocator {
+    /// A line for a person when the host fell back to on-demand
+    /// allocation; `None` for the pool.
+    pub fn note(&self) -> Option<String> {
+        match self {
+            Allocator::Pooling => None,
+            Allocator::OnDemand { reason } => Some(format!(
+                "the instance pool could not be reserved ({reason}); instances are allocated on demand, with explicit bounds checks"
+            )),
+        }
+    }
+}
+
+/// Stack a host function may use on a run's fiber above the guest's own
+/// (`max_wasm_stack`): Wasmtime's default split of its 2 MiB fiber stack.
+const HOST_STACK: usize = 1536 << 10;
+
+/// Room a memory reserves to grow in place when the host allocates on
+/// demand; past it, a growing memory moves.
+const ON_DEMAND_GROWTH: u64 = 16 << 20;
+
+/// Guard region after each memory when the host allocates on demand.
+const ON_DEMAND_GUARD: u64 = 64 << 10;
+
+/// Builds the engine with the pooling allocator, or, when the pool cannot
+/// be reserved, with on-demand allocation sized for a small address space.
+pub(crate) fn build_engine(options: &HostOptions) -> wasmtime::Result<(Engine, Allocator)> {
+    let mut config = base_config(options);
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling(options)));
+    let pool_error = match Engine::new(&config) {
+        Ok(engine) => return Ok((engine, Allocator::Pooling)),
+        Err(e) => e,
+    };
+    let mut config = base_config(options);
+    config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
+    config.memory_reservation(0);
+    config.memory_reservation_for_growth(ON_DEMAND_GROWTH);
+    config.memory_guard_size(ON_DEMAND_GUARD);
+    let engine = Engine::new(&config).map_err(|e| {
+        e.context(format!(
+            "the instance pool could not be reserved ({pool_error:#}), and allocating on demand failed too"
+        ))
+    })?;
+    Ok((
+        engine,
+        Allocator::OnDemand {
+            reason: format!("{pool_error:#}"),
+        },
+    ))
+}
+
+fn base_config(options: &HostOptions) -> Config {
     let mut config = Config::new();
     config.wasm_component_model(true);
     config.epoch_interruption(true);
     config.consume_fuel(true);
     config.max_wasm_stack(options.max_wasm_stack);
+    // The fiber a run executes on holds the guest's stack and the host
+    // functions it calls; it grows with the guest's.
+    config.async_stack_size(
+        options
+            .max_wasm_stack
+            .saturating_add(HOST_STACK)
+            .max(2 << 20),
+    );
+    config
+}
+
+fn pooling(options: &HostOptions) -> PoolingAllocationConfig {
     let mut pooling = PoolingAllocationConfig::default();
     pooling.total_component_instances(options.max_instances);
     // Composed components hold several core instances each (kv-service: 7).
@@ -64,8 +145,7 @@ pub(crate) fn build_engine(options: &HostOptions) -> wasmtime::Result<Engine> {
     pooling.max_core_instances_per_component(64);
     pooling.max_memories_per_component(32);
     pooling.max_tables_per_component(64);
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
-    Engine::new(&config)
+    pooling
 }
 
 /// Compiled components by content hash, in memory and on disk.

@@ -1,7 +1,8 @@
 //! The embedded Wasmtime host: runs Patchbay compositions in-process.
 //!
-//! A [`Host`] owns one engine (component model, pooling allocator, epoch
-//! interruption, fuel) and a compile cache keyed by content hash, in memory
+//! A [`Host`] owns one engine (component model, pooling allocator or, when
+//! the pool cannot be reserved, on-demand allocation; epoch interruption,
+//! fuel) and a compile cache keyed by content hash, in memory
 //! and on disk. [`Host::prepare`] composes a project, compiles it (or finds
 //! it in the cache), and turns every unwired import's binding into a
 //! capability: granted WASI with the chosen scope, a mock built from the WIT
@@ -23,6 +24,7 @@
 //! ```
 
 mod caps;
+mod deadline;
 mod engine;
 mod events;
 mod plan;
@@ -33,20 +35,25 @@ mod trace;
 pub mod watch;
 
 pub use caps::MockValueError;
-pub use engine::{default_cache_dir, CacheHit, HostOptions};
+pub use engine::{default_cache_dir, Allocator, CacheHit, HostOptions};
 pub use events::{Event, EventSink};
 pub use plan::{fake_serves, host_provides, ImportPlan, PlanError};
-pub use run::{FailureKind, Limits, Prepared, RunFailure, RunReport, TraceEntry};
+pub use run::{
+    FailureKind, LimitError, LimitRange, LimitUnits, Limits, Prepared, RunFailure, RunReport,
+    TraceEntry,
+};
 pub use state::{CapabilityDenied, MemoryLimitHit, MockCall};
 pub use trace::Runnable;
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use wasmtime::Engine;
 
-/// How often the epoch advances; the granularity of run timeouts.
-pub const EPOCH_TICK: Duration = Duration::from_millis(5);
+/// How often the epoch advances while a run is live: how often running
+/// guest code compares the clock with its run's deadline, so a guest stops
+/// at most about one tick after its timeout. Timeouts are measured on the
+/// clock, not counted in ticks.
+pub const EPOCH_TICK: Duration = Duration::from_millis(1);
 
 /// The embedded host.
 pub struct Host {
@@ -54,7 +61,8 @@ pub struct Host {
     cache: engine::CompileCache,
     events: EventSink,
     runs: AtomicU64,
-    ticker_stop: Arc<AtomicBool>,
+    ticker: deadline::Ticker,
+    allocator: Allocator,
 }
 
 /// Why the host could not start.
@@ -90,31 +98,22 @@ pub enum PrepareError {
 impl Host {
     /// Starts an engine and its epoch ticker.
     pub fn new(options: HostOptions) -> Result<Self, HostError> {
-        let engine = engine::build_engine(&options).map_err(HostError)?;
-        let ticker_stop = Arc::new(AtomicBool::new(false));
-        {
-            let engine = engine.weak();
-            let stop = ticker_stop.clone();
-            std::thread::Builder::new()
-                .name("patchbay-epoch".into())
-                .spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        std::thread::sleep(EPOCH_TICK);
-                        match engine.upgrade() {
-                            Some(e) => e.increment_epoch(),
-                            None => break,
-                        }
-                    }
-                })
-                .map_err(|e| HostError(e.into()))?;
-        }
+        let (engine, allocator) = engine::build_engine(&options).map_err(HostError)?;
+        let ticker = deadline::Ticker::start(&engine).map_err(|e| HostError(e.into()))?;
         Ok(Self {
             engine,
             cache: engine::CompileCache::new(options.cache_dir),
             events: EventSink::new(),
             runs: AtomicU64::new(0),
-            ticker_stop,
+            ticker,
+            allocator,
         })
+    }
+
+    /// How the engine allocates instances: the pool, or on demand when the
+    /// pool could not be reserved (front ends say so).
+    pub fn allocator(&self) -> &Allocator {
+        &self.allocator
     }
 
     /// Subscribes to the host's events.
@@ -134,11 +133,5 @@ impl Host {
 
     fn next_run(&self) -> u64 {
         self.runs.fetch_add(1, Ordering::Relaxed) + 1
-    }
-}
-
-impl Drop for Host {
-    fn drop(&mut self) {
-        self.ticker_stop.store(true, Ordering::Relaxed);
     }
 }

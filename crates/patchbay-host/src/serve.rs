@@ -311,6 +311,9 @@ impl Shared {
             Err(e) => return report(500, format!("cannot set up the response: {e:#}")),
         };
 
+        // The run's deadline counts from its Store's start, like the epoch
+        // deadline, not from when the spawned task first runs.
+        let deadline = crate::deadline::Deadline::after(store.data().started, limits.timeout);
         let this = self.clone();
         let guest = tokio::spawn(async move {
             let _guard = guard;
@@ -329,7 +332,7 @@ impl Shared {
                     .await
                     .map_err(|e| classify(e, node, &limits, false))
             };
-            let outcome = crate::run::within_budget(outcome, node, &limits)
+            let outcome = crate::run::within_deadline(outcome, node, &limits, deadline)
                 .await
                 .map(|()| String::new());
             let out = stdout.contents();
