@@ -13,6 +13,7 @@ use patchbay_host::{LimitError, LimitRange, LimitUnits, Limits};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod errors;
 mod output;
 pub mod serve;
 pub mod watch;
@@ -170,7 +171,7 @@ pub fn finish(result: Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", errors::error_text(&e));
             ExitCode::FAILURE
         }
     }

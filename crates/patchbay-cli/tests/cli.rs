@@ -393,3 +393,42 @@ fn call_traced_prints_the_wire_calls() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_missing_file_says_its_cause_once() {
+    let (_, stderr) = failure(&patchbay(&["inspect", "/nonexistent/nope.wasm"]));
+    assert_eq!(
+        stderr.trim_end(),
+        "error: /nonexistent/nope.wasm: cannot read file: No such file or directory (os error 2)"
+    );
+    let (_, stderr) = failure(&patchbay(&["check", "/nonexistent"]));
+    assert_eq!(
+        stderr.trim_end(),
+        "error: cannot read project file /nonexistent: No such file or directory (os error 2)"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.wasm");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    // Before, both verbs waited forever for a writer.
+    let (_, stderr) = failure(&patchbay(&["inspect", fifo.to_str().unwrap()]));
+    assert!(
+        stderr.contains("pipe.wasm: is a FIFO, not a regular file"),
+        "{stderr}"
+    );
+    let (_, stderr) = failure(&patchbay(&["check", fifo.to_str().unwrap()]));
+    assert!(
+        stderr.contains("pipe.wasm: is a FIFO, not a regular file"),
+        "{stderr}"
+    );
+    let (_, stderr) = failure(&patchbay(&["check", "/dev/zero"]));
+    assert_eq!(
+        stderr.trim_end(),
+        "error: /dev/zero: is a character device, not a regular file"
+    );
+}
