@@ -4,8 +4,11 @@
 //! - `tests/bad-inspect/<case>/`: the input is `input.wasm`, `input.wat` or
 //!   `input` (a folder); with none of them, a missing `input.wasm`.
 //!   `patchbay_inspect::inspect_file` must fail with the text of `error.txt`.
-//! - `tests/bad-project/<case>/`: `patchbay.toml` (absent: a missing file).
-//!   `patchbay_project::load` must fail with the text of `error.txt`.
+//! - `tests/bad-project/<case>/`: `patchbay.toml` (absent: a missing file)
+//!   and any components it names. Either `patchbay_project::load` fails with
+//!   the text of `error.txt`, or the project loads and then `check` must
+//!   report errors and `compose` must refuse it: `error.txt` is then every
+//!   problem `patchbay check` prints, pinned to `file:line:col`.
 //!
 //! In `error.txt` the case folder is written `$CASE`. `BLESS=1` rewrites it.
 
@@ -30,8 +33,8 @@ fn inspect_case(dir: &Path) -> Result<(), Failed> {
 }
 
 fn project_case(dir: &Path) -> Result<(), Failed> {
-    match patchbay_project::load(&dir.join("patchbay.toml")) {
-        Ok(_) => Err("the project loaded".into()),
+    let path = dir.join("patchbay.toml");
+    let text = match patchbay_project::load(&path) {
         Err(e) => {
             let mut text = e.to_string();
             let mut source = std::error::Error::source(&e);
@@ -39,12 +42,26 @@ fn project_case(dir: &Path) -> Result<(), Failed> {
                 text.push_str(&format!(": {s}"));
                 source = s.source();
             }
-            support::check(
-                &support::normalize(&format!("{text}\n"), dir),
-                &dir.join("error.txt"),
-            )
+            format!("{text}\n")
         }
-    }
+        Ok(doc) => {
+            let ws = patchbay_compose::Workspace::open(doc);
+            let mut problems = ws.check();
+            if !problems.iter().any(|p| p.is_error()) {
+                return Err("the project loaded and `check` found no error".into());
+            }
+            if ws.compose().is_ok() {
+                return Err("`check` found errors, but the project composed".into());
+            }
+            let source = std::fs::read_to_string(&path)?;
+            patchbay_compose::locate(&mut problems, &source);
+            problems
+                .iter()
+                .map(|p| format!("{}\n", patchbay_compose::problem_line(&path, p)))
+                .collect()
+        }
+    };
+    support::check(&support::normalize(&text, dir), &dir.join("error.txt"))
 }
 
 fn main() {

@@ -1249,6 +1249,21 @@ pub struct Denial {
     pub function: String,
 }
 
+/// A reach outside a node's granted scope (a refused connection, request
+/// or path), or the narrowed view of the host a node was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ScopeLine {
+    /// The nodes whose scope it was.
+    pub nodes: Vec<String>,
+    /// Interface (`wasi:http/outgoing-handler`).
+    pub interface: String,
+    /// Whether something the guest tried was refused (false: a narrowed
+    /// view it was given).
+    pub refused: bool,
+    /// What was refused or withheld.
+    pub message: String,
+}
+
 /// A call across a wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -1311,8 +1326,8 @@ pub struct RunReport {
     pub denials: Vec<Denial>,
     /// Calls across wires.
     pub trace: Vec<TraceEntry>,
-    /// Outgoing requests refused by the allow-list.
-    pub refused_requests: Vec<String>,
+    /// Reaches outside a node's scope, and narrowed views, by node.
+    pub scope: Vec<ScopeLine>,
     /// Duration in microseconds.
     pub micros: u64,
     /// The limits it ran under.
@@ -1378,7 +1393,16 @@ impl RunReport {
                 })
                 .collect(),
             trace: r.trace.iter().map(TraceEntry::from).collect(),
-            refused_requests: r.refused_requests.clone(),
+            scope: r
+                .scope
+                .iter()
+                .map(|l| ScopeLine {
+                    nodes: l.nodes.clone(),
+                    interface: l.interface.clone(),
+                    refused: l.refused,
+                    message: l.message.clone(),
+                })
+                .collect(),
             micros: r.micros,
             limits,
         }
@@ -1711,6 +1735,17 @@ pub enum AppEvent {
         /// Function.
         function: String,
     },
+    /// A guest reached outside its scope, or was shown a narrowed view.
+    OutOfScope {
+        /// Run number.
+        run: u64,
+        /// Nodes.
+        nodes: Vec<String>,
+        /// Interface.
+        interface: String,
+        /// What was refused or withheld.
+        message: String,
+    },
     /// Guest output.
     Output {
         /// Run number.
@@ -1806,6 +1841,17 @@ impl AppEvent {
                 nodes: nodes.clone(),
                 interface: interface.clone(),
                 function: function.clone(),
+            },
+            E::OutOfScope {
+                run,
+                nodes,
+                interface,
+                message,
+            } => AppEvent::OutOfScope {
+                run: *run,
+                nodes: nodes.clone(),
+                interface: interface.clone(),
+                message: message.clone(),
             },
             E::WireCall { run, call } => AppEvent::WireCall {
                 run: *run,

@@ -128,6 +128,7 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         MockCall,
         Denial,
         TraceEntry,
+        ScopeLine,
         RunReport,
         Empty,
         OpenProjectRequest,

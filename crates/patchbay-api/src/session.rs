@@ -537,56 +537,24 @@ impl Session {
         })
     }
 
-    /// Checks a mock's WAVE result against the function's type, the way the
-    /// host will when it runs.
+    /// Checks a mock's WAVE result against the function's type, by the rule
+    /// `check` and the host apply to every mock value (no compiling).
     pub async fn check_mock_value(
         &self,
         request: CheckMockValueRequest,
     ) -> Result<Verdict, ApiError> {
-        let mut doc = request.doc.clone();
-        let selector = format!("{}.{}", request.node, request.import);
-        let mut mock = match doc
-            .bindings
-            .iter()
-            .find(|b| b.selector == selector)
-            .map(|b| &b.binding)
-        {
-            Some(Binding::Mock(m)) => m.clone(),
-            _ => Mock::default(),
-        };
-        mock.functions.retain(|f| f.name != request.function);
-        mock.functions.push(MockFunction {
-            name: request.function.clone(),
-            behavior: MockBehavior::Returns {
-                value: request.value.clone(),
+        let ws = self.workspace(&request.doc)?;
+        Ok(
+            match ws.check_mock_value(
+                &request.node,
+                &request.import,
+                &request.function,
+                &request.value,
+            ) {
+                Ok(()) => Verdict::ok(),
+                Err(reason) => Verdict::refused(reason),
             },
-        });
-        doc.bindings.retain(|b| b.selector != selector);
-        doc.bindings.push(BindingEntry {
-            selector,
-            binding: Binding::Mock(mock),
-        });
-        let ws = self.workspace(&doc)?;
-        let host = self.host.clone();
-        let import = request.import.clone();
-        let function = request.function.clone();
-        Self::blocking(move || match host.prepare_auto(&ws) {
-            Err(patchbay_host::PrepareError::MockValue(e))
-                if e.function == function && e.import.contains(&import) =>
-            {
-                Verdict::refused(e.message)
-            }
-            Err(patchbay_host::PrepareError::MockValue(e)) => Verdict {
-                ok: true,
-                reason: Some(format!("another mock value is wrong: {}", e.message)),
-            },
-            Err(e) => Verdict {
-                ok: true,
-                reason: Some(format!("not checked yet: {e}")),
-            },
-            Ok(_) => Verdict::ok(),
-        })
-        .await
+        )
     }
 
     /// The built-in fakes.

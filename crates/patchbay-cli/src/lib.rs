@@ -255,7 +255,8 @@ pub(crate) fn load(project: &Path) -> Result<patchbay_compose::Workspace> {
 
 fn check(project: &Path, json: bool) -> Result<ExitCode> {
     let ws = load(project)?;
-    let problems = ws.check();
+    let mut problems = ws.check();
+    output::locate(&ws, &mut problems);
     if json {
         output::print_json(&output::CheckJson::new(&ws, &problems))?;
     } else {
@@ -272,7 +273,8 @@ fn compose(project: &Path, out: &Path, wac: Option<&Path>, wit: Option<&Path>) -
     let ws = load(project)?;
     let composed = match ws.compose() {
         Ok(c) => c,
-        Err(problems) => {
+        Err(mut problems) => {
+            output::locate(&ws, &mut problems);
             output::print_problems(&ws, &problems);
             anyhow::bail!(
                 "cannot compose {}: fix the errors above",
@@ -280,8 +282,10 @@ fn compose(project: &Path, out: &Path, wac: Option<&Path>, wit: Option<&Path>) -
             );
         }
     };
-    for p in &composed.warnings {
-        eprintln!("{}", output::problem_line(p));
+    let mut warnings = composed.warnings.clone();
+    output::locate(&ws, &mut warnings);
+    for p in &warnings {
+        eprintln!("{}", output::problem_line(&ws, p));
     }
     patchbay_project::write_output(out, &composed.bytes)
         .with_context(|| format!("cannot write {}", out.display()))?;

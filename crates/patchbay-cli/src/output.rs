@@ -59,15 +59,30 @@ impl<'a> CheckJson<'a> {
     }
 }
 
-/// One problem as a line: `error[code] wire #1 `a.x -> b.y`: message`.
-pub fn problem_line(p: &Problem) -> String {
-    p.to_string()
+/// One problem as a line, as compilers print them:
+/// `patchbay.toml:12:17: error[code] wire #1 `a.x -> b.y`: message`.
+pub fn problem_line(ws: &Workspace, p: &Problem) -> String {
+    patchbay_compose::problem_line(&ws.doc().path, p)
+}
+
+/// Pins problems to `line:col` of the project file the workspace was
+/// loaded from. A file that cannot be read again leaves them unpinned:
+/// they still name what they belong to.
+pub fn locate(ws: &Workspace, problems: &mut [Problem]) {
+    locate_in(&ws.doc().path, problems);
+}
+
+/// [`locate`], for problems of the project file at `path`.
+pub fn locate_in(path: &Path, problems: &mut [Problem]) {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        patchbay_compose::locate(problems, &text);
+    }
 }
 
 /// Prints problems to stderr with a summary line to stdout.
 pub fn print_problems(ws: &Workspace, problems: &[Problem]) {
     for p in problems {
-        eprintln!("{}", problem_line(p));
+        eprintln!("{}", problem_line(ws, p));
     }
     let errors = problems
         .iter()
@@ -117,8 +132,8 @@ pub fn print_report(report: &patchbay_host::RunReport) {
     for d in &report.denials {
         eprintln!("denied {d}");
     }
-    for r in &report.refused_requests {
-        eprintln!("refused outgoing HTTP to {r} (not in the allow-list)");
+    for line in &report.scope {
+        eprintln!("scope  {line}");
     }
     eprintln!(
         "({} mode: {}; {:.3} ms)",

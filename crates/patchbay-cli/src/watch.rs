@@ -107,8 +107,11 @@ async fn show(
         Err(error) => {
             match error {
                 ReloadError::Check(problems) => {
-                    for p in problems {
-                        eprintln!("{}", crate::output::problem_line(p));
+                    let manifest = patchbay_project::manifest_path(&args.project);
+                    let mut problems = problems.clone();
+                    crate::output::locate_in(&manifest, &mut problems);
+                    for p in &problems {
+                        eprintln!("{}", patchbay_compose::problem_line(&manifest, p));
                     }
                 }
                 ReloadError::Build(run) => {

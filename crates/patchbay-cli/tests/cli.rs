@@ -394,6 +394,58 @@ fn call_traced_prints_the_wire_calls() {
     );
 }
 
+/// A fixture of this checkout (not of whichever clone built the samples).
+fn fixture(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn check_and_compose_pin_problems_to_file_line_and_column() {
+    // A mock value that is not WAVE of its type: refused before composing,
+    // at the line and column of the value.
+    let project = fixture("bad-project/mock-bad-wave");
+    let (stdout, stderr) = failure(&patchbay(&["check", &project]));
+    assert!(stdout.contains("1 error, 0 warnings"), "{stdout}");
+    assert!(
+        stderr.contains("mock-bad-wave/patchbay.toml:17:29: error[mock-value] binding `service.patchbay:kv/store`: mock for `service.patchbay:kv/store` function `get`: `some((((` is not a valid option<string>"),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wasm");
+    let (_, stderr) = failure(&patchbay(&[
+        "compose",
+        &project,
+        "-o",
+        out.to_str().unwrap(),
+    ]));
+    assert!(
+        stderr.contains("patchbay.toml:17:29: error[mock-value]"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "compose wrote {}", out.display());
+
+    // A refused compose still shows the warnings `check` showed.
+    let project = fixture("compose/mock-unknown-function");
+    let (_, stderr) = failure(&patchbay(&[
+        "compose",
+        &project,
+        "-o",
+        out.to_str().unwrap(),
+    ]));
+    assert!(
+        stderr.contains("patchbay.toml:16:11: error[mock-unknown-function]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("patchbay.toml:21:11: warning[unused-binding] binding `service.wasi:http/outgoing-handler@0.2.6`"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_missing_file_says_its_cause_once() {
     let (_, stderr) = failure(&patchbay(&["inspect", "/nonexistent/nope.wasm"]));

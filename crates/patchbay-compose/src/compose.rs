@@ -16,7 +16,8 @@ pub struct Composed {
     /// `.wac` source that rebuilds the same component with `wac compose`.
     pub wac: String,
     /// Names of the composed component's imports: every import no wire
-    /// feeds, once each (the attack surface of the result).
+    /// feeds, once each, semver-compatible versions merged under the
+    /// highest (the attack surface of the result).
     pub imports: Vec<String>,
     /// Warnings from checking the project.
     pub warnings: Vec<Problem>,
@@ -89,14 +90,18 @@ impl Workspace {
     /// Checks the project and, if it has no errors, composes it into one
     /// validated component. Unwired imports become imports of the result;
     /// the host decides at run time how to satisfy them (their bindings).
-    /// On errors, returns every problem found.
+    /// On errors, returns every problem found, warnings included.
     pub fn compose(&self) -> Result<Composed, Vec<Problem>> {
         let problems = self.check();
         if problems.iter().any(Problem::is_error) {
             return Err(problems);
         }
+        // `check` finds everything wac-graph refuses; should it miss
+        // something, the refusal still comes with the warnings shown so far.
         let failed = |location: Location, message: String| {
-            vec![Problem::error("compose-failed", location, message)]
+            let mut all = vec![Problem::error("compose-failed", location, message)];
+            all.extend(problems.iter().cloned());
+            all
         };
         let project = self.project();
         let mut graph = self.graph.clone();
@@ -156,11 +161,15 @@ impl Workspace {
             })
             .map_err(|e| failed(Location::Project, encode_message(&e)))?;
         let mut imports: Vec<String> = Vec::new();
-        for (name, kind, _) in graph.imports() {
+        for (name, members) in self.open_imports().imports {
             // Types a world `use`s are imported too, but are no capability.
-            let is_type = matches!(kind, wac_graph::types::ItemKind::Type(_));
-            if !is_type && !imports.iter().any(|i| i == name) {
-                imports.push(name.to_string());
+            let is_type = members.first().is_some_and(|m| {
+                self.node_part(&m.node)
+                    .and_then(|p| self.package_world(p).imports.get(&m.name))
+                    .is_some_and(|k| matches!(k, wac_graph::types::ItemKind::Type(_)))
+            });
+            if !is_type {
+                imports.push(name);
             }
         }
         Ok(Composed {

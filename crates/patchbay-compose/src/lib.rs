@@ -7,9 +7,17 @@
 //! - [`Workspace::candidates`] lists every port a wire from a port could
 //!   reach (the editor lights them up while dragging);
 //! - [`Workspace::check`] lists every problem pinned to its node, wire,
-//!   binding or export;
+//!   binding or export (and, with [`locate`], to `file:line:col`): every
+//!   refusal that composing or preparing a run could give;
 //! - [`Workspace::compose`] encodes a validated component with wac-graph,
 //!   and writes the equivalent `.wac` source and the WIT of the result.
+//!
+//! The rules both checking and the host apply live here once:
+//! [`host_provides`], [`fake_serves`] and [`check_binding`] (what a binding
+//! can do for an import), [`mock_answers`] (mock values parsed against the
+//! function types, generic over the value type so the host parses with
+//! Wasmtime's `Val` through the same code), and [`Workspace::open_imports`]
+//! (how unwired imports of several nodes merge into the composition's).
 //!
 //! ```no_run
 //! let doc = patchbay_project::load("samples/kv-service".as_ref()).unwrap();
@@ -21,20 +29,36 @@
 //! std::fs::write("kv.wasm", &composed.bytes).unwrap();
 //! ```
 
+mod binding;
 mod check;
 mod compose;
+mod imports;
+mod mock;
+mod source;
 mod wac;
+mod wave;
 mod wires;
 
+pub use binding::{
+    check_binding, fake_serves, host_provides, signature, type_text, BindingError, HOST_INTERFACES,
+    HOST_WASI_VERSION,
+};
 pub use check::{Location, Problem, Severity};
 pub use compose::Composed;
+pub use imports::{ImportConflict, OpenImport, OpenImports};
+pub use mock::{behavior_for, mock_answers, MockAnswer, MockError, MockValueSite};
+pub use source::{locate, problem_line, FilePosition, Site, SiteKey};
 pub use wac::wac_source;
+/// The WAVE crate the rules parse with: the version Wasmtime's `Val`
+/// implements, so the host can run [`mock_answers`] with it.
+pub use wasm_wave;
+pub use wave::WaveType;
 pub use wires::{Candidate, Direction, WireError};
 
 use indexmap::IndexMap;
 use patchbay_inspect::{ComponentInfo, InspectError, LoadedComponent};
 use patchbay_project::ProjectDoc;
-use wac_graph::types::{ItemKind, Type, Types};
+use wac_graph::types::{FuncTypeId, ItemKind, Type, Types};
 use wac_graph::{types::Package, CompositionGraph, PackageId};
 
 /// The package namespace components get in the composition graph and in the
@@ -87,11 +111,45 @@ pub struct PortSummary {
     /// The import or export name.
     pub name: String,
     /// Callable functions: `get`, or for resources `book.balance` and
-    /// `book.constructor`.
-    pub functions: Vec<String>,
+    /// `book.constructor`, with their types.
+    pub functions: Vec<PortFunction>,
     /// Whether the port carries only plain types (no function, no
     /// resource), so nothing needs to provide it.
     pub types_only: bool,
+}
+
+impl PortSummary {
+    /// The names of its functions, as people write them.
+    pub fn function_names(&self) -> Vec<&str> {
+        self.functions.iter().map(|f| f.name.as_str()).collect()
+    }
+}
+
+/// A callable function of a port with its types: read from the WIT for
+/// checking (`T` = [`WaveType`]), or from Wasmtime by the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortFunction<T = WaveType> {
+    /// The name people write: `get`, `book.balance`, `book.constructor`.
+    pub name: String,
+    /// The item's name in its interface (`[method]book.balance`), or the
+    /// import name of a world-level function.
+    pub item: String,
+    /// Parameter names and types.
+    pub params: Vec<(String, T)>,
+    /// The result type, if the function returns a value.
+    pub result: Option<T>,
+}
+
+impl<T> PortFunction<T> {
+    /// Whether this is a resource's constructor.
+    pub fn is_constructor(&self) -> bool {
+        self.item.starts_with("[constructor]")
+    }
+
+    /// The name without its resource: `balance` for `book.balance`.
+    pub fn short_name(&self) -> &str {
+        self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
 }
 
 /// A project with its components loaded.
@@ -158,7 +216,7 @@ impl Workspace {
         self.parts.get(&node.component)?.as_ref().ok()
     }
 
-    fn package_world(&self, part: &Part) -> &wac_graph::types::World {
+    pub(crate) fn package_world(&self, part: &Part) -> &wac_graph::types::World {
         let ty = self.graph[part.package].ty();
         &self.graph.types()[ty]
     }
@@ -219,13 +277,28 @@ fn load_part(
     })
 }
 
+/// A function of a port, with its types.
+fn port_function(types: &Types, name: String, item: &str, id: FuncTypeId) -> PortFunction {
+    let ty = &types[id];
+    PortFunction {
+        name,
+        item: item.to_string(),
+        params: ty
+            .params
+            .iter()
+            .map(|(n, t)| (n.clone(), WaveType::from_wac(types, t)))
+            .collect(),
+        result: ty.result.as_ref().map(|t| WaveType::from_wac(types, t)),
+    }
+}
+
 /// Describes one world item; types a world `use`s are not ports.
 fn summarize(types: &Types, name: &str, kind: &ItemKind) -> Option<PortSummary> {
     match kind {
         ItemKind::Type(_) => None,
-        ItemKind::Func(_) => Some(PortSummary {
+        ItemKind::Func(id) => Some(PortSummary {
             name: name.to_string(),
-            functions: vec![name.to_string()],
+            functions: vec![port_function(types, name.to_string(), name, *id)],
             types_only: false,
         }),
         ItemKind::Instance(id) => {
@@ -233,7 +306,9 @@ fn summarize(types: &Types, name: &str, kind: &ItemKind) -> Option<PortSummary> 
             let mut resources = false;
             for (item, kind) in &types[*id].exports {
                 match kind {
-                    ItemKind::Func(_) => functions.push(function_name(item)),
+                    ItemKind::Func(f) => {
+                        functions.push(port_function(types, display_name(item), item, *f))
+                    }
                     ItemKind::Type(Type::Resource(_)) => resources = true,
                     _ => {}
                 }
@@ -252,9 +327,10 @@ fn summarize(types: &Types, name: &str, kind: &ItemKind) -> Option<PortSummary> 
     }
 }
 
+/// The name people write for a function of an interface:
 /// `[method]book.balance` → `book.balance`, `[constructor]book` →
 /// `book.constructor`, `get` → `get`.
-fn function_name(item: &str) -> String {
+pub fn display_name(item: &str) -> String {
     if let Some(resource) = item.strip_prefix("[constructor]") {
         return format!("{resource}.constructor");
     }

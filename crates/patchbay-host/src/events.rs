@@ -48,6 +48,19 @@ pub enum Event {
         /// The function (`handle`).
         function: String,
     },
+    /// A guest reached outside its granted scope (a refused connection,
+    /// request or path), or was shown a narrowed view of the host (its
+    /// environment, its folders).
+    OutOfScope {
+        /// Run number.
+        run: u64,
+        /// The nodes whose scope it was.
+        nodes: Vec<String>,
+        /// The interface (`wasi:http/outgoing-handler`).
+        interface: String,
+        /// What was refused or withheld.
+        message: String,
+    },
     /// A mocked function answered.
     Mocked {
         /// Run number.

@@ -2,7 +2,9 @@
 
 use crate::caps::Capabilities;
 use crate::events::Event;
-use crate::state::{CapabilityDenied, MemoryCap, MemoryLimitHit, MockCall, RunState};
+use crate::state::{
+    CapabilityDenied, MemoryCap, MemoryLimitHit, MockCall, RunState, ScopeLog, ScopeRefusal,
+};
 use crate::{CacheHit, Host, PrepareError};
 use patchbay_compose::{Composed, Workspace};
 use serde::Serialize;
@@ -282,8 +284,10 @@ pub struct RunReport {
     pub denials: Vec<CapabilityDenied>,
     /// Calls across wires (traced mode).
     pub trace: Vec<TraceEntry>,
-    /// Outgoing HTTP requests refused by the allow-list (`host:port`).
-    pub refused_requests: Vec<String>,
+    /// Reaches outside a node's granted scope (refused connections,
+    /// requests and paths) and the narrowed views it was given (its
+    /// environment, its folders), each naming the nodes and interface.
+    pub scope: Vec<ScopeRefusal>,
     /// Wall-clock time of instantiation and call, in microseconds.
     pub micros: u64,
 }
@@ -438,6 +442,18 @@ impl Host {
             .get(&self.engine, &composed.bytes)
             .map_err(wasmtime_err)?;
         let plans = crate::plan::plan_imports(ws, &composed.imports)?;
+        if let Some((a, b)) = crate::caps::shared_interface_conflict(&plans) {
+            let mode =
+                |p: &crate::ImportPlan| p.binding.as_ref().map_or("types-only", |b| b.mode());
+            return Err(crate::PlanError::ConflictingBindings {
+                import: format!("{}` and `{}", a.name, b.name),
+                first: a.nodes.first().cloned().unwrap_or_default(),
+                first_mode: mode(a),
+                second: b.nodes.first().cloned().unwrap_or_default(),
+                second_mode: mode(b),
+            }
+            .into());
+        }
         let dir = ws.doc().dir().to_path_buf();
         let caps = Capabilities::configure(&self.engine, &component, &plans, &dir)?;
         let mut linker = Linker::new(&self.engine);
@@ -524,15 +540,10 @@ impl Host {
             error: result.as_ref().err().map(|e| e.message.clone()),
             micros,
         });
-        let (mock_calls, denials, trace, refused) = match state {
+        let (mock_calls, denials, trace, scope) = match state {
             Some(s) => {
-                let refused = s
-                    .http_hooks
-                    .refused
-                    .lock()
-                    .map(|r| r.clone())
-                    .unwrap_or_default();
-                (s.mock_calls, s.denials, s.trace, refused)
+                let scope = s.scope_log.lines();
+                (s.mock_calls, s.denials, s.trace, scope)
             }
             None => Default::default(),
         };
@@ -547,7 +558,7 @@ impl Host {
             mock_calls,
             denials,
             trace,
-            refused_requests: refused,
+            scope,
             micros,
         }
     }
@@ -573,7 +584,8 @@ impl Host {
             Err(e) => return (Err(e), None, vec![], vec![]),
         };
         let node = export.node.clone();
-        let (mut store, stdout, stderr) = match self.new_store(&prepared.caps, limits, run) {
+        let scopes = std::slice::from_ref(&prepared.caps);
+        let (mut store, stdout, stderr) = match self.new_store(scopes, limits, run) {
             Ok(x) => x,
             Err(e) => {
                 let failure = RunFailure {
@@ -740,21 +752,32 @@ pub(crate) fn refine_failure(
 }
 
 impl Host {
-    /// A fresh Store for one run with these capabilities: WASI context with
-    /// captured stdout and stderr (returned), HTTP policy, memory cap, fuel
-    /// and the epoch deadline of the run's timeout.
+    /// A fresh Store for one run with these scopes (one per node in traced
+    /// runs, in node order; one in composed runs), the first one active:
+    /// a WASI context and HTTP policy each, sharing the captured stdout and
+    /// stderr (returned); memory cap, fuel and the epoch deadline of the
+    /// run's timeout.
     pub(crate) fn new_store(
         &self,
-        caps: &Capabilities,
+        scopes: &[Capabilities],
         limits: &Limits,
         run: u64,
     ) -> wasmtime::Result<(Store<RunState>, MemoryOutputPipe, MemoryOutputPipe)> {
-        let (wasi, stdout, stderr) = caps.wasi.prepare(limits.max_output)?;
+        let stdout = MemoryOutputPipe::new(limits.max_output);
+        let stderr = MemoryOutputPipe::new(limits.max_output);
+        let scope_log = ScopeLog::new(run, self.events.clone());
+        let scopes = scopes
+            .iter()
+            .map(|caps| caps.scope(&stdout, &stderr, &scope_log))
+            .collect::<wasmtime::Result<Vec<_>>>()?;
+        let closed = Capabilities::default().scope(&stdout, &stderr, &scope_log)?;
         let state = RunState {
             run,
-            wasi,
+            scopes,
+            active: 0,
+            closed,
+            scope_log,
             http: wasmtime_wasi_http::WasiHttpCtx::new(),
-            http_hooks: caps.http.prepare(),
             table: wasmtime::component::ResourceTable::new(),
             memory: MemoryCap {
                 limit: limits.max_memory,

@@ -268,11 +268,14 @@ impl Shared {
             text_response(status, &error)
         };
 
-        let (mut store, stdout, stderr) =
-            match host.new_store(&self.server.prepared.caps, &limits, run) {
-                Ok(x) => x,
-                Err(e) => return report(500, format!("cannot set up the request's run: {e:#}")),
-            };
+        let (mut store, stdout, stderr) = match host.new_store(
+            std::slice::from_ref(&self.server.prepared.caps),
+            &limits,
+            run,
+        ) {
+            Ok(x) => x,
+            Err(e) => return report(500, format!("cannot set up the request's run: {e:#}")),
+        };
         // HTTP/1.0 clients may omit `Host`; the guest still needs an authority.
         if !req.headers().contains_key(http::header::HOST) {
             if let Some(addr) = self.local_addr {

@@ -4,6 +4,7 @@
 use crate::events::{Event, EventSink};
 use crate::TraceEntry;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 use wasmtime::component::ResourceTable;
 use wasmtime::ResourceLimiter;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -22,6 +23,17 @@ pub struct CapabilityDenied {
     pub interface: String,
     /// The function.
     pub function: String,
+}
+
+/// A user-supplied string as shown in a message: at most 80 characters,
+/// then an ellipsis and the full length, so a hostile or careless input
+/// cannot flood a report.
+pub(crate) fn shown(text: &str) -> String {
+    const MAX: usize = 80;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+    }
 }
 
 pub(crate) fn nodes_text(nodes: &[String]) -> String {
@@ -95,12 +107,117 @@ impl ResourceLimiter for MemoryCap {
     }
 }
 
+/// A guest reached outside its granted scope, or saw a narrowed view of
+/// the host: which nodes, through which interface, and what happened.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, thiserror::Error)]
+#[error("{}, `{interface}`: {message}", nodes_text(nodes))]
+pub struct ScopeRefusal {
+    /// The nodes whose scope it was (one in traced runs; in composed runs,
+    /// every node sharing the import).
+    pub nodes: Vec<String>,
+    /// The interface (`wasi:http/outgoing-handler`).
+    pub interface: String,
+    /// Whether the host refused something the guest tried (a connection,
+    /// a request, a path); `false` for a narrowed view it was given.
+    pub refused: bool,
+    /// What was refused or withheld, for people.
+    pub message: String,
+}
+
+/// Most scope lines kept per run; a guest looping on refused connections
+/// must not grow the report without bound.
+pub(crate) const MAX_SCOPE_LINES: usize = 256;
+
+/// Where the capabilities of one run record scope refusals: the run's
+/// report (through a shared list, since the socket check runs outside the
+/// Store) and the event stream.
+#[derive(Debug, Clone)]
+pub(crate) struct ScopeLog {
+    run: u64,
+    events: EventSink,
+    lines: Arc<Mutex<ScopeLines>>,
+}
+
+#[derive(Debug, Default)]
+struct ScopeLines {
+    kept: Vec<ScopeRefusal>,
+    dropped: usize,
+}
+
+impl ScopeLog {
+    pub fn new(run: u64, events: EventSink) -> Self {
+        Self {
+            run,
+            events,
+            lines: Arc::default(),
+        }
+    }
+
+    /// Records one line (the same line twice in a run is kept once).
+    pub fn record(&self, line: ScopeRefusal) {
+        let Ok(mut lines) = self.lines.lock() else {
+            return;
+        };
+        if lines.kept.contains(&line) {
+            return;
+        }
+        if lines.kept.len() >= MAX_SCOPE_LINES {
+            lines.dropped += 1;
+            return;
+        }
+        self.events.send(Event::OutOfScope {
+            run: self.run,
+            nodes: line.nodes.clone(),
+            interface: line.interface.clone(),
+            message: line.message.clone(),
+        });
+        lines.kept.push(line);
+    }
+
+    /// The lines recorded so far, with one more saying how many were
+    /// dropped past the cap.
+    pub fn lines(&self) -> Vec<ScopeRefusal> {
+        let Ok(lines) = self.lines.lock() else {
+            return Vec::new();
+        };
+        let mut out = lines.kept.clone();
+        if lines.dropped > 0 {
+            out.push(ScopeRefusal {
+                nodes: Vec::new(),
+                interface: String::new(),
+                refused: false,
+                message: format!(
+                    "{} more scope lines were dropped after the first {MAX_SCOPE_LINES}",
+                    lines.dropped
+                ),
+            });
+        }
+        out
+    }
+}
+
+/// The WASI and HTTP context of one scope: a node in traced runs, the whole
+/// composition in composed runs.
+pub(crate) struct Scope {
+    pub wasi: WasiCtx,
+    pub http: crate::caps::http::HttpPolicy,
+}
+
 /// The `T` of every `Store<T>` the host creates.
 pub(crate) struct RunState {
     pub run: u64,
-    pub wasi: WasiCtx,
+    /// One scope per node in traced runs (in node order), one for the
+    /// composition in composed runs.
+    pub scopes: Vec<Scope>,
+    /// The scope of the node whose code runs now. Traced runs set it before
+    /// they instantiate a node, call its export or forward a call to it
+    /// across a wire, and restore it afterwards.
+    pub active: usize,
+    /// A scope with nothing granted, used if `active` ever named no scope:
+    /// a bad index must close capabilities, never open another node's.
+    pub closed: Scope,
+    pub scope_log: ScopeLog,
     pub http: WasiHttpCtx,
-    pub http_hooks: crate::caps::http::HttpPolicy,
     pub table: ResourceTable,
     pub memory: MemoryCap,
     pub events: EventSink,
@@ -173,21 +290,39 @@ impl RunState {
     }
 }
 
+impl RunState {
+    /// Makes scope `index` the active one and returns the one it replaces,
+    /// to be restored with [`RunState::enter`] again.
+    pub fn enter(&mut self, index: usize) -> usize {
+        std::mem::replace(&mut self.active, index)
+    }
+}
+
 impl WasiView for RunState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
+        let table = &mut self.table;
+        let scope = match self.scopes.get_mut(self.active) {
+            Some(scope) => scope,
+            None => &mut self.closed,
+        };
         WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
+            ctx: &mut scope.wasi,
+            table,
         }
     }
 }
 
 impl WasiHttpView for RunState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
+        let (table, ctx) = (&mut self.table, &mut self.http);
+        let scope = match self.scopes.get_mut(self.active) {
+            Some(scope) => scope,
+            None => &mut self.closed,
+        };
         WasiHttpCtxView {
-            hooks: &mut self.http_hooks,
-            table: &mut self.table,
-            ctx: &mut self.http,
+            hooks: &mut scope.http,
+            table,
+            ctx,
         }
     }
 }

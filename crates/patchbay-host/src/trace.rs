@@ -28,6 +28,11 @@ struct NodeRun {
     pre: InstancePre<RunState>,
 }
 
+/// The scope index of `node` in a traced run: its place in node order.
+fn scope_index(nodes: &[NodeRun], node: &str) -> Option<usize> {
+    nodes.iter().position(|n| n.id == node)
+}
+
 /// A project prepared to run: traced (each node its own instance) or
 /// composed, with the reason for the choice.
 pub struct Runnable {
@@ -39,7 +44,8 @@ pub struct Runnable {
 enum Traced {
     Nodes {
         nodes: Vec<NodeRun>,
-        caps: Box<Capabilities>,
+        /// Each node's own capabilities, in node order: its scope.
+        caps: Vec<Capabilities>,
         exports: Vec<ExportFn>,
         project: String,
         links: Vec<ResourceLink>,
@@ -93,11 +99,13 @@ struct ResourceLink {
     index: ComponentExportIndex,
 }
 
-/// Who calls whom across one wire, for trace entries.
+/// Who calls whom across one wire, for trace entries, and the callee's
+/// scope, made active while the call runs in the callee.
 #[derive(Clone)]
 struct WireEnds {
     caller: String,
     callee: String,
+    callee_scope: usize,
 }
 
 impl WireEnds {
@@ -270,6 +278,7 @@ fn define_trampoline(
             })?;
             let started = Instant::now();
             let (mut lent, mut returned) = (Vec::new(), Vec::new());
+            let caller_scope = store.data_mut().enter(ends.callee_scope);
             let outcome = async {
                 let forwarded;
                 let params = if params.iter().any(has_resource) {
@@ -290,6 +299,7 @@ fn define_trampoline(
                 Ok::<_, wasmtime::Error>(())
             }
             .await;
+            store.data_mut().enter(caller_scope);
             let args = values_text(params, &lent);
             let result = match &outcome {
                 Ok(()) => results_text(results, &returned),
@@ -329,7 +339,9 @@ fn define_forwarded_resource(
                 };
                 let shown = forwarded.label(payload, rep);
                 let started = Instant::now();
+                let caller_scope = store.data_mut().enter(ends.callee_scope);
                 let outcome = handle.resource_drop_async(&mut store).await;
+                store.data_mut().enter(caller_scope);
                 let result = match &outcome {
                     Ok(()) => "()".into(),
                     Err(e) => format!("error: {e}"),
@@ -377,6 +389,7 @@ impl Host {
             components.insert(node.to_string(), component);
         }
         let dir = ws.doc().dir().to_path_buf();
+        let order = ws.node_order();
         let mut nodes = Vec::new();
         let mut all_caps = Vec::new();
         let mut links = Vec::new();
@@ -423,6 +436,10 @@ impl Host {
                 let ends = WireEnds {
                     caller: node.to_string(),
                     callee: wire.from.node.clone(),
+                    callee_scope: order
+                        .iter()
+                        .position(|n| *n == wire.from.node)
+                        .unwrap_or(usize::MAX),
                 };
                 let root = functions.iter().all(|(_, f)| f.is_none()) && resources.is_empty();
                 let mut target = if root {
@@ -466,7 +483,7 @@ impl Host {
         Ok(Runnable {
             inner: Traced::Nodes {
                 nodes,
-                caps: Box::new(Capabilities::merged_scopes(&all_caps)),
+                caps: all_caps,
                 exports,
                 project: name,
                 links,
@@ -495,7 +512,9 @@ impl Host {
                 second_mode,
             })) => {
                 let reason = format!(
-                    "ran traced: nodes `{first}` and `{second}` bind `{import}` differently ({first_mode} and {second_mode}), which one composed instance cannot"
+                    "ran traced, each node as its own instance with its own scope: `{import}` is bound differently by `{first}` ({}) and `{second}` ({}), and one composed instance has one binding per interface",
+                    crate::caps::describe_binding(ws, &first, &import),
+                    crate::caps::describe_binding(ws, &second, &import),
                 );
                 let conflict = crate::PlanError::ConflictingBindings {
                     import,
@@ -550,7 +569,8 @@ impl Host {
                     message: format!("{e:#}"),
                 })?;
             let outcome = async {
-                for node in nodes {
+                for (scope, node) in nodes.iter().enumerate() {
+                    store.data_mut().enter(scope);
                     let instance = node
                         .pre
                         .instantiate_async(&mut store)
@@ -567,6 +587,8 @@ impl Host {
                     }
                 }
                 let instance = store.data().nodes[&export.node];
+                let scope = scope_index(nodes, &export.node).unwrap_or(usize::MAX);
+                store.data_mut().enter(scope);
                 crate::run::invoke(&mut store, instance, &export, call, &wave_call, limits).await
             };
             let result = crate::run::within_budget(outcome, &export.node, limits).await;

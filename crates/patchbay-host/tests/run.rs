@@ -238,7 +238,15 @@ fn outgoing_http_outside_the_allow_list_is_refused() {
         &Limits::default(),
     );
     assert!(ok(&report).contains("HttpRequestDenied"), "{}", ok(&report));
-    assert_eq!(report.refused_requests, ["127.0.0.1:9"]);
+    let refused: Vec<_> = report.scope.iter().filter(|l| l.refused).collect();
+    assert_eq!(refused.len(), 1, "{:?}", report.scope);
+    assert_eq!(refused[0].nodes, ["granted"]);
+    assert_eq!(refused[0].interface, "wasi:http/outgoing-handler");
+    assert!(
+        refused[0].message.contains("127.0.0.1:9"),
+        "{}",
+        refused[0].message
+    );
 }
 
 fn limits() -> Limits {
@@ -485,7 +493,9 @@ fn config_log_and_sequence_mocks_answer_as_configured() {
         service,
         "service",
         "handle-request",
-        "[bindings.\"service.patchbay:kv/store\"]\nmode = \"mock\"\nfake = \"config\"\nvalues = { greeting = \"from config\" }\n",
+        // The `config` fake answers `get` only, so `set` needs a value of
+        // its own (without one, `check` refuses the fake).
+        "[bindings.\"service.patchbay:kv/store\"]\nmode = \"mock\"\nfake = \"config\"\nvalues = { greeting = \"from config\" }\nfunctions.set = { trap = \"the config is read-only\" }\n",
     );
     let p = prepare(&ws, false);
     assert_eq!(
@@ -497,7 +507,7 @@ fn config_log_and_sequence_mocks_answer_as_configured() {
     assert!(
         report.mock_calls[0]
             .result
-            .contains("the `config` fake does not implement"),
+            .contains("the config is read-only"),
         "{:?}",
         report.mock_calls
     );

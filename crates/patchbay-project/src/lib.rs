@@ -288,6 +288,26 @@ pub fn parse(text: &str, path: &Path) -> Result<(Project, Option<u32>), ProjectE
     let (v1, upgraded_from) = match probe.version {
         None => {
             let v0: file::v0::ProjectFile = toml::from_str(text).map_err(syntax)?;
+            // Without `version`, a file is version 0 only if it has what a
+            // version-0 project had; otherwise (an empty file, comments,
+            // a lone `name`) it is no project, and upgrading it would
+            // compose an empty component.
+            if v0.components.is_empty()
+                && v0.nodes.is_empty()
+                && v0.connections.is_empty()
+                && v0.exports.is_empty()
+            {
+                return Err(ProjectError::Invalid {
+                    path: path.to_path_buf(),
+                    problems: vec![FileProblem {
+                        line: None,
+                        column: None,
+                        message: format!(
+                            "the project file is empty: a Patchbay project needs `version = {CURRENT_VERSION}`, a `name`, and the [components] and [nodes] it is made of"
+                        ),
+                    }],
+                });
+            }
             (upgrade_v0(v0, path), Some(0))
         }
         Some(toml::Value::Integer(1)) => (toml::from_str(text).map_err(syntax)?, None),

@@ -764,6 +764,25 @@ startMicros: number,
  */
 micros: number, };
 
+export type ScopeLine = { 
+/**
+ * The nodes whose scope it was.
+ */
+nodes: Array<string>, 
+/**
+ * Interface (`wasi:http/outgoing-handler`).
+ */
+interface: string, 
+/**
+ * Whether something the guest tried was refused (false: a narrowed
+ * view it was given).
+ */
+refused: boolean, 
+/**
+ * What was refused or withheld.
+ */
+message: string, };
+
 export type RunReport = { 
 /**
  * Run number.
@@ -814,9 +833,9 @@ denials: Array<Denial>,
  */
 trace: Array<TraceEntry>, 
 /**
- * Outgoing requests refused by the allow-list.
+ * Reaches outside a node's scope, and narrowed views, by node.
  */
-refusedRequests: Array<string>, 
+scope: Array<ScopeLine>, 
 /**
  * Duration in microseconds.
  */
@@ -1185,7 +1204,23 @@ interface: string,
 /**
  * Function.
  */
-function: string, } | { "kind": "output", 
+function: string, } | { "kind": "outOfScope", 
+/**
+ * Run number.
+ */
+run: number, 
+/**
+ * Nodes.
+ */
+nodes: Array<string>, 
+/**
+ * Interface.
+ */
+interface: string, 
+/**
+ * What was refused or withheld.
+ */
+message: string, } | { "kind": "output", 
 /**
  * Run number.
  */

@@ -83,6 +83,15 @@ export function OutputPanel() {
             ))}
           </ul>
         )}
+        {lastRun.scope.length > 0 && (
+          <ul className="pbp-denials" aria-label="Scope">
+            {lastRun.scope.map((l, i) => (
+              <li key={i} className={l.refused ? 'pbp-denied' : undefined}>
+                {l.nodes.join(', ') || 'the composition'}: <code>{l.interface}</code> {l.message}
+              </li>
+            ))}
+          </ul>
+        )}
       </>
     );
   } else {

@@ -171,7 +171,7 @@ describe('RunPanel', () => {
       mockCalls: [{ interface: 'wasi:cli/environment', function: 'get-environment', args: [], result: '[]' }],
       denials: [{ nodes: ['denied'], interface: 'wasi:filesystem/preopens', function: 'get-directories' }],
       trace: [],
-      refusedRequests: [],
+      scope: [],
       micros: 1500,
       limits: { timeoutMs: 500, maxMemoryMib: 64, fuel: null, maxOutputKib: 256 },
     } as RunReport;
@@ -202,7 +202,7 @@ describe('RunPanel', () => {
       mockCalls: [],
       denials: [],
       trace: [],
-      refusedRequests: [],
+      scope: [],
       micros: 10,
       limits: { timeoutMs: 500, maxMemoryMib: 64, fuel: null, maxOutputKib: 256 },
     } as RunReport;

@@ -505,13 +505,13 @@ function RunResult({ report }: { report: RunReport }) {
           </ul>
         </div>
       )}
-      {report.refusedRequests.length > 0 && (
+      {report.scope.length > 0 && (
         <div className="pbp-denials">
-          <div className="pbp-section-title pbp-denied">Outgoing requests refused by the allow-list</div>
+          <div className="pbp-section-title">Scope ({report.scope.length})</div>
           <ul>
-            {report.refusedRequests.map((r, i) => (
-              <li key={i} className="pbp-denied">
-                <code>{r}</code>
+            {report.scope.map((l, i) => (
+              <li key={i} className={l.refused ? 'pbp-denied' : undefined}>
+                <strong>{l.nodes.join(', ') || 'the composition'}</strong>: <code>{l.interface}</code> {l.message}
               </li>
             ))}
           </ul>

@@ -93,7 +93,7 @@ describe('TraceTimeline', () => {
       stderr: '',
       mockCalls: [],
       denials: [],
-      refusedRequests: [],
+      scope: [],
       micros: 900,
       limits: { timeoutMs: 5000, maxMemoryMib: 64, fuel: null, maxOutputKib: 256 },
       trace: [

@@ -387,7 +387,7 @@ describe('events and runs', () => {
       mockCalls: [],
       denials: [],
       trace: [],
-      refusedRequests: [],
+      scope: [],
       micros: 5,
       limits: state().limits,
     };

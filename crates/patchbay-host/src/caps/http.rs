@@ -1,34 +1,46 @@
 //! Outgoing HTTP: refused unless an allow-list names the `host:port`, or
 //! answered from canned responses by the `http` fake (no network at all).
+//!
+//! The allow-list compares the request's host as written, after
+//! lower-casing and removing IPv6 brackets, with each allowed host:
+//! `127.1`, `0x7f000001`, `[::ffff:127.0.0.1]` or a trailing dot are other
+//! hosts than `127.0.0.1`, and refused unless listed themselves. Only
+//! `localhost` and `127.0.0.1`/`::1` stand for each other. Redirects are
+//! never followed by the host: the guest sees the redirect response.
 
+use crate::state::{ScopeLog, ScopeRefusal};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use indexmap::IndexMap;
 use patchbay_project::{CannedResponse, HostPort};
 use std::future::Future;
-use std::sync::{Arc, Mutex};
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
-/// How outgoing HTTP is answered in a prepared project.
-#[derive(Debug, Clone, Default)]
+/// How outgoing HTTP is answered in one scope (a node, or a composition).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct HttpConfig {
     allow: Vec<HostPort>,
     canned: Option<IndexMap<String, CannedResponse>>,
+    /// The nodes whose outgoing requests this answers, for refusals.
+    nodes: Vec<String>,
 }
 
 impl HttpConfig {
     /// Allows requests to these peers.
     pub fn allow(&mut self, peers: &[HostPort]) {
-        self.allow.extend(peers.iter().cloned());
+        for p in peers {
+            if !self.allow.contains(p) {
+                self.allow.push(p.clone());
+            }
+        }
     }
 
-    /// Adds another node's policy (traced runs share one HTTP context).
-    pub fn merge(&mut self, other: &HttpConfig) {
-        self.allow.extend(other.allow.iter().cloned());
-        if let Some(table) = &other.canned {
-            self.canned
-                .get_or_insert_with(IndexMap::new)
-                .extend(table.clone());
+    /// Notes that `nodes` send requests through this scope.
+    pub fn reached(&mut self, nodes: &[String]) {
+        for n in nodes {
+            if !self.nodes.contains(n) {
+                self.nodes.push(n.clone());
+            }
         }
     }
 
@@ -38,24 +50,39 @@ impl HttpConfig {
         self.canned = Some(responses.clone());
     }
 
-    /// The per-run policy.
-    pub(crate) fn prepare(&self) -> HttpPolicy {
+    /// The per-run policy, recording refusals in `log`.
+    pub(crate) fn prepare(&self, log: &ScopeLog) -> HttpPolicy {
         HttpPolicy {
             config: self.clone(),
-            refused: Arc::default(),
+            log: log.clone(),
         }
+    }
+
+    /// Whether a request to `host:port` (as the URL writes them) is allowed.
+    pub(crate) fn allows(&self, host: &str, port: u16) -> bool {
+        let host = host.to_ascii_lowercase();
+        let loopback = |h: &str| matches!(h, "localhost" | "127.0.0.1" | "::1");
+        self.allow.iter().any(|a| {
+            let allowed = a.host.to_ascii_lowercase();
+            a.port == port && (allowed == host || (loopback(&allowed) && loopback(&host)))
+        })
     }
 }
 
-/// The `WasiHttpHooks` of one run.
+/// The `WasiHttpHooks` of one scope in one run.
 pub(crate) struct HttpPolicy {
     config: HttpConfig,
-    /// Requests refused by the allow-list, as `host:port`.
-    pub refused: Arc<Mutex<Vec<String>>>,
+    log: ScopeLog,
 }
 
+/// The host (lower-cased, without IPv6 brackets) and port a request goes to.
 fn authority_of(uri: &http::Uri) -> Option<(String, u16)> {
-    let host = uri.host()?.to_string();
+    let host = uri.host()?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
+        .to_ascii_lowercase();
     let port = uri
         .port_u16()
         .unwrap_or(if uri.scheme_str() == Some("https") {
@@ -111,20 +138,26 @@ impl WasiHttpHooks for HttpPolicy {
                 ))
             });
         }
-        let allowed = authority_of(&uri).is_some_and(|(host, port)| {
-            self.config.allow.iter().any(|a| {
-                a.port == port
-                    && (a.host == host
-                        || (a.host == "localhost" && host == "127.0.0.1")
-                        || (a.host == "127.0.0.1" && host == "localhost"))
-            })
-        });
+        let target = authority_of(&uri);
+        let allowed = target
+            .as_ref()
+            .is_some_and(|(host, port)| self.config.allows(host, *port));
         if !allowed {
-            let (host, port) = authority_of(&uri).unwrap_or_default();
-            self.refused
-                .lock()
-                .expect("refused lock")
-                .push(format!("{host}:{port}"));
+            let peer = match &target {
+                Some((host, port)) if host.contains(':') => format!("[{host}]:{port}"),
+                Some((host, port)) => format!("{host}:{port}"),
+                None => "a URL without a host".into(),
+            };
+            self.log.record(ScopeRefusal {
+                nodes: self.config.nodes.clone(),
+                interface: "wasi:http/outgoing-handler".into(),
+                refused: true,
+                message: format!(
+                    "a request to {} was refused: {} is not on its allow-list",
+                    crate::state::shown(&uri.to_string()),
+                    crate::state::shown(&peer)
+                ),
+            });
             return Box::new(async { Err(Error::HttpRequestDenied) });
         }
         Box::new(async move {

@@ -1,33 +1,20 @@
 //! Mocks: host implementations of any imported interface, built from its
 //! WIT types at run time. Values are WAVE text, parsed against the types when
-//! the project is prepared, so a wrong value is reported before any run.
+//! the project is prepared (by the rule `check` applies), so a wrong value is
+//! reported before any run.
 
-use super::{display_name, import_items, MockValueError};
+use super::{import_items, MockValueError};
 use crate::plan::ImportPlan;
 use crate::state::{MockCall, RunState};
-use patchbay_project::{Fake, Mock, MockBehavior};
+use patchbay_compose::{display_name, mock_answers, MockAnswer, PortFunction};
+use patchbay_project::{Fake, Mock};
 use std::sync::Arc;
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::wasm_wave::untyped::UntypedFuncCall;
 use wasmtime::component::{Linker, Resource, Type, Val};
 use wasmtime::Engine;
 
 /// Marks resources of mocked interfaces; their handles carry a counter.
 struct MockResource;
-
-#[derive(Debug, Clone)]
-enum Answer {
-    Returns(Option<Val>),
-    Sequence(Vec<Option<Val>>),
-    Match {
-        cases: Vec<(Vec<Val>, Option<Val>)>,
-        otherwise: Option<Option<Val>>,
-    },
-    Trap(String),
-    NewResource,
-    Fake(Fake),
-    Missing,
-}
 
 #[derive(Debug)]
 struct MockFn {
@@ -37,7 +24,7 @@ struct MockFn {
     item: String,
     /// The name people write (`book.balance`).
     function: String,
-    answer: Answer,
+    answer: MockAnswer<Val>,
     values: Arc<indexmap::IndexMap<String, String>>,
 }
 
@@ -50,23 +37,11 @@ pub(crate) struct MockedImport {
     resources: Vec<String>,
 }
 
-fn parse_value(ty: Option<&Type>, text: &str) -> Result<Option<Val>, String> {
-    match ty {
-        None if text.trim() == "()" || text.trim().is_empty() => Ok(None),
-        None => Err(format!(
-            "the function returns nothing, so its value must be `()`, not `{text}`"
-        )),
-        Some(ty) => Val::from_wave(ty, text)
-            .map(Some)
-            .map_err(|e| format!("`{text}` is not a valid {}: {e}", type_desc(ty))),
-    }
-}
-
-fn type_desc(ty: &Type) -> String {
-    crate::run::type_desc(ty).to_string()
-}
-
 impl MockedImport {
+    /// Reads how the mock answers each function of the import, with its
+    /// values parsed against Wasmtime's types by
+    /// [`patchbay_compose::mock_answers`], the rule `check` applies to the
+    /// same values with the WIT's types.
     pub fn new(
         engine: &Engine,
         plan: &ImportPlan,
@@ -74,10 +49,8 @@ impl MockedImport {
         item: &ComponentItem,
     ) -> Result<Self, MockValueError> {
         let root_function = matches!(item, ComponentItem::ComponentFunc(_));
-        let values = Arc::new(mock.values.clone());
-        let mut functions = Vec::new();
+        let mut functions: Vec<PortFunction<Type>> = Vec::new();
         let mut resources = Vec::new();
-        let mut used = Vec::new();
         for (item_name, ty) in import_items(engine, item) {
             let func = match ty {
                 ComponentItem::ComponentFunc(f) => f,
@@ -92,95 +65,33 @@ impl MockedImport {
             } else {
                 item_name
             };
-            let function = display_name(&item_name);
-            let short = function.rsplit('.').next().unwrap_or(&function).to_string();
-            let err = |message: String| MockValueError {
-                import: plan.name.clone(),
-                function: function.clone(),
-                message,
-            };
-            let result_ty = func.results().next();
-            let behavior = mock
-                .functions
-                .get(&function)
-                .or_else(|| mock.functions.get(&short));
-            if behavior.is_some() {
-                used.push(if mock.functions.contains_key(&function) {
-                    function.clone()
-                } else {
-                    short.clone()
-                });
-            }
-            let answer = match behavior {
-                Some(MockBehavior::Returns(v)) => {
-                    Answer::Returns(parse_value(result_ty.as_ref(), v).map_err(err)?)
-                }
-                Some(MockBehavior::Sequence(vs)) => Answer::Sequence(
-                    vs.iter()
-                        .map(|v| parse_value(result_ty.as_ref(), v))
-                        .collect::<Result<_, _>>()
-                        .map_err(err)?,
-                ),
-                Some(MockBehavior::Match { cases, otherwise }) => {
-                    let params: Vec<Type> = func.params().map(|(_, t)| t).collect();
-                    let mut parsed = Vec::new();
-                    for case in cases {
-                        let call_text = format!("f{}", case.args);
-                        let call = UntypedFuncCall::parse(&call_text).map_err(|e| {
-                            err(format!(
-                                "arguments `{}` are not a WAVE tuple: {e}",
-                                case.args
-                            ))
-                        })?;
-                        let args: Vec<Val> = call.to_wasm_params(params.iter()).map_err(|e| {
-                            err(format!(
-                                "arguments `{}` do not fit the parameters: {e}",
-                                case.args
-                            ))
-                        })?;
-                        parsed.push((
-                            args,
-                            parse_value(result_ty.as_ref(), &case.returns).map_err(err)?,
-                        ));
-                    }
-                    Answer::Match {
-                        cases: parsed,
-                        otherwise: otherwise
-                            .as_ref()
-                            .map(|v| parse_value(result_ty.as_ref(), v))
-                            .transpose()
-                            .map_err(err)?,
-                    }
-                }
-                Some(MockBehavior::Trap(msg)) => Answer::Trap(msg.clone()),
-                None if item_name.starts_with("[constructor]") => Answer::NewResource,
-                None => match mock.fake {
-                    Some(f) => Answer::Fake(f),
-                    None => Answer::Missing,
-                },
-            };
-            functions.push(Arc::new(MockFn {
-                interface: plan.name.clone(),
+            functions.push(PortFunction {
+                name: display_name(&item_name),
                 item: item_name,
-                function,
-                answer,
-                values: values.clone(),
-            }));
-        }
-        if let Some(unknown) = mock.functions.keys().find(|k| !used.contains(k)) {
-            return Err(MockValueError {
-                import: plan.name.clone(),
-                function: unknown.clone(),
-                message: format!(
-                    "the interface has no such function (it has {})",
-                    functions
-                        .iter()
-                        .map(|f| f.function.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                params: func.params().map(|(n, t)| (n.to_string(), t)).collect(),
+                result: func.results().next(),
             });
         }
+        let answers =
+            mock_answers::<Val>(&plan.name, mock, &functions).map_err(|e| MockValueError {
+                import: e.import,
+                function: e.function,
+                message: e.message,
+            })?;
+        let values = Arc::new(mock.values.clone());
+        let functions = functions
+            .into_iter()
+            .zip(answers)
+            .map(|(f, answer)| {
+                Arc::new(MockFn {
+                    interface: plan.name.clone(),
+                    item: f.item,
+                    function: f.name,
+                    answer,
+                    values: values.clone(),
+                })
+            })
+            .collect();
         Ok(Self {
             name: plan.name.clone(),
             root_function,
@@ -238,15 +149,15 @@ fn answer(
     params: &[Val],
 ) -> wasmtime::Result<Option<Val>> {
     match &f.answer {
-        Answer::Returns(v) => Ok(v.clone()),
-        Answer::Sequence(vs) => {
+        MockAnswer::Returns(v) => Ok(v.clone()),
+        MockAnswer::Sequence(vs) => {
             let key = format!("{}#{}", f.interface, f.function);
             let seq = store.data_mut().sequences.entry(key).or_default();
             let v = vs.get(*seq).or(vs.last()).cloned().flatten();
             *seq += 1;
             Ok(v)
         }
-        Answer::Match { cases, otherwise } => {
+        MockAnswer::Match { cases, otherwise } => {
             if let Some((_, v)) = cases.iter().find(|(args, _)| args.as_slice() == params) {
                 return Ok(v.clone());
             }
@@ -260,19 +171,19 @@ fn answer(
                 ))),
             }
         }
-        Answer::Trap(msg) => Err(wasmtime::Error::msg(format!(
+        MockAnswer::Trap(msg) => Err(wasmtime::Error::msg(format!(
             "mock `{}#{}` traps: {msg}",
             f.interface, f.function
         ))),
-        Answer::NewResource => {
+        MockAnswer::NewResource => {
             let rep = store.data_mut().sequences.entry("resources".into()).or_default();
             *rep += 1;
             let rep = u32::try_from(*rep).unwrap_or(u32::MAX);
             let handle = Resource::<MockResource>::new_own(rep).try_into_resource_any(&mut *store)?;
             Ok(Some(Val::Resource(handle)))
         }
-        Answer::Fake(fake) => fake_answer(*fake, f, store, params),
-        Answer::Missing => Err(wasmtime::Error::msg(format!(
+        MockAnswer::Fake(fake) => fake_answer(*fake, f, store, params),
+        MockAnswer::Missing => Err(wasmtime::Error::msg(format!(
             "`{}#{}` is mocked without a value for this function; add `functions.{}` to its binding",
             f.interface, f.function, f.function
         ))),

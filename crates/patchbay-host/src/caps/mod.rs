@@ -17,14 +17,16 @@ pub mod mock;
 pub mod wasi;
 
 use crate::plan::ImportPlan;
-use crate::state::RunState;
+use crate::state::{RunState, Scope, ScopeLog};
 use patchbay_project::{Binding, Fake};
 use std::path::Path;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, Linker, LinkerInstance, ResourceType};
 use wasmtime::Engine;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
-/// The configured capabilities of a prepared project.
+/// The configured capabilities of one scope of a prepared project: a node
+/// (traced runs) or the composition (composed runs).
 #[derive(Clone, Default)]
 pub(crate) struct Capabilities {
     pub wasi: wasi::WasiConfig,
@@ -63,11 +65,11 @@ impl Capabilities {
             };
             match &plan.binding {
                 None => caps.types_only.push(plan.name.clone()),
-                Some(Binding::Leave) => {}
+                Some(Binding::Leave) => caps.reached(plan),
                 Some(Binding::Grant(grant)) => {
-                    caps.wasi.grant(grant, project_dir);
-                    if plan.name.starts_with("wasi:http/") || plan.name.starts_with("wasi:sockets/")
-                    {
+                    caps.reached(plan);
+                    caps.wasi.grant(&plan.name, grant, project_dir);
+                    if wasi::Reach::of(&plan.name) == Some(wasi::Reach::Http) {
                         caps.http.allow(&grant.allow);
                     }
                 }
@@ -75,9 +77,12 @@ impl Capabilities {
                     .denied
                     .push(deny::DeniedImport::new(engine, plan, &item.ty)),
                 Some(Binding::Mock(m)) => match m.fake {
-                    Some(Fake::Clock) => caps.wasi.fixed_clock(),
-                    Some(Fake::Random) => caps.wasi.seeded_random(),
-                    Some(Fake::Http) => caps.http.canned(&m.responses),
+                    Some(Fake::Clock) => caps.wasi.fixed_clock(&plan.name),
+                    Some(Fake::Random) => caps.wasi.seeded_random(&plan.name),
+                    Some(Fake::Http) => {
+                        caps.http.reached(&plan.nodes);
+                        caps.http.canned(&m.responses)
+                    }
                     _ => caps
                         .mocks
                         .push(mock::MockedImport::new(engine, plan, m, &item.ty)?),
@@ -87,16 +92,26 @@ impl Capabilities {
         Ok(caps)
     }
 
-    /// The scopes of granted WASI and HTTP of all `nodes`, merged: a traced
-    /// run has one WASI context. Mocks and denials stay per node (each node
-    /// has its own linker), so this carries none.
-    pub fn merged_scopes<'a>(nodes: impl IntoIterator<Item = &'a Capabilities>) -> Self {
-        let mut caps = Capabilities::default();
-        for n in nodes {
-            caps.wasi.merge(&n.wasi);
-            caps.http.merge(&n.http);
+    /// Notes the nodes that reach the host through WASI's own
+    /// implementation of `plan`'s import, for scope lines.
+    fn reached(&mut self, plan: &ImportPlan) {
+        self.wasi.reached(&plan.name, &plan.nodes);
+        if wasi::Reach::of(&plan.name) == Some(wasi::Reach::Http) {
+            self.http.reached(&plan.nodes);
         }
-        caps
+    }
+
+    /// Builds the WASI context and HTTP policy of this scope for one run.
+    pub(crate) fn scope(
+        &self,
+        stdout: &MemoryOutputPipe,
+        stderr: &MemoryOutputPipe,
+        log: &ScopeLog,
+    ) -> wasmtime::Result<Scope> {
+        Ok(Scope {
+            wasi: self.wasi.prepare(stdout, stderr, log)?,
+            http: self.http.prepare(log),
+        })
     }
 
     /// Adds every capability to a linker. WASI goes first; mocked and denied
@@ -105,6 +120,8 @@ impl Capabilities {
         wasmtime_wasi::p2::add_to_linker_async(linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(linker)?;
         linker.allow_shadowing(true);
+        self.wasi
+            .link_scope_lines(linker, crate::plan::HOST_WASI_VERSION)?;
         for name in &self.types_only {
             linker.instance(name)?;
         }
@@ -180,4 +197,111 @@ pub(crate) fn define_resources<R: 'static>(
         target.resource(r, ResourceType::host::<R>(), |_, _| Ok(()))?;
     }
     Ok(())
+}
+
+/// Two imports of a composed component that the host serves with one
+/// implementation (two versions of one WASI interface) but that are bound
+/// differently. One composed instance has one WASI context, which cannot
+/// tell their callers apart, so such a project must run traced.
+pub(crate) fn shared_interface_conflict(
+    plans: &[ImportPlan],
+) -> Option<(&ImportPlan, &ImportPlan)> {
+    let bound = || {
+        plans
+            .iter()
+            .filter(|p| p.binding.is_some() && crate::plan::host_provides(&p.name))
+    };
+    for (i, a) in bound().enumerate() {
+        let host = crate::plan::host_instance_name(&a.name);
+        for b in bound().skip(i + 1) {
+            if crate::plan::host_instance_name(&b.name) == host && a.binding != b.binding {
+                return Some((a, b));
+            }
+        }
+    }
+    None
+}
+
+/// How `node` binds the import named like `import` (any version of it, for
+/// WASI interfaces), in words: "grants env GREETING", "denies",
+/// "mocks with the `kv` fake". `import` may name two imports joined by
+/// "` and `", as a conflict between versions does.
+pub(crate) fn describe_binding(
+    ws: &patchbay_compose::Workspace,
+    node: &str,
+    import: &str,
+) -> String {
+    let project = ws.project();
+    let wanted: Vec<String> = import
+        .split("` and `")
+        .map(crate::plan::host_instance_name)
+        .collect();
+    let binding = ws.node_part(node).and_then(|part| {
+        part.imports
+            .iter()
+            .find(|p| wanted.contains(&crate::plan::host_instance_name(&p.name)))
+            .map(|p| {
+                project
+                    .binding_for(node, &p.name)
+                    .map(|(_, b)| b.clone())
+                    .unwrap_or(Binding::Leave)
+            })
+    });
+    match binding {
+        None => "does not import it".into(),
+        Some(Binding::Leave) => "leaves it open".into(),
+        Some(Binding::Deny) => "denies it".into(),
+        Some(Binding::Mock(m)) => match m.fake {
+            Some(fake) => format!("mocks it with the `{}` fake", fake.name()),
+            None => "mocks it with canned values".into(),
+        },
+        Some(Binding::Grant(g)) => {
+            let mut parts = Vec::new();
+            let list = |items: Vec<String>| items.join(", ");
+            if !g.env.is_empty() {
+                parts.push(format!(
+                    "env {}",
+                    list(g.env.iter().map(|e| crate::state::shown(e)).collect())
+                ));
+            }
+            if !g.dirs.is_empty() {
+                parts.push(format!(
+                    "folders {}",
+                    list(
+                        g.dirs
+                            .iter()
+                            .map(|d| format!(
+                                "{} as {}{}",
+                                d.host.display(),
+                                d.guest,
+                                if d.writable { " (writable)" } else { "" }
+                            ))
+                            .collect()
+                    )
+                ));
+            }
+            if !g.allow.is_empty() {
+                parts.push(format!(
+                    "network {}",
+                    list(
+                        g.allow
+                            .iter()
+                            .map(|a| format!("{}:{}", a.host, a.port))
+                            .collect()
+                    )
+                ));
+            }
+            if let Some(c) = g.clock {
+                parts.push(format!("clock {c:?}").to_lowercase());
+            }
+            if let Some(r) = g.random {
+                parts.push(format!("random {r:?}").to_lowercase());
+            }
+            if parts.is_empty() {
+                "grants an empty scope".into()
+            } else {
+                format!("grants {}", parts.join("; "))
+            }
+        }
+    }
 }
