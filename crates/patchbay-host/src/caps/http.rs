@@ -1,19 +1,34 @@
 //! Outgoing HTTP: refused unless an allow-list names the `host:port`, or
 //! answered from canned responses by the `http` fake (no network at all).
 //!
-//! The allow-list compares the request's host as written, after
-//! lower-casing and removing IPv6 brackets, with each allowed host:
-//! `127.1`, `0x7f000001`, `[::ffff:127.0.0.1]` or a trailing dot are other
-//! hosts than `127.0.0.1`, and refused unless listed themselves. Only
-//! `localhost` and `127.0.0.1`/`::1` stand for each other. Redirects are
-//! never followed by the host: the guest sees the redirect response.
+//! The allow-list matches the request's host as the URL writes it (the
+//! host, not the guest, resolves names, so text is all it can compare):
+//! - an IP address matches the same address (compared as addresses, so
+//!   `[0:0::1]` is `[::1]`, but `[::1]` is not `127.0.0.1` and
+//!   `[::ffff:127.0.0.1]` is neither), or a listed `localhost` when it is
+//!   `127.0.0.1` or `[::1]`, as a socket allow-list does;
+//! - a name matches the same name (case-insensitive), and `localhost` also
+//!   matches a listed `127.0.0.1` or `[::1]`: the request then goes to that
+//!   listed address, never to whatever else `localhost` resolves to;
+//! - `127.1`, `0x7f000001`, `2130706433` or a trailing dot are names, other
+//!   than `127.0.0.1`, and refused unless listed themselves;
+//! - a URL with user info (`http://user@host/`) is refused: where it would
+//!   connect depends on who parses it.
+//!
+//! The host connects to exactly the `host:port` it matched (the request's
+//! URL is rewritten to it; the `Host` header keeps what the guest wrote, and
+//! TLS checks the certificate against the host connected to).
+//! Redirects are never followed by the host: the guest sees the redirect
+//! response, and its next request is checked like any other.
 
+use crate::caps::wasi::peer_matches;
 use crate::state::{ScopeLog, ScopeRefusal};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use indexmap::IndexMap;
 use patchbay_project::{CannedResponse, HostPort};
 use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
 /// How outgoing HTTP is answered in one scope (a node, or a composition).
@@ -58,15 +73,54 @@ impl HttpConfig {
         }
     }
 
-    /// Whether a request to `host:port` (as the URL writes them) is allowed.
-    pub(crate) fn allows(&self, host: &str, port: u16) -> bool {
+    /// Where a request to `host:port` (as the URL writes them, without IPv6
+    /// brackets) goes, if the allow-list lets it: the host to connect to
+    /// (the request's own, or the listed loopback address `localhost`
+    /// stands for).
+    pub(crate) fn destination(&self, host: &str, port: u16) -> Option<String> {
         let host = host.to_ascii_lowercase();
-        let loopback = |h: &str| matches!(h, "localhost" | "127.0.0.1" | "::1");
-        self.allow.iter().any(|a| {
-            let allowed = a.host.to_ascii_lowercase();
-            a.port == port && (allowed == host || (loopback(&allowed) && loopback(&host)))
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            let addr = SocketAddr::new(ip, port);
+            return self
+                .allow
+                .iter()
+                .any(|a| peer_matches(a, &addr))
+                .then_some(host);
+        }
+        self.allow.iter().find_map(|a| {
+            if a.port != port {
+                return None;
+            }
+            let listed = a.host.to_ascii_lowercase();
+            if listed == host {
+                return Some(host.clone());
+            }
+            match listed.parse::<IpAddr>() {
+                Ok(ip) if host == "localhost" && is_localhost(ip) => Some(listed),
+                _ => None,
+            }
         })
     }
+}
+
+/// `127.0.0.1` or `::1`: what `localhost` stands for.
+fn is_localhost(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(ip) => ip == Ipv4Addr::LOCALHOST,
+        IpAddr::V6(ip) => ip == Ipv6Addr::LOCALHOST,
+    }
+}
+
+/// `uri` with its authority replaced by `host:port`, scheme and path kept.
+fn sent_to(uri: &http::Uri, host: &str, port: u16) -> Option<http::Uri> {
+    let authority = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let mut parts = uri.clone().into_parts();
+    parts.authority = Some(authority.parse().ok()?);
+    http::Uri::from_parts(parts).ok()
 }
 
 /// The `WasiHttpHooks` of one scope in one run.
@@ -139,27 +193,38 @@ impl WasiHttpHooks for HttpPolicy {
             });
         }
         let target = authority_of(&uri);
-        let allowed = target
-            .as_ref()
-            .is_some_and(|(host, port)| self.config.allows(host, *port));
-        if !allowed {
+        let user_info = uri.authority().is_some_and(|a| a.as_str().contains('@'));
+        let destination = match &target {
+            Some((host, port)) if !user_info => self
+                .config
+                .destination(host, *port)
+                .and_then(|to| sent_to(&uri, &to, *port)),
+            _ => None,
+        };
+        let Some(destination) = destination else {
             let peer = match &target {
                 Some((host, port)) if host.contains(':') => format!("[{host}]:{port}"),
                 Some((host, port)) => format!("{host}:{port}"),
                 None => "a URL without a host".into(),
+            };
+            let why = if user_info {
+                "its authority carries user info (`user@`), which no allow-list matches".into()
+            } else {
+                format!("{} is not on its allow-list", crate::state::shown(&peer))
             };
             self.log.record(ScopeRefusal {
                 nodes: self.config.nodes.clone(),
                 interface: "wasi:http/outgoing-handler".into(),
                 refused: true,
                 message: format!(
-                    "a request to {} was refused: {} is not on its allow-list",
+                    "a request to {} was refused: {why}",
                     crate::state::shown(&uri.to_string()),
-                    crate::state::shown(&peer)
                 ),
             });
             return Box::new(async { Err(Error::HttpRequestDenied) });
-        }
+        };
+        let mut request = request;
+        *request.uri_mut() = destination;
         Box::new(async move {
             let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
             Ok((

@@ -12,10 +12,15 @@
 //! is bound to. So a grant on one interface never widens another, and two
 //! interfaces bound differently stay apart even in one WASI context.
 //!
+//! TCP and UDP are on in every scope; their allow-lists decide (an empty
+//! list refuses every address), so each refused address leaves a line.
+//!
 //! Scope refusals are recorded with the nodes and the interface: a socket
-//! address outside the allow-list, a path that leads outside the granted
-//! folders or writes to a read-only one, and the narrowed view a node gets
-//! of the host's environment and folders.
+//! address outside the allow-list, an address WASI refuses for a socket
+//! (an IPv4-mapped IPv6 address, for one), a name lookup in a scope not
+//! granted it, a path that leads outside the granted folders or writes to
+//! a read-only one, and the narrowed view a node gets of the host's
+//! environment and folders.
 
 use crate::state::{RunState, ScopeLog, ScopeRefusal};
 use patchbay_project::{ClockSetting, Grant, HostPort, RandomSetting};
@@ -31,8 +36,11 @@ use wasmtime_wasi::p2::bindings::filesystem::preopens;
 use wasmtime_wasi::p2::bindings::filesystem::types::{
     self as fs, Descriptor, DescriptorFlags, ErrorCode, HostDescriptor, OpenFlags, PathFlags,
 };
+use wasmtime_wasi::p2::bindings::sockets::network::{self, IpSocketAddress, Network};
+use wasmtime_wasi::p2::bindings::sockets::{ip_name_lookup, tcp};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::sockets::SocketAddrUse;
+use wasmtime_wasi::p2::TcpSocket;
+use wasmtime_wasi::sockets::{SocketAddrUse, WasiSocketsView};
 use wasmtime_wasi::{FsPerms, HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxBuilder};
 
 /// The part of the host a WASI interface reaches, and so which setting of
@@ -94,6 +102,7 @@ pub struct WasiConfig {
     udp: Vec<HostPort>,
     udp_nodes: Vec<String>,
     name_lookup: bool,
+    lookup_nodes: Vec<String>,
     wall: Option<ClockSetting>,
     monotonic: Option<ClockSetting>,
     secure_random: Option<RandomSetting>,
@@ -111,6 +120,7 @@ impl WasiConfig {
             Some(Reach::Folders) => &mut self.dir_nodes,
             Some(Reach::Tcp) => &mut self.tcp_nodes,
             Some(Reach::Udp) => &mut self.udp_nodes,
+            Some(Reach::NameLookup) => &mut self.lookup_nodes,
             _ => return,
         };
         for n in nodes {
@@ -209,6 +219,10 @@ impl WasiConfig {
             })?;
         }
         b.allow_ip_name_lookup(self.name_lookup);
+        // WASI's own switches default to off, which refuses every socket
+        // before the address check runs and leaves no line; the
+        // allow-lists below are the scope.
+        b.allow_tcp(true).allow_udp(true);
         let check = SocketCheck {
             tcp: self.tcp.clone(),
             tcp_nodes: self.tcp_nodes.clone(),
@@ -372,6 +386,80 @@ impl WasiConfig {
                         }
                         Ok((outcome,))
                     })
+                },
+            )?;
+        self.link_socket_lines(linker, version)
+    }
+
+    /// Replaces `resolve-addresses` and `start-connect` with versions that
+    /// call WASI's own and record what it refuses before the allow-list is
+    /// asked: a lookup in a scope not granted one, and an address WASI
+    /// refuses for the socket (IPv4-mapped, unspecified, multicast, port 0,
+    /// the other family).
+    fn link_socket_lines(
+        &self,
+        linker: &mut Linker<RunState>,
+        version: &str,
+    ) -> wasmtime::Result<()> {
+        let lookup = (!self.name_lookup).then(|| ScopeRefusal {
+            nodes: self.lookup_nodes.clone(),
+            interface: "wasi:sockets/ip-name-lookup".into(),
+            refused: true,
+            message: String::new(),
+        });
+        linker
+            .instance(&format!("wasi:sockets/ip-name-lookup@{version}"))?
+            .func_wrap(
+                "resolve-addresses",
+                move |mut store, (network, name): (Resource<Network>, String)| {
+                    if let Some(line) = &lookup {
+                        store.data().scope_log.record(ScopeRefusal {
+                            message: format!(
+                                "resolving `{}` was refused: it is not granted name lookup",
+                                crate::state::shown(&name)
+                            ),
+                            ..line.clone()
+                        });
+                    }
+                    let mut view = store.data_mut().sockets();
+                    let resolved =
+                        match ip_name_lookup::Host::resolve_addresses(&mut view, network, name) {
+                            Ok(stream) => Ok(stream),
+                            Err(e) => Err(network::Host::convert_error_code(&mut view, e)?),
+                        };
+                    Ok((resolved,))
+                },
+            )?;
+        let nodes = self.tcp_nodes.clone();
+        linker
+            .instance(&format!("wasi:sockets/tcp@{version}"))?
+            .func_wrap(
+                "[method]tcp-socket.start-connect",
+                move |mut store,
+                      (socket, network, remote): (
+                    Resource<TcpSocket>,
+                    Resource<Network>,
+                    IpSocketAddress,
+                )| {
+                    let addr = SocketAddr::from(remote);
+                    let mut view = store.data_mut().sockets();
+                    let started = match tcp::HostTcpSocket::start_connect(
+                        &mut view, socket, network, remote,
+                    ) {
+                        Ok(()) => Ok(()),
+                        Err(e) => Err(network::Host::convert_error_code(&mut view, e)?),
+                    };
+                    if let Err(network::ErrorCode::InvalidArgument) = started {
+                        store.data().scope_log.record(ScopeRefusal {
+                            nodes: nodes.clone(),
+                            interface: "wasi:sockets/tcp".into(),
+                            refused: true,
+                            message: format!(
+                                "connect to {addr} was refused: WASI takes no such address for this socket (IPv4-mapped, unspecified, multicast, port 0 or the other family)"
+                            ),
+                        });
+                    }
+                    Ok((started,))
                 },
             )?;
         Ok(())
