@@ -74,7 +74,10 @@ pub fn locate(ws: &Workspace, problems: &mut [Problem]) {
 
 /// [`locate`], for problems of the project file at `path`.
 pub fn locate_in(path: &Path, problems: &mut [Problem]) {
-    if let Ok(text) = std::fs::read_to_string(path) {
+    let text = patchbay_project::read_regular(path, patchbay_project::MAX_MANIFEST_BYTES)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    if let Some(text) = text {
         patchbay_compose::locate(problems, &text);
     }
 }

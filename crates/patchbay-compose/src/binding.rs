@@ -2,7 +2,8 @@
 //! host applies when it prepares a run, kept here once so the two agree.
 //!
 //! - [`host_provides`]: which imports are host capabilities (what a
-//!   `grant` can give and `leave` can count on);
+//!   `grant` can give and a run can serve when they are left open);
+//! - [`left_open_note`]: what leaving open any other import means;
 //! - [`fake_serves`]: which imports a built-in fake can stand in for;
 //! - [`check_binding`]: both, for one binding of one import.
 //!
@@ -79,12 +80,6 @@ pub enum BindingError {
         /// The import.
         import: String,
     },
-    /// An import left open that the host cannot provide.
-    #[error("`{import}` is left open, but this host cannot provide it, so the composition cannot run; wire it, mock it or deny it")]
-    LeftOpen {
-        /// The import.
-        import: String,
-    },
     /// A fake that does not fit the import it stands in for.
     #[error("the `{fake}` fake cannot stand in for `{import}`: {reason}")]
     FakeMismatch {
@@ -97,17 +92,27 @@ pub enum BindingError {
     },
 }
 
+/// What leaving `import` open means when this host cannot provide it, or
+/// `None` when it can: the composed component keeps the import for the host
+/// it is deployed to, and a run in Patchbay fails a call to it (the host
+/// links a stub that reports the call). `check` shows this as a warning;
+/// the host's stub says the same when the call happens.
+pub fn left_open_note(import: &str) -> Option<String> {
+    (!host_provides(import)).then(|| {
+        format!(
+            "`{import}` is left open: the composed component imports it for the host it is deployed to, and Patchbay does not provide it, so a call to it fails here; wire, mock or deny it to run it in Patchbay"
+        )
+    })
+}
+
 /// Checks one binding of one import (of one node): a grant needs a host
-/// capability, `leave` needs one too (nothing else would provide the
-/// import when the composition runs), and a fake must be able to answer
-/// every function the binding leaves to it. Mock values are checked by
-/// [`crate::mock_answers`].
+/// capability, and a fake must be able to answer every function the
+/// binding leaves to it. Mock values are checked by
+/// [`crate::mock_answers`]. `leave` is always valid (see
+/// [`left_open_note`]).
 pub fn check_binding(port: &PortSummary, binding: &Binding) -> Result<(), BindingError> {
     let import = &port.name;
     match binding {
-        Binding::Leave if !host_provides(import) => Err(BindingError::LeftOpen {
-            import: import.clone(),
-        }),
         Binding::Grant(_) if !host_provides(import) => Err(BindingError::NotACapability {
             import: import.clone(),
         }),

@@ -1,6 +1,6 @@
 //! Project checking: every problem, pinned to what it belongs to.
 
-use crate::binding::{check_binding, BindingError};
+use crate::binding::{check_binding, left_open_note, BindingError};
 use crate::mock::{mock_answers, MockValueSite};
 use crate::source::{FilePosition, Site};
 use crate::wave::Checked;
@@ -225,10 +225,15 @@ fn binding_problems(
     if let Err(e) = check_binding(port, binding) {
         let (code, at) = match &e {
             BindingError::NotACapability { .. } => ("grant-not-capability", site.key("mode")),
-            BindingError::LeftOpen { .. } => ("left-open", site.key("mode")),
             BindingError::FakeMismatch { .. } => ("fake-mismatch", site.key("fake")),
         };
         return Some(Problem::error(code, location, format!("node `{node}`: {e}")).at(at));
+    }
+    if let (Binding::Leave, Some(note)) = (binding, left_open_note(&port.name)) {
+        return Some(
+            Problem::warning("left-open", location, format!("node `{node}`: {note}"))
+                .at(site.key("mode")),
+        );
     }
     let Binding::Mock(mock) = binding else {
         return None;

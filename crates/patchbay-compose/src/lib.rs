@@ -40,8 +40,8 @@ mod wave;
 mod wires;
 
 pub use binding::{
-    check_binding, fake_serves, host_provides, signature, type_text, BindingError, HOST_INTERFACES,
-    HOST_WASI_VERSION,
+    check_binding, fake_serves, host_provides, left_open_note, signature, type_text, BindingError,
+    HOST_INTERFACES, HOST_WASI_VERSION,
 };
 pub use check::{Location, Problem, Severity};
 pub use compose::Composed;
@@ -229,6 +229,34 @@ fn invalid(id: &str, message: String) -> PartError {
     }
 }
 
+/// Reads component bytes as a wac package into `types`, the way every
+/// component of a project is read.
+///
+/// wac-types' package reader asserts things the validator does not
+/// guarantee (`assert!(prev.is_none())` when a mutated component registers
+/// a resource owner twice, found by `patchbay-fuzz`), so it runs under
+/// `catch_unwind` and such a component is an error instead of a crash of the
+/// CLI or the app. A reader that panics has only appended to the `types`
+/// arena: the entries it added are referenced by nothing, and no package is
+/// registered, so the graph stays usable.
+pub fn read_package(name: &str, bytes: Vec<u8>, types: &mut Types) -> Result<Package, String> {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        Package::from_bytes(name, None, bytes, types)
+    }));
+    match read {
+        Ok(Ok(package)) => Ok(package),
+        Ok(Err(e)) => Err(format!("{e:#}")),
+        Err(payload) => {
+            let reason = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("no message");
+            Err(format!("the component reader failed on it ({reason})"))
+        }
+    }
+}
+
 /// Reads a component and registers it as a package. The package parser
 /// validates the component, so the bytes are not validated beforehand, and
 /// the WIT decoder (which would validate again) only runs on demand.
@@ -248,13 +276,12 @@ fn load_part(
         Err(e) => return Err(invalid(id, e.to_string())),
     };
     let name = format!("{PACKAGE_NAMESPACE}:{id}");
-    let package = Package::from_bytes(&name, None, loaded.bytes.clone(), graph.types_mut())
-        .map_err(|e| {
-            invalid(
-                id,
-                format!("{}: invalid WebAssembly component: {e:#}", path.display()),
-            )
-        })?;
+    let package = read_package(&name, loaded.bytes.clone(), graph.types_mut()).map_err(|e| {
+        invalid(
+            id,
+            format!("{}: invalid WebAssembly component: {e}", path.display()),
+        )
+    })?;
     let world = &graph.types()[package.ty()];
     let summarize = |items: &IndexMap<String, ItemKind>| {
         items

@@ -226,7 +226,10 @@ impl CompileCache {
 }
 
 fn load_artifact(engine: &Engine, file: &std::path::Path) -> wasmtime::Result<Component> {
-    deserialize(engine, &std::fs::read(file)?)
+    // A cache entry is only ever a file this cache wrote; anything else
+    // (a FIFO or device put in its place) is refused, not read.
+    let bytes = patchbay_project::read_regular(file, 4 * patchbay_project::MAX_COMPONENT_BYTES)?;
+    deserialize(engine, &bytes)
 }
 
 #[allow(unsafe_code)]

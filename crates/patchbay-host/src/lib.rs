@@ -42,7 +42,7 @@ pub use run::{
     FailureKind, LimitError, LimitRange, LimitUnits, Limits, Prepared, RunFailure, RunReport,
     TraceEntry,
 };
-pub use state::{CapabilityDenied, MemoryLimitHit, MockCall, ScopeRefusal};
+pub use state::{CapabilityDenied, LeftOpenCall, MemoryLimitHit, MockCall, ScopeRefusal};
 pub use trace::Runnable;
 
 use std::sync::atomic::{AtomicU64, Ordering};

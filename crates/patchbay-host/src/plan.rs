@@ -43,12 +43,6 @@ pub enum PlanError {
         /// Its binding mode.
         second_mode: &'static str,
     },
-    /// Imports bound `leave` that this host cannot provide.
-    #[error("the composition leaves {} open that this host cannot provide: {}; wire, mock or deny them to run it here", if .imports.len() == 1 { "an import" } else { "imports" }, .imports.join(", "))]
-    Unsatisfiable {
-        /// The imports.
-        imports: Vec<String>,
-    },
     /// A grant of something that is not a host capability.
     #[error("`{import}` is granted, but only WASI interfaces are host capabilities; wire it, mock it or deny it")]
     NotACapability {
@@ -80,13 +74,13 @@ pub fn host_instance_name(import: &str) -> String {
 
 /// The binding of `port` (an unwired import of `node`): `None` for a
 /// types-only port, `leave` when nothing binds it. Applies the binding rule
-/// of `check`; imports left open that the host cannot provide are added to
-/// `missing` (reported together) rather than failing at once.
+/// of `check`. An import left open that the host cannot provide is planned
+/// like any other: the run links a stub that fails a call to it
+/// ([`patchbay_compose::left_open_note`]).
 fn node_binding(
     ws: &Workspace,
     node: &str,
     port: &PortSummary,
-    missing: &mut Vec<String>,
 ) -> Result<Option<Binding>, PlanError> {
     if port.types_only {
         return Ok(None);
@@ -98,11 +92,6 @@ fn node_binding(
         .unwrap_or(Binding::Leave);
     match check_binding(port, &binding) {
         Ok(()) => {}
-        Err(BindingError::LeftOpen { import }) => {
-            if !missing.contains(&import) {
-                missing.push(import);
-            }
-        }
         Err(BindingError::NotACapability { import }) => {
             return Err(PlanError::NotACapability { import })
         }
@@ -125,7 +114,6 @@ fn node_binding(
 pub fn plan_imports(ws: &Workspace, imports: &[String]) -> Result<Vec<ImportPlan>, PlanError> {
     let open = ws.open_imports();
     let mut plans = Vec::new();
-    let mut missing = Vec::new();
     for name in imports {
         let mut nodes = Vec::new();
         let mut binding: Option<(String, Binding)> = None;
@@ -139,7 +127,7 @@ pub fn plan_imports(ws: &Workspace, imports: &[String]) -> Result<Vec<ImportPlan
             };
             nodes.push(member.node.clone());
             types_only &= port.types_only;
-            let Some(this) = node_binding(ws, &member.node, port, &mut missing)? else {
+            let Some(this) = node_binding(ws, &member.node, port)? else {
                 continue;
             };
             match &binding {
@@ -166,9 +154,6 @@ pub fn plan_imports(ws: &Workspace, imports: &[String]) -> Result<Vec<ImportPlan
             },
         });
     }
-    if !missing.is_empty() {
-        return Err(PlanError::Unsatisfiable { imports: missing });
-    }
     Ok(plans)
 }
 
@@ -180,20 +165,16 @@ pub fn plan_node_imports(ws: &Workspace, node: &str) -> Result<Vec<ImportPlan>, 
         return Ok(Vec::new());
     };
     let mut plans = Vec::new();
-    let mut missing = Vec::new();
     for port in &part.imports {
         if project.wire_into(node, &port.name).is_some() {
             continue;
         }
-        let binding = node_binding(ws, node, port, &mut missing)?;
+        let binding = node_binding(ws, node, port)?;
         plans.push(ImportPlan {
             name: port.name.clone(),
             nodes: vec![node.to_string()],
             binding,
         });
-    }
-    if !missing.is_empty() {
-        return Err(PlanError::Unsatisfiable { imports: missing });
     }
     Ok(plans)
 }

@@ -3,7 +3,8 @@
 use crate::caps::Capabilities;
 use crate::events::Event;
 use crate::state::{
-    CapabilityDenied, MemoryCap, MemoryLimitHit, MockCall, RunState, ScopeLog, ScopeRefusal,
+    CapabilityDenied, LeftOpenCall, MemoryCap, MemoryLimitHit, MockCall, RunState, ScopeLog,
+    ScopeRefusal,
 };
 use crate::{CacheHit, Host, PrepareError};
 use patchbay_compose::{Composed, Workspace};
@@ -223,6 +224,8 @@ pub enum FailureKind {
     Instantiate,
     /// A denied capability was called.
     Denied,
+    /// An import left open that the host cannot provide was called.
+    LeftOpen,
     /// The wall-clock timeout passed.
     Timeout,
     /// The fuel ran out.
@@ -824,6 +827,12 @@ pub(crate) fn classify(
         return RunFailure {
             kind: FailureKind::Denied,
             message: d.to_string(),
+        };
+    }
+    if let Some(call) = e.downcast_ref::<LeftOpenCall>() {
+        return RunFailure {
+            kind: FailureKind::LeftOpen,
+            message: call.to_string(),
         };
     }
     if let Some(hit) = e.downcast_ref::<MemoryLimitHit>() {

@@ -25,15 +25,27 @@ pub struct CapabilityDenied {
     pub function: String,
 }
 
-/// A user-supplied string as shown in a message: at most 80 characters,
-/// then an ellipsis and the full length, so a hostile or careless input
-/// cannot flood a report.
+/// A call to an import left open that the host cannot provide, reported as
+/// the error of the call.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "{} called `{interface}#{function}`, which is left open: the composed component imports it for the host it is deployed to, and Patchbay does not provide it; wire, mock or deny it to run it here",
+    nodes_text(nodes)
+)]
+pub struct LeftOpenCall {
+    /// Nodes that leave the import open.
+    pub nodes: Vec<String>,
+    /// The interface.
+    pub interface: String,
+    /// The function.
+    pub function: String,
+}
+
+/// A user-supplied string as shown in a message, cut the way every
+/// message of Patchbay cuts one ([`patchbay_project::shown`]), so a hostile
+/// or careless input cannot flood a report.
 pub(crate) fn shown(text: &str) -> String {
-    const MAX: usize = 80;
-    match text.char_indices().nth(MAX) {
-        None => text.to_string(),
-        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
-    }
+    patchbay_project::shown(text).into_owned()
 }
 
 pub(crate) fn nodes_text(nodes: &[String]) -> String {

@@ -646,7 +646,9 @@ struct Fingerprint {
 
 fn fingerprint(path: &Path) -> Option<Fingerprint> {
     let meta = std::fs::metadata(path).ok()?;
-    let bytes = std::fs::read(path).ok()?;
+    // Watched paths are the user's (components, sources, the manifest): a
+    // FIFO or device among them must not block the watcher.
+    let bytes = patchbay_project::read_regular(path, patchbay_project::MAX_COMPONENT_BYTES).ok()?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut hasher);
     Some(Fingerprint {

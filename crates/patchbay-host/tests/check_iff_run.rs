@@ -383,7 +383,6 @@ fn any_binding(rng: &mut StdRng, port: &Port) -> String {
 enum Fault {
     BadWave,
     GrantNotWasi,
-    LeaveNotWasi,
     LogFakeWithValues,
     UnknownMockFunction,
     ExportNameInvalid,
@@ -395,7 +394,6 @@ impl Fault {
         match self {
             Fault::BadWave => "mock-value",
             Fault::GrantNotWasi => "grant-not-capability",
-            Fault::LeaveNotWasi => "left-open",
             Fault::LogFakeWithValues => "fake-mismatch",
             Fault::UnknownMockFunction => "mock-unknown-function",
             Fault::ExportNameInvalid => "invalid-export-name",
@@ -406,7 +404,8 @@ impl Fault {
 
 /// A project made of valid parts only: wires between matching ports down
 /// the node order (no cycles, one wire per import), every WASI import
-/// granted, every other unwired import mocked with valid values or denied,
+/// granted, every other unwired import mocked with valid values, denied or
+/// left open,
 /// exports under fresh names.
 fn valid_project(rng: &mut StdRng, samples: &[Sample]) -> Draft {
     let mut d = Draft::default();
@@ -439,8 +438,12 @@ fn valid_project(rng: &mut StdRng, samples: &[Sample]) -> Draft {
             if is_wasi(&port.name) || port.types_only || d.wired(&n.id, &port.name) {
                 continue;
             }
-            let body = match rng.random_range(0..3) {
+            // Leaving an import open that the host cannot provide is
+            // valid: the composition imports it, and a run fails only a
+            // call to it.
+            let body = match rng.random_range(0..4) {
                 0 => None,
+                1 => Some("mode = \"leave\"\n".to_string()),
                 _ if port.name == "patchbay:kv/store" && rng.random_bool(0.5) => {
                     Some("mode = \"mock\"\nfake = \"kv\"\n".to_string())
                 }
@@ -515,16 +518,11 @@ fn add_fault(rng: &mut StdRng, d: &mut Draft, samples: &[Sample], fault: Fault) 
             );
             rebind(d, selector, body);
         }
-        Fault::GrantNotWasi | Fault::LeaveNotWasi => {
+        Fault::GrantNotWasi => {
             let Some((selector, _)) = open.choose(rng) else {
                 return false;
             };
-            let mode = if matches!(fault, Fault::GrantNotWasi) {
-                "grant"
-            } else {
-                "leave"
-            };
-            rebind(d, selector, format!("mode = \"{mode}\"\n"));
+            rebind(d, selector, "mode = \"grant\"\n".into());
         }
         Fault::LogFakeWithValues => {
             let valued: Vec<&(String, Port)> = open
@@ -683,7 +681,6 @@ fn run_case(host: &Host, samples: &[Sample], seed: u64, show: bool) -> Result<Ou
             let faults = [
                 Fault::BadWave,
                 Fault::GrantNotWasi,
-                Fault::LeaveNotWasi,
                 Fault::LogFakeWithValues,
                 Fault::UnknownMockFunction,
                 Fault::ExportNameInvalid,

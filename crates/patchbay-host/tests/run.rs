@@ -391,14 +391,6 @@ fn mocks_answer_from_canned_values_and_check_their_types() {
         err.contains("function `get`") && err.contains("`42`"),
         "{err}"
     );
-
-    // Left open, a non-WASI import cannot run here, and the message says which.
-    let ws = write("[bindings.\"service.patchbay:kv/store\"]\nmode = \"leave\"\n");
-    let err = host().prepare_auto(&ws).err().expect("refused").to_string();
-    assert!(
-        err.contains("patchbay:kv/store") && err.contains("cannot provide"),
-        "{err}"
-    );
 }
 
 #[test]
@@ -544,6 +536,70 @@ fn config_log_and_sequence_mocks_answer_as_configured() {
         .map(|c| c.result.as_str())
         .collect();
     assert_eq!(gets, [r#"some("1")"#, r#"some("2")"#, "none", "none"]);
+}
+
+/// An import left open that this host cannot provide stays an import of
+/// the composition (for the host it is deployed to); a run here links a
+/// stub, so the component instantiates, and only a call to the import fails,
+/// naming the node, the interface and the function.
+#[test]
+fn an_import_left_open_fails_only_when_called() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = Limits::default();
+    let ws = one_node(
+        dir.path(),
+        patchbay_test_programs::KV_SERVICE,
+        "service",
+        "handle-request",
+        "[bindings.\"service.patchbay:kv/store\"]\nmode = \"leave\"\n",
+    );
+    let problems = ws.check();
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.severity != patchbay_compose::Severity::Error),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.code == "left-open"),
+        "check warns that the import is left open: {problems:?}"
+    );
+    let composed = ws
+        .compose()
+        .expect("a composition with an open import composes");
+    assert!(
+        composed.imports.iter().any(|i| i == "patchbay:kv/store"),
+        "{:?}",
+        composed.imports
+    );
+    assert!(composed
+        .describe()
+        .unwrap()
+        .import("patchbay:kv/store")
+        .is_some());
+    for traced in [false, true] {
+        let p = prepare(&ws, traced);
+        // A request that does not reach the store runs.
+        let report = run(&p, r#"handle-request("frobnicate")"#, &limits);
+        assert!(ok(&report).contains("unknown command"));
+        let report = run(&p, r#"handle-request("get a")"#, &limits);
+        let message = failure(&report, FailureKind::LeftOpen);
+        assert!(
+            message.contains("node `service`")
+                && message.contains("patchbay:kv/store#get")
+                && message.contains("left open"),
+            "{message}"
+        );
+        assert!(
+            report.scope.iter().any(|l| l.refused
+                && l.nodes == ["service"]
+                && l.interface == "patchbay:kv/store"
+                && l.message.contains("left open")),
+            "traced={traced}: {:?}",
+            report.scope
+        );
+        assert!(report.denials.is_empty(), "{:?}", report.denials);
+    }
 }
 
 #[test]

@@ -413,6 +413,7 @@ const FAILURE_TITLES: Record<string, string> = {
   'bad-call': 'Bad call',
   instantiate: 'Could not instantiate',
   denied: 'Capability denied',
+  'left-open': 'Import left open',
   timeout: 'Time limit hit',
   fuel: 'Fuel limit hit',
   memory: 'Memory limit hit',

@@ -4,7 +4,6 @@ use crate::mutate;
 use crate::rng::Rng;
 use crate::seeds::Seed;
 use std::path::Path;
-use wac_graph::types::Package;
 use wac_graph::CompositionGraph;
 
 /// A mutated component, module or `.wat` text: structurally for
@@ -43,7 +42,7 @@ pub(super) fn execute(input: &[u8]) -> Result<(), String> {
     if input.starts_with(b"\0asm") {
         let mut graph = CompositionGraph::new();
         if let Ok(package) =
-            Package::from_bytes("project:fuzz", None, input.to_vec(), graph.types_mut())
+            patchbay_compose::read_package("project:fuzz", input.to_vec(), graph.types_mut())
         {
             if graph.register_package(package).is_ok() {
                 let _ = patchbay_inspect::describe_component(input, path);

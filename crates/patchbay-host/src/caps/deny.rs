@@ -1,10 +1,13 @@
 //! Denied imports: calling any of their functions fails the call with a
 //! "capability denied" error naming the node, interface and function, and
-//! reports a `denied` event.
+//! reports a `denied` event. Imports left open that the host cannot provide
+//! get the same stubs, which fail the call as left open and leave a scope
+//! line instead: the composition keeps the import for the host it is
+//! deployed to, and a run here can still call everything else.
 
 use super::{display_name, import_items};
 use crate::plan::ImportPlan;
-use crate::state::{CapabilityDenied, RunState};
+use crate::state::{CapabilityDenied, LeftOpenCall, RunState, ScopeRefusal};
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::Linker;
 use wasmtime::Engine;
@@ -20,10 +23,22 @@ pub(crate) struct DeniedImport {
     root_function: bool,
     functions: Vec<String>,
     resources: Vec<String>,
+    /// Left open (and not provided by the host) rather than denied.
+    left_open: bool,
 }
 
 impl DeniedImport {
+    /// An import bound `deny`.
     pub fn new(engine: &Engine, plan: &ImportPlan, item: &ComponentItem) -> Self {
+        Self::stubs(engine, plan, item, false)
+    }
+
+    /// An import left open that the host cannot provide.
+    pub fn left_open(engine: &Engine, plan: &ImportPlan, item: &ComponentItem) -> Self {
+        Self::stubs(engine, plan, item, true)
+    }
+
+    fn stubs(engine: &Engine, plan: &ImportPlan, item: &ComponentItem, left_open: bool) -> Self {
         let root_function = matches!(item, ComponentItem::ComponentFunc(_));
         let mut functions = Vec::new();
         let mut resources = Vec::new();
@@ -43,6 +58,7 @@ impl DeniedImport {
             root_function,
             functions,
             resources,
+            left_open,
         }
     }
 
@@ -59,6 +75,26 @@ impl DeniedImport {
                     display_name(item)
                 },
             };
+            if self.left_open {
+                let call = LeftOpenCall {
+                    nodes: denied.nodes,
+                    interface: denied.interface,
+                    function: denied.function,
+                };
+                target.func_new_async(item, move |store, _ty, _params, _results| {
+                    let call = call.clone();
+                    Box::new(async move {
+                        store.data().scope_log.record(ScopeRefusal {
+                            nodes: call.nodes.clone(),
+                            interface: call.interface.clone(),
+                            refused: true,
+                            message: call.to_string(),
+                        });
+                        Err(call.into())
+                    })
+                })?;
+                continue;
+            }
             target.func_new_async(item, move |mut store, _ty, _params, _results| {
                 let denied = denied.clone();
                 Box::new(async move {

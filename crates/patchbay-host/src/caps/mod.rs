@@ -9,14 +9,16 @@
 //! - [`http`]: outgoing HTTP, with an allow-list or the canned-response fake.
 //! - [`mock`]: mocks built from WIT types at run time (`func_new`), and the
 //!   `kv`, `log` and `config` fakes.
-//! - [`deny`]: denied imports, which fail the call and report an event.
+//! - [`deny`]: denied imports, which fail the call and report an event, and
+//!   imports left open that the host cannot provide, which fail the call
+//!   and leave a scope line.
 
 pub mod deny;
 pub mod http;
 pub mod mock;
 pub mod wasi;
 
-use crate::plan::ImportPlan;
+use crate::plan::{host_provides, ImportPlan};
 use crate::state::{RunState, Scope, ScopeLog};
 use patchbay_project::{Binding, Fake};
 use std::path::Path;
@@ -65,7 +67,10 @@ impl Capabilities {
             };
             match &plan.binding {
                 None => caps.types_only.push(plan.name.clone()),
-                Some(Binding::Leave) => caps.reached(plan),
+                Some(Binding::Leave) if host_provides(&plan.name) => caps.reached(plan),
+                Some(Binding::Leave) => caps
+                    .denied
+                    .push(deny::DeniedImport::left_open(engine, plan, &item.ty)),
                 Some(Binding::Grant(grant)) => {
                     caps.reached(plan);
                     caps.wasi.grant(&plan.name, grant, project_dir);
