@@ -30,18 +30,18 @@ pub struct ImportPlan {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PlanError {
     /// Two nodes leave the same import unwired with different bindings.
-    #[error("nodes `{first}` and `{second}` both leave `{import}` unwired but bind it differently ({first_mode} and {second_mode}); a composed run has one `{import}`, so give them the same binding")]
+    #[error("nodes `{first}` and `{second}` both leave `{import}` unwired but bind it differently (`{first}` {first_mode}, `{second}` {second_mode}); a composed run has one `{import}`, so give them the same binding")]
     ConflictingBindings {
         /// The import.
         import: String,
         /// One node.
         first: String,
-        /// Its binding mode.
-        first_mode: &'static str,
+        /// Its binding in words ("grants env A", "denies it").
+        first_mode: String,
         /// The other node.
         second: String,
-        /// Its binding mode.
-        second_mode: &'static str,
+        /// Its binding in words.
+        second_mode: String,
     },
     /// A grant of something that is not a host capability.
     #[error("`{import}` is granted, but only WASI interfaces are host capabilities; wire it, mock it or deny it")]
@@ -135,9 +135,9 @@ pub fn plan_imports(ws: &Workspace, imports: &[String]) -> Result<Vec<ImportPlan
                     return Err(PlanError::ConflictingBindings {
                         import: name.clone(),
                         first: first.clone(),
-                        first_mode: b.mode(),
+                        first_mode: crate::caps::describe_binding(ws, first, name),
                         second: member.node.clone(),
-                        second_mode: this.mode(),
+                        second_mode: crate::caps::describe_binding(ws, &member.node, name),
                     })
                 }
                 Some(_) => {}

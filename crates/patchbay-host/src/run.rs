@@ -446,14 +446,15 @@ impl Host {
             .map_err(wasmtime_err)?;
         let plans = crate::plan::plan_imports(ws, &composed.imports)?;
         if let Some((a, b)) = crate::caps::shared_interface_conflict(&plans) {
-            let mode =
-                |p: &crate::ImportPlan| p.binding.as_ref().map_or("types-only", |b| b.mode());
+            let import = format!("{}` and `{}", a.name, b.name);
+            let first = a.nodes.first().cloned().unwrap_or_default();
+            let second = b.nodes.first().cloned().unwrap_or_default();
             return Err(crate::PlanError::ConflictingBindings {
-                import: format!("{}` and `{}", a.name, b.name),
-                first: a.nodes.first().cloned().unwrap_or_default(),
-                first_mode: mode(a),
-                second: b.nodes.first().cloned().unwrap_or_default(),
-                second_mode: mode(b),
+                first_mode: crate::caps::describe_binding(ws, &first, &import),
+                second_mode: crate::caps::describe_binding(ws, &second, &import),
+                import,
+                first,
+                second,
             }
             .into());
         }

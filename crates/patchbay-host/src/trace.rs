@@ -512,9 +512,7 @@ impl Host {
                 second_mode,
             })) => {
                 let reason = format!(
-                    "ran traced, each node as its own instance with its own scope: `{import}` is bound differently by `{first}` ({}) and `{second}` ({}), and one composed instance has one binding per interface",
-                    crate::caps::describe_binding(ws, &first, &import),
-                    crate::caps::describe_binding(ws, &second, &import),
+                    "ran traced, each node as its own instance with its own scope: `{import}` is bound differently by `{first}` ({first_mode}) and `{second}` ({second_mode}), and one composed instance has one binding per interface"
                 );
                 let conflict = crate::PlanError::ConflictingBindings {
                     import,
