@@ -191,11 +191,18 @@ fn export_name_error(name: &str, item: Option<&ItemKind>) -> Result<ComponentNam
     })?;
     match parsed.kind() {
         ComponentNameKind::Label(_) => Ok(parsed),
-        ComponentNameKind::Interface(_) => match item {
+        ComponentNameKind::Interface(interface) => match item {
             Some(ItemKind::Func(_)) => Err(format!(
                 "`{name}` is an interface name, but the export is a function; give it a kebab-case name such as `handle-request`"
             )),
-            _ => Ok(parsed),
+            // The name's grammar admits versions the validator then
+            // refuses, such as a major version past u64::MAX.
+            _ => match interface.version(None) {
+                Ok(_) => Ok(parsed),
+                Err(e) => Err(format!(
+                    "`{name}` has a version that is not valid semver ({e}); use one such as `@1.0.0`"
+                )),
+            },
         },
         ComponentNameKind::Constructor(_)
         | ComponentNameKind::Method(_)
@@ -459,11 +466,16 @@ impl Workspace {
                 names.push((parsed, index));
             }
             // What the composition can export, but WIT cannot describe: one
-            // interface that uses types of another exported twice (from one
-            // node under two names, or from two nodes). The WIT decoder
+            // interface that defines types or uses types of another exported
+            // twice (from one node under two names, or from two nodes). The WIT decoder
             // takes the second export's types for a second definition.
             if let Some(ItemKind::Instance(id)) = item {
-                let typed = !self.graph.types()[*id].uses.is_empty();
+                let interface = &self.graph.types()[*id];
+                let typed = !interface.uses.is_empty()
+                    || interface
+                        .exports
+                        .values()
+                        .any(|kind| matches!(kind, ItemKind::Type(_)));
                 match instances.get(export.from.port.as_str()) {
                     Some(first) if typed => {
                         let first = &project.exports[*first];
@@ -472,7 +484,7 @@ impl Workspace {
                                 "interface-exported-twice",
                                 location.clone(),
                                 format!(
-                                    "`{}` is the interface `{}`, which the composition already exports as `{}` (from `{}`); WIT cannot describe an interface that uses other interfaces' types twice, so export it once",
+                                    "`{}` is the interface `{}`, which the composition already exports as `{}` (from `{}`); WIT cannot describe an interface with types twice, so export it once",
                                     export.from,
                                     export.from.port,
                                     first.export_name(),
