@@ -40,7 +40,7 @@ describe('form defaults for each shape kind', () => {
           { name: 'b', shape: { kind: 'option', of: prim('string') } },
         ],
       },
-      '{a: 0, b: none}',
+      '{a: 0}',
     ],
     [
       'variant',

@@ -4,6 +4,7 @@
  * range and character rules the parser applies), and the call text.
  */
 import { formatArgs, formatFloat, parseArgs, WaveParseError } from './format';
+import { parseF32 } from './numbers';
 import type { PrimitiveName, TypeShape, WaveValue } from './shape';
 import { INT_RANGES, isFloatName, isIntName, unenterableReason } from './shape';
 
@@ -133,8 +134,7 @@ export function readPrimitiveInput(name: PrimitiveName, text: string): InputResu
     if (!/^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(t)) {
       return { ok: false, error: 'enter a number, nan, inf or -inf' };
     }
-    let v = Number(t);
-    if (name === 'f32') v = Math.fround(v);
+    const v = name === 'f32' ? parseF32(t) : Number(t);
     if (!Number.isFinite(v)) return { ok: false, error: `out of range for ${name}` };
     return { ok: true, value: { kind: 'float', value: v } };
   }

@@ -2,16 +2,25 @@
  * WAVE (WebAssembly Value Encoding, as in the `wasm-wave` crate and
  * `wasmtime run --invoke`) for the values the editor lets people type.
  *
- * `formatWave` writes the canonical form: options and results always in their
- * variant form (`some(1)`, `ok`), every record field written, keyword-named
- * cases prefixed with `%`. `parseWave` accepts what the WAVE spec accepts for
- * a known type: comments, trailing commas, omitted `none` record fields,
- * `{:}`, `%`-prefixed labels anywhere, multi-line strings, and the "flat"
- * forms of `some(x)` and `ok(x)` (a bare `x`) when the payload is not itself
- * an option or result, the same restriction the spec makes.
+ * `formatWave` writes exactly what the host's wasm-wave writes: options and
+ * results always in their variant form (`some(1)`, `ok`), record fields that
+ * are `none` left out (`{:}` when none is left), keyword-named cases
+ * prefixed with `%`, floats without exponents and text escaped as Rust's
+ * `escape_debug` does (`numbers.ts`, `text.ts`). `parseWave` accepts what
+ * the WAVE spec accepts for a known type and wasm-wave reads: comments,
+ * trailing commas, omitted `none` record fields, `{:}`, `%`-prefixed labels
+ * (but not on flags, which wasm-wave refuses), multi-line strings, and the
+ * "flat" forms of `some(x)` and `ok(x)` (a bare `x`) when the payload is not
+ * itself an option or result, the same restriction the spec makes. Where
+ * wasm-wave is laxer than the spec (unknown record fields, missing commas),
+ * the editor keeps to the spec. `tests/wave/cases.json` holds both to this.
  */
 import type { TypeShape, WaveValue } from './shape';
 import { INT_RANGES, describeShape, isFloatName, isIntName } from './shape';
+import { parseF32, waveFloat } from './numbers';
+import { quoteText } from './text';
+
+export { formatFloat } from './numbers';
 
 /** Words WAVE reserves; cases with these names are written with `%`. */
 export const WAVE_KEYWORDS = new Set(['true', 'false', 'inf', 'nan', 'some', 'none', 'ok', 'err']);
@@ -69,12 +78,14 @@ export function formatWave(shape: TypeShape, value: WaveValue): string {
     }
     case 'record': {
       const v = expectKind(value, 'record', shape);
-      const parts = shape.fields.map((field) => {
+      const parts = shape.fields.flatMap((field) => {
         const entry = v.fields.find((f) => f.name === field.name);
         if (!entry) throw new Error(`record ${describeShape(shape)} has no value for field \`${field.name}\``);
-        return `${field.name}: ${formatWave(field.shape, entry.value)}`;
+        // As wasm-wave: a `none` field is left out; reading puts it back.
+        if (entry.value.kind === 'option' && entry.value.value === null) return [];
+        return [`${field.name}: ${formatWave(field.shape, entry.value)}`];
       });
-      return `{${parts.join(", ")}}`;
+      return parts.length === 0 ? '{:}' : `{${parts.join(", ")}}`;
     }
     case 'variant': {
       const v = expectKind(value, 'variant', shape);
@@ -147,59 +158,15 @@ function formatPrimitive(name: string, value: WaveValue): string {
   }
   if (isFloatName(name)) {
     if (value.kind !== 'float') throw new Error(`expected a ${name} value, got a ${value.kind}`);
-    return formatFloat(value.value, name === 'f32');
+    return waveFloat(value.value, name === 'f32');
   }
   if (name === 'char') {
     if (value.kind !== 'char') throw new Error(`expected a char value, got a ${value.kind}`);
     if ([...value.value].length !== 1) throw new Error('a char holds exactly one Unicode scalar value');
-    return `'${escapeText(value.value, "'")}'`;
+    return quoteText(value.value, "'");
   }
   if (value.kind !== 'string') throw new Error(`expected a string value, got a ${value.kind}`);
-  return `"${escapeText(value.value, '"')}"`;
-}
-
-/** The shortest decimal text that reads back as the same f32 or f64. */
-export function formatFloat(value: number, f32: boolean): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (value === Infinity) return 'inf';
-  if (value === -Infinity) return '-inf';
-  if (Object.is(value, -0)) return '-0';
-  if (!f32) return String(value);
-  const single = Math.fround(value);
-  for (let digits = 1; digits <= 9; digits++) {
-    const text = Number(single.toPrecision(digits));
-    if (Math.fround(text) === single) return String(text);
-  }
-  return String(single);
-}
-
-function escapeText(text: string, quote: "'" | '"'): string {
-  let out = '';
-  for (const ch of text) {
-    switch (ch) {
-      case '\\':
-        out += '\\\\';
-        break;
-      case '\n':
-        out += '\\n';
-        break;
-      case '\t':
-        out += '\\t';
-        break;
-      case '\r':
-        out += '\\r';
-        break;
-      case quote:
-        out += `\\${quote}`;
-        break;
-      default: {
-        const code = ch.codePointAt(0) ?? 0;
-        if (code < 0x20 || code === 0x7f) out += `\\u{${code.toString(16)}}`;
-        else out += ch;
-      }
-    }
-  }
-  return out;
+  return quoteText(value.value, '"');
 }
 
 // ---------------------------------------------------------------------------
@@ -388,6 +355,10 @@ class Parser {
     const start = this.pos;
     const text = this.numberText(true, name);
     const value = BigInt(text);
+    // Rust, and so the host, reads no minus sign on an unsigned integer.
+    if (value === 0n && text.startsWith('-') && name.startsWith('u')) {
+      this.fail(`${name} is unsigned: write 0, not ${text}`, start);
+    }
     const [min, max] = INT_RANGES[name];
     if (value < min || value > max) this.fail(`${text} is out of range for ${name} (${min} to ${max})`, start);
     this.pos += text.length;
@@ -409,11 +380,10 @@ class Parser {
         }
       }
     }
-    const start = this.pos;
     const text = this.numberText(false, typeName);
-    let value = Number(text);
-    if (f32) value = Math.fround(value);
-    if (!Number.isFinite(value)) this.fail(`${text} is out of range for ${typeName}`, start);
+    // Rounded once to the nearest value, as Rust parses it; beyond the
+    // largest finite value that is infinity, as the host reads it too.
+    const value = f32 ? parseF32(text) : Number(text);
     this.pos += text.length;
     return { kind: 'float', value };
   }
@@ -446,7 +416,8 @@ class Parser {
       case '"':
         return '"';
       case 'u': {
-        const m = /^\{([0-9a-fA-F]{1,8})\}/.exec(this.text.slice(this.pos));
+        // wasm-wave reads at most six hex digits.
+        const m = /^\{([0-9a-fA-F]{1,6})\}/.exec(this.text.slice(this.pos));
         if (!m) this.fail('expected a Unicode escape like \\u{1F600}', start);
         const code = parseInt(m[1], 16);
         if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
@@ -512,7 +483,8 @@ class Parser {
     }
     const out: string[] = [];
     for (const raw of lines) {
-      if (raw.trim() !== '' && !raw.startsWith(' '.repeat(indent))) {
+      // The spec (and wasm-wave) want the indent on blank lines too.
+      if (!raw.startsWith(' '.repeat(indent))) {
         this.fail(`every line of a multi-line string needs the closing """'s indent of ${indent} spaces`, start);
       }
       const inner = new Parser(raw.slice(Math.min(indent, raw.length)));
@@ -568,6 +540,8 @@ class Parser {
     if (this.eat(':')) {
       this.skipSpace();
       this.expect('}');
+    } else if (this.text[this.pos] === '}') {
+      this.fail('`{}` is empty flags; a record with every field left out is written `{:}`');
     } else {
       this.pos = start + 1;
       this.sequence('}', () => {
@@ -687,6 +661,9 @@ class Parser {
     const set = new Set<string>();
     this.sequence('}', () => {
       const label = this.label('a flag name');
+      // The spec allows `%` on flags, but the host's wasm-wave refuses it.
+      if (label.escaped) this.fail('flags are written without `%`', label.start);
+      if (set.has(label.name)) this.fail(`flag \`${label.name}\` is given twice`, label.start);
       if (!shape.flags.includes(label.name)) {
         this.fail(`${describeShape(shape)} has no flag \`${label.name}\` (flags: ${shape.flags.join(", ")})`, label.start);
       }
