@@ -146,10 +146,18 @@ build_ui() {
 
 # The desktop app, debug build: $CARGO_TARGET_DIR/debug/patchbay-app. It
 # embeds ui/dist, so build_ui comes first.
+#
+# Every debug build here is `cargo build --workspace` (the app, the CLI and
+# every other binary at once): Cargo resolves dependency features per
+# invocation, so `-p patchbay-app` or `-p patchbay-cli` would pick other
+# features for shared crates (digest, gimli, object, futures-util...) than
+# `cargo test --workspace` does and compile the Wasmtime stack once more.
+# With one feature set, the test run, the end-to-end suite and start.sh
+# reuse the same artifacts.
 build_app() {
   build_ui
-  say "building the desktop app (cargo build -p patchbay-app)"
-  cargo build --manifest-path "$PATCHBAY_ROOT/Cargo.toml" -p patchbay-app "$@"
+  say "building the desktop app and the CLI (cargo build --workspace)"
+  cargo build --manifest-path "$PATCHBAY_ROOT/Cargo.toml" --workspace "$@"
 }
 
 setup_all() {

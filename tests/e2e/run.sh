@@ -22,9 +22,10 @@ ensure_rust
 use_build_cache
 ensure_app_deps
 build_samples
+# The app and the patchbay CLI (the tests' oracle for checks and
+# inspection), in one workspace build that shares its artifacts with
+# `cargo test --workspace`.
 build_app --quiet
-say "building the patchbay CLI (the tests' oracle for checks and inspection)"
-cargo build --quiet --manifest-path "$PATCHBAY_ROOT/Cargo.toml" -p patchbay-cli
 
 artifacts="$here/artifacts"
 rm -rf "$artifacts"
