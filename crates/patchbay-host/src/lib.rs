@@ -28,21 +28,23 @@ mod deadline;
 mod engine;
 mod events;
 mod plan;
+mod report;
 mod run;
 pub mod serve;
 mod state;
 mod trace;
+mod value;
 pub mod watch;
 
 pub use caps::MockValueError;
 pub use engine::{default_cache_dir, Allocator, CacheHit, HostOptions};
 pub use events::{Event, EventSink};
 pub use plan::{fake_serves, host_provides, ImportPlan, PlanError};
+pub use report::{CapabilityDenied, LeftOpenCall, MemoryLimitHit, MockCall, ScopeRefusal};
 pub use run::{
     FailureKind, LimitError, LimitRange, LimitUnits, Limits, Prepared, RunFailure, RunReport,
     TraceEntry,
 };
-pub use state::{CapabilityDenied, LeftOpenCall, MemoryLimitHit, MockCall, ScopeRefusal};
 pub use trace::Runnable;
 
 use std::sync::atomic::{AtomicU64, Ordering};

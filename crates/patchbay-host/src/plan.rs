@@ -135,9 +135,9 @@ pub fn plan_imports(ws: &Workspace, imports: &[String]) -> Result<Vec<ImportPlan
                     return Err(PlanError::ConflictingBindings {
                         import: name.clone(),
                         first: first.clone(),
-                        first_mode: crate::caps::describe_binding(ws, first, name),
+                        first_mode: describe_binding(ws, first, name),
                         second: member.node.clone(),
-                        second_mode: crate::caps::describe_binding(ws, &member.node, name),
+                        second_mode: describe_binding(ws, &member.node, name),
                     })
                 }
                 Some(_) => {}
@@ -177,4 +177,85 @@ pub fn plan_node_imports(ws: &Workspace, node: &str) -> Result<Vec<ImportPlan>, 
         });
     }
     Ok(plans)
+}
+
+/// How `node` binds the import named like `import` (any version of it, for
+/// WASI interfaces), in words: "grants env GREETING", "denies",
+/// "mocks with the `kv` fake". `import` may name two imports joined by
+/// "` and `", as a conflict between versions does.
+pub(crate) fn describe_binding(
+    ws: &patchbay_compose::Workspace,
+    node: &str,
+    import: &str,
+) -> String {
+    let project = ws.project();
+    let wanted: Vec<String> = import.split("` and `").map(host_instance_name).collect();
+    let binding = ws.node_part(node).and_then(|part| {
+        part.imports
+            .iter()
+            .find(|p| wanted.contains(&host_instance_name(&p.name)))
+            .map(|p| {
+                project
+                    .binding_for(node, &p.name)
+                    .map(|(_, b)| b.clone())
+                    .unwrap_or(Binding::Leave)
+            })
+    });
+    match binding {
+        None => "does not import it".into(),
+        Some(Binding::Leave) => "leaves it open".into(),
+        Some(Binding::Deny) => "denies it".into(),
+        Some(Binding::Mock(m)) => match m.fake {
+            Some(fake) => format!("mocks it with the `{}` fake", fake.name()),
+            None => "mocks it with canned values".into(),
+        },
+        Some(Binding::Grant(g)) => {
+            let mut parts = Vec::new();
+            let list = |items: Vec<String>| items.join(", ");
+            if !g.env.is_empty() {
+                parts.push(format!(
+                    "env {}",
+                    list(g.env.iter().map(|e| crate::state::shown(e)).collect())
+                ));
+            }
+            if !g.dirs.is_empty() {
+                parts.push(format!(
+                    "folders {}",
+                    list(
+                        g.dirs
+                            .iter()
+                            .map(|d| format!(
+                                "{} as {}{}",
+                                d.host.display(),
+                                d.guest,
+                                if d.writable { " (writable)" } else { "" }
+                            ))
+                            .collect()
+                    )
+                ));
+            }
+            if !g.allow.is_empty() {
+                parts.push(format!(
+                    "network {}",
+                    list(
+                        g.allow
+                            .iter()
+                            .map(|a| format!("{}:{}", a.host, a.port))
+                            .collect()
+                    )
+                ));
+            }
+            if let Some(c) = g.clock {
+                parts.push(format!("clock {c:?}").to_lowercase());
+            }
+            if let Some(r) = g.random {
+                parts.push(format!("random {r:?}").to_lowercase());
+            }
+            if parts.is_empty() {
+                "grants an empty scope".into()
+            } else {
+                format!("grants {}", parts.join("; "))
+            }
+        }
+    }
 }

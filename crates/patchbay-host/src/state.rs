@@ -2,6 +2,9 @@
 //! state, and the records a run returns.
 
 use crate::events::{Event, EventSink};
+pub(crate) use crate::report::{
+    shown, CapabilityDenied, LeftOpenCall, MemoryLimitHit, MockCall, ScopeRefusal,
+};
 use crate::TraceEntry;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -9,81 +12,6 @@ use wasmtime::component::ResourceTable;
 use wasmtime::ResourceLimiter;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
-
-/// A denied capability, reported as the error of the call.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, thiserror::Error)]
-#[error(
-    "capability denied: {} called `{interface}#{function}`, which the project denies",
-    nodes_text(nodes)
-)]
-pub struct CapabilityDenied {
-    /// Nodes whose import is denied.
-    pub nodes: Vec<String>,
-    /// The interface.
-    pub interface: String,
-    /// The function.
-    pub function: String,
-}
-
-/// A call to an import left open that the host cannot provide, reported as
-/// the error of the call.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error(
-    "{} called `{interface}#{function}`, which is left open: the composed component imports it for the host it is deployed to, and Patchbay does not provide it; wire, mock or deny it to run it here",
-    nodes_text(nodes)
-)]
-pub struct LeftOpenCall {
-    /// Nodes that leave the import open.
-    pub nodes: Vec<String>,
-    /// The interface.
-    pub interface: String,
-    /// The function.
-    pub function: String,
-}
-
-/// A user-supplied string as shown in a message, cut the way every
-/// message of Patchbay cuts one ([`patchbay_project::shown`]), so a hostile
-/// or careless input cannot flood a report.
-pub(crate) fn shown(text: &str) -> String {
-    patchbay_project::shown(text).into_owned()
-}
-
-pub(crate) fn nodes_text(nodes: &[String]) -> String {
-    match nodes {
-        [] => "the composition".into(),
-        [one] => format!("node `{one}`"),
-        many => format!(
-            "node {}",
-            many.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-    }
-}
-
-/// A guest tried to grow memory past the run's cap.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("memory limit of {limit} bytes reached (the guest asked for {requested} bytes)")]
-pub struct MemoryLimitHit {
-    /// The cap.
-    pub limit: usize,
-    /// What the guest asked for.
-    pub requested: usize,
-}
-
-/// A call answered by a mock.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct MockCall {
-    /// The interface.
-    pub interface: String,
-    /// The function.
-    pub function: String,
-    /// Arguments as WAVE.
-    pub args: Vec<String>,
-    /// Result as WAVE, or the trap message.
-    pub result: String,
-}
 
 /// Caps memory growth per run and remembers when it refused.
 pub(crate) struct MemoryCap {
@@ -117,23 +45,6 @@ impl ResourceLimiter for MemoryCap {
     ) -> wasmtime::Result<bool> {
         Ok(desired <= 1 << 20)
     }
-}
-
-/// A guest reached outside its granted scope, or saw a narrowed view of
-/// the host: which nodes, through which interface, and what happened.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, thiserror::Error)]
-#[error("{}, `{interface}`: {message}", nodes_text(nodes))]
-pub struct ScopeRefusal {
-    /// The nodes whose scope it was (one in traced runs; in composed runs,
-    /// every node sharing the import).
-    pub nodes: Vec<String>,
-    /// The interface (`wasi:http/outgoing-handler`).
-    pub interface: String,
-    /// Whether the host refused something the guest tried (a connection,
-    /// a request, a path); `false` for a narrowed view it was given.
-    pub refused: bool,
-    /// What was refused or withheld, for people.
-    pub message: String,
 }
 
 /// Most scope lines kept per run; a guest looping on refused connections

@@ -141,7 +141,7 @@ impl WireEnds {
 
 /// Whether a value holds a resource handle anywhere.
 fn has_resource(v: &Val) -> bool {
-    crate::run::holds(v, &|v| matches!(v, Val::Resource(_)))
+    crate::value::holds(v, &|v| matches!(v, Val::Resource(_)))
 }
 
 /// A copy of `v` with every resource handle replaced by `swap`'s answer.
@@ -243,7 +243,7 @@ fn values_text(values: &[Val], labels: &[String]) -> Vec<String> {
     };
     values
         .iter()
-        .map(|v| crate::run::wave_text_labelled(v, &mut handle))
+        .map(|v| crate::value::wave_text_labelled(v, &mut handle))
         .collect()
 }
 

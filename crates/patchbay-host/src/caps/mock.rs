@@ -111,11 +111,11 @@ impl MockedImport {
                 Box::new(async move {
                     let args: Vec<String> = params
                         .iter()
-                        .map(crate::run::wave_text)
+                        .map(crate::value::wave_text)
                         .collect();
                     let outcome = answer(&f, &mut store, params);
                     let shown = match &outcome {
-                        Ok(Some(v)) => crate::run::wave_text(v),
+                        Ok(Some(v)) => crate::value::wave_text(v),
                         Ok(None) => "()".into(),
                         Err(e) => format!("trap: {e}"),
                     };
@@ -167,7 +167,7 @@ fn answer(
                     "mock `{}#{}` has no case for arguments ({})",
                     f.interface,
                     f.function,
-                    params.iter().map(crate::run::wave_text).collect::<Vec<_>>().join(", ")
+                    params.iter().map(crate::value::wave_text).collect::<Vec<_>>().join(", ")
                 ))),
             }
         }
