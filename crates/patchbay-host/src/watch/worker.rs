@@ -1,0 +1,215 @@
+//! The watcher thread's state machine: collect a batch, build, reload,
+//! prepare, report.
+
+use super::*;
+
+/// The watcher thread's state.
+pub(super) struct Worker {
+    pub(super) host: Arc<Host>,
+    pub(super) options: WatchOptions,
+    pub(super) manifest: PathBuf,
+    pub(super) dir: PathBuf,
+    pub(super) watcher: RecommendedWatcher,
+    pub(super) registered: BTreeMap<PathBuf, RecursiveMode>,
+    pub(super) targets: Targets,
+    pub(super) fingerprints: HashMap<PathBuf, Option<Fingerprint>>,
+    pub(super) current: Arc<Mutex<Option<Arc<Prepared>>>>,
+    pub(super) outcomes: UnboundedSender<ReloadOutcome>,
+    pub(super) number: u64,
+    pub(super) stop: Arc<AtomicBool>,
+    pub(super) notes: Vec<String>,
+}
+
+impl Worker {
+    pub(super) fn run(mut self, control: Receiver<Control>) {
+        self.reload(Vec::new(), BTreeSet::new());
+        'watching: while let Ok(first) = control.recv() {
+            let mut batch = Batch::default();
+            if !batch.add(first) {
+                break;
+            }
+            // Coalesce until the files are quiet (or the burst is too long).
+            let deadline = Instant::now() + self.options.max_delay;
+            loop {
+                let wait = self
+                    .options
+                    .debounce
+                    .min(deadline.saturating_duration_since(Instant::now()));
+                if wait.is_zero() {
+                    break;
+                }
+                match control.recv_timeout(wait) {
+                    Ok(message) => {
+                        if !batch.add(message) {
+                            break 'watching;
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => break 'watching,
+                }
+            }
+            if self.stopped() {
+                break;
+            }
+            self.handle(batch);
+        }
+    }
+
+    pub(super) fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Decides what a batch of changes means, then reloads if it means
+    /// anything.
+    pub(super) fn handle(&mut self, batch: Batch) {
+        let mut changed = Vec::new();
+        let mut to_build = BTreeSet::new();
+        for path in batch.paths {
+            if path == self.manifest || self.targets.components.contains(&path) {
+                let now = fingerprint(&path);
+                if self.fingerprints.get(&path) != Some(&now) {
+                    changed.push(path);
+                }
+                continue;
+            }
+            let mut hit = false;
+            for component in self.targets.sources_of(&path) {
+                to_build.insert(component.to_string());
+                hit = true;
+            }
+            if hit {
+                changed.push(path);
+            }
+        }
+        self.notes.extend(batch.notes);
+        if changed.is_empty() && !batch.forced {
+            return;
+        }
+        self.reload(changed, to_build);
+    }
+
+    /// Builds what needs building, reloads the project and publishes the
+    /// outcome.
+    pub(super) fn reload(&mut self, changed: Vec<PathBuf>, to_build: BTreeSet<String>) {
+        let initial = self.number == 0;
+        let mut outcome = ReloadOutcome {
+            number: self.number,
+            changed,
+            project_dir: self.dir.clone(),
+            builds: Vec::new(),
+            result: Err(ReloadError::Prepare(String::new())),
+            kept_last_good: false,
+            notes: std::mem::take(&mut self.notes),
+        };
+        self.number += 1;
+
+        // Remember what is read before reading it: a change made while
+        // reading then shows up as a difference later.
+        self.fingerprints
+            .insert(self.manifest.clone(), fingerprint(&self.manifest));
+        let doc = match patchbay_project::load(&self.manifest) {
+            Ok(doc) => doc,
+            Err(e) => {
+                outcome.result = Err(ReloadError::Project(error_chain(&e)));
+                return self.publish(outcome);
+            }
+        };
+        if let Some(v) = doc.upgraded_from {
+            outcome.notes.push(format!(
+                "{} is project file version {v}; it was upgraded in memory",
+                relative_to(&self.manifest, &self.dir)
+            ));
+        }
+        let targets = Targets::of(&doc, &self.manifest);
+        // Say what cannot be watched when it changes, not on every reload.
+        if initial || targets.notes != self.targets.notes {
+            outcome.notes.extend(targets.notes.iter().cloned());
+        }
+        self.register(&targets, &mut outcome.notes);
+        self.targets = targets;
+
+        for (id, component) in &doc.project.components {
+            let Some(command) = &component.build else {
+                continue;
+            };
+            let missing =
+                initial && self.options.build_missing && !doc.resolve(&component.path).exists();
+            if !to_build.contains(id) && !missing {
+                continue;
+            }
+            if self.stopped() {
+                return;
+            }
+            let run = run_build(doc.dir(), id, command);
+            let failed = !run.success;
+            outcome.builds.push(run.clone());
+            if failed {
+                outcome.result = Err(ReloadError::Build(run));
+                return self.publish(outcome);
+            }
+        }
+
+        for file in &self.targets.components {
+            self.fingerprints.insert(file.clone(), fingerprint(file));
+        }
+        if self.stopped() {
+            return;
+        }
+        let ws = Workspace::open(doc);
+        outcome.result = match self.host.prepare(&ws) {
+            Ok(prepared) => {
+                outcome
+                    .notes
+                    .extend(prepared.composed().warnings.iter().map(|w| w.to_string()));
+                Ok(Arc::new(prepared))
+            }
+            Err(PrepareError::Compose { problems }) => Err(ReloadError::Check(problems)),
+            Err(e) => Err(ReloadError::Prepare(error_chain(&e))),
+        };
+        self.publish(outcome);
+    }
+
+    /// Makes the file watcher's registrations match `targets`.
+    pub(super) fn register(&mut self, targets: &Targets, notes: &mut Vec<String>) {
+        let stale: Vec<PathBuf> = self
+            .registered
+            .iter()
+            .filter(|(path, mode)| targets.folders.get(*path) != Some(mode))
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in stale {
+            // A folder that was removed is no longer watched anyway.
+            let _ = self.watcher.unwatch(&path);
+            self.registered.remove(&path);
+        }
+        for (path, mode) in &targets.folders {
+            if self.registered.contains_key(path) {
+                continue;
+            }
+            match self.watcher.watch(path, *mode) {
+                Ok(()) => {
+                    self.registered.insert(path.clone(), *mode);
+                }
+                Err(e) => notes.push(format!("cannot watch {}: {e}", path.display())),
+            }
+        }
+    }
+
+    pub(super) fn publish(&mut self, mut outcome: ReloadOutcome) {
+        {
+            let mut current = lock(&self.current);
+            match &outcome.result {
+                Ok(prepared) => *current = Some(prepared.clone()),
+                Err(_) => outcome.kept_last_good = current.is_some(),
+            }
+        }
+        if !outcome.is_initial() {
+            self.host.events().send(Event::Reloaded {
+                changed: outcome.changed_names(),
+                ok: outcome.is_ok(),
+                message: outcome.message(),
+            });
+        }
+        let _ = self.outcomes.send(outcome);
+    }
+}
