@@ -36,6 +36,11 @@ impl PortAddr {
         Ok(model::PortRef::new(&self.node, &self.port))
     }
 
+    /// The port as the model holds it; [`model::Project::validate`] checks it.
+    fn to_model_unchecked(&self) -> model::PortRef {
+        model::PortRef::new(&self.node, &self.port)
+    }
+
     fn from_model(port: &model::PortRef) -> Self {
         Self {
             node: port.node.clone(),
@@ -310,22 +315,35 @@ impl FakeName {
 }
 
 impl ProjectDoc {
-    /// Converts the document into the project model, checking ids,
-    /// selectors and addresses. Errors name the item at fault.
+    /// Converts the document into the project model and applies the
+    /// document's rules ([`model::Project::validate`], the same ones the
+    /// file loader applies), so a document this accepts can be saved and
+    /// opened again. Errors name the binding, node or field at fault.
     pub fn to_model(&self) -> Result<model::Project, ApiError> {
+        let project = self.to_model_unchecked()?;
+        let problems = project.validate();
+        if problems.is_empty() {
+            Ok(project)
+        } else {
+            Err(invalid_document(&problems))
+        }
+    }
+
+    /// Converts the document into the project model, refusing only what the
+    /// model cannot hold (an entry listed twice, a selector, address or
+    /// response that does not parse), without [`model::Project::validate`]:
+    /// for analysis, which reports the document's problems beside the
+    /// others instead of failing.
+    pub(crate) fn to_model_unchecked(&self) -> Result<model::Project, ApiError> {
         let mut project = model::Project {
             name: self.name.clone(),
             ..Default::default()
         };
-        model::check_id(&self.name)
-            .map_err(|e| ApiError::bad_request(format!("project name `{}`: {e}", self.name)))?;
         for c in &self.components {
-            model::check_id(&c.id)
-                .map_err(|e| ApiError::bad_request(format!("component id `{}`: {e}", c.id)))?;
             let entry = model::ComponentRef {
-                path: PathBuf::from(&c.path),
+                path: file_path(&c.path),
                 build: c.build.clone().filter(|b| !b.trim().is_empty()),
-                watch: c.watch.iter().map(PathBuf::from).collect(),
+                watch: c.watch.iter().map(|w| file_path(w)).collect(),
                 hash: c.hash.clone(),
             };
             if project.components.insert(c.id.clone(), entry).is_some() {
@@ -336,14 +354,6 @@ impl ProjectDoc {
             }
         }
         for n in &self.nodes {
-            model::check_id(&n.id)
-                .map_err(|e| ApiError::bad_request(format!("node id `{}`: {e}", n.id)))?;
-            if !n.x.is_finite() || !n.y.is_finite() {
-                return Err(ApiError::bad_request(format!(
-                    "node `{}` has no finite position",
-                    n.id
-                )));
-            }
             let node = model::Node {
                 component: n.component.clone(),
                 position: model::Position { x: n.x, y: n.y },
@@ -357,13 +367,13 @@ impl ProjectDoc {
         }
         for w in &self.wires {
             project.wires.push(model::Wire {
-                from: w.from.to_model()?,
-                to: w.to.to_model()?,
+                from: w.from.to_model_unchecked(),
+                to: w.to.to_model_unchecked(),
             });
         }
         for e in &self.exports {
             project.exports.push(model::ExportDecl {
-                from: e.from.to_model()?,
+                from: e.from.to_model_unchecked(),
                 name: e.name.clone().filter(|n| !n.is_empty()),
             });
         }
@@ -382,12 +392,6 @@ impl ProjectDoc {
             }
         }
         for f in &self.fake_nodes {
-            if !f.x.is_finite() || !f.y.is_finite() {
-                return Err(ApiError::bad_request(format!(
-                    "the `{}` fake's node has no finite position",
-                    f.fake.to_model().name()
-                )));
-            }
             let at = model::Position { x: f.x, y: f.y };
             if project.fake_nodes.insert(f.fake.to_model(), at).is_some() {
                 return Err(ApiError::bad_request(format!(
@@ -461,6 +465,25 @@ impl ProjectDoc {
     }
 }
 
+/// The error for a document that breaks the document's rules: the first
+/// problem as the message (it names the binding, node or field), every
+/// problem in `detail`.
+pub(crate) fn invalid_document(problems: &[model::Invalid]) -> ApiError {
+    let message = match problems {
+        [one] => one.message.clone(),
+        [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
+        [] => "the document is valid".into(),
+    };
+    let detail: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    ApiError::bad_request(message).with_detail(detail.join("\n"))
+}
+
+/// A path as the project file holds it: `/` on every platform (the file
+/// writes `\\` as `/`, so a path keeping one would not read back).
+fn file_path(text: &str) -> PathBuf {
+    PathBuf::from(text.replace('\\', "/"))
+}
+
 fn path_text(path: &std::path::Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
@@ -475,19 +498,12 @@ impl Binding {
                 dirs: g
                     .dirs
                     .iter()
-                    .map(|d| {
-                        if d.host.trim().is_empty() || d.guest.trim().is_empty() {
-                            return Err(
-                                "a shared folder needs a host path and a guest path".to_string()
-                            );
-                        }
-                        Ok(model::DirGrant {
-                            host: PathBuf::from(&d.host),
-                            guest: d.guest.clone(),
-                            writable: d.writable,
-                        })
+                    .map(|d| model::DirGrant {
+                        host: file_path(&d.host),
+                        guest: d.guest.clone(),
+                        writable: d.writable,
                     })
-                    .collect::<Result<_, _>>()?,
+                    .collect(),
                 allow: g
                     .allow
                     .iter()
@@ -510,12 +526,6 @@ impl Binding {
                             model::MockBehavior::Returns(value.clone())
                         }
                         MockBehavior::Sequence { values } => {
-                            if values.is_empty() {
-                                return Err(format!(
-                                    "function `{}`: a sequence needs at least one value",
-                                    f.name
-                                ));
-                            }
                             model::MockBehavior::Sequence(values.clone())
                         }
                         MockBehavior::Match { cases, otherwise } => model::MockBehavior::Match {
@@ -536,22 +546,29 @@ impl Binding {
                         return Err(format!("function `{}` is mocked twice", f.name));
                     }
                 }
-                let map = |kv: &[KeyValue]| -> IndexMap<String, String> {
-                    kv.iter()
-                        .map(|e| (e.key.clone(), e.value.clone()))
-                        .collect()
-                };
+                let map =
+                    |what: &str, kv: &[KeyValue]| -> Result<IndexMap<String, String>, String> {
+                        let mut out = IndexMap::new();
+                        for e in kv {
+                            if out.insert(e.key.clone(), e.value.clone()).is_some() {
+                                return Err(format!(
+                                    "{what} `{}` is listed twice",
+                                    model::shown(&e.key)
+                                ));
+                            }
+                        }
+                        Ok(out)
+                    };
                 model::Binding::Mock(model::Mock {
                     fake: m.fake.map(FakeName::to_model),
                     functions,
-                    values: map(&m.values),
-                    responses: m
-                        .responses
-                        .iter()
-                        .map(|e| {
-                            model::CannedResponse::parse(&e.value)
-                                .map(|r| (e.key.clone(), r))
-                                .map_err(|err| format!("URL `{}`: {err}", e.key))
+                    values: map("value", &m.values)?,
+                    responses: map("response URL", &m.responses)?
+                        .into_iter()
+                        .map(|(url, text)| {
+                            model::CannedResponse::parse(&text)
+                                .map(|r| (url.clone(), r))
+                                .map_err(|err| format!("URL `{}`: {err}", model::shown(&url)))
                         })
                         .collect::<Result<_, _>>()?,
                 })
@@ -1039,6 +1056,56 @@ pub enum Location {
         /// Its name.
         name: String,
     },
+}
+
+impl Problem {
+    /// A problem of the document's own rules ([`model::Project::validate`]),
+    /// code `invalid-document`, at the entry it names.
+    pub(crate) fn invalid(p: &model::Invalid, project: &model::Project) -> Self {
+        let location = match &p.place {
+            model::Place::Name => Location::Project,
+            model::Place::Component { id, .. } => Location::Component {
+                component: id.clone(),
+                nodes: project
+                    .nodes
+                    .iter()
+                    .filter(|(_, n)| n.component == *id)
+                    .map(|(n, _)| n.clone())
+                    .collect(),
+            },
+            model::Place::Node { id, .. } => Location::Node { node: id.clone() },
+            model::Place::Wire { index, .. } => Location::Wire {
+                index: u32::try_from(*index).unwrap_or(u32::MAX),
+                from: project
+                    .wires
+                    .get(*index)
+                    .map(|w| w.from.to_string())
+                    .unwrap_or_default(),
+                to: project
+                    .wires
+                    .get(*index)
+                    .map(|w| w.to.to_string())
+                    .unwrap_or_default(),
+            },
+            model::Place::Export { index, port } => Location::Export {
+                index: u32::try_from(*index).unwrap_or(u32::MAX),
+                name: project
+                    .exports
+                    .get(*index)
+                    .map_or(port.clone(), |e| e.export_name().to_string()),
+            },
+            model::Place::Binding { selector, .. } => Location::Binding {
+                selector: selector.clone(),
+            },
+            model::Place::FakeNode { .. } => Location::Project,
+        };
+        Self {
+            severity: Severity::Error,
+            code: "invalid-document".into(),
+            message: p.message.clone(),
+            location,
+        }
+    }
 }
 
 impl From<&patchbay_compose::Problem> for Problem {
@@ -1582,6 +1649,69 @@ pub struct FakeTargetsRequest {
     pub doc: ProjectDoc,
     /// The fake.
     pub fake: FakeName,
+}
+
+/// `importFakes`: which built-in fakes can serve one import of a node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ImportFakesRequest {
+    /// The current document.
+    pub doc: ProjectDoc,
+    /// Node id.
+    pub node: String,
+    /// Import name.
+    pub port: String,
+}
+
+/// One grant entry as someone types it, checked by the rule the document
+/// follows ([`model::Project::validate`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum GrantEntry {
+    /// An environment variable name (`env`).
+    Env {
+        /// The name.
+        name: String,
+    },
+    /// A shared folder (`dirs`).
+    Dir {
+        /// Folder on the host.
+        host: String,
+        /// Path the guest sees.
+        guest: String,
+    },
+    /// An allow-listed `host:port` (`allow`).
+    Allow {
+        /// The address.
+        address: String,
+    },
+    /// A canned HTTP response `STATUS BODY` of the `http` fake.
+    Response {
+        /// The response text.
+        text: String,
+    },
+}
+
+impl GrantEntry {
+    /// Whether the document accepts the entry, and if not, why.
+    pub(crate) fn verdict(&self) -> Verdict {
+        let result = match self {
+            GrantEntry::Env { name } => model::check_env_name(name),
+            GrantEntry::Dir { host, guest } => model::check_dir_grant(host, guest),
+            GrantEntry::Allow { address } => model::HostPort::parse(address).map(|_| ()),
+            GrantEntry::Response { text } => model::CannedResponse::parse(text).map(|_| ()),
+        };
+        match result {
+            Ok(()) => Verdict::ok(),
+            Err(reason) => Verdict::refused(reason),
+        }
+    }
+}
+
+/// `checkGrantEntry`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckGrantEntryRequest {
+    /// The entry.
+    pub entry: GrantEntry,
 }
 
 /// `run`.

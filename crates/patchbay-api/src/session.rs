@@ -190,10 +190,12 @@ impl Session {
     }
 
     /// Builds the workspace of `doc`, refusing component files the user
-    /// never opened.
+    /// never opened. The document's own rules are not applied here, so
+    /// queries made while a binding is still a draft work; [`Self::analyze`]
+    /// reports what breaks them and [`Self::save`] refuses it.
     fn workspace(&self, doc: &ProjectDoc) -> Result<Workspace, ApiError> {
         let manifest = self.manifest()?;
-        let project = doc.to_model()?;
+        let project = doc.to_model_unchecked()?;
         let dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
         for (id, c) in &project.components {
             let path = dir.join(&c.path);
@@ -591,6 +593,44 @@ impl Session {
         Ok(out)
     }
 
+    /// The built-in fakes that can serve `port` of `node`, in the order the
+    /// editor offers them: picking *Mock* takes the first, so the new
+    /// binding answers at once (the rule is `patchbay-compose`'s).
+    pub async fn import_fakes(
+        &self,
+        request: ImportFakesRequest,
+    ) -> Result<Vec<FakeName>, ApiError> {
+        let ws = self.workspace(&request.doc)?;
+        let part = ws.node_part(&request.node).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "node `{}` has no loaded component",
+                model::shown(&request.node)
+            ))
+        })?;
+        let port = part.import(&request.port).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "node `{}` has no import `{}`",
+                model::shown(&request.node),
+                model::shown(&request.port)
+            ))
+        })?;
+        Ok(model::Fake::ALL
+            .into_iter()
+            .filter(|fake| patchbay_host::fake_serves(*fake, &port.name, &port.functions).is_ok())
+            .map(FakeName::from_model)
+            .collect())
+    }
+
+    /// Checks one grant entry (an `env` name, a shared folder, an
+    /// allow-listed address, a canned response) by the document's rule, so
+    /// the editor can say what is wrong while someone types.
+    pub async fn check_grant_entry(
+        &self,
+        request: CheckGrantEntryRequest,
+    ) -> Result<Verdict, ApiError> {
+        Ok(request.entry.verdict())
+    }
+
     /// Runs one call of the composition in the embedded host.
     pub async fn run(&self, request: RunRequest) -> Result<RunReport, ApiError> {
         let limits = request.limits.to_host()?;
@@ -693,9 +733,16 @@ impl Session {
     }
 
     /// Saves the document to `patchbay.toml` (a dialog for "save as").
+    ///
+    /// A document that would not open again (see
+    /// [`model::Project::validate`]) is refused with an error naming the
+    /// binding, node or field, and the file is left as it was.
     pub async fn save(&self, request: SaveRequest) -> Result<Saved, ApiError> {
         let manifest = self.manifest()?;
-        let mut project = request.doc.to_model()?;
+        let mut project = request.doc.to_model().map_err(|e| ApiError {
+            message: format!("not saved: {}", e.message),
+            ..e
+        })?;
         let old_dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
         let target = if request.save_as {
             let dialogs = self.dialogs.clone();
@@ -721,8 +768,13 @@ impl Session {
                 c.hash = Some(model::content_hash(&bytes));
             }
         }
-        model::save(&project, &target).map_err(|e| {
-            ApiError::io(format!("cannot save {}", target.display())).with_detail(chain(&e))
+        model::save(&project, &target).map_err(|e| match e {
+            model::ProjectError::Invalid { problems, .. } => {
+                let lines: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+                ApiError::bad_request(format!("not saved: {}", lines.join("; ")))
+                    .with_detail(lines.join("\n"))
+            }
+            e => ApiError::io(format!("cannot save {}", target.display())).with_detail(chain(&e)),
         })?;
         let _ = std::fs::remove_file(self.recovery_path(&manifest));
         if target != manifest {
@@ -970,7 +1022,7 @@ pub(crate) fn analyze(ws: &Workspace) -> Analysis {
             });
         }
     }
-    let (problems, composed) = match ws.compose() {
+    let (problems, composed): (Vec<Problem>, _) = match ws.compose() {
         Ok(c) => {
             let summary = composed_summary(&c);
             (
@@ -980,6 +1032,13 @@ pub(crate) fn analyze(ws: &Workspace) -> Analysis {
         }
         Err(problems) => (problems.iter().map(Problem::from).collect(), None),
     };
+    // The document's own rules, the ones save and the file loader apply.
+    let invalid = project.validate();
+    let problems: Vec<Problem> = invalid
+        .iter()
+        .map(|p| Problem::invalid(p, project))
+        .chain(problems)
+        .collect();
     Analysis {
         problems,
         imports,

@@ -633,9 +633,31 @@ fn bad_documents_are_refused_with_the_item_named() {
     block(async {
         let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
         doc.nodes[1].id = "Not Kebab".into();
-        let err = f
+        // Analysis reports the document's problems at their item; saving
+        // refuses them.
+        let analysis = f
             .session
             .analyze(DocRequest { doc: doc.clone() })
+            .await
+            .unwrap();
+        let problem = analysis
+            .problems
+            .iter()
+            .find(|p| p.code == "invalid-document")
+            .expect("the bad node id is reported");
+        assert!(problem.message.contains("Not Kebab"), "{}", problem.message);
+        assert_eq!(
+            problem.location,
+            Location::Node {
+                node: "Not Kebab".into()
+            }
+        );
+        let err = f
+            .session
+            .save(SaveRequest {
+                doc: doc.clone(),
+                save_as: false,
+            })
             .await
             .unwrap_err();
         assert_eq!(err.code, "bad-request");

@@ -50,12 +50,14 @@
 mod file;
 mod model;
 mod read;
+mod validate;
 mod write;
 
 pub use model::*;
 pub use read::{
     read_regular, size_text, FileKind, ReadError, MAX_COMPONENT_BYTES, MAX_MANIFEST_BYTES,
 };
+pub use validate::{check_dir_grant, check_env_name, Invalid, Place};
 pub use write::STALE_TEMP_AGE;
 
 use sha2::{Digest, Sha256};
@@ -346,10 +348,50 @@ pub fn to_toml(project: &Project) -> String {
     format!("# Patchbay project. Edit freely; Patchbay keeps comments out but keeps your order.\n{body}")
 }
 
-/// Writes `project` to `path` atomically: the text goes to a temporary file
-/// in the same folder, is synced, then renamed over `path`.
-pub fn save(project: &Project, path: &Path) -> Result<(), ProjectError> {
+/// Renders `project` as `patchbay.toml` text only if that text opens again
+/// as the same project: the document follows [`Project::validate`]'s rules
+/// and reads back equal. Otherwise [`ProjectError::Invalid`] lists why,
+/// naming the entry and field; `path` is only used in the error.
+pub fn to_toml_checked(project: &Project, path: &Path) -> Result<String, ProjectError> {
+    let invalid = |problems: Vec<FileProblem>| ProjectError::Invalid {
+        path: path.to_path_buf(),
+        problems,
+    };
+    let problems = project.validate();
+    if !problems.is_empty() {
+        return Err(invalid(
+            problems
+                .into_iter()
+                .map(|p| FileProblem {
+                    line: None,
+                    column: None,
+                    message: p.message,
+                })
+                .collect(),
+        ));
+    }
     let text = to_toml(project);
+    match parse(&text, path) {
+        Ok((back, _)) if back == *project => Ok(text),
+        Ok(_) => Err(invalid(vec![FileProblem {
+            line: None,
+            column: None,
+            message: "the project would read back differently from the file it is saved as".into(),
+        }])),
+        Err(e) => Err(invalid(vec![FileProblem {
+            line: None,
+            column: None,
+            message: format!("the saved file would not open again: {e}"),
+        }])),
+    }
+}
+
+/// Writes `project` to `path` atomically: the text goes to a temporary file
+/// in the same folder, is synced, then renamed over `path`. A project that
+/// would not open again ([`to_toml_checked`]) is refused, and the file is
+/// left as it was.
+pub fn save(project: &Project, path: &Path) -> Result<(), ProjectError> {
+    let text = to_toml_checked(project, path)?;
     write_atomic(path, text.as_bytes()).map_err(|source| ProjectError::Write {
         path: path.to_path_buf(),
         source,
@@ -489,21 +531,8 @@ fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FilePr
         });
     };
 
-    if let Err(e) = check_id(&f.name) {
-        problem("name", format!("project name: {e}"));
-    }
-
     let mut components = indexmap::IndexMap::new();
     for (id, c) in f.components {
-        if let Err(e) = check_id(&id) {
-            problem(&id, format!("component {e}"));
-        }
-        if c.path.trim().is_empty() {
-            problem(
-                &id,
-                format!("component `{}` has an empty `path`", shown(&id)),
-            );
-        }
         components.insert(
             id,
             ComponentRef {
@@ -517,9 +546,6 @@ fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FilePr
 
     let mut nodes = indexmap::IndexMap::new();
     for (id, n) in f.nodes {
-        if let Err(e) = check_id(&id) {
-            problem(&id, format!("node {e}"));
-        }
         nodes.insert(
             id,
             Node {
@@ -616,43 +642,43 @@ fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FilePr
         }
     }
 
+    let project = Project {
+        name: f.name,
+        components,
+        nodes,
+        wires,
+        exports,
+        bindings,
+        fake_nodes,
+    };
+    // The document's own rules, the same ones the editor's save applies.
+    for invalid in project.validate() {
+        problem(&needle(&invalid.place), invalid.message);
+    }
     if problems.is_empty() {
-        Ok(Project {
-            name: f.name,
-            components,
-            nodes,
-            wires,
-            exports,
-            bindings,
-            fake_nodes,
-        })
+        Ok(project)
     } else {
+        // Compiler order: by place in the file, unplaced ones last.
+        problems.sort_by_key(|p| (p.line.is_none(), p.line, p.column));
         Err(problems)
+    }
+}
+
+/// The text that marks where `place` is written in the project file.
+fn needle(place: &Place) -> String {
+    match place {
+        Place::Name => "name".into(),
+        Place::Component { id, .. } | Place::Node { id, .. } => id.clone(),
+        Place::Wire { port, .. } | Place::Export { port, .. } => format!("\"{port}\""),
+        Place::Binding { selector, .. } => selector.clone(),
+        Place::FakeNode { fake } => fake.name().into(),
     }
 }
 
 fn grant_from_file(g: file::v1::GrantEntry) -> Result<Grant, String> {
     use file::v1::{ClockEntry, RandomEntry};
-    for name in &g.env {
-        if name.is_empty() || name.contains('=') {
-            return Err(format!(
-                "`env` entry `{}` is not an environment variable name",
-                shown(name)
-            ));
-        }
-    }
     let mut dirs = Vec::new();
     for d in g.dirs {
-        if !d.guest.starts_with('/') {
-            return Err(format!(
-                "`dirs` entry for `{}`: guest path `{}` must be absolute, like `/data`",
-                shown(&d.host),
-                shown(&d.guest)
-            ));
-        }
-        if d.host.trim().is_empty() {
-            return Err("`dirs` entry has an empty `host` folder".into());
-        }
         dirs.push(DirGrant {
             host: PathBuf::from(d.host),
             guest: d.guest,
@@ -714,9 +740,6 @@ fn mock_from_file(m: file::v1::MockEntry) -> Result<Mock, String> {
         let response = CannedResponse::parse(&text)
             .map_err(|e| format!("`responses.\"{}\"`: {e}", shown(&url)))?;
         responses.insert(url, response);
-    }
-    if fake.is_none() && m.functions.is_empty() {
-        return Err("a mock needs a `fake` or at least one entry under `functions`".into());
     }
     let mut functions = indexmap::IndexMap::new();
     for (name, f) in m.functions {

@@ -378,3 +378,128 @@ fn sizes_read_as_people_write_them() {
     assert_eq!(size_text(12), "12 bytes");
     assert_eq!(size_text(3 << 30), "3 GiB");
 }
+
+/// The case of issue 9: a mock with nothing to answer with, an `env` name
+/// with `=` and a relative guest folder, all in one document.
+fn issue_nine_project() -> Project {
+    let mut p = parse_ok(FULL);
+    p.bindings.insert(
+        ImportSelector::exact("service", "wasi:cli/environment@0.2.6"),
+        Binding::Mock(Mock::default()),
+    );
+    p.bindings.insert(
+        ImportSelector::parse("memory.wasi:filesystem/*").unwrap(),
+        Binding::Grant(Grant {
+            env: vec!["A=B".into()],
+            dirs: vec![DirGrant {
+                host: "data".into(),
+                guest: "data".into(),
+                writable: false,
+            }],
+            ..Default::default()
+        }),
+    );
+    p
+}
+
+#[test]
+fn validate_lists_every_problem_with_its_binding_and_field() {
+    let problems = issue_nine_project().validate();
+    let found: Vec<(Option<&str>, Option<&str>, &str)> = problems
+        .iter()
+        .map(|p| match &p.place {
+            Place::Binding { selector, field } => (
+                Some(selector.as_str()),
+                field.as_deref(),
+                p.message.as_str(),
+            ),
+            _ => (None, None, p.message.as_str()),
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                Some("service.wasi:cli/environment@0.2.6"),
+                Some("fake"),
+                "binding `service.wasi:cli/environment@0.2.6`: a mock needs a `fake` or at least one entry under `functions`"
+            ),
+            (
+                Some("memory.wasi:filesystem/*"),
+                Some("env"),
+                "binding `memory.wasi:filesystem/*`: `env` entry `A=B` is not an environment variable name"
+            ),
+            (
+                Some("memory.wasi:filesystem/*"),
+                Some("dirs"),
+                "binding `memory.wasi:filesystem/*`: `dirs` entry for `data`: guest path `data` must be absolute, like `/data`"
+            ),
+        ]
+    );
+    assert!(parse_ok(FULL).validate().is_empty());
+}
+
+#[test]
+fn the_loader_applies_validate_and_places_each_problem() {
+    let text = to_toml(&issue_nine_project());
+    let e = parse_err(&text);
+    assert!(e.contains("3 problems"), "{e}");
+    for (needle, message) in [
+        (
+            "service.wasi:cli/environment@0.2.6",
+            "a mock needs a `fake`",
+        ),
+        ("memory.wasi:filesystem/*", "`env` entry `A=B`"),
+        (
+            "memory.wasi:filesystem/*",
+            "guest path `data` must be absolute",
+        ),
+    ] {
+        let (line, col) = find(&text, needle).unwrap();
+        assert!(
+            e.contains(&format!("{line}:{col}: binding `{needle}`: ")),
+            "{e}"
+        );
+        assert!(e.contains(message), "{e}");
+    }
+}
+
+#[test]
+fn save_refuses_a_project_that_would_not_open_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("patchbay.toml");
+    save(&parse_ok(FULL), &path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let e = save(&issue_nine_project(), &path).unwrap_err().to_string();
+    assert!(e.contains("a mock needs a `fake`"), "{e}");
+    assert!(e.contains("`env` entry `A=B`"), "{e}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file is untouched"
+    );
+
+    // Shapes the file cannot hold are refused too, not written to be lost.
+    let mut p = parse_ok(FULL);
+    let seeded = Binding::Grant(Grant {
+        random: Some(RandomSetting::Seeded(u64::MAX)),
+        ..Default::default()
+    });
+    p.bindings.insert(ImportSelector::exact("a", "b"), seeded);
+    p.bindings.insert(
+        ImportSelector::exact("a", "c"),
+        Binding::Mock(Mock {
+            functions: [("f".to_string(), MockBehavior::Sequence(vec![]))]
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        }),
+    );
+    let e = to_toml_checked(&p, &path).unwrap_err().to_string();
+    assert!(e.contains("binding `a.b`: `random`: `seed`"), "{e}");
+    assert!(
+        e.contains("binding `a.c`: function `f`: a sequence needs at least one value"),
+        "{e}"
+    );
+    assert!(parse_ok(FULL).validate().is_empty());
+}

@@ -1,7 +1,7 @@
 // Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
 // Do not edit: change the Rust types and regenerate.
 
-import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeTargetsRequest, FakeView, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, RunReport, RunRequest, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SetDirtyRequest, Verdict } from "./types";
+import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeName, FakeTargetsRequest, FakeView, ImportFakesRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, RunReport, RunRequest, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SetDirtyRequest, Verdict } from "./types";
 import { call } from "../ipc/transport";
 
 /** The channel the backend emits `AppEvent`s on. */
@@ -20,6 +20,8 @@ export const commands = {
   checkMockValue: (request: CheckMockValueRequest) => call<Verdict>("check_mock_value", request),
   fakes: (request: Empty) => call<Array<FakeView>>("fakes", request),
   fakeTargets: (request: FakeTargetsRequest) => call<Array<PortAddr>>("fake_targets", request),
+  importFakes: (request: ImportFakesRequest) => call<Array<FakeName>>("import_fakes", request),
+  checkGrantEntry: (request: CheckGrantEntryRequest) => call<Verdict>("check_grant_entry", request),
   run: (request: RunRequest) => call<RunReport>("run", request),
   serveStart: (request: ServeRequest) => call<ServeInfo>("serve_start", request),
   serveStop: (request: Empty) => call<null>("serve_stop", request),
@@ -33,4 +35,4 @@ export const commands = {
 };
 
 /** The backend's command names, as the shell registers them. */
-export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "run", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;
+export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_grant_entry", "run", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;

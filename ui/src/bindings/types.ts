@@ -1018,6 +1018,48 @@ doc: ProjectDoc,
  */
 fake: FakeName, };
 
+export type ImportFakesRequest = { 
+/**
+ * The current document.
+ */
+doc: ProjectDoc, 
+/**
+ * Node id.
+ */
+node: string, 
+/**
+ * Import name.
+ */
+port: string, };
+
+export type GrantEntry = { "kind": "env", 
+/**
+ * The name.
+ */
+name: string, } | { "kind": "dir", 
+/**
+ * Folder on the host.
+ */
+host: string, 
+/**
+ * Path the guest sees.
+ */
+guest: string, } | { "kind": "allow", 
+/**
+ * The address.
+ */
+address: string, } | { "kind": "response", 
+/**
+ * The response text.
+ */
+text: string, };
+
+export type CheckGrantEntryRequest = { 
+/**
+ * The entry.
+ */
+entry: GrantEntry, };
+
 export type RunRequest = { 
 /**
  * The current document.

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../store';
@@ -100,6 +100,9 @@ describe('CapabilityPanel', () => {
   beforeEach(() => {
     toast = vi.fn();
     useStore.setState({ toast });
+    // The backend's answers; tests that need others override them.
+    vi.spyOn(commands, 'checkGrantEntry').mockResolvedValue({ ok: true, reason: null });
+    vi.spyOn(commands, 'importFakes').mockResolvedValue([]);
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -136,14 +139,22 @@ describe('CapabilityPanel', () => {
     expect(screen.getByText(/get-environment/).closest('li')).toHaveClass('pbp-denied');
   });
 
-  it('refuses host:port entries the backend would refuse', async () => {
+  it('refuses host:port entries the backend refuses', async () => {
     const user = userEvent.setup();
+    const check = vi
+      .spyOn(commands, 'checkGrantEntry')
+      .mockImplementation(async ({ entry }) =>
+        entry.kind === 'allow' && entry.address === 'example.com'
+          ? { ok: false, reason: 'backend: `example.com` is not host:port' }
+          : { ok: true, reason: null },
+      );
     setup([], 'wasi:http/outgoing-handler@0.2.6', null, 'leave');
     render(<CapabilityPanel />);
     await user.click(screen.getByRole('radio', { name: 'Grant' }));
     const input = screen.getByRole('textbox', { name: 'Add to Allowed host:port' });
     await user.type(input, 'example.com');
-    expect(screen.getByText(/not host:port/)).toBeInTheDocument();
+    expect(await screen.findByText('backend: `example.com` is not host:port')).toBeInTheDocument();
+    expect(check).toHaveBeenCalledWith({ entry: { kind: 'allow', address: 'example.com' } });
     expect(screen.getByRole('button', { name: 'Add' })).toBeDisabled();
     await user.type(input, ':443{Enter}');
     expect(bindingOf('service.wasi:http/outgoing-handler@0.2.6')).toMatchObject({ allow: ['example.com:443'] });
@@ -176,5 +187,61 @@ describe('CapabilityPanel', () => {
       }),
     );
     expect(check).toHaveBeenCalledWith(expect.objectContaining({ node: 'service', import: LOG, function: 'level', value: '3' }));
+  });
+
+  it('picking Mock takes the first fake the backend says serves the import', async () => {
+    const user = userEvent.setup();
+    const fakes = vi.spyOn(commands, 'importFakes').mockResolvedValue(['log', 'kv']);
+    setup([], LOG, null, 'leave');
+    render(<CapabilityPanel />);
+    await user.click(screen.getByRole('radio', { name: 'Mock' }));
+    await waitFor(() =>
+      expect(bindingOf(`service.${LOG}`)).toEqual({ mode: 'mock', fake: 'log', functions: [], values: [], responses: [] }),
+    );
+    expect(fakes).toHaveBeenCalledWith(expect.objectContaining({ node: 'service', port: LOG }));
+  });
+
+  it('picking Mock where no fake serves shows what the backend says is still missing', async () => {
+    const user = userEvent.setup();
+    setup([], ENV, null, 'leave');
+    render(<CapabilityPanel />);
+    await user.click(screen.getByRole('radio', { name: 'Mock' }));
+    await waitFor(() =>
+      expect(bindingOf(`service.${ENV}`)).toEqual({ mode: 'mock', fake: null, functions: [], values: [], responses: [] }),
+    );
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    // The next analysis reports the document problem at this binding.
+    const message = `binding \`service.${ENV}\`: a mock needs a \`fake\` or at least one entry under \`functions\``;
+    const analysis = useStore.getState().analysis as Analysis;
+    act(() =>
+      useStore.setState({
+        analysis: {
+          ...analysis,
+          imports: [{ node: 'service', port: ENV, mode: 'mock', selector: `service.${ENV}`, fake: null, typesOnly: false }],
+          problems: [
+            { severity: 'error', code: 'invalid-document', message, location: { kind: 'binding', selector: `service.${ENV}` } },
+          ],
+        },
+      }),
+    );
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Still missing before this can be saved');
+    expect(alert).toHaveTextContent(message);
+  });
+
+  it('asks the backend whether an env name is valid, and does not add a refused one', async () => {
+    const user = userEvent.setup();
+    vi.spyOn(commands, 'checkGrantEntry').mockImplementation(async ({ entry }) =>
+      entry.kind === 'env' && entry.name.includes('=')
+        ? { ok: false, reason: `\`env\` entry \`${entry.name}\` is not an environment variable name` }
+        : { ok: true, reason: null },
+    );
+    setup([], ENV, null, 'leave');
+    render(<CapabilityPanel />);
+    await user.click(screen.getByRole('radio', { name: 'Grant' }));
+    await user.type(screen.getByRole('textbox', { name: 'Add to Environment variables' }), 'A=B');
+    expect(await screen.findByText('`env` entry `A=B` is not an environment variable name')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Add' })).toBeDisabled();
+    expect(bindingOf(`service.${ENV}`)).toMatchObject({ env: [] });
   });
 });

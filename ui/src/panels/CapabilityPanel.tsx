@@ -6,7 +6,7 @@
  * `*.wasi:*` is never edited in place: changing it creates the exact
  * `node.import` binding, and the panel says so.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { importStates, parseExactSelector, portKey, selectorOf, useStore } from '../store';
 import type {
   Binding,
@@ -16,6 +16,7 @@ import type {
   FakeName,
   FunctionInfo,
   Grant,
+  GrantEntry,
   ImportState,
   Mock,
   MockBehavior,
@@ -32,9 +33,6 @@ import type { TypeShape } from '../wave/shape';
 import {
   ALL_SCOPES,
   bindingForMode,
-  checkEnvName,
-  checkHostPort,
-  checkResponse,
   checkU64,
   mockFunctionKey,
   relevantScopes,
@@ -269,6 +267,15 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
         mode={effectiveMode}
         onChange={(mode) => {
           if (mode === effectiveMode && (binding || mode !== 'leave') && !inherited) return;
+          if (mode === 'mock' && binding?.mode !== 'mock') {
+            // A new mock takes the first fake the backend says serves this
+            // import; with none, the panel shows what is still missing.
+            void commands
+              .importFakes({ doc, node, port })
+              .catch(() => [] as FakeName[])
+              .then((fakes) => commit(bindingForMode('mock', binding, fakes[0] ?? null)));
+            return;
+          }
           commit(bindingForMode(mode, binding));
         }}
       />
@@ -285,6 +292,7 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
           onChange={(m) => commit({ mode: 'mock', ...m })}
         />
       )}
+      {selector !== null && <BindingProblems selector={selector} />}
       {effectiveMode === 'deny' && portInfo && portInfo.functions.length > 0 && (
         <div className="pbp-deny-list">
           <div className="pbp-section-title">Denied calls</div>
@@ -339,6 +347,7 @@ function SelectorBinding({ selector, onBack }: { selector: string; onBack: () =>
           onChange={(m) => setBinding(selector, { mode: 'mock', ...m })}
         />
       )}
+      <BindingProblems selector={selector} />
       {covered.length > 0 && (
         <details className="pbp-covered">
           <summary>Imports it applies to</summary>
@@ -385,6 +394,7 @@ function GrantEditor({
   const [showAll, setShowAll] = useState(false);
   const shown = showAll || scopes.length === 0 ? ALL_SCOPES : scopes;
   const g: Grant = { env: grant.env, dirs: grant.dirs, allow: grant.allow, clock: grant.clock, random: grant.random };
+  const checkEntry = useGrantEntryCheck();
   return (
     <div className="pbp-grant">
       {scopes.length === 0 && (
@@ -400,17 +410,19 @@ function GrantEditor({
               label="Environment variables"
               values={g.env}
               placeholder="GREETING"
-              validate={checkEnvName}
+              validate={(name) => checkEntry({ kind: 'env', name })}
               onChange={(env) => onChange({ ...g, env })}
             />
           )}
-          {scope === 'dirs' && <DirsEditor dirs={g.dirs} onChange={(dirs) => onChange({ ...g, dirs })} />}
+          {scope === 'dirs' && (
+            <DirsEditor dirs={g.dirs} checkEntry={checkEntry} onChange={(dirs) => onChange({ ...g, dirs })} />
+          )}
           {scope === 'allow' && (
             <StringListEditor
               label="Allowed host:port"
               values={g.allow}
               placeholder="127.0.0.1:8080"
-              validate={checkHostPort}
+              validate={(address) => checkEntry({ kind: 'allow', address })}
               onChange={(allow) => onChange({ ...g, allow })}
             />
           )}
@@ -427,11 +439,20 @@ function GrantEditor({
   );
 }
 
-function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: DirGrant[]) => void }) {
+function DirsEditor({
+  dirs,
+  checkEntry,
+  onChange,
+}: {
+  dirs: DirGrant[];
+  checkEntry: (entry: GrantEntry) => string | null;
+  onChange: (dirs: DirGrant[]) => void;
+}) {
   const [host, setHost] = useState('');
   const [guest, setGuest] = useState('');
   const [writable, setWritable] = useState(false);
-  const canAdd = host.trim() !== '' && guest.trim() !== '';
+  const newError = host.trim() !== '' && guest.trim() !== '' ? checkEntry({ kind: 'dir', host: host.trim(), guest: guest.trim() }) : null;
+  const canAdd = host.trim() !== '' && guest.trim() !== '' && newError === null;
   const add = () => {
     if (!canAdd) return;
     onChange([...dirs, { host: host.trim(), guest: guest.trim(), writable }]);
@@ -466,7 +487,7 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
               <CommitInput
                 label={`Guest path ${i + 1}`}
                 value={d.guest}
-                validate={required}
+                validate={(v) => required(v) ?? checkEntry({ kind: 'dir', host: d.host, guest: v.trim() })}
                 onCommit={(v) => setAt(i, { guest: v.trim() })}
               />
             </td>
@@ -527,6 +548,13 @@ function DirsEditor({ dirs, onChange }: { dirs: DirGrant[]; onChange: (dirs: Dir
             </button>
           </td>
         </tr>
+        {newError !== null && (
+          <tr>
+            <td colSpan={4} className="pbp-error" role="alert">
+              {newError}
+            </td>
+          </tr>
+        )}
       </tbody>
     </table>
   );
@@ -610,6 +638,52 @@ function checkSafeNumber(text: string): string | null {
 }
 
 // ---------------------------------------------------------------------------
+/**
+ * A rule of the document asked of the backend (`checkGrantEntry`) while
+ * someone types: the answer is kept per entry, so the editors' synchronous
+ * `validate` reads it; an entry still being asked about passes for now
+ * (analysis and save apply the same rule to the document).
+ */
+function useGrantEntryCheck(): (entry: GrantEntry) => string | null {
+  const [verdicts, setVerdicts] = useState<Record<string, string | null>>({});
+  const asked = useRef(new Set<string>());
+  return (entry) => {
+    const key = JSON.stringify(entry);
+    if (key in verdicts) return verdicts[key];
+    if (!asked.current.has(key)) {
+      asked.current.add(key);
+      commands.checkGrantEntry({ entry }).then(
+        (v) => setVerdicts((m) => ({ ...m, [key]: v.ok ? null : (v.reason ?? 'refused') })),
+        () => asked.current.delete(key),
+      );
+    }
+    return null;
+  };
+}
+
+/**
+ * What keeps a binding from being saved (the backend's `invalid-document`
+ * problems at this selector): a mock with nothing to answer with, an
+ * `env` name with `=`, a relative guest path.
+ */
+function BindingProblems({ selector }: { selector: string }) {
+  const analysis = useStore((s) => s.analysis);
+  const problems = (analysis?.problems ?? []).filter(
+    (p) => p.code === 'invalid-document' && p.location.kind === 'binding' && p.location.selector === selector,
+  );
+  if (problems.length === 0) return null;
+  return (
+    <div className="pbp-note pbp-error" role="alert">
+      <strong>Still missing before this can be saved:</strong>
+      <ul>
+        {problems.map((p) => (
+          <li key={p.message}>{p.message}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 // Mock
 
 const FALLBACK_FAKES: { name: FakeName; title: string; description: string }[] = [
@@ -635,6 +709,7 @@ function MockEditor({
   onChange: (mock: Mock) => void;
 }) {
   const storeFakes = useStore((s) => s.fakes);
+  const checkEntry = useGrantEntryCheck();
   const fakes = storeFakes.length > 0 ? storeFakes : FALLBACK_FAKES;
   const m: Mock = { fake: mock.fake, functions: mock.functions, values: mock.values, responses: mock.responses };
   const fake = fakes.find((f) => f.name === m.fake);
@@ -681,7 +756,7 @@ function MockEditor({
             valueLabel="Status and body"
             keyPlaceholder="https://example.com/hello"
             valuePlaceholder="200 hello"
-            validateValue={checkResponse}
+            validateValue={(text) => checkEntry({ kind: 'response', text })}
             onChange={(responses) => onChange({ ...m, responses })}
           />
         </fieldset>

@@ -1,9 +1,10 @@
 /**
  * Pure helpers of the capability panel: new bindings per mode, which grant
- * scopes an interface uses, the checks the backend applies to scopes (so an
- * invalid scope is never written to the document), and mock function keys.
+ * scopes an interface uses, and mock function keys. The rules a scope entry
+ * follows (env names, folders, host:port, canned responses) are the
+ * backend's: the panel asks `checkGrantEntry`.
  */
-import type { Binding, BindingMode, FunctionInfo, Grant, Mock } from '../store/backend';
+import type { Binding, BindingMode, FakeName, FunctionInfo, Grant, Mock } from '../store/backend';
 import { unversioned } from './text';
 
 export type Scope = 'env' | 'dirs' | 'allow' | 'clock' | 'random';
@@ -20,8 +21,10 @@ export function emptyMock(): Mock {
 /**
  * The binding written when someone picks `mode`; keeps the scopes or mock
  * of `current` when it already has that mode (e.g. inherited from `*.wasi:*`).
+ * A new mock uses `fake`: the first fake the backend says can serve the
+ * import (`importFakes`), so the mock answers at once.
  */
-export function bindingForMode(mode: BindingMode, current: Binding | null): Binding {
+export function bindingForMode(mode: BindingMode, current: Binding | null, fake: FakeName | null = null): Binding {
   if (current && current.mode === mode) return current;
   switch (mode) {
     case 'leave':
@@ -31,7 +34,7 @@ export function bindingForMode(mode: BindingMode, current: Binding | null): Bind
     case 'grant':
       return { mode: 'grant', ...emptyGrant() };
     case 'mock':
-      return { mode: 'mock', ...emptyMock() };
+      return { mode: 'mock', ...emptyMock(), fake };
   }
 }
 
@@ -45,35 +48,6 @@ export function relevantScopes(importName: string | null): Scope[] {
   if (name.startsWith('wasi:clocks/')) return ['clock'];
   if (name.startsWith('wasi:random/')) return ['random'];
   return [];
-}
-
-/** `host:port` as the backend reads it (IPv6 in brackets), or why not. */
-export function checkHostPort(text: string): string | null {
-  const bad = `not host:port (for example 127.0.0.1:8080)`;
-  const colon = text.lastIndexOf(':');
-  if (colon < 0) return bad;
-  let host = text.slice(0, colon);
-  const port = text.slice(colon + 1);
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  if (host === '' || /\s/.test(host)) return bad;
-  if (!/^[0-9]+$/.test(port) || Number(port) > 65535) return `port must be 0 to 65535`;
-  return null;
-}
-
-/** An environment variable name. */
-export function checkEnvName(text: string): string | null {
-  if (/\s|=/.test(text)) return 'no spaces or `=` in a variable name';
-  return null;
-}
-
-/** A canned HTTP response `STATUS BODY`, or why not. */
-export function checkResponse(text: string): string | null {
-  const space = text.indexOf(' ');
-  const status = space < 0 ? text : text.slice(0, space);
-  if (!/^[0-9]+$/.test(status) || Number(status) < 100 || Number(status) > 599) {
-    return 'start with an HTTP status from 100 to 599, like `200 hello`';
-  }
-  return null;
 }
 
 /** Seeds and fixed clock times are u64. */
