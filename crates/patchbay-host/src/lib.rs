@@ -30,6 +30,7 @@ mod events;
 mod plan;
 mod report;
 mod run;
+mod scope_log;
 pub mod serve;
 mod state;
 mod trace;

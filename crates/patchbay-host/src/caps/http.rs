@@ -21,8 +21,9 @@
 //! Redirects are never followed by the host: the guest sees the redirect
 //! response, and its next request is checked like any other.
 
-use crate::caps::wasi::peer_matches;
-use crate::state::{ScopeLog, ScopeRefusal};
+use super::peer::peer_matches;
+use crate::report::ScopeRefusal;
+use crate::scope_log::ScopeLog;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use indexmap::IndexMap;
@@ -210,7 +211,7 @@ impl WasiHttpHooks for HttpPolicy {
             let why = if user_info {
                 "its authority carries user info (`user@`), which no allow-list matches".into()
             } else {
-                format!("{} is not on its allow-list", crate::state::shown(&peer))
+                format!("{} is not on its allow-list", crate::report::shown(&peer))
             };
             self.log.record(ScopeRefusal {
                 nodes: self.config.nodes.clone(),
@@ -218,7 +219,7 @@ impl WasiHttpHooks for HttpPolicy {
                 refused: true,
                 message: format!(
                     "a request to {} was refused: {why}",
-                    crate::state::shown(&uri.to_string()),
+                    crate::report::shown(&uri.to_string()),
                 ),
             });
             return Box::new(async { Err(Error::HttpRequestDenied) });

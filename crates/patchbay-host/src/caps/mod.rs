@@ -16,6 +16,7 @@
 pub mod deny;
 pub mod http;
 pub mod mock;
+mod peer;
 pub mod wasi;
 
 use crate::plan::{host_provides, ImportPlan};

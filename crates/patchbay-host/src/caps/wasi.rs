@@ -22,10 +22,11 @@
 //! a read-only one, and the narrowed view a node gets of the host's
 //! environment and folders.
 
+use super::peer::peer_matches;
 use crate::state::{RunState, ScopeLog, ScopeRefusal};
 use patchbay_project::{ClockSetting, Grant, HostPort, RandomSetting};
 use rand::SeedableRng;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use wasmtime::component::{Linker, Resource};
@@ -472,23 +473,6 @@ fn extend_unique(to: &mut Vec<HostPort>, from: &[HostPort]) {
             to.push(p.clone());
         }
     }
-}
-
-/// Whether `peer` names `addr`: the same port, and the same IP address
-/// (compared as addresses, not text), or `localhost` for a loopback
-/// address of the same family. Host names other than `localhost` never
-/// match a socket address: sockets only ever see addresses.
-pub(crate) fn peer_matches(peer: &HostPort, addr: &SocketAddr) -> bool {
-    if peer.port != addr.port() {
-        return false;
-    }
-    if peer.host.eq_ignore_ascii_case("localhost") {
-        return match addr.ip() {
-            IpAddr::V4(ip) => ip == std::net::Ipv4Addr::LOCALHOST,
-            IpAddr::V6(ip) => ip == std::net::Ipv6Addr::LOCALHOST,
-        };
-    }
-    peer.host.parse::<IpAddr>() == Ok(addr.ip())
 }
 
 /// The socket allow-lists of one scope.
