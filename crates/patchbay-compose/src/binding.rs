@@ -10,6 +10,7 @@
 //! Mock values are the third rule; see [`crate::mock_answers`].
 
 use crate::mock::behavior_for;
+use crate::wave::type_text;
 use crate::{PortFunction, PortSummary};
 use patchbay_project::{Binding, Fake};
 use wasm_wave::wasm::{WasmType, WasmTypeKind};
@@ -293,41 +294,6 @@ pub fn signature<T: WasmType>(f: &PortFunction<T>) -> String {
     match &f.result {
         Some(r) => format!("func({params}) -> {}", type_text(r)),
         None => format!("func({params})"),
-    }
-}
-
-/// A type for messages: nested lists, options, results and tuples in full,
-/// records, variants, enums and flags by kind only (a WASI error variant
-/// has forty cases).
-pub fn type_text<T: WasmType>(ty: &T) -> String {
-    match ty.kind() {
-        WasmTypeKind::List => match ty.list_element_type() {
-            Some(e) => format!("list<{}>", type_text(&e)),
-            None => "list".into(),
-        },
-        WasmTypeKind::Option => match ty.option_some_type() {
-            Some(e) => format!("option<{}>", type_text(&e)),
-            None => "option".into(),
-        },
-        WasmTypeKind::Tuple => format!(
-            "tuple<{}>",
-            ty.tuple_element_types()
-                .map(|t| type_text(&t))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        WasmTypeKind::Result => match ty.result_types() {
-            Some((ok, err)) => {
-                let side = |t: Option<T>| t.map(|t| type_text(&t)).unwrap_or_else(|| "_".into());
-                match (&ok, &err) {
-                    (None, None) => "result".into(),
-                    _ => format!("result<{}, {}>", side(ok), side(err)),
-                }
-            }
-            None => "result".into(),
-        },
-        WasmTypeKind::Unsupported => "resource handle".into(),
-        other => other.to_string(),
     }
 }
 

@@ -40,7 +40,7 @@ mod wave;
 mod wires;
 
 pub use binding::{
-    check_binding, fake_serves, host_provides, left_open_note, signature, type_text, BindingError,
+    check_binding, fake_serves, host_provides, left_open_note, signature, BindingError,
     HOST_INTERFACES, HOST_WASI_VERSION,
 };
 pub use check::{Location, Problem, Severity};
@@ -52,7 +52,7 @@ pub use wac::wac_source;
 /// The WAVE crate the rules parse with: the version Wasmtime's `Val`
 /// implements, so the host can run [`mock_answers`] with it.
 pub use wasm_wave;
-pub use wave::WaveType;
+pub use wave::{type_text, WaveType};
 pub use wires::{Candidate, Direction, WireError};
 
 use indexmap::IndexMap;

@@ -9,7 +9,7 @@
 //!
 //! [`WaveType`]: crate::WaveType
 
-use crate::binding::type_text;
+use crate::wave::type_text;
 use crate::PortFunction;
 use patchbay_project::{Fake, Mock, MockBehavior};
 use wasm_wave::untyped::UntypedFuncCall;

@@ -394,6 +394,41 @@ fn expect_payload(
     }
 }
 
+/// A type for messages: nested lists, options, results and tuples in full,
+/// records, variants, enums and flags by kind only (a WASI error variant
+/// has forty cases).
+pub fn type_text<T: WasmType>(ty: &T) -> String {
+    match ty.kind() {
+        WasmTypeKind::List => match ty.list_element_type() {
+            Some(e) => format!("list<{}>", type_text(&e)),
+            None => "list".into(),
+        },
+        WasmTypeKind::Option => match ty.option_some_type() {
+            Some(e) => format!("option<{}>", type_text(&e)),
+            None => "option".into(),
+        },
+        WasmTypeKind::Tuple => format!(
+            "tuple<{}>",
+            ty.tuple_element_types()
+                .map(|t| type_text(&t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        WasmTypeKind::Result => match ty.result_types() {
+            Some((ok, err)) => {
+                let side = |t: Option<T>| t.map(|t| type_text(&t)).unwrap_or_else(|| "_".into());
+                match (&ok, &err) {
+                    (None, None) => "result".into(),
+                    _ => format!("result<{}, {}>", side(ok), side(err)),
+                }
+            }
+            None => "result".into(),
+        },
+        WasmTypeKind::Unsupported => "resource handle".into(),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
