@@ -43,11 +43,11 @@ pub use binding::{
     check_binding, fake_serves, host_provides, left_open_note, signature, BindingError,
     HOST_INTERFACES, HOST_WASI_VERSION,
 };
-pub use check::{Location, Problem, Severity};
+pub use check::{locate, problem_line, Location, Problem, Severity};
 pub use compose::Composed;
 pub use imports::{ImportConflict, OpenImport, OpenImports};
 pub use mock::{behavior_for, mock_answers, MockAnswer, MockError, MockValueSite};
-pub use source::{locate, problem_line, FilePosition, Site, SiteKey};
+pub use source::{FilePosition, Site, SiteKey};
 pub use wac::wac_source;
 /// The WAVE crate the rules parse with: the version Wasmtime's `Val`
 /// implements, so the host can run [`mock_answers`] with it.

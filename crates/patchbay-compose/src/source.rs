@@ -7,10 +7,8 @@
 //! The text is the caller's: the CLI reads the file it loaded, and the app,
 //! whose document never was a file, pins problems by [`crate::Location`].
 
-use crate::Problem;
 use serde::Serialize;
 use std::fmt;
-use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
@@ -66,32 +64,8 @@ impl fmt::Display for FilePosition {
     }
 }
 
-/// Sets the position of every problem that has a site found in `text`, the
-/// project file the workspace was loaded from. Sites the text does not have
-/// (a version-0 file writes other keys) leave the position unset.
-pub fn locate(problems: &mut [Problem], text: &str) {
-    let Ok(root) = DeTable::parse(text) else {
-        return;
-    };
-    for p in problems {
-        if let Some(site) = &p.site {
-            p.position = find(root.get_ref(), site).map(|offset| position(text, offset));
-        }
-    }
-}
-
-/// One problem as a compiler prints it: `patchbay.toml:7:11: error[code]
-/// binding `…`: message`, or without `:line:col` when the problem has no
-/// position.
-pub fn problem_line(file: &Path, p: &Problem) -> String {
-    match p.position {
-        Some(at) => format!("{}:{at}: {p}", file.display()),
-        None => format!("{}: {p}", file.display()),
-    }
-}
-
 /// The byte offset of the deepest entry of `site` the table has.
-fn find(root: &DeTable<'_>, site: &Site) -> Option<usize> {
+pub(crate) fn find(root: &DeTable<'_>, site: &Site) -> Option<usize> {
     let mut at: Option<usize> = None;
     let mut table = Some(root);
     let mut value: Option<&Spanned<DeValue<'_>>> = None;
@@ -119,7 +93,7 @@ fn find(root: &DeTable<'_>, site: &Site) -> Option<usize> {
     at
 }
 
-fn position(text: &str, offset: usize) -> FilePosition {
+pub(crate) fn position(text: &str, offset: usize) -> FilePosition {
     let before = &text[..offset.min(text.len())];
     FilePosition {
         line: before.matches('\n').count() + 1,

@@ -41,11 +41,11 @@ pub use caps::MockValueError;
 pub use engine::{default_cache_dir, Allocator, CacheHit, HostOptions};
 pub use events::{Event, EventSink};
 pub use plan::{fake_serves, host_provides, ImportPlan, PlanError};
-pub use report::{CapabilityDenied, LeftOpenCall, MemoryLimitHit, MockCall, ScopeRefusal};
-pub use run::{
-    FailureKind, LimitError, LimitRange, LimitUnits, Limits, Prepared, RunFailure, RunReport,
-    TraceEntry,
+pub use report::{
+    CapabilityDenied, FailureKind, LeftOpenCall, MemoryLimitHit, MockCall, RunFailure, RunReport,
+    ScopeRefusal, TraceEntry,
 };
+pub use run::{LimitError, LimitRange, LimitUnits, Limits, Prepared};
 pub use trace::Runnable;
 
 use std::sync::atomic::{AtomicU64, Ordering};

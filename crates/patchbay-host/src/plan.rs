@@ -215,7 +215,7 @@ pub(crate) fn describe_binding(
             if !g.env.is_empty() {
                 parts.push(format!(
                     "env {}",
-                    list(g.env.iter().map(|e| crate::state::shown(e)).collect())
+                    list(g.env.iter().map(|e| crate::report::shown(e)).collect())
                 ));
             }
             if !g.dirs.is_empty() {

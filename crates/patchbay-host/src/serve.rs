@@ -24,7 +24,8 @@
 //! ```
 
 use crate::events::Event;
-use crate::run::{classify, refine_failure, FailureKind, RunFailure};
+use crate::report::{FailureKind, RunFailure};
+use crate::run::{classify, refine_failure};
 use crate::state::RunState;
 use crate::{Host, Limits, Prepared};
 use bytes::Bytes;

@@ -10,7 +10,8 @@
 
 use crate::caps::Capabilities;
 use crate::events::Event;
-use crate::run::{classify, ExportFn, FailureKind, RunFailure};
+use crate::report::{FailureKind, RunFailure};
+use crate::run::{classify, ExportFn};
 use crate::state::RunState;
 use crate::{Host, Limits, PrepareError, Prepared, RunReport, TraceEntry};
 use patchbay_compose::Workspace;

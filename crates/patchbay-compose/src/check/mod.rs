@@ -6,7 +6,7 @@ mod problem;
 
 use cycles::find_cycles;
 use problem::wire_code;
-pub use problem::{Location, Problem, Severity};
+pub use problem::{locate, problem_line, Location, Problem, Severity};
 
 use crate::binding::{check_binding, left_open_note, BindingError};
 use crate::mock::{mock_answers, MockValueSite};

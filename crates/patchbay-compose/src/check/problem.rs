@@ -1,9 +1,11 @@
 //! What `check` reports: a problem, how bad it is, and what it belongs to.
 
-use crate::source::{FilePosition, Site};
+use crate::source::{find, position, FilePosition, Site};
 use crate::WireError;
 use serde::Serialize;
 use std::fmt;
+use std::path::Path;
+use toml::de::DeTable;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -149,6 +151,30 @@ impl fmt::Display for Problem {
             "{sev}[{}] {}: {}",
             self.code, self.location, self.message
         )
+    }
+}
+
+/// Sets the position of every problem that has a site found in `text`, the
+/// project file the workspace was loaded from. Sites the text does not have
+/// (a version-0 file writes other keys) leave the position unset.
+pub fn locate(problems: &mut [Problem], text: &str) {
+    let Ok(root) = DeTable::parse(text) else {
+        return;
+    };
+    for p in problems {
+        if let Some(site) = &p.site {
+            p.position = find(root.get_ref(), site).map(|offset| position(text, offset));
+        }
+    }
+}
+
+/// One problem as a compiler prints it: `patchbay.toml:7:11: error[code]
+/// binding `…`: message`, or without `:line:col` when the problem has no
+/// position.
+pub fn problem_line(file: &Path, p: &Problem) -> String {
+    match p.position {
+        Some(at) => format!("{}:{at}: {p}", file.display()),
+        None => format!("{}: {p}", file.display()),
     }
 }
 

@@ -3,7 +3,7 @@
 mod failure;
 mod limits;
 
-pub use crate::report::{FailureKind, RunFailure, RunReport, TraceEntry};
+use crate::report::{FailureKind, RunFailure, RunReport};
 pub(crate) use failure::{classify, refine_failure};
 pub use limits::{LimitError, LimitRange, LimitUnits, Limits};
 
