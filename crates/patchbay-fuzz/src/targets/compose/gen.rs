@@ -126,13 +126,15 @@ pub(super) fn random_grant(rng: &mut Rng) -> Grant {
         0 => None,
         1 => Some(ClockSetting::Real),
         _ => Some(ClockSetting::Fixed {
-            unix_ms: rng.next_u64() >> rng.below(64),
+            // The project file holds integers up to `i64::MAX` (validate
+            // refuses larger ones), so generated values stay within it.
+            unix_ms: rng.next_u64() >> rng.below(64).max(1),
         }),
     };
     grant.random = match rng.below(3) {
         0 => None,
         1 => Some(RandomSetting::Real),
-        _ => Some(RandomSetting::Seeded(rng.next_u64())),
+        _ => Some(RandomSetting::Seeded(rng.next_u64() >> 1)),
     };
     grant
 }
