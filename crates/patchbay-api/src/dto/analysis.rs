@@ -1,0 +1,252 @@
+//! Analysis: the problems checking finds, pinned to what they belong to, the
+//! effective state of every import, the callable functions and the composed
+//! result.
+
+use super::*;
+use patchbay_project as model;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Error or warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Blocks composition.
+    Error,
+    /// Composes, but probably not what was meant.
+    Warning,
+}
+
+/// A problem found by checking, pinned to what it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable kebab-case code.
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+    /// What it belongs to.
+    pub location: Location,
+}
+
+/// What a problem belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Location {
+    /// The project.
+    Project,
+    /// A component and the nodes using it.
+    Component {
+        /// Component id.
+        component: String,
+        /// Nodes using it.
+        nodes: Vec<String>,
+    },
+    /// A node.
+    Node {
+        /// Node id.
+        node: String,
+    },
+    /// A port.
+    Port {
+        /// Node id.
+        node: String,
+        /// Port name.
+        port: String,
+    },
+    /// A wire.
+    Wire {
+        /// Index into `doc.wires`.
+        index: u32,
+        /// `node.export`.
+        from: String,
+        /// `node.import`.
+        to: String,
+    },
+    /// A binding.
+    Binding {
+        /// Its selector.
+        selector: String,
+    },
+    /// An export.
+    Export {
+        /// Index into `doc.exports`.
+        index: u32,
+        /// Its name.
+        name: String,
+    },
+}
+
+impl Problem {
+    /// A problem of the document's own rules ([`model::Project::validate`]),
+    /// code `invalid-document`, at the entry it names.
+    pub(crate) fn invalid(p: &model::Invalid, project: &model::Project) -> Self {
+        let location = match &p.place {
+            model::Place::Name => Location::Project,
+            model::Place::Component { id, .. } => Location::Component {
+                component: id.clone(),
+                nodes: project
+                    .nodes
+                    .iter()
+                    .filter(|(_, n)| n.component == *id)
+                    .map(|(n, _)| n.clone())
+                    .collect(),
+            },
+            model::Place::Node { id, .. } => Location::Node { node: id.clone() },
+            model::Place::Wire { index, .. } => Location::Wire {
+                index: u32::try_from(*index).unwrap_or(u32::MAX),
+                from: project
+                    .wires
+                    .get(*index)
+                    .map(|w| w.from.to_string())
+                    .unwrap_or_default(),
+                to: project
+                    .wires
+                    .get(*index)
+                    .map(|w| w.to.to_string())
+                    .unwrap_or_default(),
+            },
+            model::Place::Export { index, port } => Location::Export {
+                index: u32::try_from(*index).unwrap_or(u32::MAX),
+                name: project
+                    .exports
+                    .get(*index)
+                    .map_or(port.clone(), |e| e.export_name().to_string()),
+            },
+            model::Place::Binding { selector, .. } => Location::Binding {
+                selector: selector.clone(),
+            },
+            model::Place::FakeNode { .. } => Location::Project,
+        };
+        Self {
+            severity: Severity::Error,
+            code: "invalid-document".into(),
+            message: p.message.clone(),
+            location,
+        }
+    }
+}
+
+impl From<&patchbay_compose::Problem> for Problem {
+    fn from(p: &patchbay_compose::Problem) -> Self {
+        use patchbay_compose::Location as L;
+        Self {
+            severity: match p.severity {
+                patchbay_compose::Severity::Error => Severity::Error,
+                patchbay_compose::Severity::Warning => Severity::Warning,
+            },
+            code: p.code.to_string(),
+            message: p.message.clone(),
+            location: match &p.location {
+                L::Project => Location::Project,
+                L::Component { component, nodes } => Location::Component {
+                    component: component.clone(),
+                    nodes: nodes.clone(),
+                },
+                L::Node { node } => Location::Node { node: node.clone() },
+                L::Port { node, port } => Location::Port {
+                    node: node.clone(),
+                    port: port.clone(),
+                },
+                L::Wire { index, from, to } => Location::Wire {
+                    index: u32::try_from(*index).unwrap_or(u32::MAX),
+                    from: from.clone(),
+                    to: to.clone(),
+                },
+                L::Binding { selector } => Location::Binding {
+                    selector: selector.clone(),
+                },
+                L::Export { index, name } => Location::Export {
+                    index: u32::try_from(*index).unwrap_or(u32::MAX),
+                    name: name.clone(),
+                },
+            },
+        }
+    }
+}
+
+/// How an import of a node is satisfied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImportMode {
+    /// A wire feeds it.
+    Wired,
+    /// Left open: an import of the composition.
+    Leave,
+    /// Granted by the host.
+    Grant,
+    /// Mocked.
+    Mock,
+    /// Denied.
+    Deny,
+}
+
+/// The effective state of one import, so the UI never re-implements
+/// selector matching.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ImportState {
+    /// Node id.
+    pub node: String,
+    /// Import name.
+    pub port: String,
+    /// How it is satisfied.
+    pub mode: ImportMode,
+    /// The selector of the binding that applies, if any.
+    pub selector: Option<String>,
+    /// The fake serving it, for mocks with a fake.
+    pub fake: Option<FakeName>,
+    /// Only carries types: needs neither wire nor binding.
+    #[serde(rename = "typesOnly")]
+    pub types_only: bool,
+}
+
+/// A function the run panel can call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunTarget {
+    /// The composition's export name.
+    pub export: String,
+    /// The function.
+    pub function: FunctionInfo,
+    /// Call text before the arguments: `handle-request` or
+    /// `patchbay:sandbox/probe#run-all`.
+    pub call_prefix: String,
+    /// Whether the function can be called from a form (no resource handles).
+    pub callable: bool,
+}
+
+/// The composed result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ComposedSummary {
+    /// Size in bytes.
+    pub size: u64,
+    /// Content hash.
+    pub hash: String,
+    /// Remaining imports: the attack surface.
+    pub imports: Vec<String>,
+    /// WIT of the result.
+    pub wit: String,
+    /// The `.wac` recipe.
+    pub wac: String,
+    /// Ports of the result.
+    pub info: Option<ComponentInfo>,
+    /// Functions the run panel offers.
+    pub run_targets: Vec<RunTarget>,
+    /// Whether the composition exports `wasi:http/incoming-handler`.
+    pub serves_http: bool,
+}
+
+/// The result of checking and composing a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Analysis {
+    /// Every problem.
+    pub problems: Vec<Problem>,
+    /// Every import of every node, with how it is satisfied.
+    pub imports: Vec<ImportState>,
+    /// The composed result, when the graph composes.
+    pub composed: Option<ComposedSummary>,
+    /// How long checking and composing took, in milliseconds.
+    pub millis: f64,
+}

@@ -1,0 +1,650 @@
+//! The editable document: the project as the editor edits it (components,
+//! nodes, wires, exports, bindings, grants, mocks, fakes) and its explicit
+//! conversion to and from the project model, checked by the document's rules.
+
+use crate::ApiError;
+use indexmap::IndexMap;
+use patchbay_project as model;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use ts_rs::TS;
+
+/// A port of a node: an import or export name of the node's component.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+pub struct PortAddr {
+    /// Node id.
+    pub node: String,
+    /// WIT import or export name (`patchbay:kv/store`, `handle-request`).
+    pub port: String,
+}
+
+impl PortAddr {
+    pub(crate) fn to_model(&self) -> Result<model::PortRef, ApiError> {
+        model::check_id(&self.node)
+            .map_err(|e| ApiError::bad_request(format!("node id `{}`: {e}", self.node)))?;
+        if self.port.is_empty() {
+            return Err(ApiError::bad_request(format!(
+                "a port of node `{}` has no name",
+                self.node
+            )));
+        }
+        Ok(model::PortRef::new(&self.node, &self.port))
+    }
+
+    /// The port as the model holds it; [`model::Project::validate`] checks it.
+    fn to_model_unchecked(&self) -> model::PortRef {
+        model::PortRef::new(&self.node, &self.port)
+    }
+
+    fn from_model(port: &model::PortRef) -> Self {
+        Self {
+            node: port.node.clone(),
+            port: port.port.clone(),
+        }
+    }
+}
+
+/// The project as the editor edits it; mirrors `patchbay.toml` version 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectDoc {
+    /// Project name (kebab-case).
+    pub name: String,
+    /// Component files.
+    pub components: Vec<ComponentEntry>,
+    /// Nodes on the canvas.
+    pub nodes: Vec<NodeEntry>,
+    /// Wires from an export to an import.
+    pub wires: Vec<WireEntry>,
+    /// Exports of the composition.
+    pub exports: Vec<ExportEntry>,
+    /// Bindings of unwired imports, in file order.
+    pub bindings: Vec<BindingEntry>,
+    /// Where the editor draws each built-in fake's node (`[fake-nodes]`).
+    /// Absent in documents written before it existed (recovery files).
+    #[serde(default)]
+    pub fake_nodes: Vec<FakeNodeEntry>,
+}
+
+/// A built-in fake drawn as a node, and where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FakeNodeEntry {
+    /// Which fake.
+    pub fake: FakeName,
+    /// Horizontal position.
+    pub x: f64,
+    /// Vertical position.
+    pub y: f64,
+}
+
+/// A component file of the project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ComponentEntry {
+    /// Component id (kebab-case).
+    pub id: String,
+    /// Path as written in the project: relative to the project file.
+    pub path: String,
+    /// Shell command that rebuilds the file.
+    pub build: Option<String>,
+    /// Sources whose changes call for a rebuild.
+    pub watch: Vec<String>,
+    /// Content hash recorded when the project was saved.
+    pub hash: Option<String>,
+}
+
+/// A node: an instance of a component, placed on the canvas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NodeEntry {
+    /// Node id (kebab-case).
+    pub id: String,
+    /// Component id.
+    pub component: String,
+    /// Horizontal position.
+    pub x: f64,
+    /// Vertical position.
+    pub y: f64,
+}
+
+/// A wire: `from` (an export) feeds `to` (an import).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct WireEntry {
+    /// The exporting side.
+    pub from: PortAddr,
+    /// The importing side.
+    pub to: PortAddr,
+}
+
+/// An export of the composition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ExportEntry {
+    /// The node export re-exported.
+    pub from: PortAddr,
+    /// Its name in the composition, if renamed.
+    pub name: Option<String>,
+}
+
+/// A binding and the imports it applies to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BindingEntry {
+    /// `node.import`, `*.import`, `node.prefix*` or `*.prefix*`.
+    pub selector: String,
+    /// What happens to the selected imports.
+    pub binding: Binding,
+}
+
+/// What happens to an unwired import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "mode", rename_all = "kebab-case")]
+pub enum Binding {
+    /// Stays an import of the composition.
+    Leave,
+    /// Calls fail with "capability denied".
+    Deny,
+    /// A real host capability, scoped.
+    Grant(Grant),
+    /// Canned answers or a built-in fake.
+    Mock(Mock),
+}
+
+/// Scope of a granted capability.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct Grant {
+    /// Environment variables the guest may read.
+    pub env: Vec<String>,
+    /// Folders shared with the guest.
+    pub dirs: Vec<DirGrant>,
+    /// `host:port` peers reachable by sockets or outgoing HTTP.
+    pub allow: Vec<String>,
+    /// The clock the guest sees.
+    pub clock: Option<ClockSetting>,
+    /// The random source the guest sees.
+    pub random: Option<RandomSetting>,
+}
+
+/// A folder shared with the guest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DirGrant {
+    /// Folder on the host (relative to the project file, or absolute).
+    pub host: String,
+    /// Path the guest sees.
+    pub guest: String,
+    /// Whether the guest may write.
+    pub writable: bool,
+}
+
+/// Which clock a guest sees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ClockSetting {
+    /// The host's clock.
+    Real,
+    /// A clock stopped at `unixMs`.
+    Fixed {
+        /// Milliseconds since the Unix epoch.
+        #[serde(rename = "unixMs")]
+        unix_ms: u64,
+    },
+}
+
+/// Which random source a guest sees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum RandomSetting {
+    /// The host's secure random source.
+    Real,
+    /// A deterministic generator.
+    Seeded {
+        /// The seed.
+        seed: u64,
+    },
+}
+
+/// A mocked import.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+pub struct Mock {
+    /// A built-in fake.
+    pub fake: Option<FakeName>,
+    /// Canned behaviour per function; overrides the fake.
+    pub functions: Vec<MockFunction>,
+    /// Initial contents of the `kv` fake or the `config` fake's map.
+    pub values: Vec<KeyValue>,
+    /// Canned answers of the `http` fake, by URL (`"200 body"`).
+    pub responses: Vec<KeyValue>,
+}
+
+/// A key and a value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct KeyValue {
+    /// Key.
+    pub key: String,
+    /// Value.
+    pub value: String,
+}
+
+/// Canned behaviour of one mocked function.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MockFunction {
+    /// Function name.
+    pub name: String,
+    /// What it does.
+    pub behavior: MockBehavior,
+}
+
+/// What a mocked function does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum MockBehavior {
+    /// Always returns `value` (WAVE).
+    Returns {
+        /// WAVE text.
+        value: String,
+    },
+    /// Returns these in turn; the last repeats.
+    Sequence {
+        /// WAVE texts.
+        values: Vec<String>,
+    },
+    /// Answers by arguments.
+    Match {
+        /// Cases, first match wins.
+        cases: Vec<MockCase>,
+        /// For calls no case matches; a trap if absent.
+        otherwise: Option<String>,
+    },
+    /// Traps with `message`.
+    Trap {
+        /// The trap message.
+        message: String,
+    },
+}
+
+/// One argument-matched answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MockCase {
+    /// Arguments as a WAVE tuple, such as `("a")`.
+    pub args: String,
+    /// Result as WAVE.
+    pub returns: String,
+}
+
+/// The built-in fakes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum FakeName {
+    /// In-memory key-value store.
+    Kv,
+    /// Records log messages.
+    Log,
+    /// Answers config lookups from a map.
+    Config,
+    /// A fixed clock.
+    Clock,
+    /// A seeded random source.
+    Random,
+    /// Outgoing HTTP answered from canned responses.
+    Http,
+}
+
+impl FakeName {
+    pub(crate) fn to_model(self) -> model::Fake {
+        match self {
+            FakeName::Kv => model::Fake::KeyValue,
+            FakeName::Log => model::Fake::Log,
+            FakeName::Config => model::Fake::Config,
+            FakeName::Clock => model::Fake::Clock,
+            FakeName::Random => model::Fake::Random,
+            FakeName::Http => model::Fake::Http,
+        }
+    }
+
+    pub(crate) fn from_model(fake: model::Fake) -> Self {
+        match fake {
+            model::Fake::KeyValue => FakeName::Kv,
+            model::Fake::Log => FakeName::Log,
+            model::Fake::Config => FakeName::Config,
+            model::Fake::Clock => FakeName::Clock,
+            model::Fake::Random => FakeName::Random,
+            model::Fake::Http => FakeName::Http,
+        }
+    }
+}
+
+impl ProjectDoc {
+    /// Converts the document into the project model and applies the
+    /// document's rules ([`model::Project::validate`], the same ones the
+    /// file loader applies), so a document this accepts can be saved and
+    /// opened again. Errors name the binding, node or field at fault.
+    pub fn to_model(&self) -> Result<model::Project, ApiError> {
+        let project = self.to_model_unchecked()?;
+        let problems = project.validate();
+        if problems.is_empty() {
+            Ok(project)
+        } else {
+            Err(invalid_document(&problems))
+        }
+    }
+
+    /// Converts the document into the project model, refusing only what the
+    /// model cannot hold (an entry listed twice, a selector, address or
+    /// response that does not parse), without [`model::Project::validate`]:
+    /// for analysis, which reports the document's problems beside the
+    /// others instead of failing.
+    pub(crate) fn to_model_unchecked(&self) -> Result<model::Project, ApiError> {
+        let mut project = model::Project {
+            name: self.name.clone(),
+            ..Default::default()
+        };
+        for c in &self.components {
+            let entry = model::ComponentRef {
+                path: file_path(&c.path),
+                build: c.build.clone().filter(|b| !b.trim().is_empty()),
+                watch: c.watch.iter().map(|w| file_path(w)).collect(),
+                hash: c.hash.clone(),
+            };
+            if project.components.insert(c.id.clone(), entry).is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "component id `{}` is used twice",
+                    c.id
+                )));
+            }
+        }
+        for n in &self.nodes {
+            let node = model::Node {
+                component: n.component.clone(),
+                position: model::Position { x: n.x, y: n.y },
+            };
+            if project.nodes.insert(n.id.clone(), node).is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "node id `{}` is used twice",
+                    n.id
+                )));
+            }
+        }
+        for w in &self.wires {
+            project.wires.push(model::Wire {
+                from: w.from.to_model_unchecked(),
+                to: w.to.to_model_unchecked(),
+            });
+        }
+        for e in &self.exports {
+            project.exports.push(model::ExportDecl {
+                from: e.from.to_model_unchecked(),
+                name: e.name.clone().filter(|n| !n.is_empty()),
+            });
+        }
+        for b in &self.bindings {
+            let selector =
+                model::ImportSelector::parse(&b.selector).map_err(ApiError::bad_request)?;
+            let binding = b
+                .binding
+                .to_model()
+                .map_err(|e| ApiError::bad_request(format!("binding `{}`: {e}", b.selector)))?;
+            if project.bindings.insert(selector, binding).is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "binding `{}` is listed twice",
+                    b.selector
+                )));
+            }
+        }
+        for f in &self.fake_nodes {
+            let at = model::Position { x: f.x, y: f.y };
+            if project.fake_nodes.insert(f.fake.to_model(), at).is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "the `{}` fake's node is placed twice",
+                    f.fake.to_model().name()
+                )));
+            }
+        }
+        Ok(project)
+    }
+
+    /// The document of a project model.
+    pub fn from_model(project: &model::Project) -> Self {
+        Self {
+            name: project.name.clone(),
+            components: project
+                .components
+                .iter()
+                .map(|(id, c)| ComponentEntry {
+                    id: id.clone(),
+                    path: path_text(&c.path),
+                    build: c.build.clone(),
+                    watch: c.watch.iter().map(|p| path_text(p)).collect(),
+                    hash: c.hash.clone(),
+                })
+                .collect(),
+            nodes: project
+                .nodes
+                .iter()
+                .map(|(id, n)| NodeEntry {
+                    id: id.clone(),
+                    component: n.component.clone(),
+                    x: n.position.x,
+                    y: n.position.y,
+                })
+                .collect(),
+            wires: project
+                .wires
+                .iter()
+                .map(|w| WireEntry {
+                    from: PortAddr::from_model(&w.from),
+                    to: PortAddr::from_model(&w.to),
+                })
+                .collect(),
+            exports: project
+                .exports
+                .iter()
+                .map(|e| ExportEntry {
+                    from: PortAddr::from_model(&e.from),
+                    name: e.name.clone(),
+                })
+                .collect(),
+            bindings: project
+                .bindings
+                .iter()
+                .map(|(selector, binding)| BindingEntry {
+                    selector: selector.to_string(),
+                    binding: Binding::from_model(binding),
+                })
+                .collect(),
+            fake_nodes: project
+                .fake_nodes
+                .iter()
+                .map(|(fake, at)| FakeNodeEntry {
+                    fake: FakeName::from_model(*fake),
+                    x: at.x,
+                    y: at.y,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The error for a document that breaks the document's rules: the first
+/// problem as the message (it names the binding, node or field), every
+/// problem in `detail`.
+pub(crate) fn invalid_document(problems: &[model::Invalid]) -> ApiError {
+    let message = match problems {
+        [one] => one.message.clone(),
+        [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
+        [] => "the document is valid".into(),
+    };
+    let detail: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    ApiError::bad_request(message).with_detail(detail.join("\n"))
+}
+
+/// A path as the project file holds it: `/` on every platform (the file
+/// writes `\\` as `/`, so a path keeping one would not read back).
+fn file_path(text: &str) -> PathBuf {
+    PathBuf::from(text.replace('\\', "/"))
+}
+
+fn path_text(path: &std::path::Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+impl Binding {
+    fn to_model(&self) -> Result<model::Binding, String> {
+        Ok(match self {
+            Binding::Leave => model::Binding::Leave,
+            Binding::Deny => model::Binding::Deny,
+            Binding::Grant(g) => model::Binding::Grant(model::Grant {
+                env: g.env.clone(),
+                dirs: g
+                    .dirs
+                    .iter()
+                    .map(|d| model::DirGrant {
+                        host: file_path(&d.host),
+                        guest: d.guest.clone(),
+                        writable: d.writable,
+                    })
+                    .collect(),
+                allow: g
+                    .allow
+                    .iter()
+                    .map(|a| model::HostPort::parse(a))
+                    .collect::<Result<_, _>>()?,
+                clock: g.clock.map(|c| match c {
+                    ClockSetting::Real => model::ClockSetting::Real,
+                    ClockSetting::Fixed { unix_ms } => model::ClockSetting::Fixed { unix_ms },
+                }),
+                random: g.random.map(|r| match r {
+                    RandomSetting::Real => model::RandomSetting::Real,
+                    RandomSetting::Seeded { seed } => model::RandomSetting::Seeded(seed),
+                }),
+            }),
+            Binding::Mock(m) => {
+                let mut functions = IndexMap::new();
+                for f in &m.functions {
+                    let behavior = match &f.behavior {
+                        MockBehavior::Returns { value } => {
+                            model::MockBehavior::Returns(value.clone())
+                        }
+                        MockBehavior::Sequence { values } => {
+                            model::MockBehavior::Sequence(values.clone())
+                        }
+                        MockBehavior::Match { cases, otherwise } => model::MockBehavior::Match {
+                            cases: cases
+                                .iter()
+                                .map(|c| model::MockCase {
+                                    args: c.args.clone(),
+                                    returns: c.returns.clone(),
+                                })
+                                .collect(),
+                            otherwise: otherwise.clone(),
+                        },
+                        MockBehavior::Trap { message } => {
+                            model::MockBehavior::Trap(message.clone())
+                        }
+                    };
+                    if functions.insert(f.name.clone(), behavior).is_some() {
+                        return Err(format!("function `{}` is mocked twice", f.name));
+                    }
+                }
+                let map =
+                    |what: &str, kv: &[KeyValue]| -> Result<IndexMap<String, String>, String> {
+                        let mut out = IndexMap::new();
+                        for e in kv {
+                            if out.insert(e.key.clone(), e.value.clone()).is_some() {
+                                return Err(format!(
+                                    "{what} `{}` is listed twice",
+                                    model::shown(&e.key)
+                                ));
+                            }
+                        }
+                        Ok(out)
+                    };
+                model::Binding::Mock(model::Mock {
+                    fake: m.fake.map(FakeName::to_model),
+                    functions,
+                    values: map("value", &m.values)?,
+                    responses: map("response URL", &m.responses)?
+                        .into_iter()
+                        .map(|(url, text)| {
+                            model::CannedResponse::parse(&text)
+                                .map(|r| (url.clone(), r))
+                                .map_err(|err| format!("URL `{}`: {err}", model::shown(&url)))
+                        })
+                        .collect::<Result<_, _>>()?,
+                })
+            }
+        })
+    }
+
+    fn from_model(binding: &model::Binding) -> Self {
+        match binding {
+            model::Binding::Leave => Binding::Leave,
+            model::Binding::Deny => Binding::Deny,
+            model::Binding::Grant(g) => Binding::Grant(Grant {
+                env: g.env.clone(),
+                dirs: g
+                    .dirs
+                    .iter()
+                    .map(|d| DirGrant {
+                        host: path_text(&d.host),
+                        guest: d.guest.clone(),
+                        writable: d.writable,
+                    })
+                    .collect(),
+                allow: g.allow.iter().map(|a| a.to_string()).collect(),
+                clock: g.clock.map(|c| match c {
+                    model::ClockSetting::Real => ClockSetting::Real,
+                    model::ClockSetting::Fixed { unix_ms } => ClockSetting::Fixed { unix_ms },
+                }),
+                random: g.random.map(|r| match r {
+                    model::RandomSetting::Real => RandomSetting::Real,
+                    model::RandomSetting::Seeded(seed) => RandomSetting::Seeded { seed },
+                }),
+            }),
+            model::Binding::Mock(m) => Binding::Mock(Mock {
+                fake: m.fake.map(FakeName::from_model),
+                functions: m
+                    .functions
+                    .iter()
+                    .map(|(name, b)| MockFunction {
+                        name: name.clone(),
+                        behavior: match b {
+                            model::MockBehavior::Returns(value) => MockBehavior::Returns {
+                                value: value.clone(),
+                            },
+                            model::MockBehavior::Sequence(values) => MockBehavior::Sequence {
+                                values: values.clone(),
+                            },
+                            model::MockBehavior::Match { cases, otherwise } => {
+                                MockBehavior::Match {
+                                    cases: cases
+                                        .iter()
+                                        .map(|c| MockCase {
+                                            args: c.args.clone(),
+                                            returns: c.returns.clone(),
+                                        })
+                                        .collect(),
+                                    otherwise: otherwise.clone(),
+                                }
+                            }
+                            model::MockBehavior::Trap(message) => MockBehavior::Trap {
+                                message: message.clone(),
+                            },
+                        },
+                    })
+                    .collect(),
+                values: m
+                    .values
+                    .iter()
+                    .map(|(k, v)| KeyValue {
+                        key: k.clone(),
+                        value: v.clone(),
+                    })
+                    .collect(),
+                responses: m
+                    .responses
+                    .iter()
+                    .map(|(k, v)| KeyValue {
+                        key: k.clone(),
+                        value: v.to_string(),
+                    })
+                    .collect(),
+            }),
+        }
+    }
+}

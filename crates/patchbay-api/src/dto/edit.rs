@@ -1,0 +1,170 @@
+//! Editing checks: the ports a drag can end on, whether a wire, a mock value
+//! or a grant entry is acceptable, and which built-in fakes can serve an
+//! import.
+
+use super::*;
+use patchbay_project as model;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// `candidates`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CandidatesRequest {
+    /// The current document.
+    pub doc: ProjectDoc,
+    /// Where the drag starts.
+    pub port: PortAddr,
+}
+
+/// Which side a port is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// An import (left side).
+    Import,
+    /// An export (right side).
+    Export,
+}
+
+/// The ports a drag can end on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Candidates {
+    /// The side of the port the drag started from.
+    pub direction: Direction,
+    /// Compatible ports on other nodes.
+    pub ports: Vec<PortAddr>,
+}
+
+/// `checkWire`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckWireRequest {
+    /// The current document.
+    pub doc: ProjectDoc,
+    /// Export side.
+    pub from: PortAddr,
+    /// Import side.
+    pub to: PortAddr,
+}
+
+/// Whether something is acceptable, and if not, exactly why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Verdict {
+    /// Acceptable.
+    pub ok: bool,
+    /// Why not.
+    pub reason: Option<String>,
+}
+
+impl Verdict {
+    pub(crate) fn ok() -> Self {
+        Self {
+            ok: true,
+            reason: None,
+        }
+    }
+
+    pub(crate) fn refused(reason: impl Into<String>) -> Self {
+        Self {
+            ok: false,
+            reason: Some(reason.into()),
+        }
+    }
+}
+
+/// `checkMockValue`: is `value` a valid WAVE result of `function`?
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckMockValueRequest {
+    /// The current document.
+    pub doc: ProjectDoc,
+    /// Node id.
+    pub node: String,
+    /// Import name.
+    pub import: String,
+    /// Function name.
+    pub function: String,
+    /// WAVE text of the result.
+    pub value: String,
+}
+
+/// A built-in fake.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FakeView {
+    /// Its name in the project file.
+    pub name: FakeName,
+    /// Short title.
+    pub title: String,
+    /// What it does.
+    pub description: String,
+}
+
+/// `fakeTargets`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FakeTargetsRequest {
+    /// The current document.
+    pub doc: ProjectDoc,
+    /// The fake.
+    pub fake: FakeName,
+}
+
+/// `importFakes`: which built-in fakes can serve one import of a node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ImportFakesRequest {
+    /// The current document.
+    pub doc: ProjectDoc,
+    /// Node id.
+    pub node: String,
+    /// Import name.
+    pub port: String,
+}
+
+/// One grant entry as someone types it, checked by the rule the document
+/// follows ([`model::Project::validate`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum GrantEntry {
+    /// An environment variable name (`env`).
+    Env {
+        /// The name.
+        name: String,
+    },
+    /// A shared folder (`dirs`).
+    Dir {
+        /// Folder on the host.
+        host: String,
+        /// Path the guest sees.
+        guest: String,
+    },
+    /// An allow-listed `host:port` (`allow`).
+    Allow {
+        /// The address.
+        address: String,
+    },
+    /// A canned HTTP response `STATUS BODY` of the `http` fake.
+    Response {
+        /// The response text.
+        text: String,
+    },
+}
+
+impl GrantEntry {
+    /// Whether the document accepts the entry, and if not, why.
+    pub(crate) fn verdict(&self) -> Verdict {
+        let result = match self {
+            GrantEntry::Env { name } => model::check_env_name(name),
+            GrantEntry::Dir { host, guest } => model::check_dir_grant(host, guest),
+            GrantEntry::Allow { address } => model::HostPort::parse(address).map(|_| ()),
+            GrantEntry::Response { text } => model::CannedResponse::parse(text).map(|_| ()),
+        };
+        match result {
+            Ok(()) => Verdict::ok(),
+            Err(reason) => Verdict::refused(reason),
+        }
+    }
+}
+
+/// `checkGrantEntry`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckGrantEntryRequest {
+    /// The entry.
+    pub entry: GrantEntry,
+}

@@ -1,0 +1,35 @@
+//! Request and response types of the editor's commands.
+//!
+//! These are boundary types: the domain types of the core crates stay free
+//! of IPC concerns and are converted here explicitly. Every type derives
+//! [`TS`], and `ui/src/bindings/types.ts` is generated from them.
+//!
+//! One module per area: `document` (the editable document), `component`
+//! (components and their types), `project` (open, recover, save),
+//! `edit` (checks while editing), `analysis` (checking and composing),
+//! `run` (running and serving), `export` and `event`.
+
+mod analysis;
+mod component;
+mod document;
+mod edit;
+mod event;
+mod export;
+mod project;
+mod run;
+
+pub use analysis::*;
+pub use component::*;
+pub use document::*;
+pub use edit::*;
+pub use event::*;
+pub use export::*;
+pub use project::*;
+pub use run::*;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// No arguments.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct Empty {}

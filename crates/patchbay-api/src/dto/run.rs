@@ -1,0 +1,282 @@
+//! Running: the limits of a run, its report (trace, mock calls, denials,
+//! scope lines, failure), and the requests to run a function or serve HTTP.
+
+use super::*;
+use crate::ApiError;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Limits of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunLimits {
+    /// Wall-clock limit.
+    pub timeout_ms: u64,
+    /// Linear memory limit per instance.
+    pub max_memory_mib: u64,
+    /// Fuel (instructions, roughly); unlimited if absent.
+    pub fuel: Option<u64>,
+    /// Captured stdout/stderr limit.
+    pub max_output_kib: u64,
+}
+
+impl Default for RunLimits {
+    fn default() -> Self {
+        Self {
+            timeout_ms: 5_000,
+            max_memory_mib: 64,
+            fuel: None,
+            max_output_kib: 256,
+        }
+    }
+}
+
+impl RunLimits {
+    /// The host's limits, each checked against its range by the one check
+    /// the command line uses too ([`patchbay_host::Limits::from_units`]).
+    pub(crate) fn to_host(self) -> Result<patchbay_host::Limits, ApiError> {
+        patchbay_host::Limits::from_units(patchbay_host::LimitUnits {
+            timeout_ms: self.timeout_ms,
+            max_memory_mib: self.max_memory_mib,
+            fuel: self.fuel,
+            max_output_kib: self.max_output_kib,
+        })
+        .map_err(|e| {
+            ApiError::bad_request(format!(
+                "{} must be {}, got {}",
+                e.limit.label,
+                e.limit.describe(),
+                e.got
+            ))
+        })
+    }
+}
+
+/// What ended a failed run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RunFailure {
+    /// `bad-call`, `instantiate`, `denied`, `timeout`, `fuel`, `memory`,
+    /// `stack`, `output` or `trap`.
+    pub kind: String,
+    /// What happened.
+    pub message: String,
+    /// The limit that was hit, if any.
+    pub limit: Option<String>,
+}
+
+/// A call answered by a mock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MockCall {
+    /// Interface.
+    pub interface: String,
+    /// Function.
+    pub function: String,
+    /// Arguments as WAVE.
+    pub args: Vec<String>,
+    /// Result as WAVE.
+    pub result: String,
+}
+
+/// A call refused because its capability is denied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Denial {
+    /// Nodes whose import is denied.
+    pub nodes: Vec<String>,
+    /// Interface.
+    pub interface: String,
+    /// Function.
+    pub function: String,
+}
+
+/// A reach outside a node's granted scope (a refused connection, request
+/// or path), or the narrowed view of the host a node was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ScopeLine {
+    /// The nodes whose scope it was.
+    pub nodes: Vec<String>,
+    /// Interface (`wasi:http/outgoing-handler`).
+    pub interface: String,
+    /// Whether something the guest tried was refused (false: a narrowed
+    /// view it was given).
+    pub refused: bool,
+    /// What was refused or withheld.
+    pub message: String,
+}
+
+/// A call across a wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceEntry {
+    /// Calling node.
+    pub caller: String,
+    /// Called node.
+    pub callee: String,
+    /// `interface#function`.
+    pub function: String,
+    /// Arguments as WAVE.
+    pub args: Vec<String>,
+    /// Result as WAVE, or the error.
+    pub result: String,
+    /// When the call started, in microseconds since the run began.
+    pub start_micros: u64,
+    /// Duration in microseconds.
+    pub micros: u64,
+}
+
+impl From<&patchbay_host::TraceEntry> for TraceEntry {
+    fn from(t: &patchbay_host::TraceEntry) -> Self {
+        Self {
+            caller: t.caller.clone(),
+            callee: t.callee.clone(),
+            function: t.function.clone(),
+            args: t.args.clone(),
+            result: t.result.clone(),
+            start_micros: t.start_micros,
+            micros: t.micros,
+        }
+    }
+}
+
+/// Everything about one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunReport {
+    /// Run number.
+    pub run: u64,
+    /// The call as WAVE.
+    pub call: String,
+    /// `composed` or `traced`.
+    pub mode: String,
+    /// Why that mode.
+    pub mode_reason: String,
+    /// Whether the call returned.
+    pub ok: bool,
+    /// The result as WAVE.
+    pub result: Option<String>,
+    /// Why it failed.
+    pub failure: Option<RunFailure>,
+    /// Captured stdout.
+    pub stdout: String,
+    /// Captured stderr.
+    pub stderr: String,
+    /// Calls answered by mocks.
+    pub mock_calls: Vec<MockCall>,
+    /// Calls refused by denials.
+    pub denials: Vec<Denial>,
+    /// Calls across wires.
+    pub trace: Vec<TraceEntry>,
+    /// Reaches outside a node's scope, and narrowed views, by node.
+    pub scope: Vec<ScopeLine>,
+    /// Duration in microseconds.
+    pub micros: u64,
+    /// The limits it ran under.
+    pub limits: RunLimits,
+}
+
+impl RunReport {
+    pub(crate) fn from_host(r: &patchbay_host::RunReport, limits: RunLimits) -> Self {
+        let (ok, result, failure) = match &r.result {
+            Ok(v) => (true, Some(v.clone()), None),
+            Err(f) => {
+                let kind = serde_json::to_value(f.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_else(|| format!("{:?}", f.kind));
+                let limit = matches!(
+                    f.kind,
+                    patchbay_host::FailureKind::Timeout
+                        | patchbay_host::FailureKind::Fuel
+                        | patchbay_host::FailureKind::Memory
+                        | patchbay_host::FailureKind::Stack
+                        | patchbay_host::FailureKind::Output
+                )
+                .then(|| kind.clone());
+                (
+                    false,
+                    None,
+                    Some(RunFailure {
+                        kind,
+                        message: f.message.clone(),
+                        limit,
+                    }),
+                )
+            }
+        };
+        Self {
+            run: r.run,
+            call: r.call.clone(),
+            mode: r.mode.to_string(),
+            mode_reason: r.mode_reason.clone(),
+            ok,
+            result,
+            failure,
+            stdout: r.stdout.clone(),
+            stderr: r.stderr.clone(),
+            mock_calls: r
+                .mock_calls
+                .iter()
+                .map(|m| MockCall {
+                    interface: m.interface.clone(),
+                    function: m.function.clone(),
+                    args: m.args.clone(),
+                    result: m.result.clone(),
+                })
+                .collect(),
+            denials: r
+                .denials
+                .iter()
+                .map(|d| Denial {
+                    nodes: d.nodes.clone(),
+                    interface: d.interface.clone(),
+                    function: d.function.clone(),
+                })
+                .collect(),
+            trace: r.trace.iter().map(TraceEntry::from).collect(),
+            scope: r
+                .scope
+                .iter()
+                .map(|l| ScopeLine {
+                    nodes: l.nodes.clone(),
+                    interface: l.interface.clone(),
+                    refused: l.refused,
+                    message: l.message.clone(),
+                })
+                .collect(),
+            micros: r.micros,
+            limits,
+        }
+    }
+}
+
+/// `run`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RunRequest {
+    /// The current document.
+    pub doc: ProjectDoc,
+    /// The call as WAVE: `handle-request("get a")`.
+    pub call: String,
+    /// Limits.
+    pub limits: RunLimits,
+    /// Trace calls across wires (falls back to composed when it cannot).
+    pub traced: bool,
+}
+
+/// `serveStart`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ServeRequest {
+    /// The current document.
+    pub doc: ProjectDoc,
+    /// Port on 127.0.0.1; a free one if absent.
+    pub port: Option<u16>,
+    /// Limits per request.
+    pub limits: RunLimits,
+}
+
+/// A running HTTP server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ServeInfo {
+    /// `http://127.0.0.1:PORT/`.
+    pub url: String,
+    /// The node whose handler serves.
+    pub node: String,
+}
