@@ -28,12 +28,15 @@ mod dto;
 mod error;
 mod paths;
 mod session;
+mod shell;
+mod views;
 mod watch;
 
 pub use dto::*;
 pub use error::ApiError;
 pub use paths::{normalize, relative_to, PathGate};
-pub use session::{Dialogs, EventSink, Session, SessionOptions, WindowControl};
+pub use session::{Session, SessionOptions};
+pub use shell::{Dialogs, EventSink, WindowControl};
 
 /// The name of the event channel the shell emits [`AppEvent`]s on.
 pub const EVENT_CHANNEL: &str = "patchbay://event";

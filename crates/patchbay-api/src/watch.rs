@@ -2,8 +2,8 @@
 //! as a [`AppEvent::ComponentChanged`] with the reloaded ports.
 
 use crate::dto::{AppEvent, ComponentView};
-use crate::session::load_view;
-use crate::EventSink;
+use crate::shell::EventSink;
+use crate::views::load_view;
 use notify::{RecursiveMode, Watcher};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

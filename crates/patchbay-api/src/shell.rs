@@ -1,0 +1,30 @@
+//! What the shell implements for the session: native dialogs, the event
+//! channel to the page and the window.
+
+use crate::dto::AppEvent;
+use std::path::{Path, PathBuf};
+
+/// Native dialogs. They block until the user answers; the session calls
+/// them from a blocking thread.
+pub trait Dialogs: Send + Sync + 'static {
+    /// A `patchbay.toml`, or a folder holding one.
+    fn pick_project(&self) -> Option<PathBuf>;
+    /// `.wasm` / `.wat` files.
+    fn pick_components(&self) -> Vec<PathBuf>;
+    /// Where to save the project file.
+    fn pick_save_project(&self, suggested: &Path) -> Option<PathBuf>;
+    /// A folder to export into.
+    fn pick_folder(&self, start: &Path) -> Option<PathBuf>;
+}
+
+/// Receives the session's events (the shell forwards them to the page).
+pub trait EventSink: Send + Sync + 'static {
+    /// Delivers one event.
+    fn emit(&self, event: AppEvent);
+}
+
+/// The window the session belongs to.
+pub trait WindowControl: Send + Sync + 'static {
+    /// Closes the window for good (the user confirmed).
+    fn close(&self);
+}
