@@ -1,4 +1,6 @@
 use super::*;
+use crate::place::find;
+use std::path::Path;
 
 const FULL: &str = r#"
 version = 1
