@@ -2,60 +2,17 @@
 //! document that breaks the document's rules, names the binding and field,
 //! and leaves the file as it was; `analyze` shows the same problems.
 
+mod common;
+
+use common::{block, copy_sample, NoWindow, Recorder, Scripted};
 use patchbay_api::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-struct NoDialogs;
-impl Dialogs for NoDialogs {
-    fn pick_project(&self) -> Option<PathBuf> {
-        None
-    }
-    fn pick_components(&self) -> Vec<PathBuf> {
-        Vec::new()
-    }
-    fn pick_save_project(&self, _suggested: &Path) -> Option<PathBuf> {
-        None
-    }
-    fn pick_folder(&self, _start: &Path) -> Option<PathBuf> {
-        None
-    }
-}
-
-struct NoEvents;
-impl EventSink for NoEvents {
-    fn emit(&self, _event: AppEvent) {}
-}
-
-struct NoWindow;
-impl WindowControl for NoWindow {
-    fn close(&self) {}
-}
-
-fn block<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
-
 /// The kv-service sample and the sample components in a temporary folder,
-/// with a session that opened it.
+/// with a session that opened it. No dialog is answered.
 fn session_on_kv_service(root: &Path) -> Session {
-    let samples = Path::new(patchbay_test_programs::SAMPLES_DIR);
-    std::fs::create_dir_all(root.join("wasm")).unwrap();
-    for entry in std::fs::read_dir(samples.join("wasm")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), root.join("wasm").join(entry.file_name())).unwrap();
-    }
-    std::fs::create_dir_all(root.join("kv-service")).unwrap();
-    std::fs::copy(
-        samples.join("kv-service/patchbay.toml"),
-        root.join("kv-service/patchbay.toml"),
-    )
-    .unwrap();
+    copy_sample(root, "kv-service");
     Session::new(
         SessionOptions {
             state_dir: root.join("state"),
@@ -63,8 +20,8 @@ fn session_on_kv_service(root: &Path) -> Session {
             startup_project: Some(root.join("kv-service")),
             ..Default::default()
         },
-        Arc::new(NoDialogs),
-        Arc::new(NoEvents),
+        Arc::new(Scripted::default()),
+        Arc::new(Recorder::default()),
         Arc::new(NoWindow),
     )
     .unwrap()
