@@ -3,27 +3,13 @@
 // previous node and edge objects whenever nothing about them changed, so
 // React Flow re-renders only what changed (this keeps 500 nodes smooth).
 
-import type { Edge, Node } from '@xyflow/react';
 import type { Analysis, FakeName, Problem, ProjectDoc } from './backend';
 import { FAKE_PORT, fakeEdgeId, fakeLinks, fakeNodeId, wireId, type FakeNode } from './doc';
 import { problemIndex } from './selectors';
+import type { FlowEdge, FlowNode } from './types';
 
-export type ComponentNodeData = { component: string };
-export type FakeNodeData = { fake: FakeName };
-/** Node kinds, as a tagged union on `type`. */
-export type ComponentFlowNode = Node<ComponentNodeData, 'component'>;
-export type FakeFlowNode = Node<FakeNodeData, 'fake'>;
-export type FlowNode = ComponentFlowNode | FakeFlowNode;
-
-export type WireEdgeData = {
-  /** Problems pinned to this wire (red, message on hover). */
-  problems: Problem[] | null;
-  /** A call crossed it within the last moments. */
-  active: boolean;
-  /** Set for the edge of a fake node (a `mock { fake }` binding). */
-  fake: FakeName | null;
-};
-export type FlowEdge = Edge<WireEdgeData, 'wire'>;
+// The node and edge types live with the store's types (types.ts).
+export type { ComponentNodeData, FakeNodeData, ComponentFlowNode, FakeFlowNode, FlowNode, FlowEdge, WireEdgeData } from './types';
 
 export type FlowInputs = {
   doc: ProjectDoc | null;

@@ -5,7 +5,7 @@
 import type { Analysis, ImportState, PortInfo, Problem, ProjectDoc, WireEntry } from './backend';
 import { parseExactSelector, portKey, selectorNode } from './doc';
 import { importRows, sameRows, type ImportRow, type ImportRowsInput } from './portGroups';
-import type { DragState, State, Store } from './store';
+import type { DragState, State, Store } from './types';
 
 export type ProblemIndex = {
   /** Problems pinned to a node, one of its ports, its component, or an exact binding of it. */

@@ -1,0 +1,36 @@
+// The analysis slice: what the core last said about the document, asked for
+// again (debounced, see runtime.ts) after every edit.
+
+import { commands, errorText } from './backend';
+import { rt } from './runtime';
+import type { Slice, State, Store } from './types';
+
+type AnalysisState = 'analysis' | 'analyzing';
+type AnalysisActions = 'analyzeNow';
+export type AnalysisSlice = Pick<Store, AnalysisState | AnalysisActions>;
+
+export function analysisInitial(): Pick<State, AnalysisState> {
+  return {
+    analysis: null,
+    analyzing: false,
+  };
+}
+
+export const createAnalysisSlice: Slice<AnalysisSlice> = (set, get) => ({
+  ...analysisInitial(),
+
+  async analyzeNow() {
+    const doc = get().doc;
+    if (!doc) return;
+    const seq = ++rt.analyzeSeq;
+    set({ analyzing: true });
+    try {
+      const analysis = await commands.analyze({ doc });
+      if (seq !== rt.analyzeSeq) return;
+      set({ analysis, analyzing: false });
+    } catch (e) {
+      if (seq !== rt.analyzeSeq) return;
+      set({ analyzing: false, status: { text: `Analysis failed: ${errorText(e)}`, kind: 'error' } });
+    }
+  },
+});

@@ -1,0 +1,58 @@
+// The layout slice: auto-layout of the document with ELK (layout.ts), using
+// the node sizes the canvas measured, or estimates (metrics.ts).
+
+import { errorText } from './backend';
+import { FAKE_PORT, fakeLinks, fakeNodeId } from './doc';
+import { layeredLayout, type LayoutNode } from './layout';
+import { estimateComponentNode, estimateFakeNode, type NodeGeometry } from './metrics';
+import { importRowsOf } from './selectors';
+import type { Slice, Store } from './types';
+
+type LayoutActions = 'autoLayout';
+export type LayoutSlice = Pick<Store, LayoutActions>;
+
+let measurer: ((id: string) => NodeGeometry | null) | null = null;
+
+/** The canvas registers how to read measured node sizes for the layout. */
+export function registerMeasurer(fn: ((id: string) => NodeGeometry | null) | null): void {
+  measurer = fn;
+}
+
+export const createLayoutSlice: Slice<LayoutSlice> = (set, get) => ({
+  async autoLayout() {
+    const { doc, components, fakeNodes } = get();
+    if (!doc) return;
+    const nodes: LayoutNode[] = [];
+    for (const n of doc.nodes) {
+      const g = measurer?.(n.id) ?? estimateComponentNode(components[n.component], importRowsOf(get(), n.id));
+      nodes.push({ id: n.id, ...g });
+    }
+    for (const f of fakeNodes) nodes.push({ id: f.id, ...(measurer?.(f.id) ?? estimateFakeNode()) });
+    const edges = doc.wires.map((w) => ({
+      source: w.from.node,
+      sourcePort: w.from.port,
+      target: w.to.node,
+      targetPort: w.to.port,
+    }));
+    for (const l of fakeLinks(doc)) {
+      edges.push({ source: fakeNodeId(l.fake), sourcePort: FAKE_PORT, target: l.to.node, targetPort: l.to.port });
+    }
+    let positions: Record<string, { x: number; y: number }>;
+    set((s) => ({ busy: { ...s.busy, layout: true } }));
+    try {
+      positions = await layeredLayout(nodes, edges);
+    } catch (e) {
+      get().toast(`Auto-layout failed: ${errorText(e)}`, 'error');
+      return;
+    } finally {
+      set((s) => {
+        const busy = { ...s.busy };
+        delete busy.layout;
+        return { busy };
+      });
+    }
+    if (get().doc !== doc) return;
+    get().moveNodes(positions);
+    get().focusNodes([]);
+  },
+});

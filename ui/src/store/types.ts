@@ -1,0 +1,197 @@
+// The store's types: `State` and `Actions` (together `Store`), the small
+// types they are made of, the React Flow node and edge types derived from the
+// document, and the shape of a slice creator (see store.ts).
+
+import type { Edge, EdgeChange, Node, NodeChange } from '@xyflow/react';
+import type { StateCreator, StoreApi } from 'zustand';
+import type {
+  AppEvent,
+  Analysis,
+  Binding,
+  ComponentView,
+  FakeName,
+  FakeView,
+  Location,
+  OpenedProject,
+  PortAddr,
+  Problem,
+  ProjectDoc,
+  Recovery,
+  RunLimits,
+  RunReport,
+  SampleView,
+  ServeInfo,
+} from './backend';
+import type { Clipboard, FakeNode } from './doc';
+
+export type Theme = 'light' | 'dark';
+export type RightTab = 'inspector' | 'binding' | 'run';
+export type BottomTab = 'problems' | 'output' | 'trace';
+export type ToastKind = 'info' | 'success' | 'warning' | 'error';
+export type Toast = { id: number; text: string; kind: ToastKind };
+export type PortSide = 'import' | 'export';
+/** A selected port; `side` tells an import from an export of the same name. */
+export type SelectedPort = PortAddr & { side: PortSide };
+/** A wire being dragged from `from`: the ports it may reach (from the Rust
+ *  checker), on the `direction` side. `pending` until the answer arrives. */
+export type DragState = {
+  from: PortAddr;
+  side: PortSide;
+  direction: PortSide;
+  compatible: PortAddr[];
+  pending: boolean;
+};
+/** One backend event as it arrived; `id` is a stable key for lists. */
+export type LiveEvent = { id: number; at: number; event: AppEvent };
+export type StatusLine = { text: string; kind: 'info' | 'error' };
+/** `open` asks before opening `path` (null: ask with a dialog), or the
+ *  shipped `sample` when that is set. */
+export type ConfirmRequest = { reason: 'close' } | { reason: 'open'; path: string | null; sample?: string };
+/** Asks the canvas to centre these nodes (all nodes when empty). */
+export type FocusRequest = { seq: number; nodes: string[] };
+export type HistoryEntry = { doc: ProjectDoc; label: string };
+/** Why the last attempt to open a project, with none open, failed: shown on
+ *  the empty state until a project opens. `retry` re-runs the start-up open
+ *  (the project named on the command line, or the last one). */
+export type OpenError = { message: string; detail: string | null; retry: 'startup' | null };
+
+export type ComponentNodeData = { component: string };
+export type FakeNodeData = { fake: FakeName };
+/** Node kinds, as a tagged union on `type`. */
+export type ComponentFlowNode = Node<ComponentNodeData, 'component'>;
+export type FakeFlowNode = Node<FakeNodeData, 'fake'>;
+export type FlowNode = ComponentFlowNode | FakeFlowNode;
+
+export type WireEdgeData = {
+  /** Problems pinned to this wire (red, message on hover). */
+  problems: Problem[] | null;
+  /** A call crossed it within the last moments. */
+  active: boolean;
+  /** Set for the edge of a fake node (a `mock { fake }` binding). */
+  fake: FakeName | null;
+};
+export type FlowEdge = Edge<WireEdgeData, 'wire'>;
+
+export type State = {
+  project: { path: string; dir: string } | null;
+  doc: ProjectDoc | null;
+  /** The document as last saved or opened; `dirty` is `doc !== savedDoc`. */
+  savedDoc: ProjectDoc | null;
+  components: Record<string, ComponentView>;
+  analysis: Analysis | null;
+  analyzing: boolean;
+  dirty: boolean;
+  past: HistoryEntry[];
+  future: HistoryEntry[];
+
+  /** Fake nodes on the canvas (UI-only; the doc holds their bindings). */
+  fakeNodes: FakeNode[];
+  /** The built-in fakes the backend offers. */
+  fakes: FakeView[];
+  /** The sample projects shipped with the app (empty when it has none). */
+  samples: SampleView[];
+  /** Why no project is open, when opening one failed. */
+  openError: OpenError | null;
+  /** What React Flow shows, derived from the above (see flow.ts). */
+  flowNodes: FlowNode[];
+  flowEdges: FlowEdge[];
+
+  selectedNodes: string[];
+  selectedEdges: string[];
+  selectedPort: SelectedPort | null;
+  drag: DragState | null;
+  /** Node id → the packages whose import groups are expanded on it (UI
+   *  state only: never saved to the project file). */
+  expandedGroups: Record<string, string[]>;
+  clipboard: Clipboard | null;
+
+  lastRun: RunReport | null;
+  running: boolean;
+  lastCall: string | null;
+  /** The call the run panel has composed; Ctrl+Enter and the toolbar run it. */
+  pendingCall: string | null;
+  limits: RunLimits;
+  serving: ServeInfo | null;
+  /** Edge id → time of the last call across it (for the glow). */
+  activeWires: Record<string, number>;
+  liveEvents: LiveEvent[];
+
+  theme: Theme;
+  rightTab: RightTab;
+  bottomTab: BottomTab;
+  toasts: Toast[];
+  busy: Record<string, boolean>;
+  status: StatusLine | null;
+  /** An autosaved document waiting for Recover / Discard. */
+  recovery: Recovery | null;
+  confirm: ConfirmRequest | null;
+  exportOpen: boolean;
+  paletteOpen: boolean;
+  focus: FocusRequest | null;
+};
+
+export type Actions = {
+  startup(): Promise<void>;
+  /** Tries the start-up open again (after `openError` with `retry`). */
+  retryStartup(): Promise<void>;
+  openProject(path: string | null): Promise<void>;
+  openSample(name: string): Promise<void>;
+  applyOpened(opened: OpenedProject): void;
+  updateDoc(label: string, recipe: (doc: ProjectDoc) => void): void;
+  undo(): void;
+  redo(): void;
+  setBinding(selector: string, binding: Binding | null): void;
+  addComponents(paths: string[] | null): Promise<void>;
+  addNode(componentId: string, at?: { x: number; y: number }): string | null;
+  addFakeNode(fake: FakeName, at?: { x: number; y: number }): void;
+  moveNodes(positions: Record<string, { x: number; y: number }>): void;
+  onNodesChange(changes: NodeChange<FlowNode>[]): void;
+  onEdgesChange(changes: EdgeChange<FlowEdge>[]): void;
+  deleteSelection(): void;
+  copySelection(): void;
+  paste(): void;
+  connect(from: PortAddr, to: PortAddr): Promise<boolean>;
+  beginDrag(port: PortAddr, side: PortSide): Promise<void>;
+  endDrag(): void;
+  /** Expands or collapses the import groups of `pkg` on `node`. */
+  setGroupExpanded(node: string, pkg: string, expanded: boolean): void;
+  setSelection(nodes: string[], edges: string[]): void;
+  selectPort(addr: PortAddr, side?: PortSide): void;
+  /** Selects a node and shows the bindings of its unwired imports. */
+  showNodeBindings(node: string): void;
+  focusLocation(loc: Location): void;
+  focusNodes(nodes: string[]): void;
+  analyzeNow(): Promise<void>;
+  run(call: string): Promise<void>;
+  rerunLast(): Promise<void>;
+  setRunReport(report: RunReport | null): void;
+  setLimits(limits: RunLimits): void;
+  setPendingCall(call: string | null): void;
+  startServing(port: number | null): Promise<void>;
+  stopServing(): Promise<void>;
+  save(saveAs: boolean): Promise<boolean>;
+  autoLayout(): Promise<void>;
+  setTheme(theme: Theme): void;
+  toggleTheme(): void;
+  toast(text: string, kind?: ToastKind): void;
+  dismissToast(id: number): void;
+  setStatus(status: StatusLine | null): void;
+  setRightTab(tab: RightTab): void;
+  setBottomTab(tab: BottomTab): void;
+  recover(): void;
+  discardRecovery(): Promise<void>;
+  requestClose(): void;
+  resolveConfirm(choice: 'save' | 'discard' | 'cancel'): Promise<void>;
+  setExportOpen(open: boolean): void;
+  setPaletteOpen(open: boolean): void;
+  handleEvent(event: AppEvent): void;
+  markWireActive(edgeIds: string[]): void;
+};
+
+export type Store = State & Actions;
+
+/** What a slice creator gets: zustand's `set` and `get` of the whole store. */
+export type SetState = StoreApi<Store>['setState'];
+export type GetState = StoreApi<Store>['getState'];
+/** One slice of the store: its part of `State` and `Actions`. */
+export type Slice<T> = StateCreator<Store, [], [], T>;
