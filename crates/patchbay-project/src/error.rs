@@ -48,7 +48,7 @@ pub enum ProjectError {
         /// What it is.
         kind: FileKind,
     },
-    /// The project file is larger than [`MAX_MANIFEST_BYTES`].
+    /// The project file is larger than [`MAX_MANIFEST_BYTES`](crate::MAX_MANIFEST_BYTES).
     #[error(
         "{}: is {}, more than the {} a project file may have",
         path.display(),
@@ -60,7 +60,7 @@ pub enum ProjectError {
         path: PathBuf,
         /// Its size in bytes (at least).
         size: u64,
-        /// The cap, [`MAX_MANIFEST_BYTES`].
+        /// The cap, [`MAX_MANIFEST_BYTES`](crate::MAX_MANIFEST_BYTES).
         limit: u64,
     },
     /// The project file could not be written; the old file is untouched.

@@ -2,9 +2,10 @@
 //! becomes a domain type, and each malformed entry or broken rule of
 //! [`Project::validate`] becomes a [`FileProblem`] placed in the text.
 
+use crate::error::FileProblem;
 use crate::model::*;
 use crate::place::{find, needle};
-use crate::{file, model, FileProblem};
+use crate::{file, model};
 use std::path::PathBuf;
 
 pub(crate) fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FileProblem>> {

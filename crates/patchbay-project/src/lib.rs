@@ -53,6 +53,7 @@ mod from_file;
 mod load;
 mod lookup;
 mod model;
+mod parse;
 mod paths;
 mod place;
 mod read;
@@ -61,9 +62,10 @@ mod validate;
 mod write;
 
 pub use error::{FileProblem, ProjectError};
-pub use load::{load, parse};
+pub use load::{load, ProjectDoc};
 pub use model::*;
-pub use paths::{manifest_path, ProjectDoc};
+pub use parse::{parse, CURRENT_VERSION};
+pub use paths::{manifest_path, MANIFEST_NAME};
 pub use read::{
     read_regular, size_text, FileKind, ReadError, MAX_COMPONENT_BYTES, MAX_MANIFEST_BYTES,
 };
@@ -72,12 +74,6 @@ pub use validate::{check_dir_grant, check_env_name, Invalid, Place};
 pub use write::STALE_TEMP_AGE;
 
 use sha2::{Digest, Sha256};
-
-/// The project file version this build writes.
-pub const CURRENT_VERSION: u32 = 1;
-
-/// The file name of a project manifest inside a project folder.
-pub const MANIFEST_NAME: &str = "patchbay.toml";
 
 /// The content hash Patchbay records for component files: `sha256:<hex>`.
 pub fn content_hash(bytes: &[u8]) -> String {

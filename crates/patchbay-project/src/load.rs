@@ -1,15 +1,52 @@
-//! Reading a project: [`load`] a manifest or folder, [`parse`] its text,
-//! telling the file's version apart and upgrading version 0.
+//! A project on disk: [`load`] a manifest or a project folder into a
+//! [`ProjectDoc`], which knows the folder its paths are resolved against
+//! and saves itself back.
 
-use crate::from_file::from_file;
-use crate::place::{find, line_col, shown_message};
-use crate::read::{read_regular, ReadError};
+use crate::error::ProjectError;
+use crate::model::Project;
+use crate::parse::parse;
+use crate::paths::manifest_path;
+use crate::place::line_col;
+use crate::read::{read_regular, ReadError, MAX_MANIFEST_BYTES};
+use crate::save::save;
 use crate::write;
-use crate::{
-    file, manifest_path, FileProblem, Project, ProjectDoc, ProjectError, CURRENT_VERSION,
-    MAX_MANIFEST_BYTES,
-};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A project loaded from disk.
+#[derive(Debug, Clone)]
+pub struct ProjectDoc {
+    /// The manifest file (`…/patchbay.toml`).
+    pub path: PathBuf,
+    /// The project.
+    pub project: Project,
+    /// The version the file was upgraded from, if it was older.
+    pub upgraded_from: Option<u32>,
+}
+
+impl ProjectDoc {
+    /// The folder that relative paths in the project are resolved against.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Resolves a path written in the project file.
+    pub fn resolve(&self, relative: &Path) -> PathBuf {
+        self.dir().join(relative)
+    }
+
+    /// The file of component `id`, if the project has it.
+    pub fn component_path(&self, id: &str) -> Option<PathBuf> {
+        self.project
+            .components
+            .get(id)
+            .map(|c| self.resolve(&c.path))
+    }
+
+    /// Writes the project back to its file, atomically.
+    pub fn save(&self) -> Result<(), ProjectError> {
+        save(&self.project, &self.path)
+    }
+}
 
 /// Loads a project from a manifest file or a project folder. Only a regular
 /// file of at most [`MAX_MANIFEST_BYTES`] is read. Temporary files of saves
@@ -49,108 +86,4 @@ pub fn load(path: &Path) -> Result<ProjectDoc, ProjectError> {
         project,
         upgraded_from,
     })
-}
-
-/// Parses project text; `path` is only used in error messages. Returns the
-/// project and, if the text was an older version, that version.
-pub fn parse(text: &str, path: &Path) -> Result<(Project, Option<u32>), ProjectError> {
-    let syntax = |e: toml::de::Error| {
-        let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        ProjectError::Syntax {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: shown_message(e.message().trim_end()),
-        }
-    };
-    let probe: file::VersionProbe = toml::from_str(text).map_err(syntax)?;
-    let (v1, upgraded_from) = match probe.version {
-        None => {
-            let v0: file::v0::ProjectFile = toml::from_str(text).map_err(syntax)?;
-            // Without `version`, a file is version 0 only if it has what a
-            // version-0 project had; otherwise (an empty file, comments,
-            // a lone `name`) it is no project, and upgrading it would
-            // compose an empty component.
-            if v0.components.is_empty()
-                && v0.nodes.is_empty()
-                && v0.connections.is_empty()
-                && v0.exports.is_empty()
-            {
-                return Err(ProjectError::Invalid {
-                    path: path.to_path_buf(),
-                    problems: vec![FileProblem {
-                        line: None,
-                        column: None,
-                        message: format!(
-                            "the project file is empty: a Patchbay project needs `version = {CURRENT_VERSION}`, a `name`, and the [components] and [nodes] it is made of"
-                        ),
-                    }],
-                });
-            }
-            (upgrade_v0(v0, path), Some(0))
-        }
-        Some(toml::Value::Integer(1)) => (toml::from_str(text).map_err(syntax)?, None),
-        Some(toml::Value::Integer(n)) if n > CURRENT_VERSION as i64 => {
-            return Err(ProjectError::TooNew {
-                path: path.to_path_buf(),
-                found: n,
-                supported: CURRENT_VERSION,
-            })
-        }
-        Some(other) => {
-            let (line, column) = find(text, "version").unwrap_or((1, 1));
-            return Err(ProjectError::Syntax {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: format!("`version` must be {CURRENT_VERSION}, found {other}"),
-            });
-        }
-    };
-    let project = from_file(v1, text).map_err(|problems| ProjectError::Invalid {
-        path: path.to_path_buf(),
-        problems,
-    })?;
-    Ok((project, upgraded_from))
-}
-
-fn upgrade_v0(v0: file::v0::ProjectFile, path: &Path) -> file::v1::ProjectFile {
-    let name = v0.name.unwrap_or_else(|| {
-        path.parent()
-            .and_then(|p| p.file_name())
-            .map(|n| n.to_string_lossy().to_lowercase().replace(['_', ' '], "-"))
-            .unwrap_or_else(|| "project".into())
-    });
-    file::v1::ProjectFile {
-        version: CURRENT_VERSION,
-        name,
-        components: v0.components,
-        nodes: v0
-            .nodes
-            .into_iter()
-            .map(|(id, n)| {
-                (
-                    id,
-                    file::v1::NodeEntry {
-                        component: n.component,
-                        position: file::v1::Position { x: n.x, y: n.y },
-                    },
-                )
-            })
-            .collect(),
-        wires: v0
-            .connections
-            .into_iter()
-            .map(|c| file::v1::WireEntry {
-                from: c.export,
-                to: c.import,
-            })
-            .collect(),
-        exports: v0.exports,
-        // Version 0 left every unwired import open.
-        bindings: [("*.*".to_string(), file::v1::BindingEntry::Leave)]
-            .into_iter()
-            .collect(),
-        fake_nodes: Default::default(),
-    }
 }

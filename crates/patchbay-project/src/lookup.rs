@@ -1,7 +1,7 @@
 //! Looking things up in a project: the binding that applies to an import
 //! (the most specific matching selector) and the wire feeding it.
 
-use crate::{Binding, ImportSelector, Project, Wire};
+use crate::model::{Binding, ImportSelector, Project, Wire};
 
 impl Project {
     /// The binding that applies to `import` of `node`: the most specific

@@ -1,7 +1,8 @@
 //! Placing problems in the project file's text (`line:col`) and showing
 //! the parser's messages cut to a readable size.
 
-use crate::{shown, Place, SHOWN_CHARS};
+use crate::model::{shown, SHOWN_CHARS};
+use crate::validate::Place;
 
 /// A parser's message as a problem shows it: every `quoted` part through
 /// [`shown`], and the whole cut to a few lines' worth, since the TOML parser

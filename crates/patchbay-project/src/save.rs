@@ -2,8 +2,11 @@
 //! [`to_toml_checked`] (only text that opens again as the same project),
 //! and the atomic [`save`], [`write_atomic`] and [`write_output`].
 
+use crate::error::{FileProblem, ProjectError};
+use crate::model::*;
+use crate::parse::{parse, CURRENT_VERSION};
 use crate::paths::path_text;
-use crate::{file, model::*, parse, write, FileProblem, ProjectError, CURRENT_VERSION};
+use crate::{file, write};
 use std::path::Path;
 
 /// Renders a project as `patchbay.toml` text in the current version.
