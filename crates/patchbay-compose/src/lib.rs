@@ -57,7 +57,7 @@ pub use wires::{Candidate, Direction, WireError};
 
 use indexmap::IndexMap;
 use patchbay_inspect::{ComponentInfo, InspectError, LoadedComponent};
-use patchbay_project::ProjectDoc;
+use patchbay_project::LoadedProject;
 use wac_graph::types::{FuncTypeId, ItemKind, Type, Types};
 use wac_graph::{types::Package, CompositionGraph, PackageId};
 
@@ -155,7 +155,7 @@ impl<T> PortFunction<T> {
 /// A project with its components loaded.
 #[derive(Clone)]
 pub struct Workspace {
-    doc: ProjectDoc,
+    doc: LoadedProject,
     parts: IndexMap<String, Result<Part, PartError>>,
     graph: CompositionGraph,
 }
@@ -184,7 +184,7 @@ pub enum PartError {
 impl Workspace {
     /// Loads every component the project names. Components that fail to
     /// load are recorded; [`Workspace::check`] reports them.
-    pub fn open(doc: ProjectDoc) -> Self {
+    pub fn open(doc: LoadedProject) -> Self {
         let mut graph = CompositionGraph::new();
         let mut parts = IndexMap::new();
         for (id, component) in &doc.project.components {
@@ -196,7 +196,7 @@ impl Workspace {
     }
 
     /// The project document.
-    pub fn doc(&self) -> &ProjectDoc {
+    pub fn doc(&self) -> &LoadedProject {
         &self.doc
     }
 

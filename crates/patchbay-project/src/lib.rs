@@ -62,7 +62,7 @@ mod validate;
 mod write;
 
 pub use error::{FileProblem, ProjectError};
-pub use load::{load, ProjectDoc};
+pub use load::{load, LoadedProject};
 pub use model::*;
 pub use parse::{parse, CURRENT_VERSION};
 pub use paths::{manifest_path, MANIFEST_NAME};

@@ -1,5 +1,5 @@
 //! A project on disk: [`load`] a manifest or a project folder into a
-//! [`ProjectDoc`], which knows the folder its paths are resolved against
+//! [`LoadedProject`], which knows the folder its paths are resolved against
 //! and saves itself back.
 
 use crate::error::ProjectError;
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 /// A project loaded from disk.
 #[derive(Debug, Clone)]
-pub struct ProjectDoc {
+pub struct LoadedProject {
     /// The manifest file (`…/patchbay.toml`).
     pub path: PathBuf,
     /// The project.
@@ -23,7 +23,7 @@ pub struct ProjectDoc {
     pub upgraded_from: Option<u32>,
 }
 
-impl ProjectDoc {
+impl LoadedProject {
     /// The folder that relative paths in the project are resolved against.
     pub fn dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
@@ -51,7 +51,7 @@ impl ProjectDoc {
 /// Loads a project from a manifest file or a project folder. Only a regular
 /// file of at most [`MAX_MANIFEST_BYTES`] is read. Temporary files of saves
 /// of this manifest that were killed are removed on the way.
-pub fn load(path: &Path) -> Result<ProjectDoc, ProjectError> {
+pub fn load(path: &Path) -> Result<LoadedProject, ProjectError> {
     let path = manifest_path(path);
     let bytes = read_regular(&path, MAX_MANIFEST_BYTES).map_err(|e| match e {
         ReadError::Io(source) => ProjectError::Read {
@@ -81,7 +81,7 @@ pub fn load(path: &Path) -> Result<ProjectDoc, ProjectError> {
         }
     })?;
     let (project, upgraded_from) = parse(&text, &path)?;
-    Ok(ProjectDoc {
+    Ok(LoadedProject {
         path,
         project,
         upgraded_from,

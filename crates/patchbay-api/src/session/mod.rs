@@ -190,7 +190,7 @@ impl Session {
                 )));
             }
         }
-        Ok(Workspace::open(model::ProjectDoc {
+        Ok(Workspace::open(model::LoadedProject {
             path: manifest,
             project,
             upgraded_from: None,

@@ -64,7 +64,7 @@ use crate::{Event, Host, PrepareError, Prepared};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use patchbay_compose::{Problem, Workspace};
-use patchbay_project::ProjectDoc;
+use patchbay_project::LoadedProject;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;

@@ -69,7 +69,7 @@ pub(super) struct SourceRoot {
 }
 
 impl Targets {
-    pub(super) fn of(doc: &ProjectDoc, manifest: &Path) -> Self {
+    pub(super) fn of(doc: &LoadedProject, manifest: &Path) -> Self {
         let mut t = Targets::default();
         let mut folders: Vec<(PathBuf, RecursiveMode)> = Vec::new();
         if let Some(dir) = manifest.parent() {

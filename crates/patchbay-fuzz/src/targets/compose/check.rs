@@ -4,8 +4,8 @@
 use super::*;
 
 /// A project document whose relative paths resolve against `root`.
-pub(super) fn virtual_doc(root: &Path, project: Project) -> ProjectDoc {
-    ProjectDoc {
+pub(super) fn virtual_doc(root: &Path, project: Project) -> LoadedProject {
+    LoadedProject {
         path: root.join("patchbay.toml"),
         project,
         upgraded_from: None,

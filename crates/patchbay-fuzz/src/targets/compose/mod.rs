@@ -16,8 +16,8 @@ use indexmap::IndexMap;
 use patchbay_compose::{Problem, Workspace, PACKAGE_NAMESPACE};
 use patchbay_project::{
     Binding, CannedResponse, ClockSetting, ComponentRef, DirGrant, ExportDecl, Fake, Grant,
-    HostPort, ImportSelector, Mock, MockBehavior, MockCase, Node, PortRef, Position, Project,
-    ProjectDoc, RandomSetting, Wire,
+    HostPort, ImportSelector, LoadedProject, Mock, MockBehavior, MockCase, Node, PortRef, Position,
+    Project, RandomSetting, Wire,
 };
 use std::path::{Path, PathBuf};
 use wac_graph::types::BorrowedPackageKey;
