@@ -180,6 +180,9 @@ struct Scope {
     tcp: Vec<String>,
     /// Grant `wasi:sockets/ip-name-lookup` (with the TCP list).
     lookup: bool,
+    /// Leave every interface above open (`mode = "leave"`) instead of
+    /// granting it: the host then serves it with nothing granted.
+    leave: bool,
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -206,7 +209,11 @@ fn write_project(dir: &Path, nodes: &[(&str, &Scope)]) -> Workspace {
     }
     for (n, s) in nodes {
         let grant = |import: &str, setting: String| {
-            format!("[bindings.\"{n}.{import}@{WASI}\"]\nmode = \"grant\"\n{setting}\n")
+            if s.leave {
+                format!("[bindings.\"{n}.{import}@{WASI}\"]\nmode = \"leave\"\n")
+            } else {
+                format!("[bindings.\"{n}.{import}@{WASI}\"]\nmode = \"grant\"\n{setting}\n")
+            }
         };
         let dirs: Vec<String> = s
             .dirs
@@ -428,6 +435,55 @@ fn a_node_with_empty_scopes_reaches_nothing_of_its_neighbour() {
     run_matrix(dir.path(), &[("a", &a), ("b", &b)], &cases);
     // `a` fetched once per mode (2 whole-project modes, 2 alone); `b` never.
     assert_eq!(server.hits() - before, 4);
+}
+
+/// A node that leaves its WASI imports open (`mode = "leave"`) beside a
+/// node granted env, a folder and an allow-list: the host serves the open
+/// imports with nothing granted, so leaving open never inherits a
+/// neighbour's scope (or the host's).
+#[test]
+fn a_node_leaving_wasi_open_reaches_nothing_of_its_neighbour() {
+    host();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/motd.txt"), "motd of a\n").unwrap();
+    let server = http_peer("hello from the server");
+    let a = Scope {
+        env: strings(&["GREETING"]),
+        dirs: vec![("data".into(), "/data".into(), false)],
+        http: vec![server.entry()],
+        ..Scope::default()
+    };
+    let open = Scope {
+        leave: true,
+        ..Scope::default()
+    };
+    let url = format!("http://127.0.0.1:{}/", server.port());
+    let cases = [
+        reaches(r#"a#read-env("GREETING")"#, GREETING),
+        reaches(r#"a#read-file("/data/motd.txt")"#, "motd of a"),
+        fails(r#"open#read-env("GREETING")"#, "cannot read env GREETING").viewed(
+            "wasi:cli/environment",
+            "it is granted no variables; the host's environment is withheld",
+        ),
+        fails(r#"open#read-env("HOME")"#, "cannot read env HOME"),
+        fails(
+            r#"open#read-file("/data/motd.txt")"#,
+            "cannot read /data/motd.txt",
+        )
+        .viewed("wasi:filesystem/preopens", "it is granted no folders"),
+        fails(format!("open#fetch({url:?})"), "HttpRequestDenied").refused(
+            "wasi:http/outgoing-handler",
+            format!("127.0.0.1:{} is not on its allow-list", server.port()),
+        ),
+    ];
+    let before = server.hits();
+    run_matrix(dir.path(), &[("a", &a), ("open", &open)], &cases);
+    assert_eq!(
+        server.hits() - before,
+        0,
+        "only `open` fetched, and it must not reach"
+    );
 }
 
 /// Environment lists: two variables, two nodes granted one each, one node
