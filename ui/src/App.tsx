@@ -5,6 +5,7 @@ import { ExportDialog } from './panels';
 import {
   BottomPanel,
   ConfirmDialog,
+  DiskChangeDialog,
   LibraryPanel,
   NoNodes,
   NoProject,
@@ -75,6 +76,7 @@ export function App() {
       <Palette />
       <RecoveryPrompt />
       <ConfirmDialog />
+      <DiskChangeDialog />
       <ExportDialog open={exportOpen && hasDoc} onClose={() => setExportOpen(false)} />
       <Toasts />
     </div>

@@ -30,7 +30,6 @@ mod paths;
 mod session;
 mod shell;
 mod views;
-mod watch;
 
 pub use dto::*;
 pub use error::ApiError;

@@ -1,5 +1,6 @@
 //! Component views: a component file as the library panel and the nodes
-//! show it, read from a workspace or loaded from disk by the watcher.
+//! show it, read from a workspace or loaded from disk when the watcher
+//! reports a change.
 
 use crate::dto::{ComponentInfo, ComponentView};
 use crate::error::chain;
@@ -40,7 +41,7 @@ pub(crate) fn component_views(ws: &Workspace) -> Vec<ComponentView> {
         .collect()
 }
 
-/// Loads one component file for the live view (used by the watcher).
+/// Loads one component file for the live view (after a change on disk).
 pub(crate) fn load_view(id: &str, rel: &str, abs: &Path) -> ComponentView {
     let mut view = ComponentView {
         id: id.to_string(),

@@ -60,8 +60,8 @@ async fn show(
     args: &WatchArgs,
     limits: &Limits,
 ) -> Result<()> {
-    let report = match (&outcome.result, &args.call) {
-        (Ok(prepared), Some(call)) => Some(host.call(prepared, call, limits).await),
+    let report = match (outcome.prepared(), &args.call) {
+        (Some(prepared), Some(call)) => Some(host.call(prepared, call, limits).await),
         _ => None,
     };
     if args.json {
@@ -99,12 +99,14 @@ async fn show(
     for note in &outcome.notes {
         eprintln!("note: {note}");
     }
-    match &outcome.result {
-        Ok(prepared) => match report {
+    match (&outcome.result, outcome.prepared()) {
+        (Ok(_), Some(prepared)) => match report {
             Some(report) => crate::output::print_report(&report),
             None => eprintln!("ready; exports: {}", prepared.export_names().join(", ")),
         },
-        Err(error) => {
+        // `patchbay watch` prepares: a good reload always has a project.
+        (Ok(_), None) => eprintln!("ready"),
+        (Err(error), _) => {
             match error {
                 ReloadError::Check(problems) => {
                     let manifest = patchbay_project::manifest_path(&args.project);

@@ -108,6 +108,30 @@ pub enum Event {
         /// Why the guest failed, if it did (it may fail after answering).
         error: Option<String>,
     },
+    /// A component's `build` command started (the watcher saw its sources
+    /// change, or its file was missing).
+    BuildStarted {
+        /// The component.
+        component: String,
+        /// The command, as written in the project file.
+        command: String,
+    },
+    /// A component's `build` command ended.
+    BuildFinished {
+        /// The component.
+        component: String,
+        /// The command, as written in the project file.
+        command: String,
+        /// Whether it exited with status 0.
+        success: bool,
+        /// How it ended, for people: `exited with status 3`, `could not
+        /// start: …`.
+        ended: String,
+        /// Everything it wrote: stdout, then stderr.
+        output: String,
+        /// How long it ran, in milliseconds.
+        millis: u64,
+    },
     /// A component changed on disk and the project was reloaded.
     Reloaded {
         /// The files that changed.

@@ -1,7 +1,8 @@
 //! Live reload against real file changes: swapping a component for an
 //! incompatible one keeps the last good build live, restoring it reloads,
-//! a failing build command is reported with its exit status, and a project
-//! file edit is picked up.
+//! a failing build command is reported with its exit status, a project
+//! file edit is picked up, and the desktop app's build mode builds and
+//! reports changed components without composing.
 //!
 //! File notifications can be slow on a loaded machine, so every wait is
 //! generous and nothing asserts on timing.
@@ -221,4 +222,129 @@ async fn build_commands_run_when_their_sources_change() {
     assert!(built.builds[0].output.contains("rebuilt"));
     assert_eq!(built.changed_names(), vec!["src/lib.rs".to_string()]);
     assert_eq!(get_a(&host, &watcher).await, r#""not found: a""#);
+}
+
+/// The desktop app's mode: a source edit runs the build, whose output is
+/// reported as a changed component with progress events, but nothing is
+/// composed (the new component would not compose here); a failing build
+/// keeps the last good one; a component file added by the front end is
+/// watched; outcomes arrive on the callback.
+#[test]
+fn build_mode_builds_and_reports_changed_components_without_composing() {
+    use patchbay_host::watch::{ChangedComponent, Reloaded, WatchMode, WatchOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("ok"), "").unwrap();
+    // The build copies the next component into place, or fails when
+    // `src/ok` is gone.
+    project(
+        dir.path(),
+        "build = \"test -f src/ok || { echo broken source >&2; exit 2; }; cp src/next.wasm kv-memory.wasm; echo built\"\nwatch = [\"src\"]",
+    );
+    let host = host();
+    let mut events = host.subscribe();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = ProjectWatcher::start_reporting(
+        host.clone(),
+        dir.path(),
+        WatchOptions {
+            debounce: Duration::from_millis(50),
+            mode: WatchMode::Build,
+            ..Default::default()
+        },
+        move |outcome| {
+            let _ = tx.send(outcome);
+        },
+    )
+    .unwrap();
+    let next = |what: &str, want: &dyn Fn(&ReloadOutcome) -> bool| loop {
+        let outcome = rx
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("no reload where {what} within {WAIT:?}"));
+        if want(&outcome) {
+            return outcome;
+        }
+        eprintln!("skipping outcome: {}", outcome.message());
+    };
+    let first = next("the first load", &|_| true);
+    assert!(first.is_initial() && first.is_ok(), "{}", first.message());
+    assert!(matches!(first.result, Ok(Reloaded::Built)));
+    assert!(first.components.is_empty() && first.builds.is_empty());
+    assert!(watcher.current().is_none(), "build mode prepares nothing");
+    assert!(
+        watcher.blocking_next_reload().is_none(),
+        "outcomes go to the callback"
+    );
+
+    // kv-cache needs a store nothing feeds: it would not compose, and build
+    // mode does not care.
+    std::fs::copy(patchbay_test_programs::KV_CACHE, src.join("next.wasm")).unwrap();
+    let built = next("the build ran", &|o| !o.builds.is_empty());
+    assert!(built.is_ok(), "{}", built.message());
+    assert!(built.builds[0].success && built.builds[0].output.contains("built"));
+    assert_eq!(
+        built.components,
+        vec![ChangedComponent {
+            id: "kv-memory".into(),
+            file: dir.path().canonicalize().unwrap().join("kv-memory.wasm"),
+        }]
+    );
+    assert!(
+        built.message().contains("rebuilt kv-memory"),
+        "{}",
+        built.message()
+    );
+
+    // A broken intermediate state: the build fails, nothing is reported as
+    // changed, and the last good build stays.
+    std::fs::remove_file(src.join("ok")).unwrap();
+    let failed = next("the build failed", &|o| !o.is_ok());
+    let Some(ReloadError::Build(run)) = failed.error() else {
+        panic!("expected a build failure, got {failed:?}");
+    };
+    assert_eq!(run.status, Some(2));
+    assert!(failed.kept_last_good && failed.components.is_empty());
+    assert!(failed.message().contains("keeping the last good build"));
+
+    // A component file the front end watches beyond the project's.
+    let extra = dir.path().join("extra.wasm");
+    std::fs::copy(patchbay_test_programs::KV_MEMORY, &extra).unwrap();
+    watcher.add_components(vec![("extra".into(), extra.clone())]);
+    std::thread::sleep(Duration::from_millis(300));
+    replace(
+        &extra,
+        &std::fs::read(patchbay_test_programs::KV_CACHE).unwrap(),
+    );
+    let added = next("the added file changed", &|o| {
+        o.components.iter().any(|c| c.id == "extra")
+    });
+    assert!(added.is_ok(), "{}", added.message());
+
+    // Progress was reported while the builds ran.
+    let mut seen = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        match event {
+            patchbay_host::Event::BuildStarted { component, .. } => {
+                seen.push(format!("started {component}"))
+            }
+            patchbay_host::Event::BuildFinished {
+                component,
+                success,
+                output,
+                ..
+            } => seen.push(format!("finished {component} {success} {}", output.trim())),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        seen[..4],
+        [
+            "started kv-memory".to_string(),
+            "finished kv-memory true built".to_string(),
+            "started kv-memory".to_string(),
+            "finished kv-memory false broken source".to_string(),
+        ],
+        "{seen:?}"
+    );
 }

@@ -1330,6 +1330,58 @@ component: ComponentView,
 /**
  * What changed, for a toast.
  */
+message: string, } | { "kind": "buildStarted", 
+/**
+ * The component.
+ */
+component: string, 
+/**
+ * The command, as written in the project file.
+ */
+command: string, } | { "kind": "buildFinished", 
+/**
+ * The component.
+ */
+component: string, 
+/**
+ * The command, as written in the project file.
+ */
+command: string, 
+/**
+ * Whether it exited with status 0.
+ */
+success: boolean, 
+/**
+ * How it ended, for people (`exited with status 101`).
+ */
+ended: string, 
+/**
+ * Everything it wrote: stdout, then stderr.
+ */
+output: string, 
+/**
+ * How long it ran, in milliseconds.
+ */
+millis: number, } | { "kind": "projectChanged", 
+/**
+ * The project file (absolute).
+ */
+path: string, 
+/**
+ * The document the file now holds; absent when it does not open.
+ */
+doc: ProjectDoc | null, 
+/**
+ * The components of that document as loaded now.
+ */
+components: Array<ComponentView>, 
+/**
+ * Why the file does not open (`file:line:col: …`), if it does not.
+ */
+error: string | null, 
+/**
+ * What happened, for a toast.
+ */
 message: string, } | { "kind": "filesDropped", 
 /**
  * Absolute paths.

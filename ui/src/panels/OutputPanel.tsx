@@ -1,10 +1,11 @@
 /**
  * What the guest printed: live while a run is going (from the backend's
  * `output` events), then the captured stdout and stderr of the last run.
- * Requests answered while serving are listed too.
+ * Requests answered while serving are listed too, and so are the builds the
+ * file watcher ran (running, or finished with their output).
  */
 import { useStore } from '../store';
-import type { LiveEvent } from '../store';
+import type { BuildStatus, LiveEvent } from '../store';
 import { EmptyState, Mark, Spinner } from './common';
 import { OutputBlock } from './RunPanel';
 import { formatMicros } from './text';
@@ -31,12 +32,46 @@ function liveOutput(events: LiveEvent[]): { stdout: string; stderr: string; call
   return { stdout, stderr, call };
 }
 
+/** The watcher's builds, one per component: running, or how it ended. */
+function Builds({ builds }: { builds: BuildStatus[] }) {
+  if (builds.length === 0) return null;
+  return (
+    <div className="pbp-builds" aria-label="Builds">
+      {builds.map((b) => (
+        <div key={b.component}>
+          <div className="pbp-summary pbp-summary-line">
+            {b.running || !b.finished ? (
+              <>
+                <Spinner label="Building" /> <span>Building <code>{b.component}</code>…</span>
+              </>
+            ) : (
+              <>
+                <span className={b.finished.success ? 'pbp-badge pbp-badge-ok' : 'pbp-badge pbp-badge-fail'}>
+                  {b.finished.success ? '✓ built' : <><Mark kind="error" /> build failed</>}
+                </span>
+                <code className="pbp-ellipsis">{b.component}</code>
+                <span className="pbp-muted">
+                  {b.finished.success ? '' : `${b.finished.ended}; the last good build stays · `}
+                  {(b.finished.millis / 1000).toFixed(1)} s
+                </span>
+              </>
+            )}
+          </div>
+          <OutputBlock title={`build output of ${b.component}`} text={b.finished?.output ?? ''} error={!b.finished?.success} />
+        </div>
+      ))}
+    </div>
+  );
+}
+
 export function OutputPanel() {
   const running = useStore((s) => s.running);
   const lastRun = useStore((s) => s.lastRun);
   const lastCall = useStore((s) => s.lastCall);
   const liveEvents = useStore((s) => s.liveEvents);
   const serving = useStore((s) => s.serving);
+  const builds = useStore((s) => s.builds);
+  const buildList = Object.values(builds).reverse();
 
   const served = serving
     ? liveEvents.filter((e): e is LiveEvent & { event: { kind: 'served' } } => e.event.kind === 'served').slice(-50)
@@ -94,12 +129,13 @@ export function OutputPanel() {
         )}
       </>
     );
-  } else {
+  } else if (buildList.length === 0) {
     body = <EmptyState>Run an export to see what it prints.</EmptyState>;
   }
 
   return (
     <section className="pbp-panel" aria-label="Output">
+      <Builds builds={buildList} />
       {body}
       {serving && (
         <div className="pbp-served">

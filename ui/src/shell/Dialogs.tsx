@@ -1,7 +1,8 @@
-// The recovery prompt (unsaved changes autosaved earlier) and the "save
-// before closing / opening another project?" confirmation.
+// The recovery prompt (unsaved changes autosaved earlier), the "save
+// before closing / opening another project?" confirmation, and the choice
+// when patchbay.toml changed on disk while the editor has unsaved changes.
 
-import { useStore } from '../store';
+import { baseName, useStore } from '../store';
 import { Dialog } from './Dialog';
 
 export function RecoveryPrompt() {
@@ -65,6 +66,39 @@ export function ConfirmDialog() {
       }
     >
       <p>Your changes will be lost if you don’t save them.</p>
+    </Dialog>
+  );
+}
+
+/** patchbay.toml changed outside the app while the editor has unsaved
+ *  changes: neither side is dropped without the user saying so. */
+export function DiskChangeDialog() {
+  const change = useStore((s) => s.diskChange);
+  const resolve = useStore((s) => s.resolveDiskChange);
+  if (!change) return null;
+  const file = baseName(change.path);
+  return (
+    <Dialog
+      role="alertdialog"
+      title={`${file} changed on disk`}
+      actions={
+        <>
+          <button type="button" className="pb-btn pb-btn--danger" onClick={() => resolve('reload')}>
+            Reload from disk
+          </button>
+          <button type="button" className="pb-btn pb-btn--primary" onClick={() => resolve('keep')}>
+            Keep my changes
+          </button>
+        </>
+      }
+    >
+      <p>
+        <code>{change.path}</code> was edited outside Patchbay, and the editor has changes that are not saved.
+      </p>
+      <p className="pb-muted">
+        Reload from disk drops the editor’s changes. Keep my changes leaves the canvas as it is; the next save
+        overwrites the file.
+      </p>
     </Dialog>
   );
 }

@@ -3,7 +3,7 @@ export { LibraryPanel } from './LibraryPanel';
 export { Palette } from './Palette';
 export { Toasts } from './Toasts';
 export { StatusLine } from './StatusLine';
-export { RecoveryPrompt, ConfirmDialog } from './Dialogs';
+export { RecoveryPrompt, ConfirmDialog, DiskChangeDialog } from './Dialogs';
 export { NoProject, NoNodes } from './EmptyState';
 export { RightPanel, BottomPanel } from './Panels';
 export { useShortcuts, runPendingCall } from './shortcuts';

@@ -1,8 +1,10 @@
 // The run slice: running a call with its limits, serving, the last report,
-// the live events from the backend and the wires a call lit up.
+// the live events from the backend (the file watcher's go to liveSlice.ts)
+// and the wires a call lit up.
 
 import { commands, errorText, type ProjectDoc } from './backend';
-import { baseName, wireId } from './doc';
+import { wireId } from './doc';
+import { isLiveEvent } from './liveSlice';
 import { DEFAULT_LIMITS, LIVE_EVENT_LIMIT, WIRE_GLOW_MS } from './runtime';
 import type { Slice, State, Store } from './types';
 
@@ -92,19 +94,14 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
     set((s) => ({
       liveEvents: [...s.liveEvents.slice(-(LIVE_EVENT_LIMIT - 1)), { id: ++eventSeq, at: Date.now(), event }],
     }));
+    if (isLiveEvent(event)) {
+      get().applyLiveEvent(event);
+      return;
+    }
     switch (event.kind) {
       case 'wireCall':
         get().markWireActive(wiresBetween(get().doc, event.callee, event.caller, event.function));
         return;
-      case 'componentChanged': {
-        const c = event.component;
-        set((s) => ({ components: { ...s.components, [c.id]: c } }));
-        // The message names the file: "kv-service.wasm changed on disk: …".
-        get().toast(event.message || `${baseName(c.path)} changed on disk`, c.error ? 'error' : 'info');
-        void get().analyzeNow();
-        if (get().lastCall) void get().rerunLast();
-        return;
-      }
       case 'filesDropped': {
         // A dropped project file opens; components join the open project.
         const manifest = event.paths.find((p) => /\.toml$/i.test(p));

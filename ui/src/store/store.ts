@@ -14,6 +14,7 @@ import { reconcileEdges, reconcileNodes } from './flow';
 import { analysisInitial, createAnalysisSlice } from './analysisSlice';
 import { createDocSlice, docInitial } from './docSlice';
 import { createLayoutSlice } from './layoutSlice';
+import { createLiveSlice, liveInitial } from './liveSlice';
 import { createProjectSlice, projectInitial } from './projectSlice';
 import { createRunSlice, runInitial } from './runSlice';
 import { resetRuntime } from './runtime';
@@ -36,6 +37,8 @@ export type {
   ConfirmRequest,
   FocusRequest,
   HistoryEntry,
+  BuildStatus,
+  DiskChange,
   OpenError,
   State,
   Actions,
@@ -59,6 +62,7 @@ function initialState(): State {
     ...analysisInitial(),
     ...selectionInitial(),
     ...runInitial(),
+    ...liveInitial(),
     ...uiInitial(),
     ...saveInitial(),
   };
@@ -70,6 +74,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createAnalysisSlice(...a),
   ...createSelectionSlice(...a),
   ...createRunSlice(...a),
+  ...createLiveSlice(...a),
   ...createSaveSlice(...a),
   ...createLayoutSlice(...a),
   ...createUiSlice(...a),

@@ -50,6 +50,17 @@ export type ConfirmRequest = { reason: 'close' } | { reason: 'open'; path: strin
 /** Asks the canvas to centre these nodes (all nodes when empty). */
 export type FocusRequest = { seq: number; nodes: string[] };
 export type HistoryEntry = { doc: ProjectDoc; label: string };
+/** A component's `build` command: running, or how it finished (with its
+ *  output). */
+export type BuildStatus = {
+  component: string;
+  command: string;
+  running: boolean;
+  finished: Extract<AppEvent, { kind: 'buildFinished' }> | null;
+};
+/** patchbay.toml as it is on disk after an outside edit, waiting for the
+ *  user's choice while the editor has unsaved changes. */
+export type DiskChange = { path: string; doc: ProjectDoc; components: ComponentView[] };
 /** Why the last attempt to open a project, with none open, failed: shown on
  *  the empty state until a project opens. `retry` re-runs the start-up open
  *  (the project named on the command line, or the last one). */
@@ -115,6 +126,11 @@ export type State = {
   /** Edge id → time of the last call across it (for the glow). */
   activeWires: Record<string, number>;
   liveEvents: LiveEvent[];
+  /** Component id → its last build, while it runs and after. */
+  builds: Record<string, BuildStatus>;
+  /** An outside edit of patchbay.toml met unsaved changes: Reload from disk
+   *  or Keep my changes. */
+  diskChange: DiskChange | null;
 
   theme: Theme;
   rightTab: RightTab;
@@ -185,6 +201,12 @@ export type Actions = {
   setExportOpen(open: boolean): void;
   setPaletteOpen(open: boolean): void;
   handleEvent(event: AppEvent): void;
+  /** A build, a changed component file or an outside edit of patchbay.toml. */
+  applyLiveEvent(event: Extract<AppEvent, { kind: 'buildStarted' | 'buildFinished' | 'componentChanged' | 'projectChanged' }>): void;
+  /** The user's choice when patchbay.toml changed on disk under unsaved
+   *  changes: take the file's document, or keep the editor's (the next save
+   *  overwrites the file). */
+  resolveDiskChange(choice: 'reload' | 'keep'): void;
   markWireActive(edgeIds: string[]): void;
 };
 

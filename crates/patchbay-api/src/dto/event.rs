@@ -96,6 +96,43 @@ pub enum AppEvent {
         /// What changed, for a toast.
         message: String,
     },
+    /// A component's `build` command started: its watched sources changed.
+    BuildStarted {
+        /// The component.
+        component: String,
+        /// The command, as written in the project file.
+        command: String,
+    },
+    /// A component's `build` command ended. A failed build changes
+    /// nothing: the component's last good file stays.
+    BuildFinished {
+        /// The component.
+        component: String,
+        /// The command, as written in the project file.
+        command: String,
+        /// Whether it exited with status 0.
+        success: bool,
+        /// How it ended, for people (`exited with status 101`).
+        ended: String,
+        /// Everything it wrote: stdout, then stderr.
+        output: String,
+        /// How long it ran, in milliseconds.
+        millis: u64,
+    },
+    /// `patchbay.toml` was changed outside the app (the app's own saves are
+    /// not reported).
+    ProjectChanged {
+        /// The project file (absolute).
+        path: String,
+        /// The document the file now holds; absent when it does not open.
+        doc: Option<ProjectDoc>,
+        /// The components of that document as loaded now.
+        components: Vec<ComponentView>,
+        /// Why the file does not open (`file:line:col: …`), if it does not.
+        error: Option<String>,
+        /// What happened, for a toast.
+        message: String,
+    },
     /// Files were dropped on the window (already permitted).
     FilesDropped {
         /// Absolute paths.
@@ -180,6 +217,25 @@ impl AppEvent {
                 path: path.clone(),
                 status: *status,
                 micros: *micros,
+            },
+            E::BuildStarted { component, command } => AppEvent::BuildStarted {
+                component: component.clone(),
+                command: command.clone(),
+            },
+            E::BuildFinished {
+                component,
+                command,
+                success,
+                ended,
+                output,
+                millis,
+            } => AppEvent::BuildFinished {
+                component: component.clone(),
+                command: command.clone(),
+                success: *success,
+                ended: ended.clone(),
+                output: output.clone(),
+                millis: *millis,
             },
             E::Mocked { .. } | E::Reloaded { .. } => return None,
         })

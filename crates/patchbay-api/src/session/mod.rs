@@ -4,20 +4,22 @@
 //! One module per area: `project` (start, open, add components, save,
 //! recovery, close), `edit` (checks while editing), `analysis` (checking and
 //! composing), `run` (running and serving) and `export`. Each adds its
-//! commands to [`Session`].
+//! commands to [`Session`]. `live` bridges the host's file watcher to the
+//! page's events.
 
 mod analysis;
 mod edit;
 mod export;
+mod live;
 mod project;
 mod run;
 
 use crate::dto::*;
 use crate::paths::PathGate;
 use crate::shell::{Dialogs, EventSink, WindowControl};
-use crate::watch::ComponentWatcher;
 use crate::ApiError;
 use patchbay_compose::Workspace;
+use patchbay_host::watch::ProjectWatcher;
 use patchbay_host::{Host, HostOptions, Runnable};
 use patchbay_project as model;
 use serde::{Deserialize, Serialize};
@@ -65,7 +67,8 @@ pub struct Session {
     dirty: AtomicBool,
     runnable: Mutex<Option<(String, Arc<Runnable>)>>,
     serving: tokio::sync::Mutex<Option<ServeHandle>>,
-    watcher: Mutex<Option<ComponentWatcher>>,
+    watcher: Mutex<Option<ProjectWatcher>>,
+    live: Arc<Mutex<live::Live>>,
 }
 
 /// The largest recovery file read back: the document as JSON is a few
@@ -133,6 +136,7 @@ impl Session {
             runnable: Mutex::new(None),
             serving: tokio::sync::Mutex::new(None),
             watcher: Mutex::new(None),
+            live: Arc::new(Mutex::new(live::Live::default())),
         })
     }
 

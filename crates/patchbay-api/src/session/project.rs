@@ -1,5 +1,5 @@
 //! The project's life cycle: the project shown at start, opening a
-//! project or a sample, adding components, the file watcher, saving,
+//! project or a sample, adding components (and watching them), saving,
 //! recovery files, the dirty flag and closing the window.
 
 use super::analysis::analyze;
@@ -7,7 +7,7 @@ use super::*;
 use crate::dto::*;
 use crate::error::chain;
 use crate::paths::{normalize, relative_to};
-use crate::views::component_views;
+use crate::views::{component_views, load_view};
 use crate::ApiError;
 use patchbay_project as model;
 use sha2::{Digest, Sha256};
@@ -166,7 +166,7 @@ impl Session {
             self.options.state_dir.join("last-project"),
             manifest.display().to_string(),
         );
-        self.restart_watcher(&manifest, &doc);
+        self.restart_watcher(&manifest, &components);
         Ok(OpenedProject {
             path: manifest.display().to_string(),
             dir: dir.display().to_string(),
@@ -176,29 +176,6 @@ impl Session {
             recovery,
             notes,
         })
-    }
-
-    fn restart_watcher(&self, manifest: &Path, doc: &ProjectDoc) {
-        let dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let files = doc
-            .components
-            .iter()
-            .map(|c| (c.id.clone(), c.path.clone(), normalize(&dir.join(&c.path))))
-            .collect();
-        let Ok(mut slot) = self.watcher.lock() else {
-            return;
-        };
-        *slot = None;
-        match ComponentWatcher::start(
-            files,
-            self.events.clone(),
-            self.options
-                .watch_debounce
-                .unwrap_or(std::time::Duration::from_millis(200)),
-        ) {
-            Ok(w) => *slot = Some(w),
-            Err(e) => eprintln!("patchbay: live reload is off: {e}"),
-        }
     }
 
     /// Loads component files (a dialog when `paths` is absent) and names
@@ -269,13 +246,7 @@ impl Session {
                 error: None,
             });
         }
-        if let Ok(slot) = self.watcher.lock() {
-            if let Some(w) = slot.as_ref() {
-                for v in &views {
-                    w.add(v.id.clone(), v.path.clone(), PathBuf::from(&v.abs_path));
-                }
-            }
-        }
+        self.watch_added(&views);
         Ok(views)
     }
 
@@ -315,6 +286,9 @@ impl Session {
                 c.hash = Some(model::content_hash(&bytes));
             }
         }
+        // The watcher must not take this save for an outside edit: what is
+        // written is remembered under the lock its reports take.
+        let mut live = live::lock(&self.live);
         model::save(&project, &target).map_err(|e| match e {
             model::ProjectError::Invalid { problems, .. } => {
                 let lines: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
@@ -323,6 +297,10 @@ impl Session {
             }
             e => ApiError::io(format!("cannot save {}", target.display())).with_detail(chain(&e)),
         })?;
+        if target == manifest {
+            live.remember_manifest();
+        }
+        drop(live);
         let _ = std::fs::remove_file(self.recovery_path(&manifest));
         if target != manifest {
             self.gate.allow_tree_file(&target);
@@ -338,7 +316,15 @@ impl Session {
         self.dirty.store(false, Ordering::SeqCst);
         let doc = ProjectDoc::from_model(&project);
         if target != manifest {
-            self.restart_watcher(&target, &doc);
+            let views: Vec<ComponentView> = project
+                .components
+                .iter()
+                .map(|(id, c)| {
+                    let rel = c.path.to_string_lossy().replace('\\', "/");
+                    load_view(id, &rel, &normalize(&new_dir.join(&c.path)))
+                })
+                .collect();
+            self.restart_watcher(&target, &views);
         }
         Ok(Saved {
             path: target.display().to_string(),

@@ -1,5 +1,6 @@
 //! Start-up, opening projects and samples, the path gate, saving,
-//! recovery and watching component files.
+//! recovery and live reload (component files, builds, outside edits of the
+//! project file).
 
 use super::*;
 
@@ -309,6 +310,210 @@ fn a_changed_component_file_is_reported_with_its_new_ports() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+/// Waits until `want` picks something out of the events recorded so far.
+fn wait_for<T>(f: &Fixture, what: &str, want: impl Fn(&[AppEvent]) -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(found) = want(&f.events.0.lock().unwrap()) {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no event: {what}; events: {:?}",
+            f.events.0.lock().unwrap()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// The kv-service sample whose kv-memory builds from `kv-service/src` with
+/// `build` (run in the project folder).
+fn with_build(f: &Fixture, build: &str) -> PathBuf {
+    let project = f.root.join("kv-service");
+    let file = project.join("patchbay.toml");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        r#"build = "bash ../build.sh kv-memory"
+watch = ["../components/kv-memory/src", "../../wit"]"#,
+        &format!("build = {build:?}\nwatch = [\"src\"]"),
+    );
+    assert!(
+        text.contains(r#"watch = ["src"]"#),
+        "the sample changed: {text}"
+    );
+    std::fs::write(&file, text).unwrap();
+    std::fs::create_dir_all(project.join("src")).unwrap();
+    std::fs::write(
+        project.join("src/lib.rs"),
+        "// v1
+",
+    )
+    .unwrap();
+    project
+}
+
+#[test]
+fn a_source_edit_runs_the_build_and_reports_the_rebuilt_component() {
+    let f = fixture("kv-service");
+    // The "build" makes kv-memory a kv-cache (other ports), or fails while
+    // the source says `broken`.
+    let project = with_build(
+        &f,
+        "grep -q broken src/lib.rs && { echo 'error: broken' >&2; exit 101; }; echo building kv-memory; cp ../wasm/kv-cache.wasm ../wasm/kv-memory.wasm",
+    );
+    block(async {
+        f.session.startup(Empty {}).await.unwrap().unwrap();
+    });
+    std::fs::write(
+        project.join("src/lib.rs"),
+        "// v2
+",
+    )
+    .unwrap();
+    let (component, message) = wait_for(&f, "componentChanged after the build", |events| {
+        events.iter().find_map(|e| match e {
+            AppEvent::ComponentChanged { component, message } => {
+                Some((component.clone(), message.clone()))
+            }
+            _ => None,
+        })
+    });
+    assert_eq!(component.id, "kv-memory");
+    assert!(component.error.is_none(), "{component:?}");
+    assert!(
+        message.starts_with("kv-memory.wasm changed on disk: new import"),
+        "{message}"
+    );
+    {
+        let events = f.events.0.lock().unwrap();
+        let started = events
+            .iter()
+            .position(|e| matches!(e, AppEvent::BuildStarted { component, .. } if component == "kv-memory"))
+            .expect("buildStarted");
+        let finished = events
+            .iter()
+            .position(|e| matches!(e, AppEvent::BuildFinished { success: true, output, .. } if output.contains("building kv-memory")))
+            .expect("buildFinished with the output");
+        let changed = events
+            .iter()
+            .position(|e| matches!(e, AppEvent::ComponentChanged { .. }))
+            .unwrap();
+        assert!(started < finished && finished < changed, "{events:?}");
+    }
+
+    // A broken source: the build's failure and output are reported, and
+    // nothing else changes.
+    f.events.0.lock().unwrap().clear();
+    std::fs::write(
+        project.join("src/lib.rs"),
+        "// broken
+",
+    )
+    .unwrap();
+    let (ended, output) = wait_for(&f, "the failed build", |events| {
+        events.iter().find_map(|e| match e {
+            AppEvent::BuildFinished {
+                success: false,
+                ended,
+                output,
+                ..
+            } => Some((ended.clone(), output.clone())),
+            _ => None,
+        })
+    });
+    assert_eq!(ended, "exited with status 101");
+    assert!(output.contains("error: broken"), "{output}");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(
+        !f.events
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, AppEvent::ComponentChanged { .. })),
+        "a failed build changes no component"
+    );
+}
+
+#[test]
+fn an_outside_edit_of_the_project_file_is_reported_and_the_sessions_own_save_is_not() {
+    let f = fixture("kv-service");
+    let opened = block(async { f.session.startup(Empty {}).await.unwrap().unwrap() });
+    let file = f.root.join("kv-service/patchbay.toml");
+
+    // The session's own save, with a change the file did not have.
+    let mut doc = opened.doc.clone();
+    doc.name = "saved-here".into();
+    block(async {
+        f.session
+            .save(SaveRequest {
+                doc,
+                save_as: false,
+            })
+            .await
+            .unwrap();
+    });
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("saved-here"));
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+
+    // An edit from outside: reported with the document it holds now.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("saved-here", "edited-outside");
+    std::fs::write(&file, &text).unwrap();
+    let (doc, components) = wait_for(&f, "projectChanged", |events| {
+        events.iter().find_map(|e| match e {
+            AppEvent::ProjectChanged {
+                doc, components, ..
+            } => Some((doc.clone(), components.clone())),
+            _ => None,
+        })
+    });
+    let doc = doc.expect("the edited file opens");
+    assert_eq!(doc.name, "edited-outside");
+    assert_eq!(components.len(), 2);
+    assert!(components.iter().all(|c| c.error.is_none()));
+    let reported = |f: &Fixture| {
+        f.events
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| matches!(e, AppEvent::ProjectChanged { .. }))
+            .count()
+    };
+    assert_eq!(reported(&f), 1, "the session's own save is no outside edit");
+
+    // A broken edit: the error names the file and the line.
+    f.events.0.lock().unwrap().clear();
+    std::fs::write(
+        &file,
+        text.replace(
+            "[nodes.memory]",
+            "[nodes.memory
+",
+        ),
+    )
+    .unwrap();
+    let (error, message) = wait_for(&f, "projectChanged with an error", |events| {
+        events.iter().find_map(|e| match e {
+            AppEvent::ProjectChanged {
+                doc: None,
+                error: Some(error),
+                message,
+                ..
+            } => Some((error.clone(), message.clone())),
+            _ => None,
+        })
+    });
+    assert!(error.contains("patchbay.toml:"), "{error}");
+    assert!(
+        message.starts_with("patchbay.toml changed on disk but does not open"),
+        "{message}"
+    );
 }
 
 /// Two `save` commands and two autosaves in flight at once, while the

@@ -56,7 +56,7 @@ mod paths;
 mod worker;
 
 use build::*;
-pub use outcome::{BuildRun, ReloadError, ReloadOutcome};
+pub use outcome::{BuildRun, ChangedComponent, ReloadError, ReloadOutcome, Reloaded};
 use paths::*;
 use worker::*;
 
@@ -87,6 +87,24 @@ pub struct WatchOptions {
     /// Whether the first load runs the `build` command of components whose
     /// file does not exist yet.
     pub build_missing: bool,
+    /// How far a reload goes: up to a prepared project (the command line),
+    /// or up to the builds and the files read (the desktop app).
+    pub mode: WatchMode,
+}
+
+/// How far a reload goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WatchMode {
+    /// Build, read the project, compose and prepare it with
+    /// [`Host::prepare`]; a good reload becomes [`ProjectWatcher::current`].
+    /// What `patchbay watch` uses.
+    #[default]
+    Prepare,
+    /// Build and read the project file, but do not compose: a good reload
+    /// ends in [`Reloaded::Built`] and [`ProjectWatcher::current`] stays
+    /// `None`. For a front end that composes a document of its own (the
+    /// desktop app, whose document may be unsaved).
+    Build,
 }
 
 impl Default for WatchOptions {
@@ -95,6 +113,7 @@ impl Default for WatchOptions {
             debounce: Duration::from_millis(200),
             max_delay: Duration::from_secs(2),
             build_missing: true,
+            mode: WatchMode::Prepare,
         }
     }
 }
@@ -154,6 +173,45 @@ impl ProjectWatcher {
         project: &Path,
         options: WatchOptions,
     ) -> Result<Self, WatchError> {
+        let (outcome_tx, outcome_rx) = tokio::sync::mpsc::unbounded_channel();
+        Self::spawn(
+            host,
+            project,
+            options,
+            Report::Channel(outcome_tx),
+            outcome_rx,
+        )
+    }
+
+    /// Like [`ProjectWatcher::start_with`], but every outcome is handed to
+    /// `report` on the watcher's thread, in order, instead of arriving on
+    /// [`ProjectWatcher::next_reload`] (which then returns `None`). The
+    /// watcher waits for `report` before it looks at the next change, so
+    /// `report` may do blocking work such as reading component files.
+    pub fn start_reporting(
+        host: Arc<Host>,
+        project: &Path,
+        options: WatchOptions,
+        report: impl FnMut(ReloadOutcome) + Send + 'static,
+    ) -> Result<Self, WatchError> {
+        // A channel whose sender is gone: `next_reload` answers `None`.
+        let (_, outcome_rx) = tokio::sync::mpsc::unbounded_channel();
+        Self::spawn(
+            host,
+            project,
+            options,
+            Report::Callback(Box::new(report)),
+            outcome_rx,
+        )
+    }
+
+    fn spawn(
+        host: Arc<Host>,
+        project: &Path,
+        options: WatchOptions,
+        report: Report,
+        outcome_rx: UnboundedReceiver<ReloadOutcome>,
+    ) -> Result<Self, WatchError> {
         let manifest = patchbay_project::manifest_path(project);
         let manifest = normalize_file(&manifest);
         let dir = manifest.parent().unwrap_or(Path::new("/")).to_path_buf();
@@ -187,7 +245,6 @@ impl ProjectWatcher {
         let mut registered = BTreeMap::new();
         registered.insert(dir.clone(), RecursiveMode::NonRecursive);
 
-        let (outcome_tx, outcome_rx) = tokio::sync::mpsc::unbounded_channel();
         let current = Arc::new(Mutex::new(None));
         let stop = Arc::new(AtomicBool::new(false));
         let worker = Worker {
@@ -200,8 +257,10 @@ impl ProjectWatcher {
             targets: Targets::default(),
             fingerprints: HashMap::new(),
             current: current.clone(),
-            outcomes: outcome_tx,
+            report,
             number: 0,
+            good_before: false,
+            extra: BTreeMap::new(),
             stop: stop.clone(),
             notes: Vec::new(),
         };
@@ -246,6 +305,17 @@ impl ProjectWatcher {
     /// commands run). Its outcome arrives like any other.
     pub fn reload_now(&self) {
         let _ = self.control.send(Control::ReloadNow);
+    }
+
+    /// Watches component files beyond the ones the project file names (the
+    /// desktop app's editor may hold components not saved yet): each is
+    /// `(component id, file)`. Their changes are reported in
+    /// [`ReloadOutcome::components`] like the project's own; a file the
+    /// project file names anyway is watched once.
+    pub fn add_components(&self, files: Vec<(String, PathBuf)>) {
+        if !files.is_empty() {
+            let _ = self.control.send(Control::AddComponents(files));
+        }
     }
 
     /// The project file being watched (absolute).

@@ -23,6 +23,26 @@ pub struct BuildRun {
     pub millis: u64,
 }
 
+/// A component file whose content changed since the previous reload read
+/// it: edited, replaced, or written by a build that ran in this reload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedComponent {
+    /// The component's id.
+    pub id: String,
+    /// Its file (absolute).
+    pub file: PathBuf,
+}
+
+/// What a good reload produced.
+#[derive(Clone)]
+pub enum Reloaded {
+    /// The project composed and was prepared to run ([`WatchMode::Prepare`]).
+    Prepared(Arc<Prepared>),
+    /// The builds ran and the project file was read; nothing was composed
+    /// ([`WatchMode::Build`]).
+    Built,
+}
+
 /// Why a reload did not produce a new live state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReloadError {
@@ -85,10 +105,16 @@ pub struct ReloadOutcome {
     /// The build commands that ran, in project order; a failing one is the
     /// last.
     pub builds: Vec<BuildRun>,
+    /// The component files whose content differs from what the previous
+    /// reload read, in project order (empty for the first load unless a
+    /// build made a missing file). Also filled when the reload fails after
+    /// the builds (a check or prepare error); empty when a build fails.
+    pub components: Vec<ChangedComponent>,
     /// The new live state, or why there is none.
-    pub result: Result<Arc<Prepared>, ReloadError>,
+    pub result: Result<Reloaded, ReloadError>,
     /// On failure: whether an earlier good build stays live (see
-    /// [`ProjectWatcher::current`]). Always false on success.
+    /// [`ProjectWatcher::current`]; in [`WatchMode::Build`], whether an
+    /// earlier reload was good). Always false on success.
     pub kept_last_good: bool,
     /// Things worth knowing that did not stop the reload: check warnings,
     /// watch paths that do not exist, file watcher errors.
@@ -101,7 +127,14 @@ impl fmt::Debug for ReloadOutcome {
             .field("number", &self.number)
             .field("changed", &self.changed)
             .field("builds", &self.builds)
-            .field("result", &self.result.as_ref().map(|_| "Prepared"))
+            .field("components", &self.components)
+            .field(
+                "result",
+                &self.result.as_ref().map(|r| match r {
+                    Reloaded::Prepared(_) => "Prepared",
+                    Reloaded::Built => "Built",
+                }),
+            )
             .field("kept_last_good", &self.kept_last_good)
             .field("notes", &self.notes)
             .finish()
@@ -119,9 +152,13 @@ impl ReloadOutcome {
         self.number == 0
     }
 
-    /// The prepared project, if the reload succeeded.
+    /// The prepared project, if the reload succeeded in
+    /// [`WatchMode::Prepare`].
     pub fn prepared(&self) -> Option<&Arc<Prepared>> {
-        self.result.as_ref().ok()
+        match &self.result {
+            Ok(Reloaded::Prepared(prepared)) => Some(prepared),
+            _ => None,
+        }
     }
 
     /// The error, if the reload failed.
@@ -152,7 +189,7 @@ impl ReloadOutcome {
             )
         };
         match &self.result {
-            Ok(prepared) => {
+            Ok(reloaded) => {
                 let built = self
                     .builds
                     .iter()
@@ -162,6 +199,9 @@ impl ReloadOutcome {
                     String::new()
                 } else {
                     format!("; rebuilt {}", built.join(", "))
+                };
+                let Reloaded::Prepared(prepared) = reloaded else {
+                    return format!("{what}{built}");
                 };
                 let compiled = match prepared.cache_hit() {
                     crate::CacheHit::Compiled => "compiled",

@@ -12,6 +12,8 @@ pub(super) enum Control {
     WatchError(String),
     /// Reload without a file change.
     ReloadNow,
+    /// Watch these component files too: `(id, file)`.
+    AddComponents(Vec<(String, PathBuf)>),
     /// Stop watching.
     Stop,
 }
@@ -32,6 +34,7 @@ pub(super) struct Batch {
     pub(super) paths: BTreeSet<PathBuf>,
     pub(super) forced: bool,
     pub(super) notes: Vec<String>,
+    pub(super) added: Vec<(String, PathBuf)>,
 }
 
 impl Batch {
@@ -44,6 +47,7 @@ impl Batch {
                 self.forced = true;
             }
             Control::ReloadNow => self.forced = true,
+            Control::AddComponents(files) => self.added.extend(files),
             Control::Stop => return false,
         }
         true
@@ -53,8 +57,9 @@ impl Batch {
 /// What a project asks to watch.
 #[derive(Default)]
 pub(super) struct Targets {
-    /// Component files (absolute).
-    pub(super) components: BTreeSet<PathBuf>,
+    /// Component files (absolute) and the ids of the components they are
+    /// the file of.
+    pub(super) components: BTreeMap<PathBuf, Vec<String>>,
     /// Source roots of components with a build command.
     pub(super) sources: Vec<SourceRoot>,
     /// Folders to register with the file watcher.
@@ -69,14 +74,30 @@ pub(super) struct SourceRoot {
 }
 
 impl Targets {
-    pub(super) fn of(doc: &LoadedProject, manifest: &Path) -> Self {
+    /// What `doc` asks to watch, plus the component files in `extra`
+    /// (`file → id`, absolute) that a front end added.
+    pub(super) fn of(
+        doc: &LoadedProject,
+        manifest: &Path,
+        extra: &BTreeMap<PathBuf, String>,
+    ) -> Self {
         let mut t = Targets::default();
         let mut folders: Vec<(PathBuf, RecursiveMode)> = Vec::new();
         if let Some(dir) = manifest.parent() {
             folders.push((dir.to_path_buf(), RecursiveMode::NonRecursive));
         }
-        for (id, component) in &doc.project.components {
-            let file = normalize_file(&doc.resolve(&component.path));
+        let named = doc
+            .project
+            .components
+            .iter()
+            .map(|(id, c)| (id.as_str(), normalize_file(&doc.resolve(&c.path))));
+        let added = extra.iter().map(|(file, id)| (id.as_str(), file.clone()));
+        for (id, file) in named.chain(added) {
+            let ids = t.components.entry(file.clone()).or_default();
+            if ids.iter().any(|known| known == id) {
+                continue;
+            }
+            ids.push(id.to_string());
             match file.parent() {
                 Some(parent) if parent.is_dir() => {
                     folders.push((parent.to_path_buf(), RecursiveMode::NonRecursive))
@@ -87,7 +108,8 @@ impl Targets {
                 )),
                 None => {}
             }
-            t.components.insert(file);
+        }
+        for (id, component) in &doc.project.components {
             if component.build.is_none() {
                 continue;
             }

@@ -3,6 +3,14 @@
 
 use super::*;
 
+/// Where outcomes go.
+pub(super) enum Report {
+    /// To [`ProjectWatcher::next_reload`].
+    Channel(UnboundedSender<ReloadOutcome>),
+    /// To a callback, on the watcher's thread.
+    Callback(Box<dyn FnMut(ReloadOutcome) + Send>),
+}
+
 /// The watcher thread's state.
 pub(super) struct Worker {
     pub(super) host: Arc<Host>,
@@ -14,8 +22,13 @@ pub(super) struct Worker {
     pub(super) targets: Targets,
     pub(super) fingerprints: HashMap<PathBuf, Option<Fingerprint>>,
     pub(super) current: Arc<Mutex<Option<Arc<Prepared>>>>,
-    pub(super) outcomes: UnboundedSender<ReloadOutcome>,
+    pub(super) report: Report,
     pub(super) number: u64,
+    /// Whether a reload was good before ([`WatchMode::Build`] keeps no
+    /// live state of its own).
+    pub(super) good_before: bool,
+    /// Component files a front end added (`file → id`, absolute).
+    pub(super) extra: BTreeMap<PathBuf, String>,
     pub(super) stop: Arc<AtomicBool>,
     pub(super) notes: Vec<String>,
 }
@@ -62,10 +75,11 @@ impl Worker {
     /// Decides what a batch of changes means, then reloads if it means
     /// anything.
     pub(super) fn handle(&mut self, batch: Batch) {
+        self.add_components(batch.added);
         let mut changed = Vec::new();
         let mut to_build = BTreeSet::new();
         for path in batch.paths {
-            if path == self.manifest || self.targets.components.contains(&path) {
+            if path == self.manifest || self.targets.components.contains_key(&path) {
                 let now = fingerprint(&path);
                 if self.fingerprints.get(&path) != Some(&now) {
                     changed.push(path);
@@ -97,6 +111,7 @@ impl Worker {
             changed,
             project_dir: self.dir.clone(),
             builds: Vec::new(),
+            components: Vec::new(),
             result: Err(ReloadError::Prepare(String::new())),
             kept_last_good: false,
             notes: std::mem::take(&mut self.notes),
@@ -120,7 +135,7 @@ impl Worker {
                 relative_to(&self.manifest, &self.dir)
             ));
         }
-        let targets = Targets::of(&doc, &self.manifest);
+        let targets = Targets::of(&doc, &self.manifest, &self.extra);
         // Say what cannot be watched when it changes, not on every reload.
         if initial || targets.notes != self.targets.notes {
             outcome.notes.extend(targets.notes.iter().cloned());
@@ -140,7 +155,19 @@ impl Worker {
             if self.stopped() {
                 return;
             }
+            self.host.events().send(Event::BuildStarted {
+                component: id.clone(),
+                command: command.clone(),
+            });
             let run = run_build(doc.dir(), id, command);
+            self.host.events().send(Event::BuildFinished {
+                component: run.component.clone(),
+                command: run.command.clone(),
+                success: run.success,
+                ended: run.ended.clone(),
+                output: run.output.clone(),
+                millis: run.millis,
+            });
             let failed = !run.success;
             outcome.builds.push(run.clone());
             if failed {
@@ -149,11 +176,47 @@ impl Worker {
             }
         }
 
-        for file in &self.targets.components {
-            self.fingerprints.insert(file.clone(), fingerprint(file));
+        let built: BTreeSet<&str> = outcome
+            .builds
+            .iter()
+            .map(|b| b.component.as_str())
+            .collect();
+        for (file, ids) in &self.targets.components {
+            let now = fingerprint(file);
+            let before = self.fingerprints.insert(file.clone(), now.clone());
+            // What a reader sees: the bytes, not the modification time.
+            let content = |f: &Option<Fingerprint>| f.as_ref().map(|f| (f.len, f.content));
+            let differs = match before {
+                Some(before) => content(&before) != content(&now),
+                // First read: new only when a build just made it.
+                None => ids.iter().any(|id| built.contains(id.as_str())),
+            };
+            if differs && now.is_some() {
+                for id in ids {
+                    outcome.components.push(ChangedComponent {
+                        id: id.clone(),
+                        file: file.clone(),
+                    });
+                }
+            }
         }
+        // In project order, as the builds are.
+        let order: HashMap<&str, usize> = doc
+            .project
+            .components
+            .keys()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        outcome
+            .components
+            .sort_by_key(|c| order.get(c.id.as_str()).copied().unwrap_or(usize::MAX));
         if self.stopped() {
             return;
+        }
+        if self.options.mode == WatchMode::Build {
+            outcome.result = Ok(Reloaded::Built);
+            return self.publish(outcome);
         }
         let ws = Workspace::open(doc);
         outcome.result = match self.host.prepare(&ws) {
@@ -161,12 +224,49 @@ impl Worker {
                 outcome
                     .notes
                     .extend(prepared.composed().warnings.iter().map(|w| w.to_string()));
-                Ok(Arc::new(prepared))
+                Ok(Reloaded::Prepared(Arc::new(prepared)))
             }
             Err(PrepareError::Compose { problems }) => Err(ReloadError::Check(problems)),
             Err(e) => Err(ReloadError::Prepare(error_chain(&e))),
         };
         self.publish(outcome);
+    }
+
+    /// Watches component files a front end added, from now on: their
+    /// current content is the baseline later changes compare with.
+    pub(super) fn add_components(&mut self, files: Vec<(String, PathBuf)>) {
+        if files.is_empty() {
+            return;
+        }
+        let mut folders = BTreeMap::new();
+        for (id, file) in files {
+            let file = normalize_file(&file);
+            self.fingerprints.insert(file.clone(), fingerprint(&file));
+            let ids = self.targets.components.entry(file.clone()).or_default();
+            if !ids.contains(&id) {
+                ids.push(id.clone());
+            }
+            if let Some(parent) = file.parent().filter(|p| p.is_dir()) {
+                let covered = self.registered.iter().any(|(p, mode)| {
+                    p == parent || (*mode == RecursiveMode::Recursive && parent.starts_with(p))
+                });
+                if !covered {
+                    folders.insert(parent.to_path_buf(), RecursiveMode::NonRecursive);
+                }
+            }
+            self.extra.insert(file, id);
+        }
+        for (path, mode) in folders {
+            match self.watcher.watch(&path, mode) {
+                Ok(()) => {
+                    self.registered.insert(path.clone(), mode);
+                    self.targets.folders.insert(path, mode);
+                }
+                Err(e) => self
+                    .notes
+                    .push(format!("cannot watch {}: {e}", path.display())),
+            }
+        }
     }
 
     /// Makes the file watcher's registrations match `targets`.
@@ -199,10 +299,12 @@ impl Worker {
         {
             let mut current = lock(&self.current);
             match &outcome.result {
-                Ok(prepared) => *current = Some(prepared.clone()),
-                Err(_) => outcome.kept_last_good = current.is_some(),
+                Ok(Reloaded::Prepared(prepared)) => *current = Some(prepared.clone()),
+                Ok(Reloaded::Built) => {}
+                Err(_) => outcome.kept_last_good = current.is_some() || self.good_before,
             }
         }
+        self.good_before |= outcome.is_ok();
         if !outcome.is_initial() {
             self.host.events().send(Event::Reloaded {
                 changed: outcome.changed_names(),
@@ -210,6 +312,11 @@ impl Worker {
                 message: outcome.message(),
             });
         }
-        let _ = self.outcomes.send(outcome);
+        match &mut self.report {
+            Report::Channel(tx) => {
+                let _ = tx.send(outcome);
+            }
+            Report::Callback(report) => report(outcome),
+        }
     }
 }
