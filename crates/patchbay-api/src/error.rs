@@ -9,18 +9,80 @@ use ts_rs::TS;
 /// list of problems). The UI never matches on `message`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ApiError {
-    /// Stable kebab-case code, one of [`ApiError`]'s constructors' codes.
-    pub code: String,
+    /// What kind of error it is.
+    pub code: ErrorCode,
     /// What went wrong, naming the file, node, wire or value.
     pub message: String,
     /// More: the cause chain or the problems that blocked the operation.
     pub detail: Option<String>,
 }
 
+/// The kinds of [`ApiError`]: TypeScript sees them as a union of strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// The user closed a dialog without choosing.
+    Cancelled,
+    /// A path the user did not open through a dialog, a drop or the command
+    /// line.
+    NotPermitted,
+    /// The operation needs an open project.
+    NotOpen,
+    /// A project file that cannot be read or parsed.
+    BadProject,
+    /// A component file that cannot be loaded.
+    BadComponent,
+    /// The request itself is malformed.
+    BadRequest,
+    /// The graph does not compose.
+    ComposeFailed,
+    /// The host could not prepare the run.
+    RunFailed,
+    /// The HTTP server could not start.
+    ServeFailed,
+    /// Reading or writing a file failed.
+    Io,
+    /// A bug in Patchbay.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as it crosses the boundary: `not-permitted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Cancelled => "cancelled",
+            ErrorCode::NotPermitted => "not-permitted",
+            ErrorCode::NotOpen => "not-open",
+            ErrorCode::BadProject => "bad-project",
+            ErrorCode::BadComponent => "bad-component",
+            ErrorCode::BadRequest => "bad-request",
+            ErrorCode::ComposeFailed => "compose-failed",
+            ErrorCode::RunFailed => "run-failed",
+            ErrorCode::ServeFailed => "serve-failed",
+            ErrorCode::Io => "io",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Lets tests and callers compare with the code as written:
+/// `error.code == "bad-request"`.
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 impl ApiError {
-    fn new(code: &str, message: impl Into<String>) -> Self {
+    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: code.to_string(),
+            code,
             message: message.into(),
             detail: None,
         }
@@ -35,60 +97,60 @@ impl ApiError {
 
     /// `cancelled`: the user closed a dialog without choosing.
     pub fn cancelled() -> Self {
-        Self::new("cancelled", "cancelled")
+        Self::new(ErrorCode::Cancelled, "cancelled")
     }
 
     /// `not-permitted`: a path the user did not open through a dialog, a
     /// drop or the command line.
     pub fn not_permitted(message: impl Into<String>) -> Self {
-        Self::new("not-permitted", message)
+        Self::new(ErrorCode::NotPermitted, message)
     }
 
     /// `not-open`: the operation needs an open project.
     pub fn not_open() -> Self {
-        Self::new("not-open", "no project is open")
+        Self::new(ErrorCode::NotOpen, "no project is open")
     }
 
     /// `bad-project`: a project file that cannot be read or parsed.
     pub fn bad_project(message: impl Into<String>) -> Self {
-        Self::new("bad-project", message)
+        Self::new(ErrorCode::BadProject, message)
     }
 
     /// `bad-component`: a component file that cannot be loaded.
     pub fn bad_component(message: impl Into<String>) -> Self {
-        Self::new("bad-component", message)
+        Self::new(ErrorCode::BadComponent, message)
     }
 
     /// `bad-request`: the request itself is malformed (an id that is not
     /// kebab-case, a selector with two `*`, an unknown node).
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new("bad-request", message)
+        Self::new(ErrorCode::BadRequest, message)
     }
 
     /// `compose-failed`: the graph does not compose; `detail` lists the
     /// problems.
     pub fn compose_failed(message: impl Into<String>) -> Self {
-        Self::new("compose-failed", message)
+        Self::new(ErrorCode::ComposeFailed, message)
     }
 
     /// `run-failed`: the host could not prepare the run.
     pub fn run_failed(message: impl Into<String>) -> Self {
-        Self::new("run-failed", message)
+        Self::new(ErrorCode::RunFailed, message)
     }
 
     /// `serve-failed`: the HTTP server could not start.
     pub fn serve_failed(message: impl Into<String>) -> Self {
-        Self::new("serve-failed", message)
+        Self::new(ErrorCode::ServeFailed, message)
     }
 
     /// `io`: reading or writing a file failed.
     pub fn io(message: impl Into<String>) -> Self {
-        Self::new("io", message)
+        Self::new(ErrorCode::Io, message)
     }
 
     /// `internal`: a bug in Patchbay (a background task died).
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::new("internal", message)
+        Self::new(ErrorCode::Internal, message)
     }
 }
 

@@ -32,7 +32,7 @@ mod shell;
 mod views;
 
 pub use dto::*;
-pub use error::ApiError;
+pub use error::{ApiError, ErrorCode};
 pub use paths::{normalize, relative_to, PathGate};
 pub use session::{Session, SessionOptions};
 pub use shell::{Dialogs, EventSink, WindowControl};
@@ -89,6 +89,14 @@ pub fn typescript() -> Vec<(&'static str, String)> {
     }
     decl!(
         ApiError,
+        ErrorCode,
+        ProblemCode,
+        FailureKind,
+        LimitName,
+        RunMode,
+        FunctionKind,
+        TypeKind,
+        GrantScope,
         PortAddr,
         ProjectDoc,
         ComponentEntry,
@@ -109,6 +117,7 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         MockCase,
         FakeName,
         ComponentView,
+        InspectedFile,
         ComponentInfo,
         PortKind,
         PortInfo,
@@ -121,6 +130,8 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         CaseShape,
         Severity,
         Problem,
+        FilePosition,
+        CheckReport,
         Location,
         ImportMode,
         ImportState,
@@ -134,6 +145,8 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         TraceEntry,
         ScopeLine,
         RunReport,
+        BuildReport,
+        ReloadReport,
         Empty,
         OpenProjectRequest,
         OpenedProject,

@@ -227,7 +227,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 fn inspect(file: &Path, json: bool) -> Result<ExitCode> {
     let inspection = patchbay_inspect::inspect_file(file)?;
     if json {
-        output::print_json(&output::InspectJson::new(file, &inspection))?;
+        output::print_json(&patchbay_api::InspectedFile::new(file, &inspection))?;
     } else {
         if inspection.component.kind != patchbay_inspect::SourceKind::Component {
             println!(
@@ -258,7 +258,7 @@ fn check(project: &Path, json: bool) -> Result<ExitCode> {
     let mut problems = ws.check();
     output::locate(&ws, &mut problems);
     if json {
-        output::print_json(&output::CheckJson::new(&ws, &problems))?;
+        output::print_json(&patchbay_api::CheckReport::new(&ws.doc().path, &problems))?;
     } else {
         output::print_problems(&ws, &problems);
     }
@@ -312,10 +312,14 @@ fn compose(project: &Path, out: &Path, wac: Option<&Path>, wit: Option<&Path>) -
 fn candidates(project: &Path, port: &str, json: bool) -> Result<ExitCode> {
     let ws = load(project)?;
     let port = patchbay_project::PortRef::parse(port).map_err(anyhow::Error::msg)?;
-    let found = ws.candidates(&port)?;
     if json {
+        let found =
+            patchbay_api::Candidates::find(&ws, &port).map_err(|e| anyhow::anyhow!(e.message))?;
         output::print_json(&found)?;
-    } else if found.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let found = ws.candidates(&port)?;
+    if found.is_empty() {
         println!("no port in the project can be wired to {port}");
     } else {
         for c in &found {
@@ -369,7 +373,8 @@ fn run_call(
     };
     let report = runtime()?.block_on(host.run(&prepared, call, limits));
     if json {
-        output::print_json(&report)?;
+        let limits = patchbay_api::RunLimits::from_host(limits);
+        output::print_json(&patchbay_api::RunReport::from_host(&report, limits))?;
     } else {
         output::print_report(&report);
     }

@@ -1,7 +1,9 @@
 //! What the CLI prints: JSON documents and human-readable problem lists.
+//!
+//! `--json` prints the boundary types of `patchbay-api` (the ones the
+//! desktop app receives), so the CLI and the app speak one JSON dialect.
 
 use patchbay_compose::{Problem, Severity, Workspace};
-use patchbay_inspect::{ComponentInfo, Inspection};
 use serde::Serialize;
 use std::path::Path;
 
@@ -9,54 +11,6 @@ use std::path::Path;
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
-}
-
-/// `patchbay inspect --json`.
-#[derive(Serialize)]
-pub struct InspectJson<'a> {
-    file: String,
-    source: String,
-    converted: bool,
-    hash: &'a str,
-    size: usize,
-    component_size: usize,
-    #[serde(flatten)]
-    info: &'a ComponentInfo,
-}
-
-impl<'a> InspectJson<'a> {
-    pub fn new(file: &Path, inspection: &'a Inspection) -> Self {
-        Self {
-            file: file.display().to_string(),
-            source: inspection.component.kind.describe(),
-            converted: inspection.component.kind != patchbay_inspect::SourceKind::Component,
-            hash: &inspection.component.hash,
-            size: inspection.component.input_size,
-            component_size: inspection.component.bytes.len(),
-            info: &inspection.info,
-        }
-    }
-}
-
-/// `patchbay check --json`.
-#[derive(Serialize)]
-pub struct CheckJson<'a> {
-    project: String,
-    errors: usize,
-    warnings: usize,
-    problems: &'a [Problem],
-}
-
-impl<'a> CheckJson<'a> {
-    pub fn new(ws: &Workspace, problems: &'a [Problem]) -> Self {
-        let errors = problems.iter().filter(|p| p.is_error()).count();
-        Self {
-            project: ws.doc().path.display().to_string(),
-            errors,
-            warnings: problems.len() - errors,
-            problems,
-        }
-    }
 }
 
 /// One problem as a line, as compilers print them:
@@ -146,13 +100,6 @@ pub fn print_report(report: &patchbay_host::RunReport) {
     );
     match &report.result {
         Ok(value) => println!("{value}"),
-        Err(failure) => eprintln!(
-            "error[{}]: {}",
-            serde_json::to_value(failure.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default(),
-            failure.message
-        ),
+        Err(failure) => eprintln!("error[{}]: {}", failure.kind.as_str(), failure.message),
     }
 }

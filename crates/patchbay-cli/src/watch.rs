@@ -65,16 +65,10 @@ async fn show(
         _ => None,
     };
     if args.json {
-        let value = serde_json::json!({
-            "number": outcome.number,
-            "changed": outcome.changed_names(),
-            "ok": outcome.is_ok(),
-            "kept_last_good": outcome.kept_last_good,
-            "message": outcome.message(),
-            "builds": outcome.builds,
-            "notes": outcome.notes,
-            "report": report,
+        let report = report.as_ref().map(|r| {
+            patchbay_api::RunReport::from_host(r, patchbay_api::RunLimits::from_host(limits))
         });
+        let value = patchbay_api::ReloadReport::new(outcome, report);
         println!("{}", serde_json::to_string(&value)?);
         return Ok(());
     }

@@ -158,6 +158,10 @@ fn check_json_pins_problems_to_their_place() {
     assert_eq!(problem["location"]["kind"], "wire");
     assert_eq!(problem["location"]["index"], 1);
     assert_eq!(problem["location"]["from"], "backup.patchbay:kv/store");
+    assert!(
+        problem["position"]["line"].as_u64().unwrap() > 1,
+        "{problem}"
+    );
 }
 
 #[test]
@@ -240,6 +244,21 @@ fn candidates_lists_compatible_ports() {
 }
 
 #[test]
+fn candidates_json_is_what_the_editor_receives() {
+    let project = repo("samples/kv-service");
+    let (stdout, _) = success(&patchbay(&[
+        "candidates",
+        "--json",
+        &project,
+        "service.patchbay:kv/store",
+    ]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["direction"], "import");
+    assert_eq!(json["ports"][0]["node"], "memory");
+    assert_eq!(json["ports"][0]["port"], "patchbay:kv/store");
+}
+
+#[test]
 fn an_old_project_file_is_upgraded_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -279,7 +298,8 @@ fn call_json_reports_mode_denials_and_mocks() {
     ]));
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["mode"], "traced");
-    assert_eq!(json["result"]["err"]["kind"], "denied");
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["failure"]["kind"], "denied");
     assert_eq!(json["denials"][0]["function"], "get-environment");
     assert_eq!(json["denials"][0]["nodes"][0], "denied");
 
@@ -290,8 +310,8 @@ fn call_json_reports_mode_denials_and_mocks() {
         r#"mocked#read-env("GREETING")"#,
     ]));
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(json["result"]["ok"], r#"ok("hello from a mock")"#);
-    assert_eq!(json["mock_calls"][0]["function"], "get-environment");
+    assert_eq!(json["result"], r#"ok("hello from a mock")"#);
+    assert_eq!(json["mockCalls"][0]["function"], "get-environment");
 }
 
 #[test]

@@ -12,7 +12,7 @@
 use crate::mock::behavior_for;
 use crate::wave::type_text;
 use crate::{PortFunction, PortSummary};
-use patchbay_project::{Binding, Fake};
+use patchbay_project::{Binding, Fake, GrantScope};
 use wasm_wave::wasm::{WasmType, WasmTypeKind};
 
 /// The WASI version the host implements; imports of any `0.2.x` version of
@@ -59,6 +59,31 @@ pub fn host_provides(import: &str) -> bool {
     match import.split_once('@') {
         Some((base, version)) => version.starts_with("0.2.") && HOST_INTERFACES.contains(&base),
         None => false,
+    }
+}
+
+/// The parts of a grant that scope `import` when it is granted: `env` for
+/// `wasi:cli/environment`, `dirs` for `wasi:filesystem`, `allow` for
+/// `wasi:sockets` and `wasi:http/outgoing-handler`, `clock` and `random`
+/// for theirs. Empty for a host interface no scope narrows (stdio, `exit`,
+/// `wasi:http/types`) and for anything the host does not provide.
+pub fn grant_scopes(import: &str) -> &'static [GrantScope] {
+    if !host_provides(import) {
+        return &[];
+    }
+    let name = import.split_once('@').map_or(import, |(base, _)| base);
+    if name == "wasi:cli/environment" {
+        &[GrantScope::Env]
+    } else if name.starts_with("wasi:filesystem/") {
+        &[GrantScope::Dirs]
+    } else if name.starts_with("wasi:sockets/") || name == "wasi:http/outgoing-handler" {
+        &[GrantScope::Allow]
+    } else if name.starts_with("wasi:clocks/") {
+        &[GrantScope::Clock]
+    } else if name.starts_with("wasi:random/") {
+        &[GrantScope::Random]
+    } else {
+        &[]
     }
 }
 
@@ -356,5 +381,25 @@ mod tests {
             e.contains("`get` is func(p0: u32) -> string, not get(string) -> option<string>"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn each_granted_interface_is_scoped_by_its_own_part_of_the_grant() {
+        use GrantScope::*;
+        let cases: [(&str, &[GrantScope]); 9] = [
+            ("wasi:cli/environment@0.2.6", &[Env]),
+            ("wasi:filesystem/preopens@0.2.3", &[Dirs]),
+            ("wasi:sockets/tcp@0.2.0", &[Allow]),
+            ("wasi:http/outgoing-handler@0.2.12", &[Allow]),
+            ("wasi:clocks/wall-clock@0.2.6", &[Clock]),
+            ("wasi:random/random@0.2.6", &[Random]),
+            ("wasi:cli/stdout@0.2.6", &[]),
+            // Not host capabilities: nothing to scope.
+            ("wasi:cli/environment@0.3.0", &[]),
+            ("patchbay:kv/store", &[]),
+        ];
+        for (import, scopes) in cases {
+            assert_eq!(grant_scopes(import), scopes, "{import}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Encoding a checked project into one component with wac-graph.
 
-use crate::check::{Location, Problem};
+use crate::check::{Location, Problem, ProblemCode};
 use crate::Workspace;
 use patchbay_inspect::ComponentInfo;
 use std::collections::HashMap;
@@ -99,7 +99,11 @@ impl Workspace {
         // `check` finds everything wac-graph refuses; should it miss
         // something, the refusal still comes with the warnings shown so far.
         let failed = |location: Location, message: String| {
-            let mut all = vec![Problem::error("compose-failed", location, message)];
+            let mut all = vec![Problem::error(
+                ProblemCode::ComposeFailed,
+                location,
+                message,
+            )];
             all.extend(problems.iter().cloned());
             all
         };

@@ -40,10 +40,10 @@ mod wave;
 mod wires;
 
 pub use binding::{
-    check_binding, fake_serves, host_provides, left_open_note, signature, BindingError,
-    HOST_INTERFACES, HOST_WASI_VERSION,
+    check_binding, fake_serves, grant_scopes, host_provides, left_open_note, signature,
+    BindingError, HOST_INTERFACES, HOST_WASI_VERSION,
 };
-pub use check::{locate, problem_line, Location, Problem, Severity};
+pub use check::{locate, problem_line, Location, Problem, ProblemCode, Severity};
 pub use compose::Composed;
 pub use imports::{ImportConflict, OpenImport, OpenImports};
 pub use mock::{behavior_for, mock_answers, MockAnswer, MockError, MockValueSite};

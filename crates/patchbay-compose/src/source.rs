@@ -7,7 +7,6 @@
 //! The text is the caller's: the CLI reads the file it loaded, and the app,
 //! whose document never was a file, pins problems by [`crate::Location`].
 
-use serde::Serialize;
 use std::fmt;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -50,7 +49,7 @@ impl Site {
 }
 
 /// A 1-based line and column (in characters) in the project file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FilePosition {
     /// 1-based line.
     pub line: usize,

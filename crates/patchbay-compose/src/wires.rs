@@ -2,13 +2,11 @@
 
 use crate::{Part, Workspace};
 use patchbay_project::{PortRef, Wire};
-use serde::Serialize;
 use std::collections::HashSet;
 use wac_graph::types::SubtypeChecker;
 
 /// Which side of a node a port is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     /// An import (left side).
     Import,
@@ -88,7 +86,7 @@ fn available_list(names: &[String]) -> String {
 }
 
 /// A port a wire could connect to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     /// The port, as `node.port`.
     pub port: String,

@@ -156,8 +156,7 @@ pub(crate) struct CompileCache {
 }
 
 /// Where a compiled component came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheHit {
     /// Found in this process's memory.
     Memory,

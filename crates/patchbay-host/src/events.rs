@@ -1,12 +1,10 @@
 //! The typed event stream: run output, traces, denials, limit hits, reload
 //! notices. Every host operation reports here; the desktop app subscribes.
 
-use serde::Serialize;
 use tokio::sync::broadcast;
 
 /// One thing that happened in the host.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// A call is about to start.
     RunStarted {
@@ -14,8 +12,8 @@ pub enum Event {
         run: u64,
         /// The call as written (`handle-request("get a")`).
         call: String,
-        /// `composed` or `traced`.
-        mode: &'static str,
+        /// Composed or traced.
+        mode: crate::RunMode,
     },
     /// A run ended (with a result or a failure).
     RunFinished {

@@ -42,8 +42,8 @@ pub use engine::{default_cache_dir, Allocator, CacheHit, HostOptions};
 pub use events::{Event, EventSink};
 pub use plan::{fake_serves, host_provides, ImportPlan, PlanError};
 pub use report::{
-    CapabilityDenied, FailureKind, LeftOpenCall, MemoryLimitHit, MockCall, RunFailure, RunReport,
-    ScopeRefusal, TraceEntry,
+    CapabilityDenied, FailureKind, LeftOpenCall, MemoryLimitHit, MockCall, RunFailure, RunMode,
+    RunReport, ScopeRefusal, TraceEntry,
 };
 pub use run::{LimitError, LimitRange, LimitUnits, Limits, Prepared};
 pub use trace::Runnable;

@@ -3,10 +3,8 @@
 //! Plain data: depends on no other module of the crate, so the Store's
 //! state, the event stream and the run paths can all use it.
 
-use serde::Serialize;
-
 /// One call that crossed a wire (traced mode).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TraceEntry {
     /// The calling node.
     pub caller: String,
@@ -25,9 +23,34 @@ pub struct TraceEntry {
     pub micros: u64,
 }
 
+/// How a run ran: the composed component as one instance, or each node
+/// as its own instance with wires traced between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RunMode {
+    /// One instance of the composed component.
+    Composed,
+    /// One instance per node; calls across wires are traced.
+    Traced,
+}
+
+impl RunMode {
+    /// `composed` or `traced`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunMode::Composed => "composed",
+            RunMode::Traced => "traced",
+        }
+    }
+}
+
+impl std::fmt::Display for RunMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What kind of failure ended a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
     /// The call text is not a valid call of an export.
     BadCall,
@@ -52,7 +75,24 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
-    pub(crate) fn limit(self) -> Option<&'static str> {
+    /// The kind as written in reports: `bad-call`, `left-open`, `timeout`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::BadCall => "bad-call",
+            FailureKind::Instantiate => "instantiate",
+            FailureKind::Denied => "denied",
+            FailureKind::LeftOpen => "left-open",
+            FailureKind::Timeout => "timeout",
+            FailureKind::Fuel => "fuel",
+            FailureKind::Memory => "memory",
+            FailureKind::Stack => "stack",
+            FailureKind::Output => "output",
+            FailureKind::Trap => "trap",
+        }
+    }
+
+    /// The limit that ends a run of this kind, if it is one.
+    pub fn limit(self) -> Option<&'static str> {
         match self {
             FailureKind::Timeout => Some("timeout"),
             FailureKind::Fuel => Some("fuel"),
@@ -65,7 +105,7 @@ impl FailureKind {
 }
 
 /// Why a run failed.
-#[derive(Debug, Clone, PartialEq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct RunFailure {
     /// The kind of failure.
@@ -75,18 +115,17 @@ pub struct RunFailure {
 }
 
 /// Everything a run produced.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RunReport {
     /// Run number within the host.
     pub run: u64,
     /// The call as given.
     pub call: String,
-    /// `composed` or `traced`.
-    pub mode: &'static str,
+    /// Composed or traced.
+    pub mode: RunMode,
     /// Why this mode was used.
     pub mode_reason: String,
     /// The result as WAVE, or the failure.
-    #[serde(serialize_with = "serialize_result")]
     pub result: Result<String, RunFailure>,
     /// Captured stdout (lossy UTF-8).
     pub stdout: String,
@@ -106,24 +145,8 @@ pub struct RunReport {
     pub micros: u64,
 }
 
-fn serialize_result<S: serde::Serializer>(
-    r: &Result<String, RunFailure>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "kebab-case")]
-    enum Outcome<'a> {
-        Ok(&'a str),
-        Err(&'a RunFailure),
-    }
-    match r {
-        Ok(v) => Outcome::Ok(v).serialize(s),
-        Err(e) => Outcome::Err(e).serialize(s),
-    }
-}
-
 /// A denied capability, reported as the error of the call.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(
     "capability denied: {} called `{interface}#{function}`, which the project denies",
     nodes_text(nodes)
@@ -185,7 +208,7 @@ pub struct MemoryLimitHit {
 }
 
 /// A call answered by a mock.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MockCall {
     /// The interface.
     pub interface: String,
@@ -199,7 +222,7 @@ pub struct MockCall {
 
 /// A guest reached outside its granted scope, or saw a narrowed view of
 /// the host: which nodes, through which interface, and what happened.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}, `{interface}`: {message}", nodes_text(nodes))]
 pub struct ScopeRefusal {
     /// The nodes whose scope it was (one in traced runs; in composed runs,

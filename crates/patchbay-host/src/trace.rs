@@ -10,7 +10,7 @@
 
 use crate::caps::Capabilities;
 use crate::events::Event;
-use crate::report::{FailureKind, RunFailure};
+use crate::report::{FailureKind, RunFailure, RunMode};
 use crate::run::{classify, ExportFn};
 use crate::state::RunState;
 use crate::{Host, Limits, PrepareError, Prepared, RunReport, TraceEntry};
@@ -556,7 +556,7 @@ impl Host {
         self.events.send(Event::RunStarted {
             run,
             call: call.to_string(),
-            mode: "traced",
+            mode: RunMode::Traced,
         });
         let started = Instant::now();
         let body = async {
@@ -608,7 +608,15 @@ impl Host {
             "every node ran as its own instance; wires were host trampolines".into()
         });
         self.finish_report(
-            run, call, "traced", reason, started, result, state, out, err,
+            run,
+            call,
+            RunMode::Traced,
+            reason,
+            started,
+            result,
+            state,
+            out,
+            err,
         )
     }
 }

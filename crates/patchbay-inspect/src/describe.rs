@@ -1,16 +1,15 @@
 //! Turns a component's decoded WIT world into port descriptions and text.
 
 use crate::InspectError;
-use serde::Serialize;
 use std::path::Path;
 use wit_component::{DecodedWasm, WitPrinter};
 use wit_parser::{
-    Function, FunctionKind, Handle, InterfaceId, Resolve, Type, TypeDefKind, TypeId, WorldItem,
-    WorldKey,
+    Function, FunctionKind as WitFunctionKind, Handle, InterfaceId, Resolve, Type, TypeDefKind,
+    TypeId, WorldItem, WorldKey,
 };
 
 /// The typed surface of a component: what it imports and exports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ComponentInfo {
     /// Imports, in the component's order.
     pub imports: Vec<PortInfo>,
@@ -33,8 +32,7 @@ impl ComponentInfo {
 }
 
 /// What a port carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PortKind {
     /// An interface instance (`wasi:cli/stdout@0.2.6`).
     Interface,
@@ -43,7 +41,7 @@ pub enum PortKind {
 }
 
 /// One import or export.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PortInfo {
     /// The full name, as wires and bindings refer to it
     /// (`wasi:http/outgoing-handler@0.2.4`, `handle-request`).
@@ -66,14 +64,84 @@ pub struct PortInfo {
     pub types_only: bool,
 }
 
+/// What a function is: freestanding, or one of a resource's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FunctionKind {
+    /// A plain function of an interface or world.
+    Freestanding,
+    /// A resource's constructor.
+    Constructor,
+    /// A method of a resource (takes `self`).
+    Method,
+    /// A static function of a resource.
+    Static,
+}
+
+impl FunctionInfo {
+    /// The name a mock's `functions` table, a denial and the trace use:
+    /// `get` for a freestanding function, `book.balance` for a method or
+    /// static function, `book.constructor` for a constructor.
+    pub fn key(&self) -> String {
+        match (&self.resource, self.kind) {
+            (None, _) => self.name.clone(),
+            (Some(resource), FunctionKind::Constructor) => format!("{resource}.constructor"),
+            (Some(resource), _) => format!("{resource}.{}", self.name),
+        }
+    }
+}
+
+impl FunctionKind {
+    /// `freestanding`, `constructor`, `method` or `static`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FunctionKind::Freestanding => "freestanding",
+            FunctionKind::Constructor => "constructor",
+            FunctionKind::Method => "method",
+            FunctionKind::Static => "static",
+        }
+    }
+}
+
+/// What a named type of an interface is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TypeKind {
+    /// A record.
+    Record,
+    /// A variant.
+    Variant,
+    /// An enum.
+    Enum,
+    /// Flags.
+    Flags,
+    /// A resource.
+    Resource,
+    /// An alias of another type.
+    Alias,
+}
+
+impl TypeKind {
+    /// `record`, `variant`, `enum`, `flags`, `resource` or `type` (an
+    /// alias), as WIT writes them.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TypeKind::Record => "record",
+            TypeKind::Variant => "variant",
+            TypeKind::Enum => "enum",
+            TypeKind::Flags => "flags",
+            TypeKind::Resource => "resource",
+            TypeKind::Alias => "type",
+        }
+    }
+}
+
 /// A function signature.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FunctionInfo {
     /// The name as called (`get`, `record-entry`); for resources, without the
     /// `[method]book.` prefix.
     pub name: String,
-    /// `freestanding`, `constructor`, `method` or `static`.
-    pub kind: &'static str,
+    /// Freestanding, or a resource's constructor, method or static function.
+    pub kind: FunctionKind,
     /// The resource a constructor, method or static function belongs to.
     pub resource: Option<String>,
     /// Parameters with their WIT types (`self` is left out of methods).
@@ -87,12 +155,11 @@ pub struct FunctionInfo {
 }
 
 /// A named, typed parameter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ParamInfo {
     /// Parameter name.
     pub name: String,
     /// WIT type.
-    #[serde(rename = "type")]
     pub ty: String,
     /// The structure of the type, for editors that build values.
     pub shape: TypeShape,
@@ -101,8 +168,7 @@ pub struct ParamInfo {
 /// The structure of a WIT type with every name resolved, so that an editor
 /// can build a value of it (a form field per record field, a select per
 /// enum) without parsing WIT.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TypeShape {
     /// `bool`, `s8` … `u64`, `f32`, `f64`, `char` or `string`.
     Primitive {
@@ -174,7 +240,7 @@ pub enum TypeShape {
 }
 
 /// A record field of a [`TypeShape::Record`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldShape {
     /// Field name.
     pub name: String,
@@ -183,7 +249,7 @@ pub struct FieldShape {
 }
 
 /// A case of a [`TypeShape::Variant`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaseShape {
     /// Case name.
     pub name: String,
@@ -279,12 +345,12 @@ pub fn type_shape(resolve: &Resolve, ty: &Type) -> TypeShape {
 }
 
 /// A type defined by an interface.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypeInfo {
     /// Type name.
     pub name: String,
-    /// `record`, `variant`, `enum`, `flags`, `resource` or `type` (alias).
-    pub kind: &'static str,
+    /// Record, variant, enum, flags, resource or alias.
+    pub kind: TypeKind,
     /// Fields, cases or flags; `type` is the field or payload type.
     pub members: Vec<MemberInfo>,
     /// For aliases, the aliased type.
@@ -292,12 +358,11 @@ pub struct TypeInfo {
 }
 
 /// A record field, variant/enum case or flag.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemberInfo {
     /// Member name.
     pub name: String,
     /// The field type or case payload, if any.
-    #[serde(rename = "type")]
     pub ty: Option<String>,
 }
 
@@ -480,7 +545,7 @@ fn interface_port(resolve: &Resolve, name: String, id: InterfaceId) -> PortInfo 
         interface: iface.name.clone(),
         version: pkg.and_then(|p| p.version.as_ref().map(|v| v.to_string())),
         // A resource needs a host implementation even without functions.
-        types_only: functions.is_empty() && !types.iter().any(|t| t.kind == "resource"),
+        types_only: functions.is_empty() && !types.iter().any(|t| t.kind == TypeKind::Resource),
         functions,
         types,
     }
@@ -497,12 +562,18 @@ pub fn type_name(resolve: &Resolve, ty: &Type) -> String {
 
 fn function_info(resolve: &Resolve, f: &Function) -> FunctionInfo {
     let (kind, resource) = match &f.kind {
-        FunctionKind::Freestanding | FunctionKind::AsyncFreestanding => ("freestanding", None),
-        FunctionKind::Method(r) | FunctionKind::AsyncMethod(r) => ("method", Some(*r)),
-        FunctionKind::Static(r) | FunctionKind::AsyncStatic(r) => ("static", Some(*r)),
-        FunctionKind::Constructor(r) => ("constructor", Some(*r)),
+        WitFunctionKind::Freestanding | WitFunctionKind::AsyncFreestanding => {
+            (FunctionKind::Freestanding, None)
+        }
+        WitFunctionKind::Method(r) | WitFunctionKind::AsyncMethod(r) => {
+            (FunctionKind::Method, Some(*r))
+        }
+        WitFunctionKind::Static(r) | WitFunctionKind::AsyncStatic(r) => {
+            (FunctionKind::Static, Some(*r))
+        }
+        WitFunctionKind::Constructor(r) => (FunctionKind::Constructor, Some(*r)),
     };
-    let skip_self = usize::from(kind == "method");
+    let skip_self = usize::from(kind == FunctionKind::Method);
     let params: Vec<_> = f
         .params
         .iter()
@@ -515,7 +586,7 @@ fn function_info(resolve: &Resolve, f: &Function) -> FunctionInfo {
         .collect();
     // Constructors return `own<resource>`; WIT writes them without a result.
     let result = match kind {
-        "constructor" => None,
+        FunctionKind::Constructor => None,
         _ => f.result.as_ref().map(|t| type_name(resolve, t)),
     };
     let name = f.item_name().to_string();
@@ -526,15 +597,19 @@ fn function_info(resolve: &Resolve, f: &Function) -> FunctionInfo {
         .join(", ");
     let is_async = matches!(
         f.kind,
-        FunctionKind::AsyncFreestanding
-            | FunctionKind::AsyncMethod(_)
-            | FunctionKind::AsyncStatic(_)
+        WitFunctionKind::AsyncFreestanding
+            | WitFunctionKind::AsyncMethod(_)
+            | WitFunctionKind::AsyncStatic(_)
     );
     let signature = match kind {
-        "constructor" => format!("constructor({params_text})"),
+        FunctionKind::Constructor => format!("constructor({params_text})"),
         _ => format!(
             "{name}: {}{}func({params_text}){}",
-            if kind == "static" { "static " } else { "" },
+            if kind == FunctionKind::Static {
+                "static "
+            } else {
+                ""
+            },
             if is_async { "async " } else { "" },
             result
                 .as_ref()
@@ -543,7 +618,7 @@ fn function_info(resolve: &Resolve, f: &Function) -> FunctionInfo {
         ),
     };
     let result_shape = match kind {
-        "constructor" => None,
+        FunctionKind::Constructor => None,
         _ => f.result.as_ref().map(|t| type_shape(resolve, t)),
     };
     FunctionInfo {
@@ -565,7 +640,7 @@ fn type_info(resolve: &Resolve, name: &str, id: TypeId) -> Option<TypeInfo> {
     };
     let (kind, members, target) = match &def.kind {
         TypeDefKind::Record(r) => (
-            "record",
+            TypeKind::Record,
             r.fields
                 .iter()
                 .map(|f| member(&f.name, Some(&f.ty)))
@@ -573,7 +648,7 @@ fn type_info(resolve: &Resolve, name: &str, id: TypeId) -> Option<TypeInfo> {
             None,
         ),
         TypeDefKind::Variant(v) => (
-            "variant",
+            TypeKind::Variant,
             v.cases
                 .iter()
                 .map(|c| member(&c.name, c.ty.as_ref()))
@@ -581,22 +656,26 @@ fn type_info(resolve: &Resolve, name: &str, id: TypeId) -> Option<TypeInfo> {
             None,
         ),
         TypeDefKind::Enum(e) => (
-            "enum",
+            TypeKind::Enum,
             e.cases.iter().map(|c| member(&c.name, None)).collect(),
             None,
         ),
         TypeDefKind::Flags(f) => (
-            "flags",
+            TypeKind::Flags,
             f.flags.iter().map(|c| member(&c.name, None)).collect(),
             None,
         ),
-        TypeDefKind::Resource => ("resource", Vec::new(), None),
+        TypeDefKind::Resource => (TypeKind::Resource, Vec::new(), None),
         TypeDefKind::Handle(Handle::Own(t)) | TypeDefKind::Handle(Handle::Borrow(t)) => {
-            ("type", Vec::new(), resolve.types[*t].name.clone())
+            (TypeKind::Alias, Vec::new(), resolve.types[*t].name.clone())
         }
         TypeDefKind::Unknown => return None,
-        TypeDefKind::Type(t) => ("type", Vec::new(), Some(type_name(resolve, t))),
-        other => ("type", Vec::new(), Some(anonymous_type(resolve, other))),
+        TypeDefKind::Type(t) => (TypeKind::Alias, Vec::new(), Some(type_name(resolve, t))),
+        other => (
+            TypeKind::Alias,
+            Vec::new(),
+            Some(anonymous_type(resolve, other)),
+        ),
     };
     Some(TypeInfo {
         name: name.to_string(),

@@ -21,8 +21,7 @@ use std::path::{Path, PathBuf};
 use wasi_preview1_component_adapter_provider as adapters;
 
 /// How the inspected file was turned into a component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
     /// A binary component.
     Component,

@@ -266,6 +266,44 @@ pub struct Grant {
     pub random: Option<RandomSetting>,
 }
 
+/// One part of a [`Grant`], named as the project file's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum GrantScope {
+    /// [`Grant::env`].
+    Env,
+    /// [`Grant::dirs`].
+    Dirs,
+    /// [`Grant::allow`].
+    Allow,
+    /// [`Grant::clock`].
+    Clock,
+    /// [`Grant::random`].
+    Random,
+}
+
+impl GrantScope {
+    /// Every scope, in the order editors show them.
+    pub const ALL: [GrantScope; 5] = [
+        GrantScope::Env,
+        GrantScope::Dirs,
+        GrantScope::Allow,
+        GrantScope::Clock,
+        GrantScope::Random,
+    ];
+
+    /// The key in the project file: `env`, `dirs`, `allow`, `clock`,
+    /// `random`.
+    pub fn key(self) -> &'static str {
+        match self {
+            GrantScope::Env => "env",
+            GrantScope::Dirs => "dirs",
+            GrantScope::Allow => "allow",
+            GrantScope::Clock => "clock",
+            GrantScope::Random => "random",
+        }
+    }
+}
+
 /// A folder shared with the guest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DirGrant {

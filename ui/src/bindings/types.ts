@@ -3,9 +3,9 @@
 
 export type ApiError = { 
 /**
- * Stable kebab-case code, one of [`ApiError`]'s constructors' codes.
+ * What kind of error it is.
  */
-code: string, 
+code: ErrorCode, 
 /**
  * What went wrong, naming the file, node, wire or value.
  */
@@ -14,6 +14,22 @@ message: string,
  * More: the cause chain or the problems that blocked the operation.
  */
 detail: string | null, };
+
+export type ErrorCode = "cancelled" | "not-permitted" | "not-open" | "bad-project" | "bad-component" | "bad-request" | "compose-failed" | "run-failed" | "serve-failed" | "io" | "internal";
+
+export type ProblemCode = "invalid-document" | "compose-failed" | "no-such-port" | "invalid-export-name" | "duplicate-export" | "interface-exported-twice" | "import-export-conflict" | "no-exports" | "grant-not-capability" | "fake-mismatch" | "left-open" | "mock-unknown-function" | "mock-value" | "component-missing" | "component-invalid" | "component-changed" | "unknown-component" | "import-wired-twice" | "unbound-import" | "unknown-node" | "unused-binding" | "import-type-conflict" | "node-unavailable" | "self-wire" | "cycle" | "incompatible-version" | "wire-type-mismatch";
+
+export type FailureKind = "bad-call" | "instantiate" | "denied" | "left-open" | "timeout" | "fuel" | "memory" | "stack" | "output" | "trap";
+
+export type LimitName = "timeout" | "fuel" | "memory" | "stack" | "output";
+
+export type RunMode = "composed" | "traced";
+
+export type FunctionKind = "freestanding" | "constructor" | "method" | "static";
+
+export type TypeKind = "record" | "variant" | "enum" | "flags" | "resource" | "type";
+
+export type GrantScope = "env" | "dirs" | "allow" | "clock" | "random";
 
 export type PortAddr = { 
 /**
@@ -292,6 +308,45 @@ info: ComponentInfo | null,
  */
 error: string | null, };
 
+export type InspectedFile = { 
+/**
+ * The file as given.
+ */
+file: string, 
+/**
+ * What it was, for people (`binary component`, `WASI preview1 core
+ * module (command adapter)` …).
+ */
+source: string, 
+/**
+ * Whether it was converted into a component (text or a core module).
+ */
+converted: boolean, 
+/**
+ * Content hash of the file (`sha256:…`).
+ */
+hash: string, 
+/**
+ * File size in bytes.
+ */
+size: number, 
+/**
+ * Size of the component binary in bytes.
+ */
+componentSize: number, 
+/**
+ * Imports, in the component's order.
+ */
+imports: Array<PortInfo>, 
+/**
+ * Exports, in the component's order.
+ */
+exports: Array<PortInfo>, 
+/**
+ * The whole world as WIT.
+ */
+wit: string, };
+
 export type ComponentInfo = { 
 /**
  * Imports, in the component's order.
@@ -348,9 +403,14 @@ export type FunctionInfo = {
  */
 name: string, 
 /**
- * `freestanding`, `constructor`, `method` or `static`.
+ * Freestanding, or a resource's constructor, method or static function.
  */
-kind: string, 
+kind: FunctionKind, 
+/**
+ * The name a mock's `functions` table, a denial and the trace use:
+ * `get`, `book.balance`, `book.constructor`.
+ */
+key: string, 
 /**
  * The resource of a constructor, method or static function.
  */
@@ -392,9 +452,9 @@ export type TypeInfo = {
  */
 name: string, 
 /**
- * `record`, `variant`, `enum`, `flags`, `resource` or `type`.
+ * Record, variant, enum, flags, resource or alias (`type`).
  */
-kind: string, 
+kind: TypeKind, 
 /**
  * Fields, cases or flags.
  */
@@ -512,9 +572,9 @@ export type Problem = {
  */
 severity: Severity, 
 /**
- * Stable kebab-case code.
+ * What kind of problem it is.
  */
-code: string, 
+code: ProblemCode, 
 /**
  * What is wrong.
  */
@@ -522,7 +582,40 @@ message: string,
 /**
  * What it belongs to.
  */
-location: Location, };
+location: Location, 
+/**
+ * Where it is in the project file, when it was read from one and the
+ * entry was found there.
+ */
+position: FilePosition | null, };
+
+export type FilePosition = { 
+/**
+ * 1-based line.
+ */
+line: number, 
+/**
+ * 1-based column.
+ */
+column: number, };
+
+export type CheckReport = { 
+/**
+ * The project file.
+ */
+project: string, 
+/**
+ * How many problems are errors.
+ */
+errors: number, 
+/**
+ * How many are warnings.
+ */
+warnings: number, 
+/**
+ * Every problem, pinned to its place.
+ */
+problems: Array<Problem>, };
 
 export type Location = { "kind": "project" } | { "kind": "component", 
 /**
@@ -596,7 +689,12 @@ fake: FakeName | null,
 /**
  * Only carries types: needs neither wire nor binding.
  */
-typesOnly: boolean, };
+typesOnly: boolean, 
+/**
+ * The parts of a grant that scope this import when it is granted
+ * (`env` for `wasi:cli/environment` …); empty when none does.
+ */
+scopes: Array<GrantScope>, };
 
 export type RunTarget = { 
 /**
@@ -689,10 +787,9 @@ maxOutputKib: number, };
 
 export type RunFailure = { 
 /**
- * `bad-call`, `instantiate`, `denied`, `timeout`, `fuel`, `memory`,
- * `stack`, `output` or `trap`.
+ * What kind of failure.
  */
-kind: string, 
+kind: FailureKind, 
 /**
  * What happened.
  */
@@ -700,7 +797,7 @@ message: string,
 /**
  * The limit that was hit, if any.
  */
-limit: string | null, };
+limit: LimitName | null, };
 
 export type MockCall = { 
 /**
@@ -793,9 +890,9 @@ run: number,
  */
 call: string, 
 /**
- * `composed` or `traced`.
+ * Composed or traced.
  */
-mode: string, 
+mode: RunMode, 
 /**
  * Why that mode.
  */
@@ -844,6 +941,70 @@ micros: number,
  * The limits it ran under.
  */
 limits: RunLimits, };
+
+export type BuildReport = { 
+/**
+ * The component.
+ */
+component: string, 
+/**
+ * The command, as written in the project file.
+ */
+command: string, 
+/**
+ * Whether it exited with status 0.
+ */
+success: boolean, 
+/**
+ * Its exit status, if it exited.
+ */
+status: number | null, 
+/**
+ * How it ended, for people (`exited with status 101`).
+ */
+ended: string, 
+/**
+ * Everything it wrote: stdout, then stderr.
+ */
+output: string, 
+/**
+ * How long it ran, in milliseconds.
+ */
+millis: number, };
+
+export type ReloadReport = { 
+/**
+ * 0 for the first load, then 1, 2, … per reload.
+ */
+number: number, 
+/**
+ * The changed files, relative to the project folder.
+ */
+changed: Array<string>, 
+/**
+ * Whether the reload produced a new live state.
+ */
+ok: boolean, 
+/**
+ * On failure: whether the last good build stays live.
+ */
+keptLastGood: boolean, 
+/**
+ * What happened, for people.
+ */
+message: string, 
+/**
+ * The build commands that ran.
+ */
+builds: Array<BuildReport>, 
+/**
+ * Warnings and notes that did not stop the reload.
+ */
+notes: Array<string>, 
+/**
+ * The call re-run on the new state, if one was asked for.
+ */
+report: RunReport | null, };
 
 export type Empty = Record<symbol, never>;
 

@@ -29,6 +29,7 @@ function port(name: string, functions: string[] = []): PortInfo {
     version: at > 0 ? name.slice(at + 1) : null,
     functions: functions.map((f) => ({
       name: f.split(':')[0],
+      key: f.split(':')[0],
       kind: 'freestanding',
       resource: null,
       params: [],
@@ -65,16 +66,17 @@ const analysis: Analysis = {
   problems: [
     {
       severity: 'error',
-      code: 'unbound',
+      code: 'unbound-import',
       message: 'service imports wasi:http/outgoing-handler@0.2.6, which is denied',
       location: { kind: 'port', node: 'service', port: 'wasi:http/outgoing-handler@0.2.6' },
+      position: null,
     },
   ],
   imports: [
-    { node: 'service', port: 'patchbay:kv/store', mode: 'wired', selector: null, fake: null, typesOnly: false },
-    { node: 'service', port: 'wasi:cli/environment@0.2.6', mode: 'grant', selector: '*.wasi:*', fake: null, typesOnly: false },
-    { node: 'service', port: 'wasi:http/outgoing-handler@0.2.6', mode: 'deny', selector: 'service.wasi:http/outgoing-handler@0.2.6', fake: null, typesOnly: false },
-    { node: 'service', port: 'patchbay:kv/log', mode: 'mock', selector: 'service.patchbay:kv/log', fake: 'log', typesOnly: false },
+    { node: 'service', port: 'patchbay:kv/store', mode: 'wired', selector: null, fake: null, typesOnly: false, scopes: [] },
+    { node: 'service', port: 'wasi:cli/environment@0.2.6', mode: 'grant', selector: '*.wasi:*', fake: null, typesOnly: false, scopes: [] },
+    { node: 'service', port: 'wasi:http/outgoing-handler@0.2.6', mode: 'deny', selector: 'service.wasi:http/outgoing-handler@0.2.6', fake: null, typesOnly: false, scopes: [] },
+    { node: 'service', port: 'patchbay:kv/log', mode: 'mock', selector: 'service.patchbay:kv/log', fake: 'log', typesOnly: false, scopes: [] },
   ],
   composed: null,
   millis: 2,
@@ -88,7 +90,7 @@ function open(extra: string[] = []) {
     ...analysis,
     imports: [
       ...analysis.imports,
-      ...extra.map((p) => ({ node: 'service', port: p, mode: 'grant' as const, selector: '*.wasi:*', fake: null, typesOnly: false })),
+      ...extra.map((p) => ({ node: 'service', port: p, mode: 'grant' as const, selector: '*.wasi:*', fake: null, typesOnly: false, scopes: [] })),
     ],
   };
   const opened: OpenedProject = {
@@ -190,6 +192,7 @@ describe('Canvas', () => {
               code: 'wire-type-mismatch',
               message: 'mismatched type for export `get`',
               location: { kind: 'wire', index: 0, from: 'memory.patchbay:kv/store', to: 'service.patchbay:kv/store' },
+              position: null,
             },
           ],
         },

@@ -10,7 +10,6 @@ function typeLine(t: TypeInfo): string {
   switch (t.kind) {
     case 'resource':
       return `resource ${t.name}`;
-    case 'alias':
     case 'type':
       return `type ${t.name} = ${t.target ?? '…'}`;
     default:

@@ -1,7 +1,7 @@
 // How the generated `commands` reach the backend: Tauri's IPC inside the
 // desktop app, or the development server `patchbay-api-http` (same commands,
 // same types) when the page runs in a plain browser.
-import type { ApiError, AppEvent } from "../bindings/types";
+import type { ApiError, AppEvent, ErrorCode } from "../bindings/types";
 
 const CHANNEL = "patchbay://event";
 
@@ -16,7 +16,9 @@ function asApiError(e: unknown): ApiError {
   if (e && typeof e === "object" && "code" in e && "message" in e) {
     const o = e as { code: unknown; message: unknown; detail?: unknown };
     return {
-      code: String(o.code),
+      // The backend's codes are `ErrorCode`s; anything else (a shell error
+      // without one) is reported as internal.
+      code: typeof o.code === "string" ? (o.code as ErrorCode) : "internal",
       message: String(o.message),
       detail: o.detail == null ? null : String(o.detail),
     };

@@ -2,7 +2,7 @@ import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../store';
-import { commands, type Analysis, type ComponentView, type ProjectDoc } from '../store/backend';
+import { commands, type Analysis, type ComponentView, type GrantScope, type ProjectDoc } from '../store/backend';
 import { CapabilityPanel } from './CapabilityPanel';
 
 const ENV = 'wasi:cli/environment@0.2.6';
@@ -30,6 +30,7 @@ const component: ComponentView = {
         functions: [
           {
             name: 'get-environment',
+            key: 'get-environment',
             kind: 'freestanding',
             resource: null,
             params: [],
@@ -53,6 +54,7 @@ const component: ComponentView = {
         functions: [
           {
             name: 'level',
+            key: 'level',
             kind: 'freestanding',
             resource: null,
             params: [],
@@ -64,6 +66,12 @@ const component: ComponentView = {
       },
     ],
   },
+};
+
+/** The grant scopes the backend's analysis reports for these imports. */
+const SCOPES: Record<string, GrantScope[]> = {
+  'wasi:http/outgoing-handler@0.2.6': ['allow'],
+  'wasi:cli/environment@0.2.6': ['env'],
 };
 
 function setup(bindings: ProjectDoc['bindings'], port: string, selector: string | null, mode: 'grant' | 'mock' | 'leave') {
@@ -80,7 +88,7 @@ function setup(bindings: ProjectDoc['bindings'], port: string, selector: string 
     problems: [],
     millis: 1,
     composed: null,
-    imports: [{ node: 'service', port, mode, selector, fake: null, typesOnly: false }],
+    imports: [{ node: 'service', port, mode, selector, fake: null, typesOnly: false, scopes: SCOPES[port] ?? [] }],
   } as unknown as Analysis;
   useStore.setState({
     doc,
@@ -217,9 +225,9 @@ describe('CapabilityPanel', () => {
       useStore.setState({
         analysis: {
           ...analysis,
-          imports: [{ node: 'service', port: ENV, mode: 'mock', selector: `service.${ENV}`, fake: null, typesOnly: false }],
+          imports: [{ node: 'service', port: ENV, mode: 'mock', selector: `service.${ENV}`, fake: null, typesOnly: false, scopes: [] }],
           problems: [
-            { severity: 'error', code: 'invalid-document', message, location: { kind: 'binding', selector: `service.${ENV}` } },
+            { severity: 'error', code: 'invalid-document', message, location: { kind: 'binding', selector: `service.${ENV}` }, position: null },
           ],
         },
       }),

@@ -19,7 +19,7 @@ import {
   type ProjectDoc,
   commands,
 } from '../store/backend';
-import { ALL_SCOPES, bindingForMode, mockFunctionKey, relevantScopes } from './bindingEdit';
+import { ALL_SCOPES, bindingForMode } from './bindingEdit';
 import { EmptyState, Segmented } from './common';
 import { explainImport, unversioned } from './text';
 import { GrantEditor } from './GrantEditor';
@@ -264,7 +264,7 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
       />
       <p className="pbp-mode-explain">{MODE_EXPLAINED[effectiveMode]}</p>
       {binding?.mode === 'grant' && (
-        <GrantEditor grant={binding} scopes={relevantScopes(port)} onChange={(g) => commit({ mode: 'grant', ...g })} />
+        <GrantEditor grant={binding} scopes={state?.scopes ?? ALL_SCOPES} onChange={(g) => commit({ mode: 'grant', ...g })} />
       )}
       {binding?.mode === 'mock' && (
         <MockEditor
@@ -281,9 +281,9 @@ function ImportBinding({ node, port }: { node: string; port: string }) {
           <div className="pbp-section-title">Denied calls</div>
           <ul>
             {portInfo.functions.map((f) => (
-              <li key={mockFunctionKey(f)} className="pbp-denied">
+              <li key={f.key} className="pbp-denied">
                 <code>
-                  {unversioned(port)}#{mockFunctionKey(f)}
+                  {unversioned(port)}#{f.key}
                 </code>{' '}
                 → capability denied
               </li>

@@ -4,19 +4,11 @@
  * checked by the backend as it is typed (`check_grant_entry`).
  */
 import { useState } from 'react';
-import type { ClockSetting, DirGrant, Grant, GrantEntry, RandomSetting } from '../store/backend';
-import { ALL_SCOPES, checkU64, type Scope } from './bindingEdit';
+import type { ClockSetting, DirGrant, Grant, GrantEntry, GrantScope, RandomSetting } from '../store/backend';
+import { ALL_SCOPES, SCOPE_TITLES, checkU64 } from './bindingEdit';
 import { Segmented, StringListEditor } from './common';
 import { CommitInput } from './inputs';
 import { useGrantEntryCheck } from './useGrantEntryCheck';
-
-const SCOPE_TITLES: Record<Scope, string> = {
-  env: 'Environment variables',
-  dirs: 'Folders',
-  allow: 'Network allow-list',
-  clock: 'Clock',
-  random: 'Random',
-};
 
 export function GrantEditor({
   grant,
@@ -24,7 +16,7 @@ export function GrantEditor({
   onChange,
 }: {
   grant: Grant;
-  scopes: Scope[];
+  scopes: GrantScope[];
   onChange: (grant: Grant) => void;
 }) {
   const [showAll, setShowAll] = useState(false);

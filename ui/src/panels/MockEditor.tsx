@@ -16,7 +16,6 @@ import {
 } from '../store/backend';
 import { parseWave } from '../wave/format';
 import type { TypeShape } from '../wave/shape';
-import { mockFunctionKey } from './bindingEdit';
 import { CommitInput, KeyValueEditor, WaveInput } from './inputs';
 import {
   type BehaviorKind,
@@ -32,15 +31,6 @@ import {
 } from './mockDraft';
 import { useGrantEntryCheck } from './useGrantEntryCheck';
 
-const FALLBACK_FAKES: { name: FakeName; title: string; description: string }[] = [
-  { name: 'kv', title: 'Key-value store', description: 'In-memory get/set/delete/exists, seeded from the values below.' },
-  { name: 'log', title: 'Log', description: 'Records every message.' },
-  { name: 'config', title: 'Config', description: 'Answers lookups from the values below.' },
-  { name: 'clock', title: 'Clock', description: 'A fixed clock.' },
-  { name: 'random', title: 'Random', description: 'A seeded random source.' },
-  { name: 'http', title: 'HTTP', description: 'Canned responses by URL; no network.' },
-];
-
 export function MockEditor({
   mock,
   node,
@@ -54,9 +44,9 @@ export function MockEditor({
   portInfo: PortInfo | null;
   onChange: (mock: Mock) => void;
 }) {
-  const storeFakes = useStore((s) => s.fakes);
   const checkEntry = useGrantEntryCheck();
-  const fakes = storeFakes.length > 0 ? storeFakes : FALLBACK_FAKES;
+  // The catalogue is the backend's (`fakes`), loaded with the project.
+  const fakes = useStore((s) => s.fakes);
   const m: Mock = { fake: mock.fake, functions: mock.functions, values: mock.values, responses: mock.responses };
   const fake = fakes.find((f) => f.name === m.fake);
   const functions = portInfo?.functions ?? [];
@@ -114,14 +104,14 @@ export function MockEditor({
           {portInfo && functions.length === 0 && <div className="pbp-muted">This interface has no functions (types only).</div>}
           {functions.map((fn) => (
             <FunctionMock
-              key={mockFunctionKey(fn)}
+              key={fn.key}
               fn={fn}
               node={node}
               port={port}
-              behavior={m.functions.find((f) => f.name === mockFunctionKey(fn))?.behavior ?? null}
+              behavior={m.functions.find((f) => f.name === fn.key)?.behavior ?? null}
               hasFake={m.fake !== null}
               onChange={(behavior) => {
-                const key = mockFunctionKey(fn);
+                const key = fn.key;
                 const rest = m.functions.filter((f) => f.name !== key);
                 const functionsNext = behavior
                   ? m.functions.some((f) => f.name === key)
@@ -166,7 +156,7 @@ function FunctionMock({
   hasFake: boolean;
   onChange: (behavior: MockBehavior | null) => void;
 }) {
-  const key = mockFunctionKey(fn);
+  const key = fn.key;
   const doc = useStore((s) => s.doc);
   const [draft, setDraft] = useState<Draft>(() => draftOf(behavior));
   const [valid, setValid] = useState<ReadonlySet<string>>(() => new Set());

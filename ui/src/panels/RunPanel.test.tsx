@@ -35,6 +35,7 @@ const orderShape: TypeShape = {
 
 const processOrder: FunctionInfo = {
   name: 'process-order',
+  key: 'process-order',
   kind: 'freestanding',
   resource: null,
   params: [
@@ -165,7 +166,7 @@ describe('RunPanel', () => {
       modeReason: 'nodes bind the same imports differently',
       ok: false,
       result: null,
-      failure: { kind: 'timeout', message: 'node `guest` ran past its timeout of 500 ms', limit: '500 ms' },
+      failure: { kind: 'timeout', message: 'node `guest` ran past its timeout of 500 ms', limit: 'timeout' },
       stdout: 'hello\n',
       stderr: '',
       mockCalls: [{ interface: 'wasi:cli/environment', function: 'get-environment', args: [], result: '[]' }],
@@ -179,7 +180,7 @@ describe('RunPanel', () => {
     render(<RunPanel />);
     const result = screen.getByRole('region', { name: 'Last run' });
     expect(within(result).getByText(/Time limit hit/, { selector: '.pbp-badge' })).toBeInTheDocument();
-    expect(within(result).getByText('limit: 500 ms')).toBeInTheDocument();
+    expect(within(result).getByText('limit: timeout')).toBeInTheDocument();
     const denial = within(result).getByText('wasi:filesystem/preopens#get-directories').closest('li');
     expect(denial).toHaveClass('pbp-denied');
     expect(within(result).getByText(/get-environment\(\)/)).toBeInTheDocument();

@@ -1,14 +1,23 @@
 /**
- * Pure helpers of the capability panel: new bindings per mode, which grant
- * scopes an interface uses, and mock function keys. The rules a scope entry
- * follows (env names, folders, host:port, canned responses) are the
- * backend's: the panel asks `checkGrantEntry`.
+ * Pure helpers of the capability panel: new bindings per mode and u64
+ * entry checks. The rules are the backend's: which grant scopes an import
+ * uses comes with the analysis (`ImportState.scopes`), a function's mock key
+ * with its ports (`FunctionInfo.key`), the fakes from `fakes`, and what a
+ * scope entry may be from `checkGrantEntry`.
  */
-import type { Binding, BindingMode, FakeName, FunctionInfo, Grant, Mock } from '../store/backend';
-import { unversioned } from './text';
+import type { Binding, BindingMode, FakeName, Grant, GrantScope, Mock } from '../store/backend';
 
-export type Scope = 'env' | 'dirs' | 'allow' | 'clock' | 'random';
-export const ALL_SCOPES: Scope[] = ['env', 'dirs', 'allow', 'clock', 'random'];
+/** Every grant scope (the backend's `GrantScope` union) with its title. */
+export const SCOPE_TITLES: Record<GrantScope, string> = {
+  env: 'Environment variables',
+  dirs: 'Folders',
+  allow: 'Network allow-list',
+  clock: 'Clock',
+  random: 'Random',
+};
+
+/** Every scope, for a broad selector's grant. */
+export const ALL_SCOPES = Object.keys(SCOPE_TITLES) as GrantScope[];
 
 export function emptyGrant(): Grant {
   return { env: [], dirs: [], allow: [], clock: null, random: null };
@@ -38,32 +47,9 @@ export function bindingForMode(mode: BindingMode, current: Binding | null, fake:
   }
 }
 
-/** Grant scopes that matter for an import (all of them for a broad selector). */
-export function relevantScopes(importName: string | null): Scope[] {
-  if (importName === null) return ALL_SCOPES;
-  const name = unversioned(importName);
-  if (name === 'wasi:cli/environment') return ['env'];
-  if (name.startsWith('wasi:filesystem/')) return ['dirs'];
-  if (name.startsWith('wasi:sockets/') || name === 'wasi:http/outgoing-handler') return ['allow'];
-  if (name.startsWith('wasi:clocks/')) return ['clock'];
-  if (name.startsWith('wasi:random/')) return ['random'];
-  return [];
-}
-
 /** Seeds and fixed clock times are u64. */
 export function checkU64(text: string): string | null {
   if (!/^[0-9]+$/.test(text.trim())) return 'a whole number';
   if (BigInt(text.trim()) > 2n ** 64n - 1n) return 'too large for u64';
   return null;
-}
-
-/**
- * The name a mock's `functions` table uses: plain for freestanding
- * functions, `book.balance` for resource methods and statics,
- * `book.constructor` for constructors.
- */
-export function mockFunctionKey(fn: FunctionInfo): string {
-  if (!fn.resource) return fn.name;
-  if (fn.kind === 'constructor') return `${fn.resource}.constructor`;
-  return `${fn.resource}.${fn.name}`;
 }

@@ -60,8 +60,8 @@ describe('ProblemsPanel', () => {
     useStore.setState({
       analysis: analysisWith(
         [
-          { severity: 'warning', code: 'unused-export', message: 'nothing calls it', location: { kind: 'node', node: 'memory' } },
-          { severity: 'error', code: 'wire-type-mismatch', message: 'expected `z`, found `y`', location },
+          { severity: 'warning', code: 'unused-binding', message: 'nothing calls it', location: { kind: 'node', node: 'memory' }, position: null },
+          { severity: 'error', code: 'wire-type-mismatch', message: 'expected `z`, found `y`', location, position: null },
         ],
         false,
       ),

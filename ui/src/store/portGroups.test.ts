@@ -57,6 +57,7 @@ function input({
       selector: b.selector ?? null,
       fake: b.fake ?? null,
       typesOnly: b.typesOnly ?? false,
+      scopes: [],
     });
   }
   return { states, wired: new Set(wired), problems: new Set(problems), expanded: new Set(expanded) };
@@ -145,7 +146,7 @@ describe('importRows', () => {
     const states = new Map<string, ImportState>(
       types.map((p) => [
         p.name,
-        { node: 'n', port: p.name, mode: 'leave', selector: null, fake: null, typesOnly: p.package !== null },
+        { node: 'n', port: p.name, mode: 'leave', selector: null, fake: null, typesOnly: p.package !== null, scopes: [] },
       ]),
     );
     const rows = importRows(types, { states, wired: new Set(), problems: new Set(), expanded: new Set() });

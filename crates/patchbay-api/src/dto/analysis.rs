@@ -22,12 +22,51 @@ pub enum Severity {
 pub struct Problem {
     /// Error or warning.
     pub severity: Severity,
-    /// Stable kebab-case code.
-    pub code: String,
+    /// What kind of problem it is.
+    pub code: ProblemCode,
     /// What is wrong.
     pub message: String,
     /// What it belongs to.
     pub location: Location,
+    /// Where it is in the project file, when it was read from one and the
+    /// entry was found there.
+    pub position: Option<FilePosition>,
+}
+
+/// A place in a text file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FilePosition {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+}
+
+/// `patchbay check --json`: a project file's problems.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckReport {
+    /// The project file.
+    pub project: String,
+    /// How many problems are errors.
+    pub errors: u32,
+    /// How many are warnings.
+    pub warnings: u32,
+    /// Every problem, pinned to its place.
+    pub problems: Vec<Problem>,
+}
+
+impl CheckReport {
+    /// The report of the problems of the project file at `project`.
+    pub fn new(project: &std::path::Path, problems: &[patchbay_compose::Problem]) -> Self {
+        let errors = problems.iter().filter(|p| p.is_error()).count();
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            project: project.display().to_string(),
+            errors: count(errors),
+            warnings: count(problems.len() - errors),
+            problems: problems.iter().map(Problem::from).collect(),
+        }
+    }
 }
 
 /// What a problem belongs to.
@@ -121,9 +160,10 @@ impl Problem {
         };
         Self {
             severity: Severity::Error,
-            code: "invalid-document".into(),
+            code: ProblemCode::InvalidDocument,
             message: p.message.clone(),
             location,
+            position: None,
         }
     }
 }
@@ -136,7 +176,7 @@ impl From<&patchbay_compose::Problem> for Problem {
                 patchbay_compose::Severity::Error => Severity::Error,
                 patchbay_compose::Severity::Warning => Severity::Warning,
             },
-            code: p.code.to_string(),
+            code: p.code.into(),
             message: p.message.clone(),
             location: match &p.location {
                 L::Project => Location::Project,
@@ -162,6 +202,10 @@ impl From<&patchbay_compose::Problem> for Problem {
                     name: name.clone(),
                 },
             },
+            position: p.position.map(|at| FilePosition {
+                line: u32::try_from(at.line).unwrap_or(u32::MAX),
+                column: u32::try_from(at.column).unwrap_or(u32::MAX),
+            }),
         }
     }
 }
@@ -199,6 +243,9 @@ pub struct ImportState {
     /// Only carries types: needs neither wire nor binding.
     #[serde(rename = "typesOnly")]
     pub types_only: bool,
+    /// The parts of a grant that scope this import when it is granted
+    /// (`env` for `wasi:cli/environment` …); empty when none does.
+    pub scopes: Vec<GrantScope>,
 }
 
 /// A function the run panel can call.

@@ -2,6 +2,7 @@
 //! nodes show it, its typed imports and exports, and the structure of WIT
 //! types for forms.
 
+use super::{FunctionKind, TypeKind};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -23,6 +24,50 @@ pub struct ComponentView {
     pub info: Option<ComponentInfo>,
     /// Why the file did not load.
     pub error: Option<String>,
+}
+
+/// `patchbay inspect --json`: one component file and its typed surface.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectedFile {
+    /// The file as given.
+    pub file: String,
+    /// What it was, for people (`binary component`, `WASI preview1 core
+    /// module (command adapter)` …).
+    pub source: String,
+    /// Whether it was converted into a component (text or a core module).
+    pub converted: bool,
+    /// Content hash of the file (`sha256:…`).
+    pub hash: String,
+    /// File size in bytes.
+    pub size: u64,
+    /// Size of the component binary in bytes.
+    pub component_size: u64,
+    /// Imports, in the component's order.
+    pub imports: Vec<PortInfo>,
+    /// Exports, in the component's order.
+    pub exports: Vec<PortInfo>,
+    /// The whole world as WIT.
+    pub wit: String,
+}
+
+impl InspectedFile {
+    /// The description of `file`, inspected.
+    pub fn new(file: &std::path::Path, inspection: &patchbay_inspect::Inspection) -> Self {
+        let info = ComponentInfo::from(&inspection.info);
+        let component = &inspection.component;
+        Self {
+            file: file.display().to_string(),
+            source: component.kind.describe(),
+            converted: component.kind != patchbay_inspect::SourceKind::Component,
+            hash: component.hash.clone(),
+            size: component.input_size as u64,
+            component_size: component.bytes.len() as u64,
+            imports: info.imports,
+            exports: info.exports,
+            wit: info.wit,
+        }
+    }
 }
 
 /// The typed surface of a component.
@@ -74,8 +119,11 @@ pub struct PortInfo {
 pub struct FunctionInfo {
     /// Name as called.
     pub name: String,
-    /// `freestanding`, `constructor`, `method` or `static`.
-    pub kind: String,
+    /// Freestanding, or a resource's constructor, method or static function.
+    pub kind: FunctionKind,
+    /// The name a mock's `functions` table, a denial and the trace use:
+    /// `get`, `book.balance`, `book.constructor`.
+    pub key: String,
     /// The resource of a constructor, method or static function.
     pub resource: Option<String>,
     /// Parameters.
@@ -104,8 +152,8 @@ pub struct ParamInfo {
 pub struct TypeInfo {
     /// Name.
     pub name: String,
-    /// `record`, `variant`, `enum`, `flags`, `resource` or `type`.
-    pub kind: String,
+    /// Record, variant, enum, flags, resource or alias (`type`).
+    pub kind: TypeKind,
     /// Fields, cases or flags.
     pub members: Vec<MemberInfo>,
     /// For aliases, the aliased type.
@@ -270,7 +318,8 @@ impl From<&patchbay_inspect::FunctionInfo> for FunctionInfo {
     fn from(f: &patchbay_inspect::FunctionInfo) -> Self {
         Self {
             name: f.name.clone(),
-            kind: f.kind.to_string(),
+            kind: f.kind.into(),
+            key: f.key(),
             resource: f.resource.clone(),
             params: f
                 .params
@@ -305,7 +354,7 @@ impl From<&patchbay_inspect::PortInfo> for PortInfo {
                 .iter()
                 .map(|t| TypeInfo {
                     name: t.name.clone(),
-                    kind: t.kind.to_string(),
+                    kind: t.kind.into(),
                     members: t
                         .members
                         .iter()

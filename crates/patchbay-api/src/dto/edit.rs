@@ -35,6 +35,40 @@ pub struct Candidates {
     pub ports: Vec<PortAddr>,
 }
 
+impl Candidates {
+    /// The ports of `ws` a wire from `port` can reach (`patchbay
+    /// candidates` prints the same).
+    pub fn find(
+        ws: &patchbay_compose::Workspace,
+        port: &model::PortRef,
+    ) -> Result<Self, crate::ApiError> {
+        let part = ws.node_part(&port.node).ok_or_else(|| {
+            crate::ApiError::bad_request(format!(
+                "node `{}` has no loaded component",
+                model::shown(&port.node)
+            ))
+        })?;
+        let direction = if part.import(&port.port).is_some() {
+            Direction::Import
+        } else {
+            Direction::Export
+        };
+        let found = ws
+            .candidates(port)
+            .map_err(|e| crate::ApiError::bad_request(e.to_string()))?;
+        Ok(Self {
+            direction,
+            ports: found
+                .into_iter()
+                .map(|c| PortAddr {
+                    node: c.node,
+                    port: c.name,
+                })
+                .collect(),
+        })
+    }
+}
+
 /// `checkWire`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct CheckWireRequest {

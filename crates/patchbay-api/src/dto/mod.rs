@@ -4,12 +4,14 @@
 //! of IPC concerns and are converted here explicitly. Every type derives
 //! [`TS`], and `ui/src/bindings/types.ts` is generated from them.
 //!
-//! One module per area: `document` (the editable document), `component`
+//! One module per area: `codes` (the closed sets of names: problem codes,
+//! failure kinds, run modes, grant scopes …), `document` (the editable document), `component`
 //! (components and their types), `project` (open, recover, save),
 //! `edit` (checks while editing), `analysis` (checking and composing),
 //! `run` (running and serving), `export` and `event`.
 
 mod analysis;
+mod codes;
 mod component;
 mod document;
 mod edit;
@@ -19,6 +21,7 @@ mod project;
 mod run;
 
 pub use analysis::*;
+pub use codes::*;
 pub use component::*;
 pub use document::*;
 pub use edit::*;

@@ -32,6 +32,17 @@ impl Default for RunLimits {
 }
 
 impl RunLimits {
+    /// The host's limits in the units people write (whole milliseconds,
+    /// MiB, KiB), as a report shows them.
+    pub fn from_host(limits: &patchbay_host::Limits) -> Self {
+        Self {
+            timeout_ms: u64::try_from(limits.timeout.as_millis()).unwrap_or(u64::MAX),
+            max_memory_mib: (limits.max_memory >> 20) as u64,
+            fuel: limits.fuel,
+            max_output_kib: (limits.max_output >> 10) as u64,
+        }
+    }
+
     /// The host's limits, each checked against its range by the one check
     /// the command line uses too ([`patchbay_host::Limits::from_units`]).
     pub(crate) fn to_host(self) -> Result<patchbay_host::Limits, ApiError> {
@@ -55,13 +66,12 @@ impl RunLimits {
 /// What ended a failed run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RunFailure {
-    /// `bad-call`, `instantiate`, `denied`, `timeout`, `fuel`, `memory`,
-    /// `stack`, `output` or `trap`.
-    pub kind: String,
+    /// What kind of failure.
+    pub kind: FailureKind,
     /// What happened.
     pub message: String,
     /// The limit that was hit, if any.
-    pub limit: Option<String>,
+    pub limit: Option<LimitName>,
 }
 
 /// A call answered by a mock.
@@ -145,8 +155,8 @@ pub struct RunReport {
     pub run: u64,
     /// The call as WAVE.
     pub call: String,
-    /// `composed` or `traced`.
-    pub mode: String,
+    /// Composed or traced.
+    pub mode: RunMode,
     /// Why that mode.
     pub mode_reason: String,
     /// Whether the call returned.
@@ -174,38 +184,25 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    pub(crate) fn from_host(r: &patchbay_host::RunReport, limits: RunLimits) -> Self {
+    /// The report of a run made under `limits`, as the editor and
+    /// `patchbay call --json` show it.
+    pub fn from_host(r: &patchbay_host::RunReport, limits: RunLimits) -> Self {
         let (ok, result, failure) = match &r.result {
             Ok(v) => (true, Some(v.clone()), None),
-            Err(f) => {
-                let kind = serde_json::to_value(f.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_else(|| format!("{:?}", f.kind));
-                let limit = matches!(
-                    f.kind,
-                    patchbay_host::FailureKind::Timeout
-                        | patchbay_host::FailureKind::Fuel
-                        | patchbay_host::FailureKind::Memory
-                        | patchbay_host::FailureKind::Stack
-                        | patchbay_host::FailureKind::Output
-                )
-                .then(|| kind.clone());
-                (
-                    false,
-                    None,
-                    Some(RunFailure {
-                        kind,
-                        message: f.message.clone(),
-                        limit,
-                    }),
-                )
-            }
+            Err(f) => (
+                false,
+                None,
+                Some(RunFailure {
+                    kind: f.kind.into(),
+                    message: f.message.clone(),
+                    limit: LimitName::of_failure(f.kind),
+                }),
+            ),
         };
         Self {
             run: r.run,
             call: r.call.clone(),
-            mode: r.mode.to_string(),
+            mode: r.mode.into(),
             mode_reason: r.mode_reason.clone(),
             ok,
             result,
@@ -279,4 +276,76 @@ pub struct ServeInfo {
     pub url: String,
     /// The node whose handler serves.
     pub node: String,
+}
+
+/// A component's `build` command that ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildReport {
+    /// The component.
+    pub component: String,
+    /// The command, as written in the project file.
+    pub command: String,
+    /// Whether it exited with status 0.
+    pub success: bool,
+    /// Its exit status, if it exited.
+    pub status: Option<i32>,
+    /// How it ended, for people (`exited with status 101`).
+    pub ended: String,
+    /// Everything it wrote: stdout, then stderr.
+    pub output: String,
+    /// How long it ran, in milliseconds.
+    pub millis: u64,
+}
+
+impl From<&patchbay_host::watch::BuildRun> for BuildReport {
+    fn from(b: &patchbay_host::watch::BuildRun) -> Self {
+        Self {
+            component: b.component.clone(),
+            command: b.command.clone(),
+            success: b.success,
+            status: b.status,
+            ended: b.ended.clone(),
+            output: b.output.clone(),
+            millis: b.millis,
+        }
+    }
+}
+
+/// `patchbay watch --json`: one load or reload, one JSON object per line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReloadReport {
+    /// 0 for the first load, then 1, 2, … per reload.
+    pub number: u64,
+    /// The changed files, relative to the project folder.
+    pub changed: Vec<String>,
+    /// Whether the reload produced a new live state.
+    pub ok: bool,
+    /// On failure: whether the last good build stays live.
+    pub kept_last_good: bool,
+    /// What happened, for people.
+    pub message: String,
+    /// The build commands that ran.
+    pub builds: Vec<BuildReport>,
+    /// Warnings and notes that did not stop the reload.
+    pub notes: Vec<String>,
+    /// The call re-run on the new state, if one was asked for.
+    pub report: Option<RunReport>,
+}
+
+impl ReloadReport {
+    /// The report of `outcome`, with the run of the call made on it.
+    pub fn new(outcome: &patchbay_host::watch::ReloadOutcome, report: Option<RunReport>) -> Self {
+        Self {
+            number: outcome.number,
+            changed: outcome.changed_names(),
+            ok: outcome.is_ok(),
+            kept_last_good: outcome.kept_last_good,
+            message: outcome.message(),
+            builds: outcome.builds.iter().map(BuildReport::from).collect(),
+            notes: outcome.notes.clone(),
+            report,
+        }
+    }
 }

@@ -49,6 +49,10 @@ pub(crate) fn analyze(ws: &Workspace) -> Analysis {
                     .flatten(),
                 fake,
                 types_only: port.types_only,
+                scopes: patchbay_compose::grant_scopes(&port.name)
+                    .iter()
+                    .map(|&s| GrantScope::from(s))
+                    .collect(),
             });
         }
     }
@@ -87,7 +91,7 @@ fn composed_summary(c: &patchbay_compose::Composed) -> ComposedSummary {
                 serves_http = true;
             }
             for f in &port.functions {
-                if f.kind != "freestanding" {
+                if f.kind != patchbay_inspect::FunctionKind::Freestanding {
                     continue;
                 }
                 let call_prefix = match port.kind {

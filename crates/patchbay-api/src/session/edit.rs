@@ -10,28 +10,7 @@ impl Session {
     /// The ports a wire from `port` can reach.
     pub async fn candidates(&self, request: CandidatesRequest) -> Result<Candidates, ApiError> {
         let ws = self.workspace(&request.doc)?;
-        let port = request.port.to_model()?;
-        let part = ws.node_part(&port.node).ok_or_else(|| {
-            ApiError::bad_request(format!("node `{}` has no loaded component", port.node))
-        })?;
-        let direction = if part.import(&port.port).is_some() {
-            Direction::Import
-        } else {
-            Direction::Export
-        };
-        let found = ws
-            .candidates(&port)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        Ok(Candidates {
-            direction,
-            ports: found
-                .into_iter()
-                .map(|c| PortAddr {
-                    node: c.node,
-                    port: c.name,
-                })
-                .collect(),
-        })
+        Candidates::find(&ws, &request.port.to_model()?)
     }
 
     /// Whether `from` may feed `to`, and if not, exactly why.

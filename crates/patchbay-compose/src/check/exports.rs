@@ -1,7 +1,7 @@
 //! Checks of the `[[exports]]` entries: names the component model
 //! accepts, duplicates, and what each export names.
 
-use super::problem::{wire_code, Location, Problem};
+use super::problem::{wire_code, Location, Problem, ProblemCode};
 use crate::imports::OpenImports;
 use crate::source::Site;
 use crate::{WireError, Workspace};
@@ -82,8 +82,12 @@ impl Workspace {
                             available: part.exports.iter().map(|p| p.name.clone()).collect(),
                         };
                         problems.push(
-                            Problem::error("no-such-port", location.clone(), e.to_string())
-                                .at(entry.clone().key("from")),
+                            Problem::error(
+                                ProblemCode::NoSuchPort,
+                                location.clone(),
+                                e.to_string(),
+                            )
+                            .at(entry.clone().key("from")),
                         );
                     }
                 },
@@ -92,7 +96,8 @@ impl Workspace {
                 Ok(parsed) => parsed,
                 Err(message) => {
                     problems.push(
-                        Problem::error("invalid-export-name", location, message).at(name_site),
+                        Problem::error(ProblemCode::InvalidExportName, location, message)
+                            .at(name_site),
                     );
                     continue;
                 }
@@ -110,7 +115,7 @@ impl Workspace {
                     )
                 };
                 problems.push(
-                    Problem::error("duplicate-export", location.clone(), message)
+                    Problem::error(ProblemCode::DuplicateExport, location.clone(), message)
                         .at(name_site.clone()),
                 );
             } else {
@@ -132,7 +137,7 @@ impl Workspace {
                         let first = &project.exports[*first];
                         problems.push(
                             Problem::error(
-                                "interface-exported-twice",
+                                ProblemCode::InterfaceExportedTwice,
                                 location.clone(),
                                 format!(
                                     "`{}` is the interface `{}`, which the composition already exports as `{}` (from `{}`); WIT cannot describe an interface with types twice, so export it once",
@@ -158,7 +163,7 @@ impl Workspace {
                 {
                     problems.push(
                         Problem::error(
-                            "import-export-conflict",
+                            ProblemCode::ImportExportConflict,
                             location,
                             format!(
                                 "the composition also imports `{name}` (left open by node `{}`), with another type than this export; WIT cannot describe an import and an export of one name with two types, so wire that import or export under another name",
@@ -172,7 +177,7 @@ impl Workspace {
         }
         if project.exports.is_empty() && !project.nodes.is_empty() {
             problems.push(Problem::warning(
-                "no-exports",
+                ProblemCode::NoExports,
                 Location::Project,
                 "the composition exports nothing; add an [[exports]] entry so it can be called",
             ));

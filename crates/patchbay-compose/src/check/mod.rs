@@ -6,7 +6,7 @@ mod problem;
 
 use cycles::find_cycles;
 use problem::wire_code;
-pub use problem::{locate, problem_line, Location, Problem, Severity};
+pub use problem::{locate, problem_line, Location, Problem, ProblemCode, Severity};
 
 use crate::binding::{check_binding, left_open_note, BindingError};
 use crate::mock::{mock_answers, MockValueSite};
@@ -39,15 +39,21 @@ fn binding_problems(
     let site = binding_site(selector);
     if let Err(e) = check_binding(port, binding) {
         let (code, at) = match &e {
-            BindingError::NotACapability { .. } => ("grant-not-capability", site.key("mode")),
-            BindingError::FakeMismatch { .. } => ("fake-mismatch", site.key("fake")),
+            BindingError::NotACapability { .. } => {
+                (ProblemCode::GrantNotCapability, site.key("mode"))
+            }
+            BindingError::FakeMismatch { .. } => (ProblemCode::FakeMismatch, site.key("fake")),
         };
         return Some(Problem::error(code, location, format!("node `{node}`: {e}")).at(at));
     }
     if let (Binding::Leave, Some(note)) = (binding, left_open_note(&port.name)) {
         return Some(
-            Problem::warning("left-open", location, format!("node `{node}`: {note}"))
-                .at(site.key("mode")),
+            Problem::warning(
+                ProblemCode::LeftOpen,
+                location,
+                format!("node `{node}`: {note}"),
+            )
+            .at(site.key("mode")),
         );
     }
     let Binding::Mock(mock) = binding else {
@@ -56,15 +62,19 @@ fn binding_problems(
     let e = mock_answers::<Checked>(&port.name, mock, &port.functions).err()?;
     let function = site.key("functions").key(e.function.clone());
     let (code, at) = match e.value {
-        None => ("mock-unknown-function", function),
-        Some(MockValueSite::Returns) => ("mock-value", function.key("returns")),
-        Some(MockValueSite::Sequence(i)) => ("mock-value", function.key("sequence").index(i)),
-        Some(MockValueSite::CaseArgs(i)) => {
-            ("mock-value", function.key("cases").index(i).key("args"))
+        None => (ProblemCode::MockUnknownFunction, function),
+        Some(MockValueSite::Returns) => (ProblemCode::MockValue, function.key("returns")),
+        Some(MockValueSite::Sequence(i)) => {
+            (ProblemCode::MockValue, function.key("sequence").index(i))
         }
-        Some(MockValueSite::CaseReturns(i)) => {
-            ("mock-value", function.key("cases").index(i).key("returns"))
-        }
+        Some(MockValueSite::CaseArgs(i)) => (
+            ProblemCode::MockValue,
+            function.key("cases").index(i).key("args"),
+        ),
+        Some(MockValueSite::CaseReturns(i)) => (
+            ProblemCode::MockValue,
+            function.key("cases").index(i).key("returns"),
+        ),
     };
     Some(
         Problem::error(
@@ -109,15 +119,17 @@ impl Workspace {
             };
             let site = Site::keys(["components"]).key(id.clone()).key("path");
             match part {
-                Err(e @ PartError::Missing { .. }) => problems
-                    .push(Problem::error("component-missing", location, e.to_string()).at(site)),
-                Err(e @ PartError::Invalid { .. }) => problems
-                    .push(Problem::error("component-invalid", location, e.to_string()).at(site)),
+                Err(e @ PartError::Missing { .. }) => problems.push(
+                    Problem::error(ProblemCode::ComponentMissing, location, e.to_string()).at(site),
+                ),
+                Err(e @ PartError::Invalid { .. }) => problems.push(
+                    Problem::error(ProblemCode::ComponentInvalid, location, e.to_string()).at(site),
+                ),
                 Ok(part) => {
                     let recorded = project.components[id].hash.as_deref();
                     if let Some(recorded) = recorded.filter(|h| *h != part.loaded.hash) {
                         problems.push(Problem::warning(
-                            "component-changed",
+                            ProblemCode::ComponentChanged,
                             location,
                             format!(
                                 "component `{id}` changed on disk since the project recorded it (recorded {recorded}, now {})",
@@ -134,7 +146,7 @@ impl Workspace {
             if !project.components.contains_key(&node.component) {
                 problems.push(
                     Problem::error(
-                        "unknown-component",
+                        ProblemCode::UnknownComponent,
                         Location::Node { node: id.clone() },
                         format!(
                             "node `{id}` instantiates component `{}`, which the project does not list under [components]",
@@ -172,7 +184,7 @@ impl Workspace {
             if let Some(first) = fed.insert((&wire.to.node, &wire.to.port), index) {
                 problems.push(
                     Problem::error(
-                        "import-wired-twice",
+                        ProblemCode::ImportWiredTwice,
                         location,
                         format!(
                             "import `{}` is already fed by wire #{} (`{}`); an import takes one wire",
@@ -197,7 +209,7 @@ impl Workspace {
                     && in_cycle.contains(wire.to.node.as_str())
                 {
                     problems.push(Problem::error(
-                        "cycle",
+                        ProblemCode::Cycle,
                         Location::Wire {
                             index,
                             from: wire.from.to_string(),
@@ -240,7 +252,7 @@ impl Workspace {
                     None if port.types_only => {}
                     None => problems.push(
                         Problem::error(
-                            "unbound-import",
+                            ProblemCode::UnboundImport,
                             Location::Port {
                                 node: node_id.clone(),
                                 port: port.name.clone(),
@@ -262,7 +274,7 @@ impl Workspace {
                 if !project.nodes.contains_key(node) {
                     problems.push(
                         Problem::warning(
-                            "unknown-node",
+                            ProblemCode::UnknownNode,
                             Location::Binding { selector: key },
                             format!("binding names node `{node}`, which does not exist"),
                         )
@@ -292,7 +304,7 @@ impl Workspace {
             };
             problems.push(
                 Problem::warning(
-                    "unused-binding",
+                    ProblemCode::UnusedBinding,
                     Location::Binding { selector: key },
                     message,
                 )
@@ -381,7 +393,7 @@ impl Workspace {
             _ => None,
         };
         Problem::error(
-            "import-type-conflict",
+            ProblemCode::ImportTypeConflict,
             Location::Port {
                 node: b.node.clone(),
                 port: b.name.clone(),

@@ -2,14 +2,12 @@
 
 use crate::source::{find, position, FilePosition, Site};
 use crate::WireError;
-use serde::Serialize;
 use std::fmt;
 use std::path::Path;
 use toml::de::DeTable;
 
 /// How bad a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// The project cannot be composed.
     Error,
@@ -18,8 +16,7 @@ pub enum Severity {
 }
 
 /// What a problem belongs to, so the editor can pin it there.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Location {
     /// The project as a whole.
     Project,
@@ -81,23 +78,156 @@ impl fmt::Display for Location {
     }
 }
 
+/// What kind of problem it is: a stable code people and tools branch on.
+/// Written kebab-case (`wire-type-mismatch`) in text and JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProblemCode {
+    /// wac-graph refused the composition (a check should have found it first).
+    ComposeFailed,
+    /// A wire or export names a port the component does not have.
+    NoSuchPort,
+    /// An export of the composition has a name that is not a valid export name.
+    InvalidExportName,
+    /// Two exports of the composition have the same name.
+    DuplicateExport,
+    /// The same interface, with types, is exported twice.
+    InterfaceExportedTwice,
+    /// The composition would import and export the same interface.
+    ImportExportConflict,
+    /// The composition exports nothing.
+    NoExports,
+    /// A grant of an import the host does not provide.
+    GrantNotCapability,
+    /// A fake that cannot serve the import it mocks.
+    FakeMismatch,
+    /// An import left open: an import of the result that Patchbay does not provide.
+    LeftOpen,
+    /// A mock names a function the import does not have.
+    MockUnknownFunction,
+    /// A mock value that does not fit its function's types.
+    MockValue,
+    /// A component file that does not exist.
+    ComponentMissing,
+    /// A component file that cannot be loaded.
+    ComponentInvalid,
+    /// A component file whose content no longer matches its pinned hash.
+    ComponentChanged,
+    /// A node of a component the project does not declare.
+    UnknownComponent,
+    /// Two wires feed the same import.
+    ImportWiredTwice,
+    /// An import with neither wire nor binding.
+    UnboundImport,
+    /// A wire, binding or export names a node that does not exist.
+    UnknownNode,
+    /// A binding whose selector matches no import.
+    UnusedBinding,
+    /// Imports left open under one name with different types.
+    ImportTypeConflict,
+    /// A wire to or from a node whose component did not load.
+    NodeUnavailable,
+    /// A wire from a node to itself.
+    SelfWire,
+    /// Wires that form a cycle.
+    Cycle,
+    /// A wire between interface versions that are not compatible.
+    IncompatibleVersion,
+    /// A wire between functions whose types differ.
+    WireTypeMismatch,
+}
+
+impl ProblemCode {
+    /// Every code.
+    pub const ALL: [ProblemCode; 26] = [
+        ProblemCode::ComposeFailed,
+        ProblemCode::NoSuchPort,
+        ProblemCode::InvalidExportName,
+        ProblemCode::DuplicateExport,
+        ProblemCode::InterfaceExportedTwice,
+        ProblemCode::ImportExportConflict,
+        ProblemCode::NoExports,
+        ProblemCode::GrantNotCapability,
+        ProblemCode::FakeMismatch,
+        ProblemCode::LeftOpen,
+        ProblemCode::MockUnknownFunction,
+        ProblemCode::MockValue,
+        ProblemCode::ComponentMissing,
+        ProblemCode::ComponentInvalid,
+        ProblemCode::ComponentChanged,
+        ProblemCode::UnknownComponent,
+        ProblemCode::ImportWiredTwice,
+        ProblemCode::UnboundImport,
+        ProblemCode::UnknownNode,
+        ProblemCode::UnusedBinding,
+        ProblemCode::ImportTypeConflict,
+        ProblemCode::NodeUnavailable,
+        ProblemCode::SelfWire,
+        ProblemCode::Cycle,
+        ProblemCode::IncompatibleVersion,
+        ProblemCode::WireTypeMismatch,
+    ];
+
+    /// The code as written: `wire-type-mismatch`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::ComposeFailed => "compose-failed",
+            ProblemCode::NoSuchPort => "no-such-port",
+            ProblemCode::InvalidExportName => "invalid-export-name",
+            ProblemCode::DuplicateExport => "duplicate-export",
+            ProblemCode::InterfaceExportedTwice => "interface-exported-twice",
+            ProblemCode::ImportExportConflict => "import-export-conflict",
+            ProblemCode::NoExports => "no-exports",
+            ProblemCode::GrantNotCapability => "grant-not-capability",
+            ProblemCode::FakeMismatch => "fake-mismatch",
+            ProblemCode::LeftOpen => "left-open",
+            ProblemCode::MockUnknownFunction => "mock-unknown-function",
+            ProblemCode::MockValue => "mock-value",
+            ProblemCode::ComponentMissing => "component-missing",
+            ProblemCode::ComponentInvalid => "component-invalid",
+            ProblemCode::ComponentChanged => "component-changed",
+            ProblemCode::UnknownComponent => "unknown-component",
+            ProblemCode::ImportWiredTwice => "import-wired-twice",
+            ProblemCode::UnboundImport => "unbound-import",
+            ProblemCode::UnknownNode => "unknown-node",
+            ProblemCode::UnusedBinding => "unused-binding",
+            ProblemCode::ImportTypeConflict => "import-type-conflict",
+            ProblemCode::NodeUnavailable => "node-unavailable",
+            ProblemCode::SelfWire => "self-wire",
+            ProblemCode::Cycle => "cycle",
+            ProblemCode::IncompatibleVersion => "incompatible-version",
+            ProblemCode::WireTypeMismatch => "wire-type-mismatch",
+        }
+    }
+}
+
+impl fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Lets callers compare with the code as written: `p.code == "left-open"`.
+impl PartialEq<&str> for ProblemCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// One problem found by [`Workspace::check`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     /// Error or warning.
     pub severity: Severity,
     /// A stable kebab-case code (`wire-type-mismatch`, `cycle` …).
-    pub code: &'static str,
+    pub code: ProblemCode,
     /// What is wrong, for people.
     pub message: String,
     /// What it belongs to.
     pub location: Location,
     /// The entry of the project file it is about, when there is one.
-    #[serde(skip)]
     pub site: Option<Site>,
     /// Where that entry is in the project file, once [`crate::locate`]
     /// found it in the file's text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<FilePosition>,
 }
 
@@ -107,11 +237,7 @@ impl Problem {
         self.severity == Severity::Error
     }
 
-    pub(crate) fn error(
-        code: &'static str,
-        location: Location,
-        message: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn error(code: ProblemCode, location: Location, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
             code,
@@ -123,7 +249,7 @@ impl Problem {
     }
 
     pub(crate) fn warning(
-        code: &'static str,
+        code: ProblemCode,
         location: Location,
         message: impl Into<String>,
     ) -> Self {
@@ -179,13 +305,13 @@ pub fn problem_line(file: &Path, p: &Problem) -> String {
 }
 
 /// The code of a problem about a wire.
-pub(super) fn wire_code(e: &WireError) -> &'static str {
+pub(super) fn wire_code(e: &WireError) -> ProblemCode {
     match e {
-        WireError::UnknownNode { .. } => "unknown-node",
-        WireError::NodeUnavailable { .. } => "node-unavailable",
-        WireError::NoSuchExport { .. } | WireError::NoSuchImport { .. } => "no-such-port",
-        WireError::SelfWire { .. } => "self-wire",
-        WireError::IncompatibleVersion { .. } => "incompatible-version",
-        WireError::TypeMismatch { .. } => "wire-type-mismatch",
+        WireError::UnknownNode { .. } => ProblemCode::UnknownNode,
+        WireError::NodeUnavailable { .. } => ProblemCode::NodeUnavailable,
+        WireError::NoSuchExport { .. } | WireError::NoSuchImport { .. } => ProblemCode::NoSuchPort,
+        WireError::SelfWire { .. } => ProblemCode::SelfWire,
+        WireError::IncompatibleVersion { .. } => ProblemCode::IncompatibleVersion,
+        WireError::TypeMismatch { .. } => ProblemCode::WireTypeMismatch,
     }
 }

@@ -3,7 +3,7 @@
 mod failure;
 mod limits;
 
-use crate::report::{FailureKind, RunFailure, RunReport};
+use crate::report::{FailureKind, RunFailure, RunMode, RunReport};
 pub(crate) use failure::{classify, refine_failure};
 pub use limits::{LimitError, LimitRange, LimitUnits, Limits};
 
@@ -194,14 +194,14 @@ impl Host {
         self.events.send(Event::RunStarted {
             run,
             call: call.to_string(),
-            mode: "composed",
+            mode: RunMode::Composed,
         });
         let started = Instant::now();
         let (result, state, stdout, stderr) = self.run_composed(prepared, call, limits, run).await;
         self.finish_report(
             run,
             call,
-            "composed",
+            RunMode::Composed,
             "the composed component ran as one instance".into(),
             started,
             result,
@@ -217,7 +217,7 @@ impl Host {
         &self,
         run: u64,
         call: &str,
-        mode: &'static str,
+        mode: RunMode,
         mode_reason: String,
         started: Instant,
         result: Result<String, RunFailure>,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// One `build` command that ran during a reload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildRun {
     /// The component whose build command this is.
     pub component: String,

@@ -30,7 +30,7 @@
 //!   A node without folders gets the same kind of line for its preopens.
 
 use patchbay_compose::{Severity, Workspace};
-use patchbay_host::{Host, HostOptions, Limits, RunReport, Runnable};
+use patchbay_host::{Host, HostOptions, Limits, RunMode, RunReport, Runnable};
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
@@ -368,14 +368,14 @@ fn run_matrix(dir: &Path, nodes: &[(&str, &Scope)], cases: &[Case]) {
         };
         for case in cases {
             let report = run(&prepared, &case.call);
-            assert_eq!(report.mode, "traced", "{}", report.mode_reason);
+            assert_eq!(report.mode, RunMode::Traced, "{}", report.mode_reason);
             check_case(&report, case, mode);
         }
     }
     for (node, scope) in nodes {
         let ws = write_project(dir, &[(node, scope)]);
         let own: Vec<&Case> = cases.iter().filter(|c| c.node() == *node).collect();
-        for (traced, mode) in [(false, "composed"), (true, "traced")] {
+        for (traced, mode) in [(false, RunMode::Composed), (true, RunMode::Traced)] {
             let prepared = if traced {
                 host().prepare_traced(&ws)
             } else {

@@ -2,7 +2,7 @@
 //! guests against their limits, traced against composed runs.
 
 use patchbay_compose::Workspace;
-use patchbay_host::{FailureKind, Host, HostOptions, Limits, RunReport, Runnable};
+use patchbay_host::{FailureKind, Host, HostOptions, Limits, RunMode, RunReport, Runnable};
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -111,7 +111,7 @@ fn order_pipeline_passes_rich_types_and_a_resource() {
     let traced = prepare(&ws, true);
     assert!(traced.is_traced(), "{:?}", traced.fallback_reason());
     let report = run(&traced, ORDER, &Limits::default());
-    assert_eq!(report.mode, "traced");
+    assert_eq!(report.mode, RunMode::Traced);
     assert_eq!(ok(&report), value);
     let ledger: Vec<&str> = report
         .trace
@@ -183,7 +183,10 @@ fn runs_report_through_the_event_stream() {
     assert!(
         matches!(
             seen[0],
-            patchbay_host::Event::RunStarted { mode: "traced", .. }
+            patchbay_host::Event::RunStarted {
+                mode: RunMode::Traced,
+                ..
+            }
         ),
         "{seen:?}"
     );
@@ -204,7 +207,7 @@ fn sandbox_demo_shows_granted_mocked_and_denied_side_by_side() {
     let limits = Limits::default();
     // Bindings differ per node, so the host runs it traced and says why.
     let report = run(&p, r#"granted#read-file("/data/motd.txt")"#, &limits);
-    assert_eq!(report.mode, "traced");
+    assert_eq!(report.mode, RunMode::Traced);
     // The reason names what each node's binding is, not only its mode.
     assert!(
         report.mode_reason.contains("bound differently")
@@ -279,7 +282,7 @@ fn traced_and_composed_runs_agree_on_every_sample() {
         for call in *calls {
             let a = run(&composed, call, &Limits::default());
             let b = run(&traced, call, &Limits::default());
-            assert_eq!(a.mode, "composed", "{name}: {call}");
+            assert_eq!(a.mode, RunMode::Composed, "{name}: {call}");
             assert_eq!(a.result, b.result, "{name}: {call}");
         }
     }
@@ -292,7 +295,7 @@ fn traced_runs_record_every_call_across_a_wire() {
     assert!(p.is_traced());
     let report = run(&p, "hammer(3)", &Limits::default());
     assert_eq!(ok(&report), "3");
-    assert_eq!(report.mode, "traced");
+    assert_eq!(report.mode, RunMode::Traced);
     assert_eq!(report.trace.len(), 6);
     let first = &report.trace[0];
     assert_eq!(

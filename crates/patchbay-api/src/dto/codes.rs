@@ -1,0 +1,335 @@
+//! The closed sets of names that cross the boundary. Each is an enum here,
+//! so TypeScript sees a union of strings, converted from the core's enum by
+//! an exhaustive match: a new code in a core crate does not compile until it
+//! is named here too.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What kind of problem checking found (see [`super::Problem`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemCode {
+    /// The document breaks one of its own rules
+    /// ([`patchbay_project::Project::validate`]): it would not open again.
+    InvalidDocument,
+    /// `compose-failed`: see [`patchbay_compose::ProblemCode::ComposeFailed`].
+    ComposeFailed,
+    /// `no-such-port`: see [`patchbay_compose::ProblemCode::NoSuchPort`].
+    NoSuchPort,
+    /// `invalid-export-name`: see [`patchbay_compose::ProblemCode::InvalidExportName`].
+    InvalidExportName,
+    /// `duplicate-export`: see [`patchbay_compose::ProblemCode::DuplicateExport`].
+    DuplicateExport,
+    /// `interface-exported-twice`: see [`patchbay_compose::ProblemCode::InterfaceExportedTwice`].
+    InterfaceExportedTwice,
+    /// `import-export-conflict`: see [`patchbay_compose::ProblemCode::ImportExportConflict`].
+    ImportExportConflict,
+    /// `no-exports`: see [`patchbay_compose::ProblemCode::NoExports`].
+    NoExports,
+    /// `grant-not-capability`: see [`patchbay_compose::ProblemCode::GrantNotCapability`].
+    GrantNotCapability,
+    /// `fake-mismatch`: see [`patchbay_compose::ProblemCode::FakeMismatch`].
+    FakeMismatch,
+    /// `left-open`: see [`patchbay_compose::ProblemCode::LeftOpen`].
+    LeftOpen,
+    /// `mock-unknown-function`: see [`patchbay_compose::ProblemCode::MockUnknownFunction`].
+    MockUnknownFunction,
+    /// `mock-value`: see [`patchbay_compose::ProblemCode::MockValue`].
+    MockValue,
+    /// `component-missing`: see [`patchbay_compose::ProblemCode::ComponentMissing`].
+    ComponentMissing,
+    /// `component-invalid`: see [`patchbay_compose::ProblemCode::ComponentInvalid`].
+    ComponentInvalid,
+    /// `component-changed`: see [`patchbay_compose::ProblemCode::ComponentChanged`].
+    ComponentChanged,
+    /// `unknown-component`: see [`patchbay_compose::ProblemCode::UnknownComponent`].
+    UnknownComponent,
+    /// `import-wired-twice`: see [`patchbay_compose::ProblemCode::ImportWiredTwice`].
+    ImportWiredTwice,
+    /// `unbound-import`: see [`patchbay_compose::ProblemCode::UnboundImport`].
+    UnboundImport,
+    /// `unknown-node`: see [`patchbay_compose::ProblemCode::UnknownNode`].
+    UnknownNode,
+    /// `unused-binding`: see [`patchbay_compose::ProblemCode::UnusedBinding`].
+    UnusedBinding,
+    /// `import-type-conflict`: see [`patchbay_compose::ProblemCode::ImportTypeConflict`].
+    ImportTypeConflict,
+    /// `node-unavailable`: see [`patchbay_compose::ProblemCode::NodeUnavailable`].
+    NodeUnavailable,
+    /// `self-wire`: see [`patchbay_compose::ProblemCode::SelfWire`].
+    SelfWire,
+    /// `cycle`: see [`patchbay_compose::ProblemCode::Cycle`].
+    Cycle,
+    /// `incompatible-version`: see [`patchbay_compose::ProblemCode::IncompatibleVersion`].
+    IncompatibleVersion,
+    /// `wire-type-mismatch`: see [`patchbay_compose::ProblemCode::WireTypeMismatch`].
+    WireTypeMismatch,
+}
+
+impl From<patchbay_compose::ProblemCode> for ProblemCode {
+    fn from(code: patchbay_compose::ProblemCode) -> Self {
+        use patchbay_compose::ProblemCode as C;
+        match code {
+            C::ComposeFailed => ProblemCode::ComposeFailed,
+            C::NoSuchPort => ProblemCode::NoSuchPort,
+            C::InvalidExportName => ProblemCode::InvalidExportName,
+            C::DuplicateExport => ProblemCode::DuplicateExport,
+            C::InterfaceExportedTwice => ProblemCode::InterfaceExportedTwice,
+            C::ImportExportConflict => ProblemCode::ImportExportConflict,
+            C::NoExports => ProblemCode::NoExports,
+            C::GrantNotCapability => ProblemCode::GrantNotCapability,
+            C::FakeMismatch => ProblemCode::FakeMismatch,
+            C::LeftOpen => ProblemCode::LeftOpen,
+            C::MockUnknownFunction => ProblemCode::MockUnknownFunction,
+            C::MockValue => ProblemCode::MockValue,
+            C::ComponentMissing => ProblemCode::ComponentMissing,
+            C::ComponentInvalid => ProblemCode::ComponentInvalid,
+            C::ComponentChanged => ProblemCode::ComponentChanged,
+            C::UnknownComponent => ProblemCode::UnknownComponent,
+            C::ImportWiredTwice => ProblemCode::ImportWiredTwice,
+            C::UnboundImport => ProblemCode::UnboundImport,
+            C::UnknownNode => ProblemCode::UnknownNode,
+            C::UnusedBinding => ProblemCode::UnusedBinding,
+            C::ImportTypeConflict => ProblemCode::ImportTypeConflict,
+            C::NodeUnavailable => ProblemCode::NodeUnavailable,
+            C::SelfWire => ProblemCode::SelfWire,
+            C::Cycle => ProblemCode::Cycle,
+            C::IncompatibleVersion => ProblemCode::IncompatibleVersion,
+            C::WireTypeMismatch => ProblemCode::WireTypeMismatch,
+        }
+    }
+}
+
+/// Lets callers compare with the code as written: `p.code == "left-open"`.
+impl PartialEq<&str> for ProblemCode {
+    fn eq(&self, other: &&str) -> bool {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(|s| s == *other))
+            == Some(true)
+    }
+}
+
+/// What ended a failed run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    /// The call text is not a valid call of an export.
+    BadCall,
+    /// Instantiation failed.
+    Instantiate,
+    /// A denied capability was called.
+    Denied,
+    /// An import left open that Patchbay does not provide was called.
+    LeftOpen,
+    /// The wall-clock limit passed.
+    Timeout,
+    /// The fuel ran out.
+    Fuel,
+    /// The memory limit was reached.
+    Memory,
+    /// The wasm stack overflowed.
+    Stack,
+    /// The output limit was reached.
+    Output,
+    /// The guest trapped.
+    Trap,
+}
+
+impl From<patchbay_host::FailureKind> for FailureKind {
+    fn from(kind: patchbay_host::FailureKind) -> Self {
+        use patchbay_host::FailureKind as K;
+        match kind {
+            K::BadCall => FailureKind::BadCall,
+            K::Instantiate => FailureKind::Instantiate,
+            K::Denied => FailureKind::Denied,
+            K::LeftOpen => FailureKind::LeftOpen,
+            K::Timeout => FailureKind::Timeout,
+            K::Fuel => FailureKind::Fuel,
+            K::Memory => FailureKind::Memory,
+            K::Stack => FailureKind::Stack,
+            K::Output => FailureKind::Output,
+            K::Trap => FailureKind::Trap,
+        }
+    }
+}
+
+/// A limit of a run (see [`super::RunLimits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum LimitName {
+    /// Wall-clock time.
+    Timeout,
+    /// Fuel.
+    Fuel,
+    /// Linear memory.
+    Memory,
+    /// Wasm stack.
+    Stack,
+    /// Captured output.
+    Output,
+}
+
+impl LimitName {
+    /// The limit a failure of `kind` hit, if it is a limit's.
+    pub fn of_failure(kind: patchbay_host::FailureKind) -> Option<Self> {
+        use patchbay_host::FailureKind as K;
+        match kind {
+            K::Timeout => Some(LimitName::Timeout),
+            K::Fuel => Some(LimitName::Fuel),
+            K::Memory => Some(LimitName::Memory),
+            K::Stack => Some(LimitName::Stack),
+            K::Output => Some(LimitName::Output),
+            K::BadCall | K::Instantiate | K::Denied | K::LeftOpen | K::Trap => None,
+        }
+    }
+}
+
+/// How a run ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum RunMode {
+    /// The composed component, as one instance.
+    Composed,
+    /// Each node as its own instance, calls across wires traced.
+    Traced,
+}
+
+impl From<patchbay_host::RunMode> for RunMode {
+    fn from(mode: patchbay_host::RunMode) -> Self {
+        match mode {
+            patchbay_host::RunMode::Composed => RunMode::Composed,
+            patchbay_host::RunMode::Traced => RunMode::Traced,
+        }
+    }
+}
+
+/// Lets callers compare with the mode as written: `mode == "traced"`.
+impl PartialEq<&str> for RunMode {
+    fn eq(&self, other: &&str) -> bool {
+        matches!(
+            (self, *other),
+            (RunMode::Composed, "composed") | (RunMode::Traced, "traced")
+        )
+    }
+}
+
+/// What a function is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum FunctionKind {
+    /// A plain function.
+    Freestanding,
+    /// A resource's constructor.
+    Constructor,
+    /// A resource's method.
+    Method,
+    /// A resource's static function.
+    Static,
+}
+
+impl From<patchbay_inspect::FunctionKind> for FunctionKind {
+    fn from(kind: patchbay_inspect::FunctionKind) -> Self {
+        use patchbay_inspect::FunctionKind as K;
+        match kind {
+            K::Freestanding => FunctionKind::Freestanding,
+            K::Constructor => FunctionKind::Constructor,
+            K::Method => FunctionKind::Method,
+            K::Static => FunctionKind::Static,
+        }
+    }
+}
+
+/// What a named type is; an alias is written `type`, as in WIT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum TypeKind {
+    /// A record.
+    Record,
+    /// A variant.
+    Variant,
+    /// An enum.
+    Enum,
+    /// Flags.
+    Flags,
+    /// A resource.
+    Resource,
+    /// An alias.
+    #[serde(rename = "type")]
+    Alias,
+}
+
+impl From<patchbay_inspect::TypeKind> for TypeKind {
+    fn from(kind: patchbay_inspect::TypeKind) -> Self {
+        use patchbay_inspect::TypeKind as K;
+        match kind {
+            K::Record => TypeKind::Record,
+            K::Variant => TypeKind::Variant,
+            K::Enum => TypeKind::Enum,
+            K::Flags => TypeKind::Flags,
+            K::Resource => TypeKind::Resource,
+            K::Alias => TypeKind::Alias,
+        }
+    }
+}
+
+/// One part of a grant, named as the project file's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum GrantScope {
+    /// Environment variable names.
+    Env,
+    /// Shared folders.
+    Dirs,
+    /// Reachable `host:port` pairs.
+    Allow,
+    /// The wall clock.
+    Clock,
+    /// The random source.
+    Random,
+}
+
+impl From<patchbay_project::GrantScope> for GrantScope {
+    fn from(scope: patchbay_project::GrantScope) -> Self {
+        use patchbay_project::GrantScope as S;
+        match scope {
+            S::Env => GrantScope::Env,
+            S::Dirs => GrantScope::Dirs,
+            S::Allow => GrantScope::Allow,
+            S::Clock => GrantScope::Clock,
+            S::Random => GrantScope::Random,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each code is written at the boundary as the core writes it.
+    #[test]
+    fn codes_are_written_as_the_core_writes_them() {
+        for code in patchbay_compose::ProblemCode::ALL {
+            let json = serde_json::to_value(ProblemCode::from(code)).unwrap();
+            assert_eq!(json, code.as_str(), "{code:?}");
+        }
+        for kind in [
+            patchbay_host::FailureKind::BadCall,
+            patchbay_host::FailureKind::LeftOpen,
+            patchbay_host::FailureKind::Timeout,
+            patchbay_host::FailureKind::Trap,
+        ] {
+            let json = serde_json::to_value(FailureKind::from(kind)).unwrap();
+            assert_eq!(json, kind.as_str(), "{kind:?}");
+        }
+        for scope in patchbay_project::GrantScope::ALL {
+            let json = serde_json::to_value(GrantScope::from(scope)).unwrap();
+            assert_eq!(json, scope.key(), "{scope:?}");
+        }
+        assert_eq!(
+            serde_json::to_value(TypeKind::from(patchbay_inspect::TypeKind::Alias)).unwrap(),
+            patchbay_inspect::TypeKind::Alias.as_str()
+        );
+    }
+}
