@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the desktop app itself: the real Patchbay window (Tauri +
 # WebKitGTK) under Xvfb, driven through tauri-driver and WebKitWebDriver by
-# bench/app/bench.mjs (plain WebDriver over HTTP, no client library).
+# bench/app/bench.mjs on the app harness in tests/app-driver (plain
+# WebDriver over HTTP, no client library).
 #
 # Measures
 #   - start to interactive on samples/kv-service, over RUNS cold launches
@@ -25,7 +26,7 @@
 # LOAD_RUNS (default 3), NODES (default 500), IDLE_S (default 10), DRAG_MS
 # (default 3000), SCREEN (Xvfb screen, default 1600x1000x24).
 #
-# Installs what is missing (bench/app/lib.sh: Tauri's libraries, Xvfb,
+# Installs what is missing (scripts/setup.sh: Tauri's libraries, Xvfb,
 # WebKitWebDriver, tauri-driver, Node), builds the samples, the UI and the
 # app. Honors CARGO_TARGET_DIR. Run it on a quiet machine: other processes
 # show up directly in the frame rates.
@@ -38,16 +39,14 @@ export SCREEN="${SCREEN:-1600x1000x24}"
 
 log() { echo "app.sh: $*" >&2; }
 
-# as_root, apt_install, say, ensure_rust, use_build_cache, build_samples.
+# say, ensure_rust, use_build_cache, ensure_app_deps, build_samples, build_app_binary.
 source "$repo/scripts/setup.sh"
-source "$repo/bench/app/lib.sh"
 
 ensure_rust
 use_build_cache
-ensure_app_driver_tools
+ensure_app_deps >&2
 build_samples >&2
-ensure_ui_built
-build_app_binary "$profile"
+build_app_binary "$profile" >&2
 
 for c in kv-memory kv-cache kv-service; do
   [ -f "$repo/samples/wasm/$c.wasm" ] || {
@@ -64,8 +63,7 @@ if awk -v l="$load" 'BEGIN { exit !(l > 1.0) }'; then
   log "warning: the load average is $load; other processes will show in the numbers"
 fi
 log "measuring (about ten minutes)"
-xvfb-run -a -s "-screen 0 $SCREEN" \
-  node "$repo/bench/app/bench.mjs" "$APP_BIN" "$repo/samples" "$work" "$work/results.json"
+node "$repo/bench/app/bench.mjs" "$APP_BIN" "$repo/samples" "$work" "$work/results.json"
 
 mkdir -p "$results_dir"
 commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"

@@ -6,7 +6,7 @@
 # opens the Run panel, fills the export's arguments, runs it, waits for the
 # result and the trace, and captures the app's window with ImageMagick's
 # `import` (WebDriver's screenshot of the page if that fails). The driving
-# is in bench/app/screenshot.mjs.
+# is in scripts/screenshot.mjs, on the app harness in tests/app-driver.
 #
 # Usage: scripts/screenshot.sh [PROJECT] [OUT.png]
 #   PROJECT  a project folder (default: samples/order-pipeline)
@@ -18,14 +18,14 @@
 #   SCREENSHOT_SIZE  window and screen size, WxH (default 1600x1000)
 #   APP_PROFILE      debug (default) or release build of the app
 #
-# Installs what is missing (see bench/app/lib.sh), builds the samples, the
-# UI and the app. Honors CARGO_TARGET_DIR.
+# Installs what is missing (scripts/setup.sh: Tauri's libraries, Xvfb,
+# WebKitWebDriver, tauri-driver, ImageMagick, xdotool, Node), builds the
+# samples, the UI and the app. Honors CARGO_TARGET_DIR.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# as_root, apt_install, say, ensure_rust, use_build_cache, build_samples.
+# say, ensure_rust, use_build_cache, ensure_app_deps, build_samples, build_app_binary.
 source "$repo/scripts/setup.sh"
-source "$repo/bench/app/lib.sh"
 
 die() {
   echo "screenshot.sh: error: $*" >&2
@@ -53,18 +53,11 @@ fi
 
 ensure_rust
 use_build_cache
-ensure_app_driver_tools
+ensure_app_deps
 build_samples
-ensure_ui_built
 build_app_binary "$profile"
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-copy="$(copy_project "$project" "$work/project")"
-mkdir -p "$work/state" "$(dirname "$out")"
-
-say "running $(basename "$copy") in the app and capturing it"
-PATCHBAY_STATE_DIR="$work/state" SCREENSHOT_SIZE="$size" \
-  xvfb-run -a -s "-screen 0 ${size}x24" \
-  node "$repo/bench/app/screenshot.mjs" "$APP_BIN" "$copy" "$out" "$CALL_ARGS"
+mkdir -p "$(dirname "$out")"
+say "running $(basename "$(cd "$project" && pwd)") in the app and capturing it"
+SCREENSHOT_SIZE="$size" node "$repo/scripts/screenshot.mjs" "$APP_BIN" "$project" "$out" "$CALL_ARGS"
 echo "$out"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Patchbay needs, when it is missing.
-# Sourced by start.sh, test.sh, cli-tour.sh, tests/e2e/run.sh and .ci/run;
+# Sourced by start.sh, test.sh, cli-tour.sh, screenshot.sh, tests/e2e/run.sh,
+# bench/app.sh and .ci/run;
 # safe to run again (it only installs what is absent). Works as root or with
 # sudo, with no standard input.
 set -euo pipefail
@@ -126,10 +127,9 @@ ensure_app_deps() {
     say "installing tauri-driver (cargo install tauri-driver --locked)"
     cargo install tauri-driver --locked
   fi
+  # The app harness (tests/app-driver) that the e2e suite, the screenshot
+  # and the app benchmark share has no npm dependencies; the UI has.
   npm_ci_if_stale "$PATCHBAY_ROOT/ui"
-  # The e2e suite needs only webdriverio's client: skip the install scripts
-  # of the browser drivers it could also manage (they download binaries).
-  npm_ci_if_stale "$PATCHBAY_ROOT/tests/e2e" --ignore-scripts
 }
 
 # ui/dist, the page the app embeds when it is compiled; rebuilt when a
@@ -158,6 +158,25 @@ build_app() {
   build_ui
   say "building the desktop app and the CLI (cargo build --workspace)"
   cargo build --manifest-path "$PATCHBAY_ROOT/Cargo.toml" --workspace "$@"
+}
+
+# The desktop app in profile $1 (debug, the default, or release), built if
+# need be; sets APP_BIN to its binary. Debug is the workspace build above;
+# release builds the app alone (for the app benchmark).
+build_app_binary() {
+  local profile="${1:-debug}"
+  if [ "$profile" = debug ]; then
+    build_app
+  else
+    build_ui
+    say "building patchbay-app ($profile)"
+    cargo build --manifest-path "$PATCHBAY_ROOT/Cargo.toml" --profile "$profile" -p patchbay-app
+  fi
+  APP_BIN="${CARGO_TARGET_DIR:-$PATCHBAY_ROOT/target}/$profile/patchbay-app"
+  if [ ! -x "$APP_BIN" ]; then
+    echo "error: no app binary at $APP_BIN" >&2
+    return 1
+  fi
 }
 
 setup_all() {

@@ -13,7 +13,11 @@
 // Usage: node bench.mjs APP SAMPLES_DIR WORK_DIR OUT.json
 // Environment: RUNS (kv-service launches, default 7), LOAD_RUNS (500-node
 // launches, default 3), NODES (default 500), IDLE_S (default 10), DRAG_MS
-// (default 3000).
+// (default 3000), SCREEN (the Xvfb screen every launch shares, default
+// 1600x1000x24).
+//
+// The app runs through the harness in tests/app-driver (plain WebDriver, no
+// client library, so a new session's time is the driver's and the app's).
 // Prints progress on stderr and writes every measurement to OUT.json; the
 // table is made by table.mjs.
 
@@ -21,7 +25,7 @@ import { execSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Session, mouse, sleep, startTauriDriver, until } from './webdriver.mjs';
+import { copyProject, launchApp, mouse, sleep, startDisplay } from '../../tests/app-driver/index.js';
 
 const [app, samples, work, outFile] = process.argv.slice(2);
 if (!app || !samples || !work || !outFile) {
@@ -117,15 +121,9 @@ const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100
 
 // --- projects ----------------------------------------------------------------
 
-/** Copies the kv-service sample and the components it uses into `dir`. */
-async function copyKvService(dir) {
-  await mkdir(path.join(dir, 'kv-service'), { recursive: true });
-  await mkdir(path.join(dir, 'wasm'), { recursive: true });
-  await copyFile(path.join(samples, 'kv-service', 'patchbay.toml'), path.join(dir, 'kv-service', 'patchbay.toml'));
-  for (const c of ['kv-memory', 'kv-service']) {
-    await copyFile(path.join(samples, 'wasm', `${c}.wasm`), path.join(dir, 'wasm', `${c}.wasm`));
-  }
-  return path.join(dir, 'kv-service');
+/** A fresh copy of the kv-service sample and the components it uses. */
+async function copyKvService() {
+  return copyProject(path.join(samples, 'kv-service'), await mkdtemp(path.join(work, 'kv-')));
 }
 
 const COLUMNS = 25;
@@ -173,38 +171,32 @@ async function writeChain(dir, n) {
 // --- one app launch ------------------------------------------------------------
 
 /**
- * Starts a tauri-driver with a fresh state folder (and `env` added to the
- * environment it passes on to the app), then times the launch:
- * `t0` is just before the new-session request (which starts the app).
+ * Starts the app on `project` with a new tauri-driver and a fresh state
+ * folder (and `env` added to its environment), on the shared display, and
+ * times the launch from `t0`, just before the new-session request (which
+ * starts the app).
  */
 async function launch(project, label, env = {}) {
-  const stateDir = await mkdtemp(path.join(work, `state-${label}-`));
-  const driver = await startTauriDriver({ env: { ...process.env, ...env, PATCHBAY_STATE_DIR: stateDir } });
-  const t0 = Date.now();
-  let session;
+  const l = await launchApp({ project, app, workDir: work, env, display });
+  const { session, driver, t0, sessionMs } = l;
   try {
-    session = await Session.start(driver.base, app, [project]);
+    const first = await session.execute(() => ({ origin: performance.timeOrigin }));
+    const firstExecMs = Date.now() - t0;
+    await session.setTimeouts({ script: 600_000 });
+    const proc = await appProcess(driver.pid);
+    const procStartMs = proc ? (await startedAtEpochMs(proc)) - t0 : null;
+    return {
+      session,
+      t0,
+      appPid: proc?.pid ?? null,
+      timings: { procStartMs, navigationStartMs: first.origin - t0, sessionMs, firstExecMs },
+      close: () => l.close(),
+    };
   } catch (e) {
-    await driver.stop();
+    log(`${label}: ${e.message}`);
+    await l.close();
     throw e;
   }
-  const sessionMs = Date.now() - t0;
-  const first = await session.execute(() => ({ origin: performance.timeOrigin }));
-  const firstExecMs = Date.now() - t0;
-  await session.setTimeouts({ script: 600_000 });
-  const proc = await appProcess(driver.pid);
-  const procStartMs = proc ? (await startedAtEpochMs(proc)) - t0 : null;
-  return {
-    session,
-    driver,
-    t0,
-    appPid: proc?.pid ?? null,
-    timings: { procStartMs, navigationStartMs: first.origin - t0, sessionMs, firstExecMs },
-    async close() {
-      await session.end().catch((e) => log(`could not end the session: ${e.message}`));
-      await driver.stop();
-    },
-  };
 }
 
 /**
@@ -252,8 +244,8 @@ function waitForAnalysis(timeoutMs = 300_000) {
   return new Promise((resolve) => {
     const started = performance.now();
     const tick = () => {
-      const text = document.querySelector('[aria-label="Problems"]')?.innerText ?? '';
-      if (text && !/Analyzing/.test(text)) resolve({ at: performance.timeOrigin + performance.now(), text: text.trim().split('\n')[0] });
+      const text = pb.analysisShown();
+      if (text) resolve({ at: performance.timeOrigin + performance.now(), text: text.split('\n')[0] });
       else if (performance.now() - started > timeoutMs) resolve({ at: NaN, text: `no analysis shown after ${timeoutMs} ms` });
       else requestAnimationFrame(tick);
     };
@@ -485,11 +477,11 @@ const fmt = (d) => (d?.error ? `failed: ${d.error}` : `${d?.fps?.toFixed(1)} fps
 
 /** One kv-service launch: start-up milestones, then (optionally) idle memory and a drag. */
 async function kvLaunch(label, env, { memory = true, drag = false } = {}) {
-  const project = await copyKvService(await mkdtemp(path.join(work, 'kv-')));
+  const project = await copyKvService();
   const l = await launch(project, label, env);
   try {
-    const graph = await l.session.executeAsync(waitForGraph, 2, 1);
-    const analysis = await l.session.executeAsync(waitForAnalysis);
+    const graph = await l.session.evaluate(waitForGraph, 2, 1);
+    const analysis = await l.session.evaluate(waitForAnalysis);
     const r = {
       ...l.timings,
       firstNodeMs: graph.at.firstNode - l.t0,
@@ -503,7 +495,7 @@ async function kvLaunch(label, env, { memory = true, drag = false } = {}) {
       r.memory = l.appPid ? await memoryOf(l.appPid) : null;
     }
     if (drag) {
-      r.idleFps = await l.session.executeAsync(idleFps, 2000);
+      r.idleFps = await l.session.evaluate(idleFps, 2000);
       r.drag = await attempt('dragging a kv-service node', async () => ({ ...(await dragFps(l.session, 'service')), canvas: await l.session.execute(canvasState) }));
       log(`${label}: drag ${fmt(r.drag)}`);
     }
@@ -517,8 +509,8 @@ async function kvLaunch(label, env, { memory = true, drag = false } = {}) {
 async function chainLaunch(label, env, chain, { measure = false } = {}) {
   const l = await launch(chain.project, label, env);
   try {
-    const graph = await l.session.executeAsync(waitForGraph, NODES, NODES - 1);
-    const analysis = await l.session.executeAsync(waitForAnalysis);
+    const graph = await l.session.evaluate(waitForGraph, NODES, NODES - 1);
+    const analysis = await l.session.evaluate(waitForAnalysis);
     const r = {
       ...l.timings,
       firstNodeMs: graph.at.firstNode - l.t0,
@@ -535,7 +527,7 @@ async function chainLaunch(label, env, chain, { measure = false } = {}) {
     if (measure) {
       await sleep(IDLE_S * 1000);
       r.memory = l.appPid ? await memoryOf(l.appPid) : null;
-      r.idleFps = await l.session.executeAsync(idleFps, 2000);
+      r.idleFps = await l.session.evaluate(idleFps, 2000);
       // Zoomed out: the fitted view the project opens in, every node drawn.
       r.dragFitted = await attempt('dragging in the fitted view', async () => ({
         ...(await dragFps(l.session, chain.middle)),
@@ -557,11 +549,14 @@ async function chainLaunch(label, env, chain, { measure = false } = {}) {
   }
 }
 
+// One X server for every launch, as a person's session has one.
+const display = await startDisplay({ size: process.env.SCREEN ?? '1600x1000x24' });
+
 log('warm-up launch (not counted)');
 {
-  const l = await launch(await copyKvService(await mkdtemp(path.join(work, 'kv-'))), 'warmup');
+  const l = await launch(await copyKvService(), 'warmup');
   try {
-    await l.session.executeAsync(waitForGraph, 2, 1);
+    await l.session.evaluate(waitForGraph, 2, 1);
     results.glDrivers = l.appPid ? await glDrivers(l.appPid) : [];
     results.userAgent = await l.session.execute(() => navigator.userAgent);
     results.viewport = await l.session.execute(() => [innerWidth, innerHeight, devicePixelRatio]);
@@ -594,4 +589,5 @@ results.noDmabuf.chain = await attempt(`${NODES} nodes without DMA-BUF`, () => c
 
 results.finishedAt = new Date().toISOString();
 await save();
+await display.stop();
 log(`wrote ${outFile}`);

@@ -1,12 +1,12 @@
 // A minimal W3C WebDriver client over HTTP (node:http), enough to drive
 // the Patchbay desktop app through tauri-driver: start and end a session (which
-// starts and stops the app), run scripts in the page, pointer actions, and the
-// page's screenshot. No dependencies, so that timing a new session measures the
-// driver and the app, not a client library's set-up.
+// starts and stops the app), run scripts in the page, find elements and act
+// on them, pointer and key actions, and the page's screenshot. No
+// dependencies, so that timing a new session measures the driver and the
+// app, not a client library's set-up. `browser.js` builds the tests'
+// element API on it; `launch.js` starts the display and the driver.
 
-import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { createServer } from 'node:net';
 
 /** An error the WebDriver endpoint answered with (or a transport failure). */
 export class WebDriverError extends Error {
@@ -15,6 +15,8 @@ export class WebDriverError extends Error {
     super(`${method} ${path} -> ${status}: ${detail}`);
     this.status = status;
     this.value = value;
+    /** The W3C error code (`no such element`, `stale element reference` …), if any. */
+    this.code = value && typeof value === 'object' ? value.error : undefined;
   }
 }
 
@@ -64,78 +66,28 @@ function request(base, method, path, body) {
   });
 }
 
-/** A port nobody listens on right now (the OS picks it). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Starts `tauri-driver` on two free ports and waits until it answers
- * `/status`. `env` is the environment of tauri-driver and so of
- * WebKitWebDriver and the app it launches. Stop it with `stop()` (SIGTERM:
- * tauri-driver then ends WebKitWebDriver too).
- */
-export async function startTauriDriver({ bin = 'tauri-driver', env = process.env, log = null } = {}) {
-  const port = await freePort();
-  let nativePort = await freePort();
-  while (nativePort === port) nativePort = await freePort();
-  const child = spawn(bin, ['--port', String(port), '--native-port', String(nativePort)], {
-    env,
-    stdio: ['ignore', log ?? 'ignore', log ?? 'ignore'],
-  });
-  let exited = null;
-  child.on('exit', (code, signal) => {
-    exited = { code, signal };
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (exited) throw new Error(`tauri-driver exited at start (${JSON.stringify(exited)})`);
-    try {
-      await request(base, 'GET', '/status');
-      break;
-    } catch (e) {
-      if (Date.now() > deadline) {
-        child.kill('SIGTERM');
-        throw new Error(`tauri-driver did not answer on ${base}: ${e.message}`);
-      }
-      await sleep(50);
-    }
-  }
-  return {
-    base,
-    pid: child.pid,
-    async stop() {
-      if (exited) return;
-      const gone = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([gone, sleep(10_000)]);
-    },
-  };
-}
+/** The key of a web element reference in W3C answers and arguments. */
+export const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
 
 /** One WebDriver session: one running app. */
 export class Session {
-  constructor(base, id) {
+  /**
+   * `prelude` is script text put before every script this session runs in
+   * the page (the in-page helpers of `page.js`, as `pb`).
+   */
+  constructor(base, id, { prelude = '' } = {}) {
     this.base = base;
     this.id = id;
+    this.prelude = prelude;
   }
 
   /**
    * Starts the app (tauri-driver launches `application` with `args`) and
    * returns the session once WebKitWebDriver has attached to it.
    */
-  static async start(base, application, args = []) {
+  static async start(base, application, args = [], options = {}) {
     const value = await request(base, 'POST', '/session', {
       capabilities: {
         alwaysMatch: {
@@ -144,21 +96,23 @@ export class Session {
         },
       },
     });
-    return new Session(base, value.sessionId);
+    return new Session(base, value.sessionId, options);
   }
 
   cmd(method, path, body) {
     return request(this.base, method, `/session/${this.id}${path}`, body);
   }
 
-  /** Runs `fn` (a function or its source) in the page with `args`. */
+  /** Runs `fn` (a function or its source) in the page with `args`; a
+   * promise it returns is awaited by the driver. */
   execute(fn, ...args) {
-    return this.cmd('POST', '/execute/sync', { script: `return (${fn}).apply(null, arguments);`, args });
+    return this.cmd('POST', '/execute/sync', { script: `${this.prelude}return (${fn}).apply(null, arguments);`, args });
   }
 
-  /** Runs async `fn` in the page; its promise's value is the answer. */
-  executeAsync(fn, ...args) {
-    const script = `const done = arguments[arguments.length - 1];
+  /** Runs async `fn` in the page and waits for its promise's value (through
+   * the asynchronous script command, so the script timeout applies). */
+  evaluate(fn, ...args) {
+    const script = `${this.prelude}const done = arguments[arguments.length - 1];
       Promise.resolve().then(() => (${fn}).apply(null, Array.prototype.slice.call(arguments, 0, -1)))
         .then((v) => done({ ok: v }), (e) => done({ err: String(e && e.stack || e) }));`;
     return this.cmd('POST', '/execute/async', { script, args }).then((v) => {
@@ -167,34 +121,51 @@ export class Session {
     });
   }
 
+  /** Every element matching `selector` (CSS, or XPath when `using` says
+   * so), below the element reference `within` if given. */
+  findAll(selector, { using = 'css selector', within = null } = {}) {
+    const from = within ? `/element/${elementId(within)}` : '';
+    return this.cmd('POST', `${from}/elements`, { using, value: selector });
+  }
+
   /** The first element matching CSS `selector`, or null. */
   async find(selector) {
-    const all = await this.cmd('POST', '/elements', { using: 'css selector', value: selector });
+    const all = await this.findAll(selector);
     return all.length ? all[0] : null;
+  }
+
+  /** A command on one element: `elementCmd(el, 'GET', '/text')`. */
+  elementCmd(element, method, path, body) {
+    return this.cmd(method, `/element/${elementId(element)}${path}`, body);
   }
 
   /** Clicks an element (centre, after scrolling it into view). */
   click(element) {
-    return this.cmd('POST', `/element/${elementId(element)}/click`, {});
+    return this.elementCmd(element, 'POST', '/click', {});
   }
 
   clear(element) {
-    return this.cmd('POST', `/element/${elementId(element)}/clear`, {});
+    return this.elementCmd(element, 'POST', '/clear', {});
   }
 
   /** Types `text` into an element, as key presses. */
   type(element, text) {
-    return this.cmd('POST', `/element/${elementId(element)}/value`, { text });
+    return this.elementCmd(element, 'POST', '/value', { text });
   }
 
   setTimeouts(timeouts) {
     return this.cmd('POST', '/timeouts', timeouts);
   }
 
-  /** Performs W3C actions (`[{type, id, parameters, actions}]`). */
-  async actions(sources) {
+  /** Performs W3C action sources (`[{type, id, parameters, actions}]`),
+   * then releases what is still pressed unless `keepPressed`. */
+  async actions(sources, { keepPressed = false } = {}) {
     await this.cmd('POST', '/actions', { actions: sources });
-    await this.cmd('DELETE', '/actions');
+    if (!keepPressed) await this.releaseActions();
+  }
+
+  releaseActions() {
+    return this.cmd('DELETE', '/actions');
   }
 
   /** Presses and releases keys (strings; WebDriver key codes like '\uE007' for Enter). */
@@ -204,9 +175,30 @@ export class Session {
     return this.actions([{ type: 'key', id: 'keyboard', actions }]);
   }
 
-  /** The page as PNG bytes. */
+  /**
+   * The page as PNG bytes. WebKitWebDriver answers after the page's next
+   * presentation update, which a page idle for a few seconds does not make
+   * (the request then hangs): so the page is nudged meanwhile, its opacity
+   * flipped between 1 and 0.999 every frame, and put back after.
+   */
   async screenshot() {
-    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+    const nudge = (on) => {
+      const root = document.documentElement;
+      window.__pbNudge = on;
+      const flip = () => {
+        if (!window.__pbNudge) return;
+        root.style.opacity = root.style.opacity === '0.999' ? '1' : '0.999';
+        requestAnimationFrame(flip);
+      };
+      if (on) requestAnimationFrame(flip);
+      else root.style.opacity = '';
+    };
+    await this.execute(nudge, true).catch(() => {});
+    try {
+      return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+    } finally {
+      await this.execute(nudge, false).catch(() => {});
+    }
   }
 
   /** Ends the session, which closes the app. */
@@ -215,21 +207,28 @@ export class Session {
   }
 }
 
-const ELEMENT_KEY = 'element-6066-11e4-a52e-4f735466cecf';
+/** GET `path` of a WebDriver endpoint without a session (`/status`). */
+export function endpoint(base, path) {
+  return request(base, 'GET', path);
+}
 
 /** The id inside a web element reference. */
-function elementId(element) {
+export function elementId(element) {
   const id = element?.[ELEMENT_KEY];
   if (!id) throw new Error(`not a web element reference: ${JSON.stringify(element)}`);
   return id;
 }
+
+/** Whether `value` is a web element reference. */
+export const isElementRef = (value) => !!value && typeof value === 'object' && typeof value[ELEMENT_KEY] === 'string';
 
 /** A mouse pointer action source from a list of steps. */
 export function mouse(steps) {
   return { type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: steps };
 }
 
-/** Waits until `check()` returns something truthy (polled), or fails naming `what`. */
+/** Waits until `check()` returns something truthy (polled) and returns it,
+ * or fails naming `what`; an error thrown by `check` counts as not yet. */
 export async function until(check, what, { timeout = 60_000, interval = 100 } = {}) {
   const deadline = Date.now() + timeout;
   let last = null;
