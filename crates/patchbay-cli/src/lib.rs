@@ -369,7 +369,7 @@ fn run_call(
     let prepared = if traced {
         host.prepare_traced(&ws)?
     } else {
-        host.prepare_auto(&ws)?
+        host.prepare(&ws)?
     };
     let report = runtime()?.block_on(host.run(&prepared, call, limits));
     if json {

@@ -35,7 +35,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             ..Default::default()
         },
     )?)?);
-    let prepared = Arc::new(host.prepare(&ws)?);
+    let prepared = Arc::new(host.prepare_composed(&ws)?);
     let server = Server::new(host.clone(), prepared, limits)?;
     // Requests run side by side, so the server gets worker threads.
     let runtime = tokio::runtime::Builder::new_multi_thread()

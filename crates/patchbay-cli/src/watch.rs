@@ -61,7 +61,7 @@ async fn show(
     limits: &Limits,
 ) -> Result<()> {
     let report = match (outcome.prepared(), &args.call) {
-        (Some(prepared), Some(call)) => Some(host.call(prepared, call, limits).await),
+        (Some(prepared), Some(call)) => Some(host.run_composed(prepared, call, limits).await),
         _ => None,
     };
     if args.json {

@@ -181,8 +181,7 @@ fn workspace(project: &Path) -> Workspace {
 }
 
 fn prepare(host: &Host, ws: &Workspace) -> Runnable {
-    host.prepare_auto(ws)
-        .unwrap_or_else(|e| panic!("prepare: {e}"))
+    host.prepare(ws).unwrap_or_else(|e| panic!("prepare: {e}"))
 }
 
 /// One `sandbox-demo` node whose allow-list grants `server`.

@@ -2,23 +2,32 @@
 //!
 //! A [`Host`] owns one engine (component model, pooling allocator or, when
 //! the pool cannot be reserved, on-demand allocation; epoch interruption,
-//! fuel) and a compile cache keyed by content hash, in memory
-//! and on disk. [`Host::prepare`] composes a project, compiles it (or finds
-//! it in the cache), and turns every unwired import's binding into a
-//! capability: granted WASI with the chosen scope, a mock built from the WIT
-//! types, a denial, or nothing (left open: it runs only if the host can
-//! provide it). [`Host::call`] then runs one export call, written in WAVE, in
-//! a fresh Store with the run's [`Limits`], and returns a [`RunReport`] with
-//! the result, captured output, mock calls and denials. Everything is also
-//! sent as [`Event`]s.
+//! fuel) and a compile cache keyed by content hash, in memory and on disk.
+//! Every unwired import's binding becomes a capability: granted WASI with
+//! the chosen scope, a mock built from the WIT types, a denial, or nothing
+//! (left open: it runs only if the host can provide it). A call, written in
+//! WAVE, runs in a fresh Store with the run's [`Limits`] and returns a
+//! [`RunReport`] with the result, captured output, mock calls, denials and
+//! scope refusals. Everything is also sent as [`Event`]s.
+//!
+//! There are two ways in, named by what they prepare:
+//! - **[`Host::prepare`] → [`Runnable`] → [`Host::run`]**: the general path,
+//!   what `patchbay call` and the desktop app use. It composes the project
+//!   when every node binds each shared import the same way, and otherwise
+//!   runs each node as its own instance with its own scope (traced).
+//!   [`Host::prepare_traced`] always traces.
+//! - **[`Host::prepare_composed`] → [`Prepared`] → [`Host::run_composed`]**:
+//!   the composed component only, as one instance, which is what can be
+//!   served ([`serve`]) and kept live by the watcher ([`watch`]). It refuses
+//!   projects whose nodes bind an import differently.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
 //! let host = patchbay_host::Host::new(Default::default())?;
 //! let doc = patchbay_project::load("samples/kv-service".as_ref())?;
 //! let ws = patchbay_compose::Workspace::open(doc);
-//! let prepared = host.prepare(&ws)?;
-//! let report = host.call(&prepared, r#"handle-request("set a 1")"#, &Default::default()).await;
+//! let runnable = host.prepare(&ws)?;
+//! let report = host.run(&runnable, r#"handle-request("set a 1")"#, &Default::default()).await;
 //! assert_eq!(report.result.as_deref().ok(), Some("\"ok\""));
 //! # Ok(()) }
 //! ```

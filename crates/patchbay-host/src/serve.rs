@@ -5,7 +5,7 @@
 //! [`Server::serve`] then answers HTTP/1.1 on a listener until a shutdown
 //! future resolves. Every request gets a fresh Store and instance with the
 //! server's [`Limits`] (timeout, memory cap, fuel), the same per-run state as
-//! [`Host::call`]. A guest that traps, runs out of a limit or returns without
+//! [`Host::run_composed`]. A guest that traps, runs out of a limit or returns without
 //! setting a response gets the host's own `500` with a one-line plain-text
 //! reason, and the server keeps serving. Each request is reported as
 //! [`Event::Served`], followed by the guest's captured output.
@@ -15,7 +15,7 @@
 //! use std::sync::Arc;
 //! let host = Arc::new(patchbay_host::Host::new(Default::default())?);
 //! let doc = patchbay_project::load("samples/http-hello".as_ref())?;
-//! let prepared = Arc::new(host.prepare(&patchbay_compose::Workspace::open(doc))?);
+//! let prepared = Arc::new(host.prepare_composed(&patchbay_compose::Workspace::open(doc))?);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! let stop = async { let _ = tokio::signal::ctrl_c().await; };
 //! let stats = patchbay_host::serve::serve(host, prepared, listener, Default::default(), stop).await?;

@@ -496,8 +496,8 @@ impl Host {
     /// Prepares a project for composed runs when its bindings allow one
     /// (every node binds a shared import the same way), and for traced runs
     /// otherwise, since traced runs link every node on its own.
-    pub fn prepare_auto(&self, ws: &Workspace) -> Result<Runnable, PrepareError> {
-        match self.prepare(ws) {
+    pub fn prepare(&self, ws: &Workspace) -> Result<Runnable, PrepareError> {
+        match self.prepare_composed(ws) {
             Ok(composed) => Ok(Runnable {
                 inner: Traced::Fallback {
                     composed: Box::new(composed),
@@ -540,7 +540,7 @@ impl Host {
     pub async fn run(&self, prepared: &Runnable, call: &str, limits: &Limits) -> RunReport {
         let (nodes, caps, exports, project, links) = match &prepared.inner {
             Traced::Fallback { composed, reason } => {
-                let mut report = self.call(composed, call, limits).await;
+                let mut report = self.run_composed(composed, call, limits).await;
                 report.mode_reason = reason.clone();
                 return report;
             }

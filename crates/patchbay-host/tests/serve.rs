@@ -22,7 +22,7 @@ fn prepare(host: &Host, sample: &str) -> Arc<Prepared> {
     let dir = Path::new(patchbay_test_programs::SAMPLES_DIR).join(sample);
     let doc = patchbay_project::load(&dir).expect("sample loads");
     let ws = patchbay_compose::Workspace::open(doc);
-    Arc::new(host.prepare(&ws).expect("sample prepares"))
+    Arc::new(host.prepare_composed(&ws).expect("sample prepares"))
 }
 
 /// A response as read off the wire.

@@ -109,7 +109,9 @@ async fn until(
 
 async fn get_a(host: &Host, watcher: &ProjectWatcher) -> String {
     let prepared = watcher.current().expect("a live build");
-    let report = host.call(&prepared, GET_A, &Limits::default()).await;
+    let report = host
+        .run_composed(&prepared, GET_A, &Limits::default())
+        .await;
     report.result.expect("the call returns")
 }
 

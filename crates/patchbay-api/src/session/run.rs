@@ -32,7 +32,7 @@ impl Session {
                     if traced {
                         host.prepare_traced(&ws)
                     } else {
-                        host.prepare_auto(&ws)
+                        host.prepare(&ws)
                     }
                 })
                 .await;
@@ -61,7 +61,7 @@ impl Session {
         let limits = request.limits.to_host()?;
         let ws = self.workspace(&request.doc)?;
         let host = self.host.clone();
-        let prepared = Self::blocking(move || host.prepare(&ws))
+        let prepared = Self::blocking(move || host.prepare_composed(&ws))
             .await?
             .map_err(|e| {
                 ApiError::serve_failed("cannot prepare the composition to serve")

@@ -15,7 +15,7 @@ pub(crate) fn call_steps(out: &mut Out, sizes: &Sizes) {
     {
         let host = Host::new(options.clone()).expect("host starts");
         let _ = host
-            .prepare(&open(&sample_dir("kv-service")))
+            .prepare_composed(&open(&sample_dir("kv-service")))
             .expect("prepare");
     }
     let reps = sizes.reps.max(3) * 2;
@@ -34,7 +34,7 @@ pub(crate) fn call_steps(out: &mut Out, sizes: &Sizes) {
         let ws = open(&sample_dir("kv-service"));
         steps[2].push(started.elapsed());
         let started = Instant::now();
-        let prepared = host.prepare_auto(&ws).expect("prepare");
+        let prepared = host.prepare(&ws).expect("prepare");
         steps[3].push(started.elapsed());
         let started = Instant::now();
         let report = rt.block_on(host.run(&prepared, GET_A, &Limits::default()));
@@ -54,7 +54,7 @@ pub(crate) fn call_steps(out: &mut Out, sizes: &Sizes) {
         "tokio multi-thread runtime",
         "`Host::new` (engine, pooling allocator, epoch thread)",
         "load project + open workspace (reads and checks components)",
-        "`prepare_auto` (compose, disk cache load, link)",
+        "`prepare` (compose, disk cache load, link)",
         "`run` (new Store, instantiate, call)",
     ];
     let mut total = 0.0;

@@ -29,7 +29,7 @@ pub(crate) fn open(dir: &Path) -> Workspace {
 }
 
 pub(crate) fn prepare(host: &Host, name: &str) -> Prepared {
-    host.prepare(&open(&sample_dir(name)))
+    host.prepare_composed(&open(&sample_dir(name)))
         .unwrap_or_else(|e| panic!("prepare {name}: {e}"))
 }
 

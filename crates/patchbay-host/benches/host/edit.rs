@@ -123,7 +123,7 @@ pub(crate) fn watcher_edits(
             .prepared()
             .unwrap_or_else(|| panic!("reload failed: {}", outcome.message()))
             .clone();
-        let report = rt.block_on(host.call(&prepared, GET_A, &limits));
+        let report = rt.block_on(host.run_composed(&prepared, GET_A, &limits));
         let took = started.elapsed();
         assert_eq!(report.result.as_deref().ok(), Some("\"not found: a\""));
         times.hits.push(prepared.cache_hit());
@@ -165,10 +165,10 @@ pub(crate) fn pipeline_edit(
         let report = rt.block_on(host.run(&runnable, GET_A, &limits));
         (report, prepare, started.elapsed(), None)
     } else {
-        let prepared = host.prepare(&ws).expect("prepare");
+        let prepared = host.prepare_composed(&ws).expect("prepare");
         let prepare = started.elapsed();
         let started = Instant::now();
-        let report = rt.block_on(host.call(&prepared, GET_A, &limits));
+        let report = rt.block_on(host.run_composed(&prepared, GET_A, &limits));
         (
             report,
             prepare,

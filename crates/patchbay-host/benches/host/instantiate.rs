@@ -42,7 +42,7 @@ pub(crate) fn instantiate_composed(c: &mut Criterion) {
         let ws = open(&sample_dir(name));
         // sandbox-demo binds one import differently per node, which only a
         // traced run honours: compile its plain composition instead.
-        let component = match host.prepare(&ws) {
+        let component = match host.prepare_composed(&ws) {
             Ok(prepared) => prepared.component().clone(),
             Err(_) => {
                 let composed = ws.compose().unwrap_or_else(|_| panic!("{name} composes"));
@@ -78,7 +78,7 @@ pub(crate) fn instantiate_composed(c: &mut Criterion) {
             rt.block_on(async {
                 let started = Instant::now();
                 for _ in 0..iters {
-                    let report = host.call(&prepared, GET_A, &limits).await;
+                    let report = host.run_composed(&prepared, GET_A, &limits).await;
                     assert!(report.result.is_ok(), "{:?}", report.result);
                     black_box(report);
                 }

@@ -7,12 +7,12 @@
 //!   WASI and WASI HTTP are linked; any other import is a trapping stub,
 //!   which instantiation never calls.
 //! - `instantiate_composed/<sample>`: the same for each composed sample
-//!   project, prepared with [`Host::prepare`] (the instance is made from
+//!   project, prepared with [`Host::prepare_composed`] (the instance is made from
 //!   [`Prepared::component`] with a minimal WASI Store, not the host's full
 //!   run state; `call_composed` has the host's whole per-call cost).
 //!   `sandbox-demo` binds one import differently per node, so it cannot be
 //!   prepared composed; its plain composition is compiled instead.
-//! - `call_composed/kv-service`: [`Host::call`] of `handle-request("get a")`:
+//! - `call_composed/kv-service`: [`Host::run_composed`] of `handle-request("get a")`:
 //!   fresh Store with the run's limits, instantiation, WAVE parse, call,
 //!   report.
 //!

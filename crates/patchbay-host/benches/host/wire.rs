@@ -38,7 +38,7 @@ pub(crate) fn wire_calls(out: &mut Out, sizes: &Sizes) -> f64 {
     let host = new_host(HostOptions::default());
     let rt = runtime();
     let ws = open(&sample_dir("kv-bench"));
-    let composed = host.prepare_auto(&ws).expect("prepare kv-bench");
+    let composed = host.prepare(&ws).expect("prepare kv-bench");
     assert!(!composed.is_traced());
     let traced = host.prepare_traced(&ws).expect("prepare kv-bench traced");
     assert!(traced.is_traced(), "{:?}", traced.fallback_reason());

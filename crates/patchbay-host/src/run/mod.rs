@@ -142,7 +142,7 @@ pub(crate) fn split_call(call: &str) -> Result<(String, String), RunFailure> {
 impl Host {
     /// Composes the project, compiles it (or takes it from the cache) and
     /// links its capabilities.
-    pub fn prepare(&self, ws: &Workspace) -> Result<Prepared, PrepareError> {
+    pub fn prepare_composed(&self, ws: &Workspace) -> Result<Prepared, PrepareError> {
         let composed = ws
             .compose()
             .map_err(|problems| PrepareError::Compose { problems })?;
@@ -189,7 +189,12 @@ impl Host {
 
     /// Runs one call of an export in a fresh Store. Never panics on guest
     /// behaviour: traps, limits and denials end up in the report.
-    pub async fn call(&self, prepared: &Prepared, call: &str, limits: &Limits) -> RunReport {
+    pub async fn run_composed(
+        &self,
+        prepared: &Prepared,
+        call: &str,
+        limits: &Limits,
+    ) -> RunReport {
         let run = self.next_run();
         self.events.send(Event::RunStarted {
             run,
@@ -197,7 +202,8 @@ impl Host {
             mode: RunMode::Composed,
         });
         let started = Instant::now();
-        let (result, state, stdout, stderr) = self.run_composed(prepared, call, limits, run).await;
+        let (result, state, stdout, stderr) =
+            self.execute_composed(prepared, call, limits, run).await;
         self.finish_report(
             run,
             call,
@@ -278,7 +284,7 @@ impl Host {
         }
     }
 
-    async fn run_composed(
+    async fn execute_composed(
         &self,
         prepared: &Prepared,
         call: &str,

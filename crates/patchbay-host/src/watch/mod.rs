@@ -20,7 +20,7 @@
 //! A reload runs, in the project folder, the `build` command (`sh -c CMD`,
 //! output captured) of each component whose watched sources changed, reads
 //! the project file again, opens the [`Workspace`] (which checks every
-//! wire), and prepares it with [`Host::prepare`]; the host's compile cache
+//! wire), and prepares it with [`Host::prepare_composed`]; the host's compile cache
 //! keeps unchanged work cheap. Each reload ends in a [`ReloadOutcome`]: the
 //! changed files, the builds that ran, and either the new [`Prepared`] or a
 //! [`ReloadError`] (the project file's error, the failing build's output,
@@ -42,7 +42,7 @@
 //!     println!("{}", outcome.message());
 //!     if let Some(prepared) = watcher.current() {
 //!         let report = host
-//!             .call(&prepared, r#"handle-request("get a")"#, &Default::default())
+//!             .run_composed(&prepared, r#"handle-request("get a")"#, &Default::default())
 //!             .await;
 //!         println!("{:?}", report.result);
 //!     }
@@ -95,7 +95,7 @@ pub struct WatchOptions {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum WatchMode {
     /// Build, read the project, compose and prepare it with
-    /// [`Host::prepare`]; a good reload becomes [`ProjectWatcher::current`].
+    /// [`Host::prepare_composed`]; a good reload becomes [`ProjectWatcher::current`].
     /// What `patchbay watch` uses.
     #[default]
     Prepare,

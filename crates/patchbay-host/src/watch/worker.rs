@@ -219,7 +219,7 @@ impl Worker {
             return self.publish(outcome);
         }
         let ws = Workspace::open(doc);
-        outcome.result = match self.host.prepare(&ws) {
+        outcome.result = match self.host.prepare_composed(&ws) {
             Ok(prepared) => {
                 outcome
                     .notes

@@ -5,9 +5,9 @@
 //! outside it must leave a scope line naming the node and the interface.
 //!
 //! Every matrix runs in each mode the project allows: the whole project
-//! (nodes bound differently, so `prepare_auto` runs it traced; and
+//! (nodes bound differently, so `prepare` runs it traced; and
 //! `prepare_traced`), then each node alone in a project of its own, composed
-//! (`prepare_auto`) and traced. `serve` is not covered: `sandbox-demo` does
+//! (`prepare`) and traced. `serve` is not covered: `sandbox-demo` does
 //! not export `wasi:http/incoming-handler`, and `serve` runs only composed
 //! projects, where one node has one scope anyway.
 //!
@@ -357,7 +357,7 @@ fn run_matrix(dir: &Path, nodes: &[(&str, &Scope)], cases: &[Case]) {
         let prepared = if traced {
             host().prepare_traced(&ws)
         } else {
-            host().prepare_auto(&ws)
+            host().prepare(&ws)
         }
         .unwrap_or_else(|e| panic!("prepare: {e}"));
         assert!(prepared.is_traced(), "{:?}", prepared.fallback_reason());
@@ -379,7 +379,7 @@ fn run_matrix(dir: &Path, nodes: &[(&str, &Scope)], cases: &[Case]) {
             let prepared = if traced {
                 host().prepare_traced(&ws)
             } else {
-                host().prepare_auto(&ws)
+                host().prepare(&ws)
             }
             .unwrap_or_else(|e| panic!("prepare `{node}` alone: {e}"));
             let label = format!("`{node}` alone, {mode}");

@@ -82,7 +82,7 @@ fn run_case(host: &Host, samples: &[Sample], seed: u64, show: bool) -> Result<Ou
         _ => {}
     }
     let composed = ws.compose();
-    let prepared = host.prepare_auto(&ws);
+    let prepared = host.prepare(&ws);
     if errors {
         if composed.is_ok() {
             return Err(fail(format!(
@@ -196,7 +196,7 @@ fn fixture_projects_run_exactly_when_check_passes() {
             seen += 1;
             let ws = Workspace::open(doc);
             let errors = ws.check().iter().any(Problem::is_error);
-            let prepared = host.prepare_auto(&ws);
+            let prepared = host.prepare(&ws);
             match (errors, prepared) {
                 (true, Ok(_)) => panic!("{}: `check` has errors, but it runs", dir.display()),
                 (false, Err(e)) => panic!("{}: `check` passes, but: {e}", dir.display()),

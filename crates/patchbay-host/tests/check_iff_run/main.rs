@@ -1,7 +1,7 @@
 //! A green `check` means it runs: over random projects built from the
 //! sample components, `check` reports no error **if and only if** the
 //! project composes and the host prepares it to run
-//! (`Host::prepare_auto`, what `patchbay call` uses, and `prepare_traced`),
+//! (`Host::prepare`, what `patchbay call` uses, and `prepare_traced`),
 //! and the composition can be described as WIT (`compose --wit`, the app).
 //!
 //! Each case is one seed. A third of the cases are built from valid parts

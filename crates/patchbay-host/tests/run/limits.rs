@@ -183,7 +183,7 @@ fn a_large_wasm_stack_is_honoured() {
         ..HostOptions::default()
     })
     .expect("host starts with an 8 MiB wasm stack");
-    let p = host.prepare_auto(&sample("hostile")).expect("prepares");
+    let p = host.prepare(&sample("hostile")).expect("prepares");
     let report = runtime().block_on(host.run(&p, "recurse(1000)", &limits()));
     ok(&report);
 }

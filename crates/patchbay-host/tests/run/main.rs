@@ -40,7 +40,7 @@ fn prepare(ws: &Workspace, traced: bool) -> Runnable {
     let prepared = if traced {
         host().prepare_traced(ws)
     } else {
-        host().prepare_auto(ws)
+        host().prepare(ws)
     };
     prepared.unwrap_or_else(|e| panic!("prepare: {e}"))
 }
@@ -351,7 +351,7 @@ fn mocks_answer_from_canned_values_and_check_their_types() {
 
     // A value that does not fit the type is refused before any run.
     let ws = write("[bindings.\"service.patchbay:kv/store\"]\nmode = \"mock\"\nfunctions.get = { returns = \"42\" }\n");
-    let err = host().prepare_auto(&ws).err().expect("refused").to_string();
+    let err = host().prepare(&ws).err().expect("refused").to_string();
     assert!(
         err.contains("function `get`") && err.contains("`42`"),
         "{err}"
@@ -361,8 +361,8 @@ fn mocks_answer_from_canned_values_and_check_their_types() {
 #[test]
 fn the_compile_cache_reuses_unchanged_compositions() {
     let ws = sample("kv-service");
-    let first = host().prepare(&ws).unwrap();
-    let second = host().prepare(&ws).unwrap();
+    let first = host().prepare_composed(&ws).unwrap();
+    let second = host().prepare_composed(&ws).unwrap();
     assert_eq!(
         second.cache_hit(),
         patchbay_host::CacheHit::Memory,
