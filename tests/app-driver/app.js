@@ -106,6 +106,42 @@ export class App {
     return (await this.byTestId('status-line').getText()).replace(/\s+/g, ' ').trim();
   }
 
+  /** The number of the run shown under "Last run" (0 before the first). */
+  async lastRunNumber() {
+    const region = this.region('Last run');
+    if (!(await region.isExisting())) return 0;
+    const m = /run #(\d+)/.exec(await region.getText());
+    return m ? Number(m[1]) : 0;
+  }
+
+  /**
+   * Runs the selected export from the Run panel as a person would: types
+   * each of `fields` (an argument's name → its text) into the argument's
+   * input, waits for the call text to read `call` when given, clicks Run,
+   * and returns the "Last run" region once this run is shown there.
+   */
+  async runCall(fields, { call = null, timeout = 2 * WAIT_MS } = {}) {
+    await this.openTab('Run');
+    const panel = this.region('Run');
+    for (const [name, text] of Object.entries(fields)) {
+      const field = panel.$(`input[aria-label=${JSON.stringify(name)}]`);
+      await field.waitForDisplayed({ timeout: WAIT_MS });
+      await field.click();
+      await field.clearValue();
+      await field.setValue(text);
+    }
+    if (call) {
+      const callText = panel.$('output[aria-label="Call text"]');
+      await this.until(async () => (await callText.getText()).trim() === call, `the call text ${call}`);
+    }
+    const before = await this.lastRunNumber();
+    const button = await this.button('Run', panel);
+    await this.until(() => button.isEnabled(), 'the Run button to be enabled');
+    await button.click();
+    await this.until(async () => (await this.lastRunNumber()) > before, `the run${call ? ` of ${call}` : ''} to finish`, timeout);
+    return this.region('Last run');
+  }
+
   /** The centre of an element in viewport CSS pixels (what pointer actions use). */
   async centre(element) {
     return this.steadyPoint(

@@ -41,31 +41,8 @@ const squash = (text) => text.replace(/\s+/g, ' ').trim();
 /** Types the request into the run form's `req` field (the string input the
  * panel generates from `handle-request: func(req: string)`), clicks Run,
  * and returns the "Last run" region once this run is shown in it. */
-async function runRequest(app, request) {
-  await app.openTab('Run');
-  const panel = await app.region('Run');
-  const field = await panel.$('input[aria-label="req"]');
-  await field.waitForDisplayed({ timeout: WAIT_MS });
-  await field.click();
-  await field.clearValue();
-  await field.setValue(request);
-  const callText = await panel.$('output[aria-label="Call text"]');
-  const expectedCall = `handle-request(${JSON.stringify(request)})`;
-  await app.until(async () => (await callText.getText()).trim() === expectedCall, `the call text ${expectedCall}`);
-  const before = await lastRunNumber(app);
-  const button = await app.button('Run', panel);
-  await app.until(() => button.isEnabled(), 'the Run button to be enabled');
-  await button.click();
-  const lastRun = await panel.$('[aria-label="Last run"]');
-  await app.until(async () => (await lastRunNumber(app)) > before, `the run of ${expectedCall} to finish`, 60_000);
-  return lastRun;
-}
-
-async function lastRunNumber(app) {
-  const region = await app.region('Last run');
-  if (!(await region.isExisting())) return 0;
-  const m = /run #(\d+)/.exec(await region.getText());
-  return m ? Number(m[1]) : 0;
+function runRequest(app, request) {
+  return app.runCall({ req: request }, { call: `handle-request(${JSON.stringify(request)})` });
 }
 
 test('kv-service opens from the command line; a removed wire is redrawn by dragging', { timeout: TEST_MS }, async () => {
