@@ -87,10 +87,18 @@ pub fn typescript() -> Vec<(&'static str, String)> {
             )*
         };
     }
+    // Problem codes: the union of the core's list (see `dto::ProblemCode`).
+    types.push_str("/**\n * What kind of problem checking found: a code of `patchbay-compose`, or\n * `invalid-document` for the document's own rules.\n */\nexport type ProblemCode = ");
+    types.push_str(
+        &ProblemCode::all()
+            .map(|c| format!("\"{}\"", c.as_str()))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+    types.push_str(";\n\n");
     decl!(
         ApiError,
         ErrorCode,
-        ProblemCode,
         FailureKind,
         LimitName,
         RunMode,

@@ -1,6 +1,12 @@
 // Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
 // Do not edit: change the Rust types and regenerate.
 
+/**
+ * What kind of problem checking found: a code of `patchbay-compose`, or
+ * `invalid-document` for the document's own rules.
+ */
+export type ProblemCode = "invalid-document" | "compose-failed" | "no-such-port" | "invalid-export-name" | "duplicate-export" | "interface-exported-twice" | "import-export-conflict" | "no-exports" | "grant-not-capability" | "fake-mismatch" | "left-open" | "mock-unknown-function" | "mock-value" | "component-missing" | "component-invalid" | "component-changed" | "unknown-component" | "import-wired-twice" | "unbound-import" | "unknown-node" | "unused-binding" | "import-type-conflict" | "node-unavailable" | "self-wire" | "cycle" | "incompatible-version" | "wire-type-mismatch";
+
 export type ApiError = { 
 /**
  * What kind of error it is.
@@ -16,8 +22,6 @@ message: string,
 detail: string | null, };
 
 export type ErrorCode = "cancelled" | "not-permitted" | "not-open" | "bad-project" | "bad-component" | "bad-request" | "compose-failed" | "run-failed" | "serve-failed" | "io" | "internal";
-
-export type ProblemCode = "invalid-document" | "compose-failed" | "no-such-port" | "invalid-export-name" | "duplicate-export" | "interface-exported-twice" | "import-export-conflict" | "no-exports" | "grant-not-capability" | "fake-mismatch" | "left-open" | "mock-unknown-function" | "mock-value" | "component-missing" | "component-invalid" | "component-changed" | "unknown-component" | "import-wired-twice" | "unbound-import" | "unknown-node" | "unused-binding" | "import-type-conflict" | "node-unavailable" | "self-wire" | "cycle" | "incompatible-version" | "wire-type-mismatch";
 
 export type FailureKind = "bad-call" | "instantiate" | "denied" | "left-open" | "timeout" | "fuel" | "memory" | "stack" | "output" | "trap";
 

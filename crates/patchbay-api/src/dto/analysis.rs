@@ -23,6 +23,7 @@ pub struct Problem {
     /// Error or warning.
     pub severity: Severity,
     /// What kind of problem it is.
+    #[ts(type = "ProblemCode")]
     pub code: ProblemCode,
     /// What is wrong.
     pub message: String,

@@ -1,113 +1,70 @@
-//! The closed sets of names that cross the boundary. Each is an enum here,
-//! so TypeScript sees a union of strings, converted from the core's enum by
-//! an exhaustive match: a new code in a core crate does not compile until it
-//! is named here too.
+//! The closed sets of names that cross the boundary, so TypeScript sees a
+//! union of strings. The small ones are enums here, converted from the
+//! core's enum by an exhaustive match: a new name in a core crate does not
+//! compile until it is named here too. Problem codes, the long list, are the
+//! core's own enum, and their union is generated from its list.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What kind of problem checking found (see [`super::Problem`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
+/// What kind of problem checking found (see [`super::Problem`]): one of
+/// `patchbay-compose`'s codes, or `invalid-document` for the document's own
+/// rules. Written as the code (`wire-type-mismatch`); TypeScript sees the
+/// union of every code, generated from [`patchbay_compose::ProblemCode::ALL`]
+/// by [`crate::typescript`], so the list lives in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProblemCode {
     /// The document breaks one of its own rules
     /// ([`patchbay_project::Project::validate`]): it would not open again.
     InvalidDocument,
-    /// `compose-failed`: see [`patchbay_compose::ProblemCode::ComposeFailed`].
-    ComposeFailed,
-    /// `no-such-port`: see [`patchbay_compose::ProblemCode::NoSuchPort`].
-    NoSuchPort,
-    /// `invalid-export-name`: see [`patchbay_compose::ProblemCode::InvalidExportName`].
-    InvalidExportName,
-    /// `duplicate-export`: see [`patchbay_compose::ProblemCode::DuplicateExport`].
-    DuplicateExport,
-    /// `interface-exported-twice`: see [`patchbay_compose::ProblemCode::InterfaceExportedTwice`].
-    InterfaceExportedTwice,
-    /// `import-export-conflict`: see [`patchbay_compose::ProblemCode::ImportExportConflict`].
-    ImportExportConflict,
-    /// `no-exports`: see [`patchbay_compose::ProblemCode::NoExports`].
-    NoExports,
-    /// `grant-not-capability`: see [`patchbay_compose::ProblemCode::GrantNotCapability`].
-    GrantNotCapability,
-    /// `fake-mismatch`: see [`patchbay_compose::ProblemCode::FakeMismatch`].
-    FakeMismatch,
-    /// `left-open`: see [`patchbay_compose::ProblemCode::LeftOpen`].
-    LeftOpen,
-    /// `mock-unknown-function`: see [`patchbay_compose::ProblemCode::MockUnknownFunction`].
-    MockUnknownFunction,
-    /// `mock-value`: see [`patchbay_compose::ProblemCode::MockValue`].
-    MockValue,
-    /// `component-missing`: see [`patchbay_compose::ProblemCode::ComponentMissing`].
-    ComponentMissing,
-    /// `component-invalid`: see [`patchbay_compose::ProblemCode::ComponentInvalid`].
-    ComponentInvalid,
-    /// `component-changed`: see [`patchbay_compose::ProblemCode::ComponentChanged`].
-    ComponentChanged,
-    /// `unknown-component`: see [`patchbay_compose::ProblemCode::UnknownComponent`].
-    UnknownComponent,
-    /// `import-wired-twice`: see [`patchbay_compose::ProblemCode::ImportWiredTwice`].
-    ImportWiredTwice,
-    /// `unbound-import`: see [`patchbay_compose::ProblemCode::UnboundImport`].
-    UnboundImport,
-    /// `unknown-node`: see [`patchbay_compose::ProblemCode::UnknownNode`].
-    UnknownNode,
-    /// `unused-binding`: see [`patchbay_compose::ProblemCode::UnusedBinding`].
-    UnusedBinding,
-    /// `import-type-conflict`: see [`patchbay_compose::ProblemCode::ImportTypeConflict`].
-    ImportTypeConflict,
-    /// `node-unavailable`: see [`patchbay_compose::ProblemCode::NodeUnavailable`].
-    NodeUnavailable,
-    /// `self-wire`: see [`patchbay_compose::ProblemCode::SelfWire`].
-    SelfWire,
-    /// `cycle`: see [`patchbay_compose::ProblemCode::Cycle`].
-    Cycle,
-    /// `incompatible-version`: see [`patchbay_compose::ProblemCode::IncompatibleVersion`].
-    IncompatibleVersion,
-    /// `wire-type-mismatch`: see [`patchbay_compose::ProblemCode::WireTypeMismatch`].
-    WireTypeMismatch,
+    /// A problem `check` or `compose` found.
+    Check(patchbay_compose::ProblemCode),
+}
+
+impl ProblemCode {
+    /// Every code, `invalid-document` first.
+    pub fn all() -> impl Iterator<Item = ProblemCode> {
+        std::iter::once(ProblemCode::InvalidDocument).chain(
+            patchbay_compose::ProblemCode::ALL
+                .into_iter()
+                .map(ProblemCode::Check),
+        )
+    }
+
+    /// The code as written: `invalid-document`, `wire-type-mismatch`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::InvalidDocument => "invalid-document",
+            ProblemCode::Check(code) => code.as_str(),
+        }
+    }
 }
 
 impl From<patchbay_compose::ProblemCode> for ProblemCode {
     fn from(code: patchbay_compose::ProblemCode) -> Self {
-        use patchbay_compose::ProblemCode as C;
-        match code {
-            C::ComposeFailed => ProblemCode::ComposeFailed,
-            C::NoSuchPort => ProblemCode::NoSuchPort,
-            C::InvalidExportName => ProblemCode::InvalidExportName,
-            C::DuplicateExport => ProblemCode::DuplicateExport,
-            C::InterfaceExportedTwice => ProblemCode::InterfaceExportedTwice,
-            C::ImportExportConflict => ProblemCode::ImportExportConflict,
-            C::NoExports => ProblemCode::NoExports,
-            C::GrantNotCapability => ProblemCode::GrantNotCapability,
-            C::FakeMismatch => ProblemCode::FakeMismatch,
-            C::LeftOpen => ProblemCode::LeftOpen,
-            C::MockUnknownFunction => ProblemCode::MockUnknownFunction,
-            C::MockValue => ProblemCode::MockValue,
-            C::ComponentMissing => ProblemCode::ComponentMissing,
-            C::ComponentInvalid => ProblemCode::ComponentInvalid,
-            C::ComponentChanged => ProblemCode::ComponentChanged,
-            C::UnknownComponent => ProblemCode::UnknownComponent,
-            C::ImportWiredTwice => ProblemCode::ImportWiredTwice,
-            C::UnboundImport => ProblemCode::UnboundImport,
-            C::UnknownNode => ProblemCode::UnknownNode,
-            C::UnusedBinding => ProblemCode::UnusedBinding,
-            C::ImportTypeConflict => ProblemCode::ImportTypeConflict,
-            C::NodeUnavailable => ProblemCode::NodeUnavailable,
-            C::SelfWire => ProblemCode::SelfWire,
-            C::Cycle => ProblemCode::Cycle,
-            C::IncompatibleVersion => ProblemCode::IncompatibleVersion,
-            C::WireTypeMismatch => ProblemCode::WireTypeMismatch,
-        }
+        ProblemCode::Check(code)
+    }
+}
+
+impl Serialize for ProblemCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProblemCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        ProblemCode::all()
+            .find(|c| c.as_str() == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown problem code `{text}`")))
     }
 }
 
 /// Lets callers compare with the code as written: `p.code == "left-open"`.
 impl PartialEq<&str> for ProblemCode {
     fn eq(&self, other: &&str) -> bool {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(|s| s == *other))
-            == Some(true)
+        self.as_str() == *other
     }
 }
 
@@ -310,10 +267,13 @@ mod tests {
     /// Each code is written at the boundary as the core writes it.
     #[test]
     fn codes_are_written_as_the_core_writes_them() {
-        for code in patchbay_compose::ProblemCode::ALL {
-            let json = serde_json::to_value(ProblemCode::from(code)).unwrap();
+        for code in ProblemCode::all() {
+            let json = serde_json::to_value(code).unwrap();
             assert_eq!(json, code.as_str(), "{code:?}");
+            let back: ProblemCode = serde_json::from_value(json).unwrap();
+            assert_eq!(back, code);
         }
+        assert!(serde_json::from_str::<ProblemCode>("\"no-such-code\"").is_err());
         for kind in [
             patchbay_host::FailureKind::BadCall,
             patchbay_host::FailureKind::LeftOpen,
