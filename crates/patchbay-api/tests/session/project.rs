@@ -437,6 +437,40 @@ fn a_source_edit_runs_the_build_and_reports_the_rebuilt_component() {
 }
 
 #[test]
+fn a_component_added_in_the_editor_is_watched_before_it_is_saved() {
+    let f = fixture("kv-service");
+    let opened = block(async { f.session.startup(Empty {}).await.unwrap().unwrap() });
+    let added = f.root.join("wasm/kv-cache.wasm");
+    f.session.allow_path(&added);
+    let views = block(async {
+        f.session
+            .add_components(AddComponentsRequest {
+                doc: opened.doc.clone(),
+                paths: Some(vec![added.display().to_string()]),
+            })
+            .await
+            .unwrap()
+    });
+    assert_eq!(views[0].id, "kv-cache");
+    let tmp = f.root.join("wasm/kv-cache.wasm.tmp");
+    std::fs::copy(f.root.join("wasm/kv-memory.wasm"), &tmp).unwrap();
+    std::fs::rename(&tmp, &added).unwrap();
+    let message = wait_for(&f, "componentChanged of the added component", |events| {
+        events.iter().find_map(|e| match e {
+            AppEvent::ComponentChanged { component, message } if component.id == "kv-cache" => {
+                Some(message.clone())
+            }
+            _ => None,
+        })
+    });
+    assert!(
+        message.starts_with("kv-cache.wasm changed on disk: ")
+            && message.contains("import patchbay:kv/store"),
+        "{message}"
+    );
+}
+
+#[test]
 fn an_outside_edit_of_the_project_file_is_reported_and_the_sessions_own_save_is_not() {
     let f = fixture("kv-service");
     let opened = block(async { f.session.startup(Empty {}).await.unwrap().unwrap() });

@@ -311,10 +311,22 @@ impl ProjectWatcher {
     /// `(component id, file)`. Their changes are reported in
     /// [`ReloadOutcome::components`] like the project's own; a file the
     /// project file names anyway is watched once.
+    ///
+    /// Each file's content is read here, as the baseline: a change made
+    /// right after this call is reported.
     pub fn add_components(&self, files: Vec<(String, PathBuf)>) {
-        if !files.is_empty() {
-            let _ = self.control.send(Control::AddComponents(files));
+        if files.is_empty() {
+            return;
         }
+        let files = files
+            .into_iter()
+            .map(|(id, file)| {
+                let file = normalize_file(&file);
+                let read = fingerprint(&file);
+                (id, file, read)
+            })
+            .collect();
+        let _ = self.control.send(Control::AddComponents(files));
     }
 
     /// The project file being watched (absolute).

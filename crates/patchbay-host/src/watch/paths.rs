@@ -12,8 +12,9 @@ pub(super) enum Control {
     WatchError(String),
     /// Reload without a file change.
     ReloadNow,
-    /// Watch these component files too: `(id, file)`.
-    AddComponents(Vec<(String, PathBuf)>),
+    /// Watch these component files too: `(id, file, its content when the
+    /// front end read it)`.
+    AddComponents(Vec<(String, PathBuf, Option<Fingerprint>)>),
     /// Stop watching.
     Stop,
 }
@@ -34,7 +35,6 @@ pub(super) struct Batch {
     pub(super) paths: BTreeSet<PathBuf>,
     pub(super) forced: bool,
     pub(super) notes: Vec<String>,
-    pub(super) added: Vec<(String, PathBuf)>,
 }
 
 impl Batch {
@@ -47,7 +47,8 @@ impl Batch {
                 self.forced = true;
             }
             Control::ReloadNow => self.forced = true,
-            Control::AddComponents(files) => self.added.extend(files),
+            // The worker takes these at once, never in a batch.
+            Control::AddComponents(_) => {}
             Control::Stop => return false,
         }
         true

@@ -37,6 +37,10 @@ impl Worker {
     pub(super) fn run(mut self, control: Receiver<Control>) {
         self.reload(Vec::new(), BTreeSet::new());
         'watching: while let Ok(first) = control.recv() {
+            if let Control::AddComponents(files) = first {
+                self.add_components(files);
+                continue;
+            }
             let mut batch = Batch::default();
             if !batch.add(first) {
                 break;
@@ -52,6 +56,7 @@ impl Worker {
                     break;
                 }
                 match control.recv_timeout(wait) {
+                    Ok(Control::AddComponents(files)) => self.add_components(files),
                     Ok(message) => {
                         if !batch.add(message) {
                             break 'watching;
@@ -75,7 +80,6 @@ impl Worker {
     /// Decides what a batch of changes means, then reloads if it means
     /// anything.
     pub(super) fn handle(&mut self, batch: Batch) {
-        self.add_components(batch.added);
         let mut changed = Vec::new();
         let mut to_build = BTreeSet::new();
         for path in batch.paths {
@@ -233,15 +237,12 @@ impl Worker {
     }
 
     /// Watches component files a front end added, from now on: their
-    /// current content is the baseline later changes compare with.
-    pub(super) fn add_components(&mut self, files: Vec<(String, PathBuf)>) {
-        if files.is_empty() {
-            return;
-        }
+    /// content when the front end read them is the baseline later changes
+    /// compare with (a file the project names keeps its own).
+    pub(super) fn add_components(&mut self, files: Vec<(String, PathBuf, Option<Fingerprint>)>) {
         let mut folders = BTreeMap::new();
-        for (id, file) in files {
-            let file = normalize_file(&file);
-            self.fingerprints.insert(file.clone(), fingerprint(&file));
+        for (id, file, read) in files {
+            self.fingerprints.entry(file.clone()).or_insert(read);
             let ids = self.targets.components.entry(file.clone()).or_default();
             if !ids.contains(&id) {
                 ids.push(id.clone());
