@@ -96,74 +96,8 @@ impl Workspace {
         if problems.iter().any(Problem::is_error) {
             return Err(problems);
         }
-        // `check` finds everything wac-graph refuses; should it miss
-        // something, the refusal still comes with the warnings shown so far.
-        let failed = |location: Location, message: String| {
-            let mut all = vec![Problem::error(
-                ProblemCode::ComposeFailed,
-                location,
-                message,
-            )];
-            all.extend(problems.iter().cloned());
-            all
-        };
-        let project = self.project();
-        let mut graph = self.graph.clone();
-        let mut instances: HashMap<&str, NodeId> = HashMap::new();
-        for node in self.node_order() {
-            let part = self
-                .node_part(node)
-                .expect("check reports nodes without a loaded component");
-            let instance = graph.instantiate(part.package);
-            graph.set_node_name(instance, node);
-            instances.insert(node, instance);
-        }
-        // One alias node per exported item, however many wires use it.
-        let mut aliases: HashMap<(String, String), NodeId> = HashMap::new();
-        let mut alias = |graph: &mut wac_graph::CompositionGraph,
-                         from: &'_ patchbay_project::PortRef|
-         -> Result<NodeId, String> {
-            let key = (from.node.clone(), from.port.clone());
-            if let Some(id) = aliases.get(&key) {
-                return Ok(*id);
-            }
-            let id = graph
-                .alias_instance_export(instances[from.node.as_str()], &from.port)
-                .map_err(|e| chain(&e))?;
-            aliases.insert(key, id);
-            Ok(id)
-        };
-        for (index, wire) in project.wires.iter().enumerate() {
-            let location = || Location::Wire {
-                index,
-                from: wire.from.to_string(),
-                to: wire.to.to_string(),
-            };
-            let source = alias(&mut graph, &wire.from).map_err(|m| failed(location(), m))?;
-            graph
-                .set_instantiation_argument(instances[wire.to.node.as_str()], &wire.to.port, source)
-                .map_err(|e| failed(location(), chain(&e)))?;
-        }
-        for (index, export) in project.exports.iter().enumerate() {
-            let name = export.export_name();
-            let location = || Location::Export {
-                index,
-                name: name.to_string(),
-            };
-            let source = alias(&mut graph, &export.from).map_err(|m| failed(location(), m))?;
-            graph
-                .export(source, name)
-                .map_err(|e| failed(location(), chain(&e)))?;
-        }
-        let bytes = graph
-            .encode(EncodeOptions {
-                processor: Some(Processor {
-                    name: "patchbay",
-                    version: env!("CARGO_PKG_VERSION"),
-                }),
-                ..EncodeOptions::default()
-            })
-            .map_err(|e| failed(Location::Project, encode_message(&e)))?;
+        let built = self.build_graph(&problems)?;
+        let bytes = encode_graph(&built.graph, &problems)?;
         let mut imports: Vec<String> = Vec::new();
         for (name, members) in self.open_imports().imports {
             // Types a world `use`s are imported too, but are no capability.
@@ -183,6 +117,96 @@ impl Workspace {
             warnings: problems,
         })
     }
+
+    /// The composition graph of a checked project: every node instantiated
+    /// in dependency order, wired and exported, not yet encoded. `problems`
+    /// are `check`'s, returned with a refusal `check` did not foresee.
+    pub(crate) fn build_graph(&self, problems: &[Problem]) -> Result<BuiltGraph<'_>, Vec<Problem>> {
+        let project = self.project();
+        let mut graph = self.graph.clone();
+        let mut instances: HashMap<&str, NodeId> = HashMap::new();
+        for node in self.node_order() {
+            let Some(part) = self.node_part(node) else {
+                return Err(failed(
+                    problems,
+                    Location::Node {
+                        node: node.to_string(),
+                    },
+                    format!("node `{node}` has no loaded component"),
+                ));
+            };
+            let instance = graph.instantiate(part.package);
+            graph.set_node_name(instance, node);
+            instances.insert(node, instance);
+        }
+        let alias = |graph: &mut wac_graph::CompositionGraph,
+                     from: &'_ patchbay_project::PortRef|
+         -> Result<NodeId, String> {
+            graph
+                .alias_instance_export(instances[from.node.as_str()], &from.port)
+                .map_err(|e| chain(&e))
+        };
+        for (index, wire) in project.wires.iter().enumerate() {
+            let location = || Location::Wire {
+                index,
+                from: wire.from.to_string(),
+                to: wire.to.to_string(),
+            };
+            let source =
+                alias(&mut graph, &wire.from).map_err(|m| failed(problems, location(), m))?;
+            graph
+                .set_instantiation_argument(instances[wire.to.node.as_str()], &wire.to.port, source)
+                .map_err(|e| failed(problems, location(), chain(&e)))?;
+        }
+        for (index, export) in project.exports.iter().enumerate() {
+            let name = export.export_name();
+            let location = || Location::Export {
+                index,
+                name: name.to_string(),
+            };
+            let source =
+                alias(&mut graph, &export.from).map_err(|m| failed(problems, location(), m))?;
+            graph
+                .export(source, name)
+                .map_err(|e| failed(problems, location(), chain(&e)))?;
+        }
+        Ok(BuiltGraph { graph, instances })
+    }
+}
+
+/// A composition graph before encoding, with each node's instance.
+pub(crate) struct BuiltGraph<'a> {
+    /// The graph.
+    pub graph: wac_graph::CompositionGraph,
+    /// Node id → its instance in the graph.
+    pub instances: HashMap<&'a str, NodeId>,
+}
+
+/// A refusal `check` did not foresee, with the problems shown so far.
+fn failed(problems: &[Problem], location: Location, message: String) -> Vec<Problem> {
+    let mut all = vec![Problem::error(
+        ProblemCode::ComposeFailed,
+        location,
+        message,
+    )];
+    all.extend(problems.iter().cloned());
+    all
+}
+
+/// Encodes (and validates) a composition graph.
+pub(crate) fn encode_graph(
+    graph: &wac_graph::CompositionGraph,
+    problems: &[Problem],
+) -> Result<Vec<u8>, Vec<Problem>> {
+    graph
+        .encode(EncodeOptions {
+            processor: Some(Processor {
+                name: "patchbay",
+                version: env!("CARGO_PKG_VERSION"),
+            }),
+            ..EncodeOptions::default()
+        })
+        .map_err(|e| failed(problems, Location::Project, encode_message(&e)))
 }
 
 fn encode_message(e: &EncodeError) -> String {

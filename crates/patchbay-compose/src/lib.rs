@@ -34,6 +34,7 @@ mod check;
 mod compose;
 mod imports;
 mod mock;
+mod seal;
 mod source;
 mod wac;
 mod wave;
@@ -47,6 +48,10 @@ pub use check::{locate, problem_line, Location, Problem, ProblemCode, Severity};
 pub use compose::Composed;
 pub use imports::{ImportConflict, OpenImport, OpenImports};
 pub use mock::{behavior_for, mock_answers, MockAnswer, MockError, MockValueSite};
+pub use seal::{
+    denial_name, DenyStub, NotSealed, SealError, Sealed, DENIAL_PREFIX, STUB_FOLDER,
+    STUB_MODULE_NAME,
+};
 pub use source::{FilePosition, Site, SiteKey};
 pub use wac::wac_source;
 /// The WAVE crate the rules parse with: the version Wasmtime's `Val`

@@ -64,8 +64,32 @@ fn quoted(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// An instance the recipe adds to the project's own: a deny stub of a
+/// sealed composition, instantiated just before the node it serves.
+pub(crate) struct ExtraInstance<'a> {
+    /// The node it serves.
+    pub node: &'a str,
+    /// Its instance name, and its package's name under `sealed:`.
+    pub name: &'a str,
+    /// Where the recipe says its package is.
+    pub path: String,
+    /// The node's import it satisfies (the stub's export of that name).
+    pub serves: &'a str,
+    /// Its own arguments: import name, and the instance and export feeding it.
+    pub args: Vec<(String, String, String)>,
+}
+
+/// The namespace of deny stubs' packages in a sealed recipe.
+pub(crate) const SEALED_NAMESPACE: &str = "sealed";
+
 /// The `.wac` source of the project's composition.
 pub fn wac_source(ws: &Workspace) -> String {
+    wac_text(ws, &[])
+}
+
+/// The `.wac` source of the composition with `extra` instances, each
+/// satisfying one import of its node.
+pub(crate) fn wac_text(ws: &Workspace, extra: &[ExtraInstance<'_>]) -> String {
     let project = ws.project();
     let mut out = String::new();
     let _ = writeln!(
@@ -85,36 +109,45 @@ pub fn wac_source(ws: &Workspace) -> String {
             );
         }
     }
+    for stub in extra {
+        let _ = write!(
+            out,
+            " \\\n//     --dep {SEALED_NAMESPACE}:{}={}",
+            stub.name, stub.path
+        );
+    }
     let _ = writeln!(out, " \\\n//     -o {}.wasm", project.name);
     let _ = writeln!(out, "package composition:{};", project.name);
 
     for node in ws.node_order() {
         let component = &project.nodes[node].component;
-        let wires: Vec<_> = project.wires.iter().filter(|w| w.to.node == node).collect();
-        let _ = writeln!(out);
-        if wires.is_empty() {
-            let _ = writeln!(
-                out,
-                "let {} = new {PACKAGE_NAMESPACE}:{component} {{ ... }};",
-                ident(node)
+        let mut args: Vec<(String, String, String)> = project
+            .wires
+            .iter()
+            .filter(|w| w.to.node == node)
+            .map(|w| (w.to.port.clone(), w.from.node.clone(), w.from.port.clone()))
+            .collect();
+        for stub in extra.iter().filter(|s| s.node == node) {
+            let _ = writeln!(out);
+            write_instance(
+                &mut out,
+                stub.name,
+                &format!("{SEALED_NAMESPACE}:{}", stub.name),
+                &stub.args,
             );
-        } else {
-            let _ = writeln!(
-                out,
-                "let {} = new {PACKAGE_NAMESPACE}:{component} {{",
-                ident(node)
-            );
-            for w in wires {
-                let _ = writeln!(
-                    out,
-                    "  {}: {}[{}],",
-                    quoted(&w.to.port),
-                    ident(&w.from.node),
-                    quoted(&w.from.port)
-                );
-            }
-            let _ = writeln!(out, "  ...\n}};");
+            args.push((
+                stub.serves.to_string(),
+                stub.name.to_string(),
+                stub.serves.to_string(),
+            ));
         }
+        let _ = writeln!(out);
+        write_instance(
+            &mut out,
+            node,
+            &format!("{PACKAGE_NAMESPACE}:{component}"),
+            &args,
+        );
     }
 
     if !project.exports.is_empty() {
@@ -133,4 +166,23 @@ pub fn wac_source(ws: &Workspace) -> String {
         let _ = writeln!(out, ";");
     }
     out
+}
+
+/// One `let NAME = new PACKAGE { import: instance["export"], ... };`.
+fn write_instance(out: &mut String, name: &str, package: &str, args: &[(String, String, String)]) {
+    if args.is_empty() {
+        let _ = writeln!(out, "let {} = new {package} {{ ... }};", ident(name));
+        return;
+    }
+    let _ = writeln!(out, "let {} = new {package} {{", ident(name));
+    for (import, from, export) in args {
+        let _ = writeln!(
+            out,
+            "  {}: {}[{}],",
+            quoted(import),
+            ident(from),
+            quoted(export)
+        );
+    }
+    let _ = writeln!(out, "  ...\n}};");
 }

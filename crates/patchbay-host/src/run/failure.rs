@@ -66,6 +66,12 @@ pub(crate) fn classify(
     if let Some(hit) = e.downcast_ref::<MemoryLimitHit>() {
         return memory_failure(node, hit);
     }
+    if let Some(denial) = sealed_denial(&e) {
+        return RunFailure {
+            kind: FailureKind::Denied,
+            message: format!("{denial}, a denial sealed into the component"),
+        };
+    }
     if let Some(trap) = e.downcast_ref::<Trap>() {
         let (kind, message) = match trap {
             Trap::Interrupt => (
@@ -100,4 +106,18 @@ pub(crate) fn classify(
         kind: FailureKind::Trap,
         message: format!("node `{node}` failed: {e:#}"),
     }
+}
+
+/// The denial a sealed component's deny stub trapped with: the name of the
+/// innermost frame, when it is a function of a deny stub
+/// ([`patchbay_compose::denial_name`]).
+fn sealed_denial(e: &wasmtime::Error) -> Option<String> {
+    let frame = e
+        .downcast_ref::<wasmtime::WasmBacktrace>()?
+        .frames()
+        .first()?;
+    let name = frame.func_name()?;
+    (frame.module().name() == Some(patchbay_compose::STUB_MODULE_NAME)
+        && name.starts_with(patchbay_compose::DENIAL_PREFIX))
+    .then(|| name.to_string())
 }

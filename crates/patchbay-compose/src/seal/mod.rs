@@ -1,0 +1,290 @@
+//! Sealed composition: the project composed with its denials inside.
+//!
+//! [`Workspace::compose_sealed`] composes like [`Workspace::compose`], but
+//! every unwired import a node binds `deny` is satisfied by a generated
+//! deny stub ([`stub`]): a component exporting that import, with the same
+//! WIT, whose functions trap. The trap's backtrace names the denial
+//! ([`denial_name`]), so whoever runs the artifact, with any engine, sees
+//! which node called what. The result imports only what is granted or left
+//! open, plus the imports whose binding cannot be sealed yet (mocks and
+//! fakes), which [`Sealed::not_sealed`] lists.
+
+mod core;
+mod stub;
+
+pub use self::core::STUB_MODULE_NAME;
+pub use stub::{denial_name, DENIAL_PREFIX};
+
+use crate::compose::chain;
+use crate::compose::{encode_graph, Composed};
+use crate::wac::{wac_text, ExtraInstance, SEALED_NAMESPACE};
+use crate::{read_package, Problem, Workspace};
+use patchbay_project::Binding;
+use std::collections::{HashMap, HashSet};
+use stub::StubSource;
+
+/// The folder, next to the recipe, that the sealed `.wac` names for the
+/// deny stubs' packages (`stubs/NAME.wasm`).
+pub const STUB_FOLDER: &str = "stubs";
+
+/// A composition with its denials sealed in.
+#[derive(Debug, Clone)]
+pub struct Sealed {
+    /// The composed component, its recipe (naming the stubs in
+    /// [`STUB_FOLDER`]), its remaining imports and the check's warnings.
+    pub composed: Composed,
+    /// The deny stubs composed in, in instantiation order.
+    pub stubs: Vec<DenyStub>,
+    /// Imports whose binding is not sealed yet: they stay imports of the
+    /// result, and whoever runs it decides what they get.
+    pub not_sealed: Vec<NotSealed>,
+}
+
+/// One denied import, sealed by a generated component.
+#[derive(Debug, Clone)]
+pub struct DenyStub {
+    /// The node whose import it satisfies.
+    pub node: String,
+    /// The import (the stub's one export).
+    pub import: String,
+    /// Its instance name in the recipe, and its package's name there
+    /// (`sealed:NAME`); unique in the composition.
+    pub name: String,
+    /// The [`denial_name`] of each function, the trap it raises.
+    pub functions: Vec<String>,
+    /// The stub component.
+    pub bytes: Vec<u8>,
+}
+
+/// One import whose binding the sealed artifact does not carry yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotSealed {
+    /// The node.
+    pub node: String,
+    /// The import, as the node's component names it.
+    pub import: String,
+    /// Why it stays an import.
+    pub reason: String,
+}
+
+impl std::fmt::Display for NotSealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}.{}`: {}", self.node, self.import, self.reason)
+    }
+}
+
+/// Why a project cannot be composed sealed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SealError {
+    /// The project has errors (or wac-graph refused it): every problem,
+    /// warnings included, as [`Workspace::compose`] returns them.
+    #[error("the project does not compose ({} problem{})", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Problems(Vec<Problem>),
+    /// A denied import for which no stub can be made.
+    #[error("cannot seal the denial of `{import}` of node `{node}`: {reason}")]
+    Stub {
+        /// The node.
+        node: String,
+        /// The import.
+        import: String,
+        /// Why.
+        reason: String,
+    },
+    /// A stub that wac-graph would not place in the composition.
+    #[error("cannot compose the deny stub of `{import}` into node `{node}`: {reason}")]
+    Wire {
+        /// The node.
+        node: String,
+        /// The import.
+        import: String,
+        /// wac-graph's reason.
+        reason: String,
+    },
+}
+
+impl Workspace {
+    /// Checks the project and composes it with every unwired import bound
+    /// `deny` satisfied by a deny stub. Mocks (and fakes) are not sealed
+    /// yet: they stay imports, listed in [`Sealed::not_sealed`].
+    pub fn compose_sealed(&self) -> Result<Sealed, SealError> {
+        let problems = self.check();
+        if problems.iter().any(Problem::is_error) {
+            return Err(SealError::Problems(problems));
+        }
+        let mut built = self.build_graph(&problems).map_err(SealError::Problems)?;
+        let project = self.project();
+        let mut sources: HashMap<&str, StubSource> = HashMap::new();
+        let mut taken: HashSet<String> = project.nodes.keys().cloned().collect();
+        let mut stubs = Vec::new();
+        let mut not_sealed = Vec::new();
+        // Per stub: its import → (instance, export) feeding it, for the recipe.
+        let mut stub_args: Vec<Vec<(String, String, String)>> = Vec::new();
+        for node in self.node_order() {
+            let Some(part) = self.node_part(node) else {
+                continue;
+            };
+            let component = project.nodes[node].component.as_str();
+            // This node's stubs, by the import they serve: name and instance.
+            let mut sealed_here: HashMap<&str, (String, wac_graph::NodeId)> = HashMap::new();
+            // Imports in world order: an interface comes after those it uses.
+            for port in &part.imports {
+                if project.wire_into(node, &port.name).is_some() {
+                    continue;
+                }
+                match project.binding_for(node, &port.name).map(|(_, b)| b) {
+                    Some(Binding::Deny) => {}
+                    Some(Binding::Mock(mock)) if !port.types_only => {
+                        not_sealed.push(NotSealed {
+                            node: node.to_string(),
+                            import: port.name.clone(),
+                            reason: match mock.fake {
+                                Some(fake) => format!("the `{}` fake is not sealed into the artifact yet; it stays an import", fake.name()),
+                                None => "mocks are not sealed into the artifact yet; it stays an import".to_string(),
+                            },
+                        });
+                        continue;
+                    }
+                    _ => continue,
+                }
+                let stub_error = |reason: String| SealError::Stub {
+                    node: node.to_string(),
+                    import: port.name.clone(),
+                    reason,
+                };
+                let source = match sources.entry(component) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => e
+                        .insert(StubSource::new(&part.loaded.bytes).map_err(|why| {
+                            stub_error(format!("component `{component}`: {why}"))
+                        })?),
+                };
+                let made = source.deny_stub(node, &port.name).map_err(stub_error)?;
+                let name = unique_name(node, &port.name, &mut taken);
+                let wire_error = |reason: String| SealError::Wire {
+                    node: node.to_string(),
+                    import: port.name.clone(),
+                    reason,
+                };
+                let graph = &mut built.graph;
+                let package = read_package(
+                    &format!("{SEALED_NAMESPACE}:{name}"),
+                    made.bytes.clone(),
+                    graph.types_mut(),
+                )
+                .map_err(|e| wire_error(format!("the stub does not read back: {e}")))?;
+                let package = graph
+                    .register_package(package)
+                    .map_err(|e| wire_error(chain(&e)))?;
+                let instance = graph.instantiate(package);
+                graph.set_node_name(instance, &name);
+                let mut args = Vec::new();
+                for dep in &made.imports {
+                    let source = if let Some((stub, id)) = sealed_here.get(dep.as_str()) {
+                        Some((*id, stub.clone(), dep.clone()))
+                    } else {
+                        project.wire_into(node, dep).and_then(|w| {
+                            built
+                                .instances
+                                .get(w.from.node.as_str())
+                                .map(|id| (*id, w.from.node.clone(), w.from.port.clone()))
+                        })
+                    };
+                    // Otherwise the stub imports it, merged with the node's
+                    // own import of it when the composition is encoded.
+                    let Some((from, from_name, export)) = source else {
+                        continue;
+                    };
+                    let alias = graph
+                        .alias_instance_export(from, &export)
+                        .map_err(|e| wire_error(chain(&e)))?;
+                    graph
+                        .set_instantiation_argument(instance, dep, alias)
+                        .map_err(|e| wire_error(chain(&e)))?;
+                    args.push((dep.clone(), from_name, export));
+                }
+                let alias = graph
+                    .alias_instance_export(instance, &port.name)
+                    .map_err(|e| wire_error(chain(&e)))?;
+                let target = built
+                    .instances
+                    .get(node)
+                    .copied()
+                    .ok_or_else(|| wire_error(format!("node `{node}` has no instance")))?;
+                graph
+                    .set_instantiation_argument(target, &port.name, alias)
+                    .map_err(|e| wire_error(chain(&e)))?;
+                sealed_here.insert(&port.name, (name.clone(), instance));
+                stub_args.push(args);
+                stubs.push(DenyStub {
+                    node: node.to_string(),
+                    import: port.name.clone(),
+                    name,
+                    functions: made.functions,
+                    bytes: made.bytes,
+                });
+            }
+        }
+        let bytes = encode_graph(&built.graph, &problems).map_err(SealError::Problems)?;
+        let imports = top_level_imports(&bytes);
+        let extra: Vec<ExtraInstance<'_>> = stubs
+            .iter()
+            .zip(stub_args)
+            .map(|(s, args)| ExtraInstance {
+                node: &s.node,
+                name: &s.name,
+                path: format!("{STUB_FOLDER}/{}.wasm", s.name),
+                serves: &s.import,
+                args,
+            })
+            .collect();
+        let wac = wac_text(self, &extra);
+        Ok(Sealed {
+            composed: Composed {
+                bytes,
+                wac,
+                imports,
+                warnings: problems,
+            },
+            stubs,
+            not_sealed,
+        })
+    }
+}
+
+/// A recipe name for the stub of `import` of `node`, unique among node ids
+/// and other stubs: `denied-deny-cli-environment` for
+/// `wasi:cli/environment@0.2.12`.
+fn unique_name(node: &str, import: &str, taken: &mut HashSet<String>) -> String {
+    let base = import.split('@').next().unwrap_or(import);
+    let base = base.split_once(':').map_or(base, |(_, rest)| rest);
+    let mut name = format!("{node}-deny-{}", base.replace('/', "-"));
+    while taken.contains(&name) {
+        name.push_str("-again");
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// The names of a component's top-level imports, types excepted (a type a
+/// world `use`s is no capability). The bytes were validated by the encoder.
+pub(crate) fn top_level_imports(bytes: &[u8]) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        let Ok(payload) = payload else { break };
+        match payload {
+            wasmparser::Payload::ModuleSection { .. }
+            | wasmparser::Payload::ComponentSection { .. } => depth += 1,
+            wasmparser::Payload::End(_) => depth = depth.saturating_sub(1),
+            wasmparser::Payload::ComponentImportSection(reader) if depth == 0 => {
+                for import in reader.into_iter().flatten() {
+                    if !matches!(import.ty, wasmparser::ComponentTypeRef::Type(_)) {
+                        names.push(import.name.name.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}

@@ -1,0 +1,209 @@
+//! Sealed composition: denied imports composed in as deny stubs. The sealed
+//! artifact validates, no longer imports what its nodes deny, keeps what
+//! they grant, leave open or mock (mocks are listed as not sealed), and its
+//! stubs name each denial. Running it is the host's test
+//! (`crates/patchbay-host/tests/seal.rs`).
+
+use patchbay_compose::{Sealed, Workspace, DENIAL_PREFIX};
+use std::path::Path;
+
+fn sample(name: &str) -> Workspace {
+    let path = Path::new(patchbay_test_programs::SAMPLES_DIR).join(name);
+    Workspace::open(patchbay_project::load(&path).expect("sample loads"))
+}
+
+/// A project written to a temporary folder; components by absolute path.
+fn project(toml: &str) -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("patchbay.toml"), toml).expect("write project");
+    let doc = patchbay_project::load(dir.path()).expect("project loads");
+    (dir, Workspace::open(doc))
+}
+
+#[track_caller]
+fn seal(ws: &Workspace) -> Sealed {
+    ws.compose_sealed()
+        .unwrap_or_else(|e| panic!("compose_sealed: {e}: {e:?}"))
+}
+
+/// The imports of a component, as its WIT says, without versions.
+fn wit_imports(bytes: &[u8]) -> Vec<String> {
+    wasmparser::Validator::new()
+        .validate_all(bytes)
+        .expect("the sealed artifact validates");
+    let info = patchbay_inspect::describe_component(bytes, Path::new("<sealed>"))
+        .expect("the sealed artifact describes");
+    info.imports.iter().map(|p| p.name.clone()).collect()
+}
+
+fn base(name: &str) -> &str {
+    name.split('@').next().unwrap_or(name)
+}
+
+const DENIED: [&str; 3] = [
+    "wasi:filesystem/preopens",
+    "wasi:cli/environment",
+    "wasi:http/outgoing-handler",
+];
+
+#[test]
+fn sandbox_demo_seals_the_denied_node_and_lists_the_mocks() {
+    let ws = sample("sandbox-demo");
+    let open = ws.compose().expect("sandbox-demo composes");
+    let sealed = seal(&ws);
+    let stubbed: Vec<(&str, &str)> = sealed
+        .stubs
+        .iter()
+        .map(|s| (s.node.as_str(), base(&s.import)))
+        .collect();
+    assert_eq!(
+        stubbed,
+        vec![
+            ("denied", "wasi:http/outgoing-handler"),
+            ("denied", "wasi:cli/environment"),
+            ("denied", "wasi:filesystem/preopens"),
+        ]
+    );
+    let env = &sealed.stubs[1];
+    // The node imports only `get-environment` of the interface, so that is
+    // what the stub exports.
+    assert_eq!(
+        env.functions,
+        vec![format!(
+            "{DENIAL_PREFIX}denied called wasi:cli/environment@0.2.12#get-environment"
+        )]
+    );
+    let mocked: Vec<(&str, &str)> = sealed
+        .not_sealed
+        .iter()
+        .map(|n| (n.node.as_str(), base(&n.import)))
+        .collect();
+    assert_eq!(mocked.len(), 3, "{:?}", sealed.not_sealed);
+    assert!(mocked.iter().all(|(node, _)| *node == "mocked"));
+    assert!(sealed.not_sealed[0].reason.contains("not sealed"));
+    // The granted and mocked nodes keep the same imports, so the surface
+    // is the open one's.
+    assert_eq!(sealed.composed.imports, open.imports);
+    assert_eq!(wit_imports(&sealed.composed.bytes), open.imports);
+    for stub in &sealed.stubs {
+        assert!(
+            sealed
+                .composed
+                .wac
+                .contains(&format!("sealed:{}=stubs/{}.wasm", stub.name, stub.name)),
+            "{}",
+            sealed.composed.wac
+        );
+    }
+}
+
+const ONLY_DENIED: &str = r#"
+version = 1
+name = "only-denied"
+
+[components.sandbox-demo]
+path = "SANDBOX"
+
+[nodes.denied]
+component = "sandbox-demo"
+
+[[exports]]
+from = "denied.patchbay:sandbox/probe"
+as = "denied"
+
+[bindings."denied.wasi:filesystem/preopens@0.2.12"]
+mode = "deny"
+
+[bindings."denied.wasi:cli/environment@0.2.12"]
+mode = "deny"
+
+[bindings."denied.wasi:http/outgoing-handler@0.2.12"]
+mode = "deny"
+
+[bindings."*.wasi:*"]
+mode = "grant"
+"#;
+
+#[test]
+fn a_sealed_denial_is_no_longer_an_import() {
+    let toml = ONLY_DENIED.replace("SANDBOX", patchbay_test_programs::SANDBOX_DEMO);
+    let (_dir, ws) = project(&toml);
+    let open = ws.compose().expect("composes");
+    let sealed = seal(&ws);
+    assert!(sealed.not_sealed.is_empty());
+    let imports = wit_imports(&sealed.composed.bytes);
+    assert_eq!(imports, sealed.composed.imports);
+    let expected: Vec<String> = open
+        .imports
+        .iter()
+        .filter(|i| !DENIED.contains(&base(i)))
+        .cloned()
+        .collect();
+    assert_eq!(imports, expected);
+    // The stubs import the types they use (preopens uses filesystem types),
+    // which stay the node's granted imports.
+    assert!(imports.iter().any(|i| base(i) == "wasi:filesystem/types"));
+    assert!(
+        sealed.composed.bytes.len() > open.bytes.len(),
+        "the stubs add bytes"
+    );
+}
+
+const KV_DENY_WASI: &str = r#"
+version = 1
+name = "kv-sealed"
+
+[components.kv-memory]
+path = "KV_MEMORY"
+
+[components.kv-service]
+path = "KV_SERVICE"
+
+[nodes.memory]
+component = "kv-memory"
+
+[nodes.service]
+component = "kv-service"
+
+[[wires]]
+from = "memory.patchbay:kv/store"
+to = "service.patchbay:kv/store"
+
+[[exports]]
+from = "service.handle-request"
+
+[bindings."*.wasi:*"]
+mode = "deny"
+"#;
+
+/// The kv-service project with every WASI import denied, sealed.
+pub fn kv_sealed_project() -> String {
+    KV_DENY_WASI
+        .replace("KV_MEMORY", patchbay_test_programs::KV_MEMORY)
+        .replace("KV_SERVICE", patchbay_test_programs::KV_SERVICE)
+}
+
+#[test]
+fn kv_service_with_wasi_denied_seals_to_zero_imports() {
+    let (_dir, ws) = project(&kv_sealed_project());
+    let sealed = seal(&ws);
+    assert_eq!(wit_imports(&sealed.composed.bytes), Vec::<String>::new());
+    assert!(sealed.composed.imports.is_empty());
+    // Both nodes deny all thirteen of their WASI imports, each its own.
+    assert_eq!(sealed.stubs.len(), 26);
+    // wasi:io/streams defines resources; its stub defines them too, and the
+    // stdout stub takes `output-stream` from it.
+    let streams = sealed
+        .stubs
+        .iter()
+        .find(|s| s.node == "service" && base(&s.import) == "wasi:io/streams")
+        .expect("a streams stub");
+    assert!(
+        streams
+            .functions
+            .iter()
+            .any(|f| f.contains("wasi:io/streams@0.2.6#output-stream.")),
+        "{:?}",
+        streams.functions
+    );
+}
