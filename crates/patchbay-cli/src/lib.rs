@@ -2,7 +2,7 @@
 //! core functions as the desktop app.
 //!
 //! Two binaries share this library. `patchbay` runs the composition verbs
-//! (`inspect`, `check`, `compose`, `candidates`) and hands the run verbs
+//! (`inspect`, `check`, `compose`, `export`, `candidates`) and hands the run verbs
 //! (`call`, `serve`, `watch`) over to `patchbay-run`, installed beside it,
 //! which links the Wasmtime host. Composition verbs then start without
 //! loading Wasmtime: a 4× smaller binary, and no time spent relocating it.
@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod errors;
+mod export;
 mod output;
 pub mod serve;
 pub mod watch;
@@ -76,6 +77,25 @@ enum Command {
         /// Also write the WIT of the composed component.
         #[arg(long)]
         wit: Option<PathBuf>,
+    },
+    /// Export a project for deployment: the composed component, its `.wac`
+    /// recipe and its WIT, written to a folder.
+    ///
+    /// Sealed by default: every import a node binds `deny` is composed in
+    /// as a deny stub whose functions trap naming the node, interface and
+    /// function, so the artifact no longer imports it (the stubs are also
+    /// written to `stubs/`, for the recipe). Mocks and fakes are not sealed
+    /// yet: they stay imports, and the verb lists them.
+    Export {
+        /// The project folder or its patchbay.toml.
+        project: PathBuf,
+        /// The folder to write to (created if missing).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Compose without sealing, as `compose` does: every binding is left
+        /// to whoever runs the artifact.
+        #[arg(long)]
+        open: bool,
     },
     /// Run one export of the composition in the embedded Wasmtime host.
     ///
@@ -177,7 +197,8 @@ pub fn finish(result: Result<ExitCode>) -> ExitCode {
     }
 }
 
-/// Runs a composition verb (`inspect`, `check`, `compose`, `candidates`).
+/// Runs a composition verb (`inspect`, `check`, `compose`, `export`,
+/// `candidates`).
 /// The run verbs are [`run`]'s; this refuses them, so that a binary calling
 /// only this function does not link the Wasmtime host.
 pub fn run_composition_verb(cli: Cli) -> Result<ExitCode> {
@@ -190,6 +211,11 @@ pub fn run_composition_verb(cli: Cli) -> Result<ExitCode> {
             wac,
             wit,
         } => compose(&project, &output, wac.as_deref(), wit.as_deref()),
+        Command::Export {
+            project,
+            output,
+            open,
+        } => export::run(&project, &output, open),
         Command::Candidates {
             project,
             port,

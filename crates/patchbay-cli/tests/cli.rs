@@ -40,7 +40,7 @@ fn failure(out: &Output) -> (String, String) {
 #[test]
 fn help_lists_every_verb() {
     let (stdout, _) = success(&patchbay(&["--help"]));
-    for verb in ["inspect", "check", "compose", "candidates"] {
+    for verb in ["inspect", "check", "compose", "export", "candidates"] {
         assert!(stdout.contains(verb), "{verb} missing from:\n{stdout}");
     }
 }
@@ -502,5 +502,77 @@ fn fifos_and_devices_are_refused_without_blocking() {
     assert_eq!(
         stderr.trim_end(),
         "error: /dev/zero: is a character device, not a regular file"
+    );
+}
+
+#[test]
+fn export_seals_denials_and_lists_what_it_did_not_seal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let (stdout, stderr) = success(&patchbay(&[
+        "export",
+        &repo("samples/sandbox-demo"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]));
+    assert!(stderr.contains("sandbox-demo.wasm"), "{stderr}");
+    assert!(
+        stdout.contains("sealed: 3 denied imports composed in as deny stubs"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  deny  denied.wasi:cli/environment@0.2.12 (1 function; stubs/denied-deny-cli-environment.wasm)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not sealed: 3 imports stay imports"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  mock  `mocked.wasi:cli/environment@0.2.12`: mocks are not sealed"),
+        "{stdout}"
+    );
+    for file in [
+        "sandbox-demo.wasm",
+        "sandbox-demo.wac",
+        "sandbox-demo.wit",
+        "stubs/denied-deny-cli-environment.wasm",
+    ] {
+        assert!(out.join(file).is_file(), "{file} not written");
+    }
+    let wac = std::fs::read_to_string(out.join("sandbox-demo.wac")).expect("read wac");
+    assert!(
+        wac.contains("let denied-deny-cli-environment = new sealed:denied-deny-cli-environment"),
+        "{wac}"
+    );
+    assert!(
+        wac.contains(r#""wasi:cli/environment@0.2.12": denied-deny-cli-environment["wasi:cli/environment@0.2.12"],"#),
+        "{wac}"
+    );
+}
+
+#[test]
+fn export_open_writes_what_compose_writes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (stdout, _) = success(&patchbay(&[
+        "export",
+        &repo("samples/sandbox-demo"),
+        "-o",
+        dir.path().to_str().expect("utf-8 path"),
+        "--open",
+    ]));
+    assert!(stdout.contains("open: no binding is baked in"), "{stdout}");
+    assert!(!stdout.contains("deny  "), "{stdout}");
+    assert!(!dir.path().join("stubs").exists());
+    let composed = dir.path().join("composed.wasm");
+    success(&patchbay(&[
+        "compose",
+        &repo("samples/sandbox-demo"),
+        "-o",
+        composed.to_str().expect("utf-8 path"),
+    ]));
+    assert_eq!(
+        std::fs::read(dir.path().join("sandbox-demo.wasm")).expect("export"),
+        std::fs::read(&composed).expect("compose"),
     );
 }

@@ -98,6 +98,16 @@ pub(crate) fn wac_text(ws: &Workspace, extra: &[ExtraInstance<'_>]) -> String {
         project.name,
         ws.doc().path.display()
     );
+    if !extra.is_empty() {
+        let _ = writeln!(
+            out,
+            "// Its denials are sealed in: each `{SEALED_NAMESPACE}:*` package is a deny stub,"
+        );
+        let _ = writeln!(
+            out,
+            "// written by `patchbay export` beside this recipe (give its path from the project folder)."
+        );
+    }
     let _ = writeln!(out, "// Rebuild it from the project folder with:");
     let _ = write!(out, "//   wac compose {}.wac", project.name);
     for (id, component) in &project.components {

@@ -207,3 +207,47 @@ fn kv_service_with_wasi_denied_seals_to_zero_imports() {
         streams.functions
     );
 }
+
+/// The sealed recipe, with the project's components and the stubs as its
+/// packages, rebuilds a component with the sealed artifact's WIT.
+#[track_caller]
+fn recipe_rebuilds(ws: &Workspace, sealed: &Sealed) {
+    use wac_graph::types::BorrowedPackageKey;
+    let wac = &sealed.composed.wac;
+    let doc = wac_parser::Document::parse(wac)
+        .unwrap_or_else(|e| panic!("the sealed .wac does not parse: {e}\n{wac}"));
+    let mut names = Vec::new();
+    for (id, _) in &ws.project().components {
+        if let Some(Ok(part)) = ws.part(id) {
+            names.push((format!("project:{id}"), part.loaded.bytes.clone()));
+        }
+    }
+    for stub in &sealed.stubs {
+        names.push((format!("sealed:{}", stub.name), stub.bytes.clone()));
+    }
+    let packages: indexmap::IndexMap<BorrowedPackageKey<'_>, Vec<u8>> = names
+        .iter()
+        .map(|(name, bytes)| {
+            (
+                BorrowedPackageKey::from_name_and_version(name, None),
+                bytes.clone(),
+            )
+        })
+        .collect();
+    let bytes = doc
+        .resolve(packages)
+        .unwrap_or_else(|e| panic!("the sealed .wac does not resolve: {e:?}\n{wac}"))
+        .encode(wac_graph::EncodeOptions::default())
+        .unwrap_or_else(|e| panic!("the sealed .wac does not encode: {e:?}\n{wac}"));
+    let rebuilt = patchbay_inspect::describe_component(&bytes, Path::new("<wac>"))
+        .expect("the rebuilt component describes");
+    let sealed_wit = sealed.composed.describe().expect("describes").wit;
+    assert_eq!(rebuilt.wit, sealed_wit, "{wac}");
+}
+
+#[test]
+fn the_sealed_recipe_rebuilds_the_sealed_artifact() {
+    recipe_rebuilds(&sample("sandbox-demo"), &seal(&sample("sandbox-demo")));
+    let (_dir, ws) = project(&kv_sealed_project());
+    recipe_rebuilds(&ws, &seal(&ws));
+}

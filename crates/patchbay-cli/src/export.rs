@@ -1,0 +1,121 @@
+//! `patchbay export`: the composed component, its `.wac` recipe and its
+//! WIT in one folder, sealed by default (denials composed in as deny stubs,
+//! written to `stubs/` for the recipe), or open (`--open`, bindings left to
+//! whoever runs it, as `compose`). Says what was sealed, what was not, and
+//! what the artifact still imports.
+
+use crate::output;
+use anyhow::{Context, Result};
+use patchbay_compose::{Composed, SealError, Sealed, Workspace, STUB_FOLDER};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Runs the verb.
+pub(crate) fn run(project: &Path, dir: &Path, open: bool) -> Result<ExitCode> {
+    let ws = crate::load(project)?;
+    let refused = |ws: &Workspace, mut problems: Vec<patchbay_compose::Problem>| {
+        output::locate(ws, &mut problems);
+        output::print_problems(ws, &problems);
+        anyhow::anyhow!(
+            "cannot export {}: fix the errors above",
+            ws.doc().path.display()
+        )
+    };
+    let (composed, sealed) = if open {
+        (ws.compose().map_err(|p| refused(&ws, p))?, None)
+    } else {
+        match ws.compose_sealed() {
+            Ok(sealed) => (sealed.composed.clone(), Some(sealed)),
+            Err(SealError::Problems(p)) => return Err(refused(&ws, p)),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let mut warnings = composed.warnings.clone();
+    output::locate(&ws, &mut warnings);
+    for p in &warnings {
+        eprintln!("{}", output::problem_line(&ws, p));
+    }
+    let wit = composed.describe()?.wit;
+    let name = &ws.project().name;
+    let write = |path: &Path, bytes: &[u8]| {
+        patchbay_project::write_output(path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let wasm = dir.join(format!("{name}.wasm"));
+    write(&wasm, &composed.bytes)?;
+    write(&dir.join(format!("{name}.wac")), composed.wac.as_bytes())?;
+    write(&dir.join(format!("{name}.wit")), wit.as_bytes())?;
+    if let Some(sealed) = &sealed {
+        let stubs = dir.join(STUB_FOLDER);
+        if !sealed.stubs.is_empty() {
+            std::fs::create_dir_all(&stubs)
+                .with_context(|| format!("cannot create {}", stubs.display()))?;
+        }
+        for stub in &sealed.stubs {
+            write(&stubs.join(format!("{}.wasm", stub.name)), &stub.bytes)?;
+        }
+    }
+    eprintln!(
+        "wrote {} ({} bytes), {name}.wac and {name}.wit in {}",
+        wasm.display(),
+        composed.bytes.len(),
+        dir.display()
+    );
+    match &sealed {
+        Some(sealed) => print_sealed(sealed),
+        None => {
+            println!("open: no binding is baked in; whoever runs it decides what each import gets")
+        }
+    }
+    print_imports(&composed);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_sealed(sealed: &Sealed) {
+    println!(
+        "sealed: {} denied import{} composed in as deny stubs (each function traps, naming the denial)",
+        sealed.stubs.len(),
+        if sealed.stubs.len() == 1 { "" } else { "s" }
+    );
+    for stub in &sealed.stubs {
+        println!(
+            "  deny  {}.{} ({} function{}; {STUB_FOLDER}/{}.wasm)",
+            stub.node,
+            stub.import,
+            stub.functions.len(),
+            if stub.functions.len() == 1 { "" } else { "s" },
+            stub.name
+        );
+    }
+    if !sealed.not_sealed.is_empty() {
+        println!(
+            "not sealed: {} import{} stay{} imports (mocks and fakes are not sealed yet)",
+            sealed.not_sealed.len(),
+            if sealed.not_sealed.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            if sealed.not_sealed.len() == 1 {
+                "s"
+            } else {
+                ""
+            },
+        );
+        for n in &sealed.not_sealed {
+            println!("  mock  {n}");
+        }
+    }
+}
+
+fn print_imports(composed: &Composed) {
+    if composed.imports.is_empty() {
+        println!("imports: none");
+        return;
+    }
+    println!("imports: {}", composed.imports.len());
+    for import in &composed.imports {
+        println!("  {import}");
+    }
+}
