@@ -251,3 +251,56 @@ fn the_sealed_recipe_rebuilds_the_sealed_artifact() {
     let (_dir, ws) = project(&kv_sealed_project());
     recipe_rebuilds(&ws, &seal(&ws));
 }
+
+/// Every sample and compose fixture that composes also seals: the artifact
+/// validates, and it imports what the open composition imports, less each
+/// import that only denying nodes left open (order aside).
+#[test]
+fn every_project_that_composes_seals() {
+    let root = Path::new(patchbay_test_programs::REPO_DIR);
+    let mut folders = Vec::new();
+    for parent in ["samples", "tests/compose"] {
+        for entry in std::fs::read_dir(root.join(parent)).expect("read folder") {
+            let path = entry.expect("entry").path();
+            if path.join("patchbay.toml").is_file() {
+                folders.push(path);
+            }
+        }
+    }
+    folders.sort();
+    let mut sealed_some = 0;
+    for folder in &folders {
+        let ws = Workspace::open(patchbay_project::load(folder).expect("project loads"));
+        let Ok(open) = ws.compose() else {
+            continue;
+        };
+        let sealed = ws
+            .compose_sealed()
+            .unwrap_or_else(|e| panic!("{}: {e}: {e:?}", folder.display()));
+        let imports = wit_imports(&sealed.composed.bytes);
+        assert_eq!(imports, sealed.composed.imports, "{}", folder.display());
+        let members = ws.open_imports();
+        let mut expected: Vec<&String> = open
+            .imports
+            .iter()
+            .filter(|name| {
+                members.imports[name.as_str()].iter().any(|m| {
+                    !sealed
+                        .stubs
+                        .iter()
+                        .any(|s| s.node == m.node && s.import == m.name)
+                })
+            })
+            .collect();
+        // The same set; the encoder orders merged imports its own way.
+        let mut got: Vec<&String> = imports.iter().collect();
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "{}", folder.display());
+        sealed_some += usize::from(!sealed.stubs.is_empty());
+    }
+    assert!(
+        sealed_some >= 2,
+        "only {sealed_some} projects deny anything"
+    );
+}

@@ -255,3 +255,39 @@ fn core_type(ty: &WasmType) -> ValType {
         WasmType::F64 => ValType::F64,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kv_service() -> StubSource {
+        let bytes = std::fs::read(patchbay_test_programs::KV_SERVICE).expect("kv-service");
+        StubSource::new(&bytes).expect("kv-service decodes")
+    }
+
+    #[test]
+    fn a_stub_exports_the_import_and_names_each_trap() {
+        let stub = kv_service()
+            .deny_stub("service", "patchbay:kv/store")
+            .expect("a stub");
+        assert_eq!(stub.imports, Vec::<String>::new());
+        assert!(stub
+            .functions
+            .contains(&"denied: node service called patchbay:kv/store#get".to_string()));
+        let info = patchbay_inspect::describe_component(&stub.bytes, "<stub>".as_ref())
+            .expect("the stub describes");
+        let exports: Vec<&str> = info.exports.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(exports, ["patchbay:kv/store"]);
+    }
+
+    #[test]
+    fn what_cannot_be_stubbed_says_why() {
+        let source = kv_service();
+        let e = source
+            .deny_stub("service", "wasi:nope/nothing")
+            .unwrap_err();
+        assert_eq!(e, "the component does not import `wasi:nope/nothing`");
+        let e = StubSource::new(b"\0asm").err().expect("not a component");
+        assert!(e.starts_with("its WIT cannot be decoded"), "{e}");
+    }
+}
