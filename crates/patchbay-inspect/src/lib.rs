@@ -14,8 +14,10 @@
 //! ```
 
 mod describe;
+mod kinds;
 
 pub use describe::*;
+pub use kinds::{FunctionKind, TypeKind};
 
 use std::path::{Path, PathBuf};
 use wasi_preview1_component_adapter_provider as adapters;
