@@ -49,8 +49,8 @@ pub use compose::Composed;
 pub use imports::{ImportConflict, OpenImport, OpenImports};
 pub use mock::{behavior_for, mock_answers, MockAnswer, MockError, MockValueSite};
 pub use seal::{
-    denial_name, DenyStub, NotSealed, SealError, Sealed, DENIAL_PREFIX, STUB_FOLDER,
-    STUB_MODULE_NAME,
+    denial_name, mock_trap_name, DenyStub, NotSealed, SealError, Sealed, Stub, StubKind,
+    DENIAL_PREFIX, MOCK_PREFIX, STUB_FOLDER, STUB_MODULE_NAME,
 };
 pub use source::{FilePosition, Site, SiteKey};
 pub use wac::wac_source;

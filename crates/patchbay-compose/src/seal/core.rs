@@ -1,13 +1,15 @@
-//! The core module inside a deny stub, written with wasm-encoder: one
-//! exported function per denied function whose body is `unreachable`,
-//! named (in the name section) after the denial, so the trap's backtrace
-//! says who called what; plus the memory and `cabi_realloc` the canonical
-//! ABI needs to pass arguments in before the trap.
+//! The core module inside a stub, written with wasm-encoder. A deny stub
+//! has one exported function per denied function whose body is
+//! `unreachable`, named (in the name section) after the denial, so the
+//! trap's backtrace says who called what. A mock stub's functions answer
+//! from data in its memory (see `mock.rs`). Both have the memory and
+//! `cabi_realloc` the canonical ABI needs to pass arguments in.
 
+use super::lower::DATA_BASE;
 use wasm_encoder::{
-    BlockType, CodeSection, ConstExpr, ExportKind, ExportSection, Function, FunctionSection,
-    GlobalSection, GlobalType, MemorySection, MemoryType, Module, NameMap, NameSection,
-    TypeSection, ValType,
+    BlockType, CodeSection, ConstExpr, DataSection, ExportKind, ExportSection, Function,
+    FunctionSection, GlobalSection, GlobalType, MemorySection, MemoryType, Module, NameMap,
+    NameSection, TypeSection, ValType,
 };
 
 /// The module's name in the name section (and so in backtraces).
@@ -27,9 +29,46 @@ pub(crate) struct TrapFunction {
     pub name: String,
 }
 
-/// The core module: `functions` (each traps), then `cabi_realloc`, a bump
-/// allocator over the exported `memory`.
+/// One function of a stub's core module.
+pub(crate) struct CoreFunction {
+    /// Its core export name, if it is exported.
+    pub export: Option<String>,
+    /// Core parameter types.
+    pub params: Vec<ValType>,
+    /// Core result types.
+    pub results: Vec<ValType>,
+    /// Its name in the name section (and so in backtraces).
+    pub name: String,
+    /// Its body (locals included).
+    pub body: Function,
+}
+
+/// The core module of a deny stub: `functions` (each traps), then
+/// `cabi_realloc`, a bump allocator over the exported `memory`.
 pub(crate) fn trap_module(functions: &[TrapFunction]) -> Vec<u8> {
+    let functions: Vec<CoreFunction> = functions
+        .iter()
+        .map(|f| {
+            let mut body = Function::new([]);
+            body.instructions().unreachable().end();
+            CoreFunction {
+                export: Some(f.export.clone()),
+                params: f.params.clone(),
+                results: f.results.clone(),
+                name: f.name.clone(),
+                body,
+            }
+        })
+        .collect();
+    stub_module(&functions, &[], 0)
+}
+
+/// A stub's core module: `functions` (function `i` has index `i`), then
+/// `cabi_realloc` (index `functions.len()`), a bump allocator over the
+/// exported `memory`; `data` in the memory at [`DATA_BASE`], the heap
+/// after it; global 0 is the heap's next free byte, globals `1..=counters`
+/// are `i32` counters starting at 0.
+pub(crate) fn stub_module(functions: &[CoreFunction], data: &[u8], counters: u32) -> Vec<u8> {
     let mut types = TypeSection::new();
     let mut funcs = FunctionSection::new();
     let mut exports = ExportSection::new();
@@ -41,10 +80,10 @@ pub(crate) fn trap_module(functions: &[TrapFunction]) -> Vec<u8> {
             .ty()
             .function(f.params.iter().copied(), f.results.iter().copied());
         funcs.function(index);
-        exports.export(&f.export, ExportKind::Func, index);
-        let mut body = Function::new([]);
-        body.instructions().unreachable().end();
-        code.function(&body);
+        if let Some(export) = &f.export {
+            exports.export(export, ExportKind::Func, index);
+        }
+        code.function(&f.body);
         names.append(index, &f.name);
         index += 1;
     }
@@ -56,24 +95,43 @@ pub(crate) fn trap_module(functions: &[TrapFunction]) -> Vec<u8> {
     names.append(realloc, "cabi_realloc");
     exports.export("memory", ExportKind::Memory, 0);
 
+    // The heap starts after the data, 8-aligned; 8 at least keeps the
+    // first allocation off address 0.
+    let heap = if data.is_empty() {
+        8
+    } else {
+        (DATA_BASE + data.len() as u32).div_ceil(8) * 8
+    };
     let mut memories = MemorySection::new();
     memories.memory(MemoryType {
-        minimum: 0,
+        minimum: if data.is_empty() {
+            0
+        } else {
+            u64::from(heap.div_ceil(65536))
+        },
         maximum: None,
         memory64: false,
         shared: false,
         page_size_log2: None,
     });
     let mut globals = GlobalSection::new();
-    // The next free byte; 8 keeps the first allocation off address 0.
-    globals.global(
-        GlobalType {
-            val_type: ValType::I32,
-            mutable: true,
-            shared: false,
-        },
-        &ConstExpr::i32_const(8),
-    );
+    let mutable_i32 = GlobalType {
+        val_type: ValType::I32,
+        mutable: true,
+        shared: false,
+    };
+    globals.global(mutable_i32, &ConstExpr::i32_const(heap as i32));
+    for _ in 0..counters {
+        globals.global(mutable_i32, &ConstExpr::i32_const(0));
+    }
+    let mut data_section = DataSection::new();
+    if !data.is_empty() {
+        data_section.active(
+            0,
+            &ConstExpr::i32_const(DATA_BASE as i32),
+            data.iter().copied(),
+        );
+    }
     let mut name_section = NameSection::new();
     name_section.module(STUB_MODULE_NAME);
     name_section.functions(&names);
@@ -85,8 +143,11 @@ pub(crate) fn trap_module(functions: &[TrapFunction]) -> Vec<u8> {
         .section(&memories)
         .section(&globals)
         .section(&exports)
-        .section(&code)
-        .section(&name_section);
+        .section(&code);
+    if !data.is_empty() {
+        module.section(&data_section);
+    }
+    module.section(&name_section);
     module.finish()
 }
 

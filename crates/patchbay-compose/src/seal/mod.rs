@@ -1,18 +1,35 @@
-//! Sealed composition: the project composed with its denials inside.
+//! Sealed composition: the project composed with its denials and mocks
+//! inside.
 //!
 //! [`Workspace::compose_sealed`] composes like [`Workspace::compose`], but
 //! every unwired import a node binds `deny` is satisfied by a generated
 //! deny stub ([`stub`]): a component exporting that import, with the same
 //! WIT, whose functions trap. The trap's backtrace names the denial
 //! ([`denial_name`]), so whoever runs the artifact, with any engine, sees
-//! which node called what. The result imports only what is granted or left
-//! open, plus the imports whose binding cannot be sealed yet (mocks and
-//! fakes), which [`Sealed::not_sealed`] lists.
+//! which node called what.
+//!
+//! Every unwired import a node binds `mock` is satisfied the same way by a
+//! mock stub, whose core code ([`mock`]) answers with the mock's WAVE values
+//! lowered through the canonical ABI at build time ([`lower`]): `returns`,
+//! `sequence` (a counter in a global; the last value repeats), `cases`
+//! (matching scalar, enum and string arguments) and `trap` (a function
+//! named after the mock and the message). The values are parsed by
+//! [`crate::mock_answers`], the rule `check` and the host apply, so the
+//! artifact answers what the in-app sandbox answered.
+//!
+//! The result imports only what is granted or left open, plus the imports
+//! whose binding cannot be sealed yet (fakes, mocks whose types hold
+//! resource handles, constructors), which [`Sealed::not_sealed`] lists,
+//! each with its reason.
 
 mod core;
+mod handles;
+mod lower;
+mod mock;
 mod stub;
 
 pub use self::core::STUB_MODULE_NAME;
+pub use mock::{mock_trap_name, MOCK_PREFIX};
 pub use stub::{denial_name, DENIAL_PREFIX};
 
 use crate::compose::chain;
@@ -33,16 +50,30 @@ pub struct Sealed {
     /// The composed component, its recipe (naming the stubs in
     /// [`STUB_FOLDER`]), its remaining imports and the check's warnings.
     pub composed: Composed,
-    /// The deny stubs composed in, in instantiation order.
-    pub stubs: Vec<DenyStub>,
+    /// The deny and mock stubs composed in, in instantiation order.
+    pub stubs: Vec<Stub>,
     /// Imports whose binding is not sealed yet: they stay imports of the
     /// result, and whoever runs it decides what they get.
     pub not_sealed: Vec<NotSealed>,
 }
 
-/// One denied import, sealed by a generated component.
+/// What a stub seals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StubKind {
+    /// A `deny` binding: every function traps naming the denial.
+    Deny,
+    /// A `mock` binding: every function answers the mock's values.
+    Mock,
+}
+
+/// The former name of [`Stub`], from when only denials were sealed.
+pub type DenyStub = Stub;
+
+/// One denied or mocked import, sealed by a generated component.
 #[derive(Debug, Clone)]
-pub struct DenyStub {
+pub struct Stub {
+    /// Whether it seals a denial or a mock.
+    pub kind: StubKind,
     /// The node whose import it satisfies.
     pub node: String,
     /// The import (the stub's one export).
@@ -50,7 +81,9 @@ pub struct DenyStub {
     /// Its instance name in the recipe, and its package's name there
     /// (`sealed:NAME`); unique in the composition.
     pub name: String,
-    /// The [`denial_name`] of each function, the trap it raises.
+    /// Per function: for a denial its [`denial_name`], the trap it raises;
+    /// for a mock, `IMPORT#function` (the trap names of a mock start
+    /// with [`MOCK_PREFIX`]).
     pub functions: Vec<String>,
     /// The stub component.
     pub bytes: Vec<u8>,
@@ -104,8 +137,10 @@ pub enum SealError {
 
 impl Workspace {
     /// Checks the project and composes it with every unwired import bound
-    /// `deny` satisfied by a deny stub. Mocks (and fakes) are not sealed
-    /// yet: they stay imports, listed in [`Sealed::not_sealed`].
+    /// `deny` satisfied by a deny stub and every one bound `mock` by a mock
+    /// stub. Mocks that cannot be baked (fakes, values holding resource
+    /// handles, constructors, async functions) stay imports, listed with
+    /// the reason in [`Sealed::not_sealed`].
     pub fn compose_sealed(&self) -> Result<Sealed, SealError> {
         let problems = self.check();
         if problems.iter().any(Problem::is_error) {
@@ -131,21 +166,11 @@ impl Workspace {
                 if project.wire_into(node, &port.name).is_some() {
                     continue;
                 }
-                match project.binding_for(node, &port.name).map(|(_, b)| b) {
-                    Some(Binding::Deny) => {}
-                    Some(Binding::Mock(mock)) if !port.types_only => {
-                        not_sealed.push(NotSealed {
-                            node: node.to_string(),
-                            import: port.name.clone(),
-                            reason: match mock.fake {
-                                Some(fake) => format!("the `{}` fake is not sealed into the artifact yet; it stays an import", fake.name()),
-                                None => "mocks are not sealed into the artifact yet; it stays an import".to_string(),
-                            },
-                        });
-                        continue;
-                    }
+                let mock = match project.binding_for(node, &port.name).map(|(_, b)| b) {
+                    Some(Binding::Deny) => None,
+                    Some(Binding::Mock(mock)) if !port.types_only => Some(mock),
                     _ => continue,
-                }
+                };
                 let stub_error = |reason: String| SealError::Stub {
                     node: node.to_string(),
                     import: port.name.clone(),
@@ -158,8 +183,39 @@ impl Workspace {
                             stub_error(format!("component `{component}`: {why}"))
                         })?),
                 };
-                let made = source.deny_stub(node, &port.name).map_err(stub_error)?;
-                let name = unique_name(node, &port.name, &mut taken);
+                let (made, kind) = match mock {
+                    None => (
+                        source.deny_stub(node, &port.name).map_err(stub_error)?,
+                        StubKind::Deny,
+                    ),
+                    Some(mock) => {
+                        let made = match (mock.fake, mock.functions.is_empty()) {
+                            (Some(fake), true) => Err(format!(
+                                "the `{}` fake is not sealed into the artifact yet",
+                                fake.name()
+                            )),
+                            (Some(fake), false) => Err(format!(
+                                "the `{}` fake with `functions` overrides is not sealed into the artifact yet",
+                                fake.name()
+                            )),
+                            (None, _) => {
+                                source.mock_stub(node, &port.name, mock, &port.functions)
+                            }
+                        };
+                        match made {
+                            Ok(made) => (made, StubKind::Mock),
+                            Err(why) => {
+                                not_sealed.push(NotSealed {
+                                    node: node.to_string(),
+                                    import: port.name.clone(),
+                                    reason: format!("{why}; it stays an import"),
+                                });
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let name = unique_name(node, kind, &port.name, &mut taken);
                 let wire_error = |reason: String| SealError::Wire {
                     node: node.to_string(),
                     import: port.name.clone(),
@@ -215,7 +271,8 @@ impl Workspace {
                     .map_err(|e| wire_error(chain(&e)))?;
                 sealed_here.insert(&port.name, (name.clone(), instance));
                 stub_args.push(args);
-                stubs.push(DenyStub {
+                stubs.push(Stub {
+                    kind,
                     node: node.to_string(),
                     import: port.name.clone(),
                     name,
@@ -253,11 +310,15 @@ impl Workspace {
 
 /// A recipe name for the stub of `import` of `node`, unique among node ids
 /// and other stubs: `denied-deny-cli-environment` for
-/// `wasi:cli/environment@0.2.12`.
-fn unique_name(node: &str, import: &str, taken: &mut HashSet<String>) -> String {
+/// `wasi:cli/environment@0.2.12` (`mocked-mock-…` for a mock).
+fn unique_name(node: &str, kind: StubKind, import: &str, taken: &mut HashSet<String>) -> String {
     let base = import.split('@').next().unwrap_or(import);
     let base = base.split_once(':').map_or(base, |(_, rest)| rest);
-    let mut name = format!("{node}-deny-{}", base.replace('/', "-"));
+    let kind = match kind {
+        StubKind::Deny => "deny",
+        StubKind::Mock => "mock",
+    };
+    let mut name = format!("{node}-{kind}-{}", base.replace('/', "-"));
     while taken.contains(&name) {
         name.push_str("-again");
     }

@@ -7,8 +7,12 @@
 //! are defined by the stub: no function can make one, so none ever exists.
 
 use super::core::{trap_module, TrapFunction};
-use crate::display_name;
+use super::handles::{has_map, holds_handle, mentions_handle, with_handles_as_u32};
+use super::mock::{mock_module, MockFunction};
+use crate::{display_name, mock_answers, MockAnswer, PortFunction, WaveType};
+use patchbay_project::Mock;
 use wasm_encoder::ValType;
+use wasm_wave::value::{Type as ValueType, Value};
 use wit_component::{ComponentEncoder, StringEncoding};
 use wit_parser::abi::{AbiVariant, WasmType};
 use wit_parser::{
@@ -68,6 +72,141 @@ impl StubSource {
     /// naming the node, the import and the function. The error says why it
     /// cannot be made.
     pub fn deny_stub(&self, node: &str, import: &str) -> Result<StubComponent, String> {
+        let found = self.find(import, "deny")?;
+        let traps: Vec<TrapFunction> = found
+            .functions
+            .iter()
+            .map(|f| {
+                let core = self.core_signature(&found, f);
+                TrapFunction {
+                    export: core.export,
+                    params: core.params,
+                    results: core.results,
+                    name: denial_name(
+                        node,
+                        import,
+                        found.interface.map(|_| display_name(&f.name)).as_deref(),
+                    ),
+                }
+            })
+            .collect();
+        let module = trap_module(&traps);
+        let bytes = self.encode(&found, module)?;
+        Ok(StubComponent {
+            // The encoder imports only the interfaces the exported types
+            // need, fewer than the world names.
+            imports: super::top_level_imports(&bytes),
+            bytes,
+            functions: traps.into_iter().map(|t| t.name).collect(),
+        })
+    }
+
+    /// A mock stub for `import` of `node`: exports it, every function
+    /// answers as `mock` says (`ports` are the import's functions with
+    /// their types, as `check` reads them). The error says which function
+    /// cannot be baked and why; the mock then stays an import.
+    pub fn mock_stub(
+        &self,
+        node: &str,
+        import: &str,
+        mock: &Mock,
+        ports: &[PortFunction],
+    ) -> Result<StubComponent, String> {
+        let found = self.find(import, "mock")?;
+        for f in &found.functions {
+            let types = f.params.iter().map(|p| &p.ty).chain(f.result.as_ref());
+            if types.into_iter().any(|t| has_map(&self.resolve, t)) {
+                return Err(format!(
+                    "`{}` takes or returns a map, which a mock stub cannot bake yet",
+                    display_name(&f.name)
+                ));
+            }
+        }
+        let mut typed: Vec<PortFunction<ValueType>> = Vec::new();
+        for p in ports {
+            let convert = |t: &WaveType| {
+                ValueType::from_wasm_type(&with_handles_as_u32(t)).ok_or_else(|| {
+                    format!(
+                        "`{}` takes or returns a value WAVE cannot write, which a mock stub cannot bake",
+                        p.name
+                    )
+                })
+            };
+            typed.push(PortFunction {
+                name: p.name.clone(),
+                item: p.item.clone(),
+                params: p
+                    .params
+                    .iter()
+                    .map(|(n, t)| Ok((n.clone(), convert(t)?)))
+                    .collect::<Result<_, String>>()?,
+                result: p.result.as_ref().map(convert).transpose()?,
+            });
+        }
+        let answers = mock_answers::<Value>(import, mock, &typed).map_err(|e| e.to_string())?;
+        for (p, answer) in ports.iter().zip(&answers) {
+            let handle = |v: &Option<Value>| match (&p.result, v) {
+                (Some(t), Some(v)) => holds_handle(t, v),
+                _ => false,
+            };
+            let holds = match answer {
+                MockAnswer::Returns(v) => handle(v),
+                MockAnswer::Sequence(vs) => vs.iter().any(handle),
+                MockAnswer::Match { cases, otherwise } => {
+                    if p.params.iter().any(|(_, t)| mentions_handle(t)) {
+                        return Err(format!(
+                            "`{}` takes a resource handle, and `cases` cannot match on one",
+                            p.name
+                        ));
+                    }
+                    cases.iter().any(|(_, v)| handle(v)) || otherwise.iter().any(handle)
+                }
+                _ => false,
+            };
+            if holds {
+                return Err(format!(
+                    "a value of `{}` holds a resource handle, which a mock stub cannot bake",
+                    p.name
+                ));
+            }
+        }
+        let mut functions = Vec::new();
+        for f in &found.functions {
+            let at = if found.interface.is_some() {
+                typed.iter().position(|p| p.item == f.name)
+            } else {
+                (typed.len() == 1).then_some(0)
+            }
+            .ok_or_else(|| format!("`{}` has no types to bake its values against", f.name))?;
+            let signature = self.resolve.wasm_signature(AbiVariant::GuestExport, f);
+            let core = self.core_signature(&found, f);
+            functions.push(MockFunction {
+                export: core.export,
+                params: core.params,
+                results: core.results,
+                retptr: signature.retptr,
+                indirect_params: signature.indirect_params,
+                called: match found.interface {
+                    Some(_) => format!("{import}#{}", display_name(&f.name)),
+                    None => import.to_string(),
+                },
+                param_types: typed[at].params.iter().map(|(_, t)| t.clone()).collect(),
+                result: typed[at].result.clone(),
+                answer: answers[at].clone(),
+            });
+        }
+        let module = mock_module(node, &functions)?;
+        let bytes = self.encode(&found, module)?;
+        Ok(StubComponent {
+            imports: super::top_level_imports(&bytes),
+            bytes,
+            functions: functions.into_iter().map(|f| f.called).collect(),
+        })
+    }
+
+    /// The world item `import` names, its functions and the interfaces
+    /// its types come from. `what` is `deny` or `mock`, for errors.
+    fn find<'r>(&'r self, import: &str, what: &str) -> Result<Found<'r>, String> {
         let world = &self.resolve.worlds[self.world];
         let (key, item) = world
             .imports
@@ -82,42 +221,48 @@ impl StubSource {
             WorldItem::Function(f) => (vec![f], self.function_deps(f)?),
             WorldItem::Type { .. } => {
                 return Err(format!(
-                    "`{import}` is a type, not a capability, so there is nothing to deny"
+                    "`{import}` is a type, not a capability, so there is nothing to {what}"
                 ))
             }
         };
         if let Some(f) = functions.iter().find(|f| f.kind.is_async()) {
             return Err(format!(
-                "`{}` is an async function, and deny stubs of async functions are not made yet",
+                "`{}` is an async function, and {what} stubs of async functions are not made yet",
                 f.name
             ));
         }
-        let interface = matches!(item, WorldItem::Interface { .. }).then_some(key);
-        let mangling = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
-        let traps: Vec<TrapFunction> = functions
-            .iter()
-            .map(|f| {
-                let signature = self.resolve.wasm_signature(AbiVariant::GuestExport, f);
-                TrapFunction {
-                    export: self.resolve.wasm_export_name(
-                        mangling,
-                        WasmExport::Func {
-                            interface,
-                            func: f,
-                            kind: WasmExportKind::Normal,
-                        },
-                    ),
-                    params: signature.params.iter().map(core_type).collect(),
-                    results: signature.results.iter().map(core_type).collect(),
-                    name: denial_name(
-                        node,
-                        import,
-                        interface.map(|_| display_name(&f.name)).as_deref(),
-                    ),
-                }
-            })
-            .collect();
+        Ok(Found {
+            interface: matches!(item, WorldItem::Interface { .. }).then_some(key),
+            key,
+            item,
+            functions,
+            deps,
+        })
+    }
 
+    /// The core export name and signature of `f`, exported.
+    fn core_signature(&self, found: &Found<'_>, f: &Function) -> CoreSignature {
+        let mangling = ManglingAndAbi::Legacy(LiftLowerAbi::Sync);
+        let signature = self.resolve.wasm_signature(AbiVariant::GuestExport, f);
+        CoreSignature {
+            export: self.resolve.wasm_export_name(
+                mangling,
+                WasmExport::Func {
+                    interface: found.interface,
+                    func: f,
+                    kind: WasmExportKind::Normal,
+                },
+            ),
+            params: signature.params.iter().map(core_type).collect(),
+            results: signature.results.iter().map(core_type).collect(),
+        }
+    }
+
+    /// The stub component around `module`: its world exports the found
+    /// item and imports the interfaces its types come from.
+    fn encode(&self, found: &Found<'_>, mut module: Vec<u8>) -> Result<Vec<u8>, String> {
+        let world = &self.resolve.worlds[self.world];
+        let (key, item, deps) = (found.key, found.item, &found.deps);
         let mut resolve = self.resolve.clone();
         let imports: Vec<(WorldKey, WorldItem)> = deps
             .iter()
@@ -137,7 +282,6 @@ impl StubSource {
             includes: Vec::new(),
             span: Default::default(),
         });
-        let mut module = trap_module(&traps);
         wit_component::embed_component_metadata(
             &mut module,
             &resolve,
@@ -145,18 +289,11 @@ impl StubSource {
             StringEncoding::UTF8,
         )
         .map_err(|e| format!("its WIT cannot be embedded in the stub: {e:#}"))?;
-        let bytes = ComponentEncoder::default()
+        ComponentEncoder::default()
             .validate(true)
             .module(&module)
             .and_then(|encoder| encoder.encode())
-            .map_err(|e| format!("the stub does not encode: {e:#}"))?;
-        Ok(StubComponent {
-            // The encoder imports only the interfaces the exported types
-            // need, fewer than the world names.
-            imports: super::top_level_imports(&bytes),
-            bytes,
-            functions: traps.into_iter().map(|t| t.name).collect(),
-        })
+            .map_err(|e| format!("the stub does not encode: {e:#}"))
     }
 
     /// The interfaces `id` uses types from, transitively, each after the
@@ -233,6 +370,23 @@ impl StubSource {
             }
         }
     }
+}
+
+/// An import of the component, found.
+struct Found<'r> {
+    key: &'r WorldKey,
+    /// The key again, for an interface (`None` for a world-level function).
+    interface: Option<&'r WorldKey>,
+    item: &'r WorldItem,
+    functions: Vec<&'r Function>,
+    deps: Vec<InterfaceId>,
+}
+
+/// A function's core export name and signature.
+struct CoreSignature {
+    export: String,
+    params: Vec<ValType>,
+    results: Vec<ValType>,
 }
 
 /// A world item for an interface, with nothing but its id.
