@@ -1,12 +1,13 @@
 //! `patchbay export`: the composed component, its `.wac` recipe and its
-//! WIT in one folder, sealed by default (denials composed in as deny stubs,
-//! written to `stubs/` for the recipe), or open (`--open`, bindings left to
-//! whoever runs it, as `compose`). Says what was sealed, what was not, and
+//! WIT in one folder, sealed by default (denials and mocks composed in as
+//! deny and mock stubs, written to `stubs/` for the recipe), or open
+//! (`--open`, bindings left to whoever runs it, as `compose`). Says, before
+//! writing, which mocks cannot be baked and why; then what was sealed and
 //! what the artifact still imports.
 
 use crate::output;
 use anyhow::{Context, Result};
-use patchbay_compose::{Composed, SealError, Sealed, Workspace, STUB_FOLDER};
+use patchbay_compose::{Composed, SealError, Sealed, StubKind, Workspace, STUB_FOLDER};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -34,6 +35,10 @@ pub(crate) fn run(project: &Path, dir: &Path, open: bool) -> Result<ExitCode> {
     output::locate(&ws, &mut warnings);
     for p in &warnings {
         eprintln!("{}", output::problem_line(&ws, p));
+    }
+    // What cannot be baked is said before anything is written.
+    if let Some(sealed) = &sealed {
+        print_not_sealed(sealed);
     }
     let wit = composed.describe()?.wit;
     let name = &ws.project().name;
@@ -72,40 +77,50 @@ pub(crate) fn run(project: &Path, dir: &Path, open: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 fn print_sealed(sealed: &Sealed) {
+    let count = |kind| sealed.stubs.iter().filter(|s| s.kind == kind).count();
+    let (denied, mocked) = (count(StubKind::Deny), count(StubKind::Mock));
     println!(
-        "sealed: {} denied import{} composed in as deny stubs (each function traps, naming the denial)",
-        sealed.stubs.len(),
-        if sealed.stubs.len() == 1 { "" } else { "s" }
+        "sealed: {denied} denied import{} composed in as deny stubs (each function traps, naming the denial), {mocked} mocked import{} as mock stubs (each function answers the mock's values)",
+        plural(denied),
+        plural(mocked),
     );
     for stub in &sealed.stubs {
         println!(
-            "  deny  {}.{} ({} function{}; {STUB_FOLDER}/{}.wasm)",
+            "  {}  {}.{} ({} function{}; {STUB_FOLDER}/{}.wasm)",
+            match stub.kind {
+                StubKind::Deny => "deny",
+                StubKind::Mock => "mock",
+            },
             stub.node,
             stub.import,
             stub.functions.len(),
-            if stub.functions.len() == 1 { "" } else { "s" },
+            plural(stub.functions.len()),
             stub.name
         );
     }
-    if !sealed.not_sealed.is_empty() {
-        println!(
-            "not sealed: {} import{} stay{} imports (mocks and fakes are not sealed yet)",
-            sealed.not_sealed.len(),
-            if sealed.not_sealed.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            if sealed.not_sealed.len() == 1 {
-                "s"
-            } else {
-                ""
-            },
-        );
-        for n in &sealed.not_sealed {
-            println!("  mock  {n}");
-        }
+}
+
+fn print_not_sealed(sealed: &Sealed) {
+    let n = sealed.not_sealed.len();
+    if n == 0 {
+        return;
+    }
+    if n == 1 {
+        println!("not sealed: 1 mocked import stays an import (whoever runs the artifact decides what it gets):");
+    } else {
+        println!("not sealed: {n} mocked imports stay imports (whoever runs the artifact decides what they get):");
+    }
+    for n in &sealed.not_sealed {
+        println!("  mock  {n}");
     }
 }
 

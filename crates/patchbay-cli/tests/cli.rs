@@ -506,7 +506,7 @@ fn fifos_and_devices_are_refused_without_blocking() {
 }
 
 #[test]
-fn export_seals_denials_and_lists_what_it_did_not_seal() {
+fn export_seals_denials_and_mocks_and_lists_what_it_did_not_seal() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out");
     let (stdout, stderr) = success(&patchbay(&[
@@ -517,7 +517,7 @@ fn export_seals_denials_and_lists_what_it_did_not_seal() {
     ]));
     assert!(stderr.contains("sandbox-demo.wasm"), "{stderr}");
     assert!(
-        stdout.contains("sealed: 3 denied imports composed in as deny stubs"),
+        stdout.contains("sealed: 3 denied imports composed in as deny stubs (each function traps, naming the denial), 3 mocked imports as mock stubs (each function answers the mock's values)"),
         "{stdout}"
     );
     assert!(
@@ -525,18 +525,16 @@ fn export_seals_denials_and_lists_what_it_did_not_seal() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("not sealed: 3 imports stay imports"),
+        stdout.contains("  mock  mocked.wasi:cli/environment@0.2.12 (1 function; stubs/mocked-mock-cli-environment.wasm)"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains("  mock  `mocked.wasi:cli/environment@0.2.12`: mocks are not sealed"),
-        "{stdout}"
-    );
+    assert!(!stdout.contains("not sealed"), "{stdout}");
     for file in [
         "sandbox-demo.wasm",
         "sandbox-demo.wac",
         "sandbox-demo.wit",
         "stubs/denied-deny-cli-environment.wasm",
+        "stubs/mocked-mock-cli-environment.wasm",
     ] {
         assert!(out.join(file).is_file(), "{file} not written");
     }
@@ -548,6 +546,30 @@ fn export_seals_denials_and_lists_what_it_did_not_seal() {
     assert!(
         wac.contains(r#""wasi:cli/environment@0.2.12": denied-deny-cli-environment["wasi:cli/environment@0.2.12"],"#),
         "{wac}"
+    );
+}
+
+#[test]
+fn export_says_which_mocks_it_cannot_seal_and_why_before_writing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
+    let (stdout, stderr) = success(&patchbay(&[
+        "export",
+        &repo("tests/compose/different-bindings"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]));
+    assert!(stderr.contains("different-bindings.wasm"), "{stderr}");
+    let not_sealed = stdout
+        .find("not sealed: 1 mocked import stays an import (whoever runs the artifact decides what it gets):\n  mock  `faked.patchbay:kv/store`: the `kv` fake is not sealed into the artifact yet; it stays an import\n")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        not_sealed < stdout.find("\nsealed: ").expect("sealed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  deny  denied.patchbay:kv/store"),
+        "{stdout}"
     );
 }
 
