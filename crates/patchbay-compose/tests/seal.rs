@@ -476,3 +476,37 @@ fn a_mock_stub_replaces_the_import_and_fakes_stay_imports() {
     // Only the faked node still imports the store.
     assert_eq!(wit_imports(&sealed.composed.bytes), ["patchbay:kv/store"]);
 }
+
+/// A constructor the mock leaves unset answers a new handle in the host,
+/// which a stub cannot make: the whole import stays, saying so.
+#[test]
+fn a_mocked_constructor_without_a_value_stays_an_import() {
+    let root = Path::new(patchbay_test_programs::REPO_DIR);
+    let fixture = std::fs::read_to_string(root.join("tests/compose/mock-functions/patchbay.toml"))
+        .expect("read the fixture");
+    let toml = fixture
+        .replace(
+            "../../../samples/wasm/order-service.wasm",
+            patchbay_test_programs::ORDER_SERVICE,
+        )
+        .replace(
+            "functions.\"book.constructor\" = { trap = \"no ledger in this test\" }\n",
+            "",
+        );
+    assert_ne!(toml, fixture);
+    let (_dir, ws) = project(&toml);
+    let sealed = seal(&ws);
+    assert_eq!(sealed.not_sealed.len(), 1, "{:?}", sealed.not_sealed);
+    let ledger = &sealed.not_sealed[0];
+    assert_eq!(
+        (ledger.node.as_str(), ledger.import.as_str()),
+        ("orders", "patchbay:orders/ledger@0.1.0")
+    );
+    assert_eq!(
+        ledger.reason,
+        "`patchbay:orders/ledger@0.1.0#book.constructor` cannot be baked: the mock sets no value for this constructor, so the host answers a new resource handle, which a mock stub cannot make yet; it stays an import"
+    );
+    assert!(wit_imports(&sealed.composed.bytes)
+        .iter()
+        .any(|i| base(i) == "patchbay:orders/ledger"));
+}

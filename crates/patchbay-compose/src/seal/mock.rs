@@ -188,7 +188,7 @@ impl Builder<'_> {
             }
             MockAnswer::NewResource => {
                 return Err(
-                    "it is a constructor, and resources cannot be mocked in a stub yet".into(),
+                    "the mock sets no value for this constructor, so the host answers a new resource handle, which a mock stub cannot make yet".into(),
                 )
             }
             MockAnswer::Fake(fake) => {
@@ -461,7 +461,7 @@ mod tests {
     fn what_cannot_be_baked_says_why() {
         let e = mock_module("n", &[string_fn(MockAnswer::NewResource)]).unwrap_err();
         assert!(
-            e.starts_with("`a:b/c#f` cannot be baked: it is a constructor"),
+            e.starts_with("`a:b/c#f` cannot be baked: the mock sets no value for this constructor"),
             "{e}"
         );
     }
