@@ -59,6 +59,10 @@ ensure_rust() {
 use_build_cache() {
   export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/patchbay/target}"
   export PATCHBAY_SAMPLES_TARGET="${PATCHBAY_SAMPLES_TARGET:-$HOME/.cache/patchbay/samples-target}"
+  # Clones share the cache, and cargo keys a workspace crate by its path
+  # inside the checkout, so a build script's absolute paths would survive a
+  # switch of checkout. patchbay-test-programs reruns when this changes.
+  export PATCHBAY_CHECKOUT="$PATCHBAY_ROOT"
   mkdir -p "$CARGO_TARGET_DIR" "$PATCHBAY_SAMPLES_TARGET"
   trim_build_cache
 }

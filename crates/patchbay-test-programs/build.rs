@@ -72,6 +72,12 @@ fn main() {
         println!("cargo:rerun-if-changed={}", watched.display());
     }
     println!("cargo:rerun-if-env-changed=PATCHBAY_SAMPLES_TARGET");
+    // A build cache shared by several checkouts (scripts/setup.sh's
+    // `use_build_cache`) reuses this script's output across them, since cargo
+    // keys a workspace crate by its path inside the checkout. The paths above
+    // would then still name the checkout that ran it first; `use_build_cache`
+    // exports the checkout's root so that a switch reruns the script.
+    println!("cargo:rerun-if-env-changed=PATCHBAY_CHECKOUT");
 
     build_samples(&script);
 
