@@ -16,7 +16,7 @@ pub(crate) fn component_views(ws: &Workspace) -> Vec<ComponentView> {
         .map(|(id, c)| {
             let abs = normalize(&doc.resolve(&c.path));
             let mut view = ComponentView {
-                id: id.clone(),
+                id: id.to_string(),
                 path: c.path.to_string_lossy().replace('\\', "/"),
                 abs_path: abs.display().to_string(),
                 size: 0,

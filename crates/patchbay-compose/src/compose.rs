@@ -63,7 +63,7 @@ impl Workspace {
             let next = project
                 .nodes
                 .keys()
-                .map(String::as_str)
+                .map(patchbay_project::NodeId::as_str)
                 .find(|n| remaining.get(n) == Some(&0));
             let Some(next) = next else {
                 // A cycle: append the rest in project order.
@@ -71,7 +71,7 @@ impl Workspace {
                     project
                         .nodes
                         .keys()
-                        .map(String::as_str)
+                        .map(patchbay_project::NodeId::as_str)
                         .filter(|n| remaining.contains_key(n)),
                 );
                 break;

@@ -62,7 +62,7 @@ pub use wires::{Candidate, Direction, WireError};
 
 use indexmap::IndexMap;
 use patchbay_inspect::{ComponentInfo, InspectError, LoadedComponent};
-use patchbay_project::LoadedProject;
+use patchbay_project::{ComponentId, LoadedProject};
 use wac_graph::types::{FuncTypeId, ItemKind, Type, Types};
 use wac_graph::{types::Package, CompositionGraph, PackageId};
 
@@ -161,7 +161,7 @@ impl<T> PortFunction<T> {
 #[derive(Clone)]
 pub struct Workspace {
     doc: LoadedProject,
-    parts: IndexMap<String, Result<Part, PartError>>,
+    parts: IndexMap<ComponentId, Result<Part, PartError>>,
     graph: CompositionGraph,
 }
 

@@ -135,7 +135,13 @@ pub(crate) fn wac_text(ws: &Workspace, extra: &[ExtraInstance<'_>]) -> String {
             .wires
             .iter()
             .filter(|w| w.to.node == node)
-            .map(|w| (w.to.port.clone(), w.from.node.clone(), w.from.port.clone()))
+            .map(|w| {
+                (
+                    w.to.port.clone(),
+                    w.from.node.to_string(),
+                    w.from.port.clone(),
+                )
+            })
             .collect();
         for stub in extra.iter().filter(|s| s.node == node) {
             let _ = writeln!(out);

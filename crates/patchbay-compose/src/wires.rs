@@ -133,7 +133,7 @@ impl Workspace {
             Some(Ok(part)) => Ok(part),
             _ => Err(WireError::NodeUnavailable {
                 node: node.to_string(),
-                component: n.component.clone(),
+                component: n.component.to_string(),
             }),
         }
     }
@@ -147,21 +147,21 @@ impl Workspace {
         let target_world = self.package_world(target);
         let Some(export_kind) = source_world.exports.get(&from.port) else {
             return Err(WireError::NoSuchExport {
-                node: from.node.clone(),
+                node: from.node.to_string(),
                 port: from.port.clone(),
                 available: source_world.exports.keys().cloned().collect(),
             });
         };
         let Some(import_kind) = target_world.imports.get(&to.port) else {
             return Err(WireError::NoSuchImport {
-                node: to.node.clone(),
+                node: to.node.to_string(),
                 port: to.port.clone(),
                 available: target.imports.iter().map(|p| p.name.clone()).collect(),
             });
         };
         if from.node == to.node {
             return Err(WireError::SelfWire {
-                node: from.node.clone(),
+                node: from.node.to_string(),
             });
         }
         if let (Some((eb, ev)), Some((ib, iv))) =
@@ -197,7 +197,7 @@ impl Workspace {
             Direction::Export
         } else {
             return Err(WireError::NoSuchImport {
-                node: port.node.clone(),
+                node: port.node.to_string(),
                 port: port.port.clone(),
                 available: part
                     .imports
@@ -229,7 +229,7 @@ impl Workspace {
                 if ok {
                     found.push(Candidate {
                         port: other_ref.to_string(),
-                        node: node.clone(),
+                        node: node.to_string(),
                         name: p.name.clone(),
                         direction: match direction {
                             Direction::Import => Direction::Export,

@@ -401,7 +401,7 @@ impl Host {
             let mut linker = Linker::new(&self.engine);
             caps.link(&mut linker).map_err(wasmtime_err)?;
             for wire in project.wires.iter().filter(|w| w.to.node == node) {
-                let callee = &components[&wire.from.node];
+                let callee = &components[wire.from.node.as_str()];
                 let item = component
                     .component_type()
                     .get_import(&self.engine, &wire.to.port)
@@ -436,7 +436,7 @@ impl Host {
                 };
                 let ends = WireEnds {
                     caller: node.to_string(),
-                    callee: wire.from.node.clone(),
+                    callee: wire.from.node.to_string(),
                     callee_scope: order
                         .iter()
                         .position(|n| *n == wire.from.node)
@@ -458,7 +458,7 @@ impl Host {
                     links.push(ResourceLink {
                         payload,
                         name: resource.clone(),
-                        callee: wire.from.node.clone(),
+                        callee: wire.from.node.to_string(),
                         index,
                     });
                 }
@@ -630,7 +630,7 @@ fn node_exports(
 ) -> Vec<ExportFn> {
     let mut out = Vec::new();
     for decl in &ws.project().exports {
-        let Some(component) = components.get(&decl.from.node) else {
+        let Some(component) = components.get(decl.from.node.as_str()) else {
             continue;
         };
         let ty = component.component_type();
@@ -644,7 +644,7 @@ fn node_exports(
                     out.push(ExportFn {
                         name: name.to_string(),
                         function: name.to_string(),
-                        node: decl.from.node.clone(),
+                        node: decl.from.node.to_string(),
                         index,
                     });
                 }
@@ -658,7 +658,7 @@ fn node_exports(
                         out.push(ExportFn {
                             name: format!("{name}#{f}"),
                             function: f.to_string(),
-                            node: decl.from.node.clone(),
+                            node: decl.from.node.to_string(),
                             index,
                         });
                     }

@@ -3,6 +3,7 @@
 //! [`Project::validate`] becomes a [`FileProblem`] placed in the text.
 
 use crate::error::FileProblem;
+use crate::id::{ComponentId, NodeId};
 use crate::model::*;
 use crate::place::{find, needle};
 use crate::{file, model};
@@ -22,6 +23,14 @@ pub(crate) fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project,
 
     let mut components = indexmap::IndexMap::new();
     for (id, c) in f.components {
+        let id = match ComponentId::new(id.as_str()) {
+            Ok(id) => id,
+            Err(e) => {
+                let place = crate::Place::Component { id, field: None };
+                problem(&needle(&place), format!("component {e}"));
+                continue;
+            }
+        };
         components.insert(
             id,
             ComponentRef {
@@ -35,10 +44,28 @@ pub(crate) fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project,
 
     let mut nodes = indexmap::IndexMap::new();
     for (id, n) in f.nodes {
+        let node_id = match NodeId::new(id.as_str()) {
+            Ok(node_id) => node_id,
+            Err(e) => {
+                let place = crate::Place::Node { id, field: None };
+                problem(&needle(&place), format!("node {e}"));
+                continue;
+            }
+        };
+        let component = match ComponentId::new(n.component.as_str()) {
+            Ok(component) => component,
+            Err(e) => {
+                problem(
+                    &format!("\"{}\"", n.component),
+                    format!("node `{node_id}`: `component` names no component: {e}"),
+                );
+                continue;
+            }
+        };
         nodes.insert(
-            id,
+            node_id,
             Node {
-                component: n.component,
+                component,
                 position: model::Position {
                     x: n.position.x,
                     y: n.position.y,

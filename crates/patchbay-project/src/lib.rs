@@ -50,6 +50,7 @@
 mod error;
 mod file;
 mod from_file;
+mod id;
 mod load;
 mod lookup;
 mod model;
@@ -62,6 +63,7 @@ mod validate;
 mod write;
 
 pub use error::{FileProblem, ProjectError};
+pub use id::{check_id, ComponentId, NodeId};
 pub use load::{load, LoadedProject};
 pub use model::*;
 pub use parse::{parse, CURRENT_VERSION};

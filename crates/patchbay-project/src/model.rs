@@ -1,6 +1,7 @@
 //! The in-memory project model. None of these types is serialized directly;
 //! see [`crate::file`] for the on-disk format.
 
+use crate::id::{ComponentId, NodeId};
 use indexmap::IndexMap;
 use std::borrow::Cow;
 use std::fmt;
@@ -15,9 +16,9 @@ pub struct Project {
     /// (`project:<name>` in the generated `.wac`).
     pub name: String,
     /// Components by id.
-    pub components: IndexMap<String, ComponentRef>,
+    pub components: IndexMap<ComponentId, ComponentRef>,
     /// Nodes (component instances) by id.
-    pub nodes: IndexMap<String, Node>,
+    pub nodes: IndexMap<NodeId, Node>,
     /// Wires, each feeding one node's import from another node's export.
     pub wires: Vec<Wire>,
     /// Exports of the composition.
@@ -47,7 +48,7 @@ pub struct ComponentRef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// Id of the component this node instantiates.
-    pub component: String,
+    pub component: ComponentId,
     /// Position in the editor.
     pub position: Position,
 }
@@ -66,16 +67,16 @@ pub struct Position {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PortRef {
     /// Node id.
-    pub node: String,
+    pub node: NodeId,
     /// Import or export name.
     pub port: String,
 }
 
 impl PortRef {
     /// Creates a port reference.
-    pub fn new(node: impl Into<String>, port: impl Into<String>) -> Self {
+    pub fn new(node: NodeId, port: impl Into<String>) -> Self {
         Self {
-            node: node.into(),
+            node,
             port: port.into(),
         }
     }
@@ -89,12 +90,12 @@ impl PortRef {
                 shown(text)
             ));
         };
-        check_id(node).map_err(|e| format!("in `{}`: node {e}", shown(text)))?;
+        let node = NodeId::new(node).map_err(|e| format!("in `{}`: node {e}", shown(text)))?;
         if port.is_empty() {
             return Err(format!(
                 "`{}` names no port after `{}.`",
                 shown(text),
-                shown(node)
+                shown(&node)
             ));
         }
         Ok(Self::new(node, port))
@@ -143,7 +144,7 @@ impl ExportDecl {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImportSelector {
     /// `None` selects every node.
-    pub node: Option<String>,
+    pub node: Option<NodeId>,
     /// The import name, or a prefix if `prefix` is set.
     pub import: String,
     /// Whether `import` is a prefix (written with a trailing `*`).
@@ -152,9 +153,9 @@ pub struct ImportSelector {
 
 impl ImportSelector {
     /// Selects exactly one import of one node.
-    pub fn exact(node: impl Into<String>, import: impl Into<String>) -> Self {
+    pub fn exact(node: NodeId, import: impl Into<String>) -> Self {
         Self {
-            node: Some(node.into()),
+            node: Some(node),
             import: import.into(),
             prefix: false,
         }
@@ -171,8 +172,10 @@ impl ImportSelector {
         let node = if node == "*" {
             None
         } else {
-            check_id(node).map_err(|e| format!("binding key `{}`: node {e}", shown(text)))?;
-            Some(node.to_string())
+            Some(
+                NodeId::new(node)
+                    .map_err(|e| format!("binding key `{}`: node {e}", shown(text)))?,
+            )
         };
         let (import, prefix) = match import.strip_suffix('*') {
             Some(p) => (p, true),
@@ -504,26 +507,6 @@ pub struct MockCase {
     pub args: String,
     /// Result as WAVE.
     pub returns: String,
-}
-
-/// Checks that `id` is a kebab-case identifier as WIT and WAC spell them
-/// (`kv-memory`, `svc2`). Node and component ids must be, because the
-/// generated `.wac` uses them as names.
-pub fn check_id(id: &str) -> Result<(), String> {
-    let ok = !id.is_empty()
-        && id.split('-').all(|part| {
-            let mut chars = part.chars();
-            matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
-                && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "id `{}` is not kebab-case (lowercase words of letters and digits joined by `-`, each starting with a letter, like `kv-memory`)",
-            shown(id)
-        ))
-    }
 }
 
 /// How many characters of a person's text an error message echoes.

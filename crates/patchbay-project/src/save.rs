@@ -96,7 +96,7 @@ fn to_file(p: &Project) -> file::v1::ProjectFile {
             .iter()
             .map(|(id, c)| {
                 (
-                    id.clone(),
+                    id.to_string(),
                     ComponentEntry {
                         path: path_text(&c.path),
                         build: c.build.clone(),
@@ -111,9 +111,9 @@ fn to_file(p: &Project) -> file::v1::ProjectFile {
             .iter()
             .map(|(id, n)| {
                 (
-                    id.clone(),
+                    id.to_string(),
                     NodeEntry {
-                        component: n.component.clone(),
+                        component: n.component.to_string(),
                         position: file::v1::Position {
                             x: n.position.x,
                             y: n.position.y,

@@ -62,6 +62,10 @@ responses = { "http://127.0.0.1:8080/" = "200 hello there", "http://x/" = "404" 
 position = { x = 320.0, y = 260.0 }
 "#;
 
+fn node(id: &str) -> NodeId {
+    NodeId::new(id).unwrap()
+}
+
 fn parse_ok(text: &str) -> Project {
     parse(text, Path::new("patchbay.toml")).unwrap().0
 }
@@ -76,7 +80,10 @@ fn parse_err(text: &str) -> String {
 fn full_file_round_trips() {
     let p = parse_ok(FULL);
     assert_eq!(p.nodes.len(), 2);
-    assert_eq!(p.wires[0].to, PortRef::new("service", "patchbay:kv/store"));
+    assert_eq!(
+        p.wires[0].to,
+        PortRef::new(node("service"), "patchbay:kv/store")
+    );
     assert_eq!(p.exports[1].export_name(), "store");
     assert_eq!(p.fake_nodes[&Fake::Log], Position { x: 320.0, y: 260.0 });
     let text = to_toml(&p);
@@ -90,7 +97,7 @@ fn full_file_round_trips() {
         }
         other => panic!("{other:?}"),
     }
-    match &p.bindings[&ImportSelector::exact("service", "patchbay:kv/log")] {
+    match &p.bindings[&ImportSelector::exact(node("service"), "patchbay:kv/log")] {
         Binding::Mock(m) => {
             assert_eq!(m.fake, Some(Fake::Log));
             assert!(
@@ -138,7 +145,7 @@ import = "two.x"
     assert_eq!(from, Some(0));
     assert_eq!(p.name, "my-demo");
     assert_eq!(p.nodes["one"].position.x, 5.0);
-    assert_eq!(p.wires[0].from, PortRef::new("one", "x"));
+    assert_eq!(p.wires[0].from, PortRef::new(node("one"), "x"));
     assert_eq!(p.binding_for("one", "anything").unwrap().1, &Binding::Leave);
 }
 
@@ -229,6 +236,24 @@ fn content_hash_is_sha256() {
     assert_eq!(
         content_hash(b""),
         "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+}
+
+#[test]
+fn bad_ids_in_the_file_are_listed_with_places() {
+    let e = parse_err(
+        "version = 1\nname = \"x\"\n[components.Kv_Memory]\npath = \"kv.wasm\"\n[nodes.Svc]\ncomponent = \"kv\"\n[nodes.svc]\ncomponent = \"Kv_Memory\"\n",
+    );
+    assert!(
+        e.contains("3:13: component id `Kv_Memory` is not kebab-case"),
+        "{e}"
+    );
+    assert!(e.contains("5:8: node id `Svc` is not kebab-case"), "{e}");
+    assert!(
+        e.contains(
+            "8:13: node `svc`: `component` names no component: id `Kv_Memory` is not kebab-case"
+        ),
+        "{e}"
     );
 }
 
@@ -386,7 +411,7 @@ fn sizes_read_as_people_write_them() {
 fn issue_nine_project() -> Project {
     let mut p = parse_ok(FULL);
     p.bindings.insert(
-        ImportSelector::exact("service", "wasi:cli/environment@0.2.6"),
+        ImportSelector::exact(node("service"), "wasi:cli/environment@0.2.6"),
         Binding::Mock(Mock::default()),
     );
     p.bindings.insert(
@@ -487,9 +512,10 @@ fn save_refuses_a_project_that_would_not_open_again() {
         random: Some(RandomSetting::Seeded(u64::MAX)),
         ..Default::default()
     });
-    p.bindings.insert(ImportSelector::exact("a", "b"), seeded);
+    p.bindings
+        .insert(ImportSelector::exact(node("a"), "b"), seeded);
     p.bindings.insert(
-        ImportSelector::exact("a", "c"),
+        ImportSelector::exact(node("a"), "c"),
         Binding::Mock(Mock {
             functions: [("f".to_string(), MockBehavior::Sequence(vec![]))]
                 .into_iter()

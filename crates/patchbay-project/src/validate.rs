@@ -3,11 +3,14 @@
 //! its `save` and the CLI all apply these, so a document one of them
 //! accepts the others accept too.
 //!
-//! These rules need no component: they are about the document alone (ids,
-//! selectors, scopes, mock shapes). Rules that need the components' types
+//! These rules need no component: they are about the document alone (the
+//! project name, selectors, scopes, mock shapes; node and component ids are
+//! checked when they are made, by [`crate::NodeId`] and
+//! [`crate::ComponentId`]). Rules that need the components' types
 //! (mock values against WIT, export names, conflicting open imports)
 //! belong to `patchbay-compose`'s `check`.
 
+use crate::id::check_id;
 use crate::model::*;
 use std::fmt;
 
@@ -126,7 +129,7 @@ impl Project {
     /// use patchbay_project::{Binding, ImportSelector, Mock, Project, Place};
     /// let mut p = Project { name: "demo".into(), ..Default::default() };
     /// p.bindings.insert(
-    ///     ImportSelector::exact("service", "wasi:cli/environment@0.2.6"),
+    ///     ImportSelector::parse("service.wasi:cli/environment@0.2.6").unwrap(),
     ///     Binding::Mock(Mock::default()),
     /// );
     /// let problems = p.validate();
@@ -143,15 +146,9 @@ impl Project {
         }
         for (id, c) in &self.components {
             let place = |field| Place::Component {
-                id: id.clone(),
+                id: id.to_string(),
                 field,
             };
-            if let Err(e) = check_id(id) {
-                out.push(Invalid {
-                    place: place(None),
-                    message: format!("component {e}"),
-                });
-            }
             if c.path.as_os_str().to_string_lossy().trim().is_empty() {
                 out.push(Invalid {
                     place: place(Some("path")),
@@ -169,19 +166,10 @@ impl Project {
             }
         }
         for (id, n) in &self.nodes {
-            if let Err(e) = check_id(id) {
-                out.push(Invalid {
-                    place: Place::Node {
-                        id: id.clone(),
-                        field: None,
-                    },
-                    message: format!("node {e}"),
-                });
-            }
             if !n.position.x.is_finite() || !n.position.y.is_finite() {
                 out.push(Invalid {
                     place: Place::Node {
-                        id: id.clone(),
+                        id: id.to_string(),
                         field: Some("position"),
                     },
                     message: format!("node `{}` has no finite position", shown(id)),
@@ -248,7 +236,6 @@ impl Project {
 
 /// A port reference must read back as itself from `node.port`.
 fn check_port(port: &PortRef) -> Result<(), String> {
-    check_id(&port.node).map_err(|e| format!("node {e}"))?;
     let text = port.to_string();
     match PortRef::parse(&text) {
         Ok(back) if back == *port => Ok(()),

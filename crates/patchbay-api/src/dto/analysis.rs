@@ -119,45 +119,43 @@ pub enum Location {
 }
 
 impl Problem {
-    /// A problem of the document's own rules ([`model::Project::validate`]),
-    /// code `invalid-document`, at the entry it names.
-    pub(crate) fn invalid(p: &model::Invalid, project: &model::Project) -> Self {
+    /// A problem of the document's own rules (an id that is not kebab-case,
+    /// or one [`model::Project::validate`] finds), code `invalid-document`,
+    /// at the entry of `doc` it names.
+    pub(crate) fn invalid(p: &model::Invalid, doc: &ProjectDoc) -> Self {
         let location = match &p.place {
-            model::Place::Name => Location::Project,
+            model::Place::Name | model::Place::FakeNode { .. } => Location::Project,
             model::Place::Component { id, .. } => Location::Component {
                 component: id.clone(),
-                nodes: project
+                nodes: doc
                     .nodes
                     .iter()
-                    .filter(|(_, n)| n.component == *id)
-                    .map(|(n, _)| n.clone())
+                    .filter(|n| n.component == *id)
+                    .map(|n| n.id.clone())
                     .collect(),
             },
             model::Place::Node { id, .. } => Location::Node { node: id.clone() },
-            model::Place::Wire { index, .. } => Location::Wire {
-                index: u32::try_from(*index).unwrap_or(u32::MAX),
-                from: project
-                    .wires
-                    .get(*index)
-                    .map(|w| w.from.to_string())
-                    .unwrap_or_default(),
-                to: project
-                    .wires
-                    .get(*index)
-                    .map(|w| w.to.to_string())
-                    .unwrap_or_default(),
-            },
+            model::Place::Wire { index, .. } => {
+                let wire = doc.wires.get(*index);
+                let text = |a: &PortAddr| format!("{}.{}", a.node, a.port);
+                Location::Wire {
+                    index: u32::try_from(*index).unwrap_or(u32::MAX),
+                    from: wire.map(|w| text(&w.from)).unwrap_or_default(),
+                    to: wire.map(|w| text(&w.to)).unwrap_or_default(),
+                }
+            }
             model::Place::Export { index, port } => Location::Export {
                 index: u32::try_from(*index).unwrap_or(u32::MAX),
-                name: project
+                name: doc
                     .exports
                     .get(*index)
-                    .map_or(port.clone(), |e| e.export_name().to_string()),
+                    .and_then(|e| e.name.clone().filter(|n| !n.is_empty()))
+                    .or_else(|| doc.exports.get(*index).map(|e| e.from.port.clone()))
+                    .unwrap_or_else(|| port.clone()),
             },
             model::Place::Binding { selector, .. } => Location::Binding {
                 selector: selector.clone(),
             },
-            model::Place::FakeNode { .. } => Location::Project,
         };
         Self {
             severity: Severity::Error,

@@ -20,27 +20,49 @@ pub struct PortAddr {
 
 impl PortAddr {
     pub(crate) fn to_model(&self) -> Result<model::PortRef, ApiError> {
-        model::check_id(&self.node)
-            .map_err(|e| ApiError::bad_request(format!("node id `{}`: {e}", self.node)))?;
+        let node = model::NodeId::new(self.node.as_str())
+            .map_err(|e| ApiError::bad_request(format!("node {e}")))?;
         if self.port.is_empty() {
             return Err(ApiError::bad_request(format!(
                 "a port of node `{}` has no name",
                 self.node
             )));
         }
-        Ok(model::PortRef::new(&self.node, &self.port))
-    }
-
-    /// The port as the model holds it; [`model::Project::validate`] checks it.
-    fn to_model_unchecked(&self) -> model::PortRef {
-        model::PortRef::new(&self.node, &self.port)
+        Ok(model::PortRef::new(node, &self.port))
     }
 
     fn from_model(port: &model::PortRef) -> Self {
         Self {
-            node: port.node.clone(),
+            node: port.node.to_string(),
             port: port.port.clone(),
         }
+    }
+}
+
+/// Why a document cannot become a project model.
+#[derive(Debug)]
+pub(crate) enum NotAModel {
+    /// Ids that are not kebab-case ([`model::NodeId`],
+    /// [`model::ComponentId`]), each at its place: analysis reports them as
+    /// the document's problems, every other command refuses the document.
+    Ids(Vec<model::Invalid>),
+    /// Anything else the model cannot hold: an entry listed twice, a
+    /// selector or response that does not parse.
+    Other(ApiError),
+}
+
+impl From<NotAModel> for ApiError {
+    fn from(e: NotAModel) -> Self {
+        match e {
+            NotAModel::Ids(problems) => invalid_document(&problems),
+            NotAModel::Other(e) => e,
+        }
+    }
+}
+
+impl From<ApiError> for NotAModel {
+    fn from(e: ApiError) -> Self {
+        NotAModel::Other(e)
     }
 }
 
@@ -325,52 +347,118 @@ impl ProjectDoc {
     }
 
     /// Converts the document into the project model, refusing only what the
-    /// model cannot hold (an entry listed twice, a selector, address or
-    /// response that does not parse), without [`model::Project::validate`]:
-    /// for analysis, which reports the document's problems beside the
-    /// others instead of failing.
-    pub(crate) fn to_model_unchecked(&self) -> Result<model::Project, ApiError> {
+    /// model cannot hold (an id that is not kebab-case, an entry listed
+    /// twice, a selector or response that does not parse), without
+    /// [`model::Project::validate`]: for analysis, which reports the
+    /// document's problems beside the others instead of failing.
+    pub(crate) fn to_model_unchecked(&self) -> Result<model::Project, NotAModel> {
+        let mut bad_ids = Vec::new();
         let mut project = model::Project {
             name: self.name.clone(),
             ..Default::default()
         };
         for c in &self.components {
+            let id = match model::ComponentId::new(c.id.as_str()) {
+                Ok(id) => id,
+                Err(e) => {
+                    bad_ids.push(model::Invalid {
+                        place: model::Place::Component {
+                            id: c.id.clone(),
+                            field: None,
+                        },
+                        message: format!("component {e}"),
+                    });
+                    continue;
+                }
+            };
             let entry = model::ComponentRef {
                 path: file_path(&c.path),
                 build: c.build.clone().filter(|b| !b.trim().is_empty()),
                 watch: c.watch.iter().map(|w| file_path(w)).collect(),
                 hash: c.hash.clone(),
             };
-            if project.components.insert(c.id.clone(), entry).is_some() {
+            if project.components.insert(id, entry).is_some() {
                 return Err(ApiError::bad_request(format!(
                     "component id `{}` is used twice",
                     c.id
-                )));
+                ))
+                .into());
             }
         }
         for n in &self.nodes {
+            let place = |field| model::Place::Node {
+                id: n.id.clone(),
+                field,
+            };
+            let id =
+                model::NodeId::new(n.id.as_str()).map_err(|e| (place(None), format!("node {e}")));
+            let component = model::ComponentId::new(n.component.as_str()).map_err(|e| {
+                (
+                    place(Some("component")),
+                    format!(
+                        "node `{}`: `component` names no component: {e}",
+                        model::shown(&n.id)
+                    ),
+                )
+            });
+            let (id, component) = match (id, component) {
+                (Ok(id), Ok(component)) => (id, component),
+                (id, component) => {
+                    for (place, message) in [id.err(), component.err()].into_iter().flatten() {
+                        bad_ids.push(model::Invalid { place, message });
+                    }
+                    continue;
+                }
+            };
             let node = model::Node {
-                component: n.component.clone(),
+                component,
                 position: model::Position { x: n.x, y: n.y },
             };
-            if project.nodes.insert(n.id.clone(), node).is_some() {
-                return Err(ApiError::bad_request(format!(
-                    "node id `{}` is used twice",
-                    n.id
-                )));
+            if project.nodes.insert(id, node).is_some() {
+                return Err(
+                    ApiError::bad_request(format!("node id `{}` is used twice", n.id)).into(),
+                );
             }
         }
-        for w in &self.wires {
-            project.wires.push(model::Wire {
-                from: w.from.to_model_unchecked(),
-                to: w.to.to_model_unchecked(),
-            });
+        let mut port = |addr: &PortAddr, place: model::Place, what: &str| match model::NodeId::new(
+            addr.node.as_str(),
+        ) {
+            Ok(node) => Some(model::PortRef::new(node, &addr.port)),
+            Err(e) => {
+                bad_ids.push(model::Invalid {
+                    place,
+                    message: format!("{what}: node {e}"),
+                });
+                None
+            }
+        };
+        for (index, w) in self.wires.iter().enumerate() {
+            let side = |side, addr: &PortAddr| model::Place::Wire {
+                index,
+                side,
+                port: format!("{}.{}", addr.node, addr.port),
+            };
+            let what = |side| format!("wire {} `{side}`", index + 1);
+            let from = port(&w.from, side("from", &w.from), &what("from"));
+            let to = port(&w.to, side("to", &w.to), &what("to"));
+            if let (Some(from), Some(to)) = (from, to) {
+                project.wires.push(model::Wire { from, to });
+            }
         }
-        for e in &self.exports {
-            project.exports.push(model::ExportDecl {
-                from: e.from.to_model_unchecked(),
-                name: e.name.clone().filter(|n| !n.is_empty()),
-            });
+        for (index, e) in self.exports.iter().enumerate() {
+            let place = model::Place::Export {
+                index,
+                port: format!("{}.{}", e.from.node, e.from.port),
+            };
+            if let Some(from) = port(&e.from, place, "export") {
+                project.exports.push(model::ExportDecl {
+                    from,
+                    name: e.name.clone().filter(|n| !n.is_empty()),
+                });
+            }
+        }
+        if !bad_ids.is_empty() {
+            return Err(NotAModel::Ids(bad_ids));
         }
         for b in &self.bindings {
             let selector =
@@ -383,7 +471,8 @@ impl ProjectDoc {
                 return Err(ApiError::bad_request(format!(
                     "binding `{}` is listed twice",
                     b.selector
-                )));
+                ))
+                .into());
             }
         }
         for f in &self.fake_nodes {
@@ -392,7 +481,8 @@ impl ProjectDoc {
                 return Err(ApiError::bad_request(format!(
                     "the `{}` fake's node is placed twice",
                     f.fake.to_model().name()
-                )));
+                ))
+                .into());
             }
         }
         Ok(project)
@@ -406,7 +496,7 @@ impl ProjectDoc {
                 .components
                 .iter()
                 .map(|(id, c)| ComponentEntry {
-                    id: id.clone(),
+                    id: id.to_string(),
                     path: path_text(&c.path),
                     build: c.build.clone(),
                     watch: c.watch.iter().map(|p| path_text(p)).collect(),
@@ -417,8 +507,8 @@ impl ProjectDoc {
                 .nodes
                 .iter()
                 .map(|(id, n)| NodeEntry {
-                    id: id.clone(),
-                    component: n.component.clone(),
+                    id: id.to_string(),
+                    component: n.component.to_string(),
                     x: n.position.x,
                     y: n.position.y,
                 })

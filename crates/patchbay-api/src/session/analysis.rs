@@ -11,8 +11,22 @@ use std::time::Instant;
 impl Session {
     /// Checks and composes `doc`.
     pub async fn analyze(&self, request: DocRequest) -> Result<Analysis, ApiError> {
-        let ws = self.workspace(&request.doc)?;
-        Ok(analyze(&ws))
+        let start = Instant::now();
+        match self.workspace_of(&request.doc) {
+            Ok(ws) => Ok(analyze(&ws)),
+            // Ids the model cannot hold: the document's problems, at their
+            // place, and nothing to check or compose until they are fixed.
+            Err(NotAModel::Ids(invalid)) => Ok(Analysis {
+                problems: invalid
+                    .iter()
+                    .map(|p| Problem::invalid(p, &request.doc))
+                    .collect(),
+                imports: Vec::new(),
+                composed: None,
+                millis: start.elapsed().as_secs_f64() * 1000.0,
+            }),
+            Err(NotAModel::Other(e)) => Err(e),
+        }
     }
 }
 
@@ -41,7 +55,7 @@ pub(crate) fn analyze(ws: &Workspace) -> Analysis {
                 }
             };
             imports.push(ImportState {
-                node: node.clone(),
+                node: node.to_string(),
                 port: port.name.clone(),
                 mode,
                 selector: (!wired)
@@ -68,11 +82,16 @@ pub(crate) fn analyze(ws: &Workspace) -> Analysis {
     };
     // The document's own rules, the ones save and the file loader apply.
     let invalid = project.validate();
-    let problems: Vec<Problem> = invalid
-        .iter()
-        .map(|p| Problem::invalid(p, project))
-        .chain(problems)
-        .collect();
+    let problems: Vec<Problem> = if invalid.is_empty() {
+        problems
+    } else {
+        let doc = ProjectDoc::from_model(project);
+        invalid
+            .iter()
+            .map(|p| Problem::invalid(p, &doc))
+            .chain(problems)
+            .collect()
+    };
     Analysis {
         problems,
         imports,

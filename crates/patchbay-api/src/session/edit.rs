@@ -78,7 +78,7 @@ impl Session {
                     .is_ok()
                 {
                     out.push(PortAddr {
-                        node: node.clone(),
+                        node: node.to_string(),
                         port: port.name.clone(),
                     });
                 }

@@ -182,6 +182,12 @@ impl Session {
     /// queries made while a binding is still a draft work; [`Self::analyze`]
     /// reports what breaks them and [`Self::save`] refuses it.
     fn workspace(&self, doc: &ProjectDoc) -> Result<Workspace, ApiError> {
+        Ok(self.workspace_of(doc)?)
+    }
+
+    /// [`Self::workspace`], telling a document whose ids are not kebab-case
+    /// (which analysis reports at their place) from other refusals.
+    fn workspace_of(&self, doc: &ProjectDoc) -> Result<Workspace, NotAModel> {
         let manifest = self.manifest()?;
         let project = doc.to_model_unchecked()?;
         let dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -191,7 +197,8 @@ impl Session {
                 return Err(ApiError::not_permitted(format!(
                     "component `{id}` points at {}, which was not opened in Patchbay; add it with \"Add component…\" or by dropping it on the window",
                     path.display()
-                )));
+                ))
+                .into());
             }
         }
         Ok(Workspace::open(model::LoadedProject {

@@ -77,7 +77,7 @@ impl Workspace {
                     Some(kind) => item = Some(kind),
                     None => {
                         let e = WireError::NoSuchExport {
-                            node: export.from.node.clone(),
+                            node: export.from.node.to_string(),
                             port: export.from.port.clone(),
                             available: part.exports.iter().map(|p| p.name.clone()).collect(),
                         };

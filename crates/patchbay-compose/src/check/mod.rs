@@ -111,13 +111,13 @@ impl Workspace {
                 .nodes
                 .iter()
                 .filter(|(_, n)| n.component == *id)
-                .map(|(nid, _)| nid.clone())
+                .map(|(nid, _)| nid.to_string())
                 .collect();
             let location = Location::Component {
-                component: id.clone(),
+                component: id.to_string(),
                 nodes: nodes.clone(),
             };
-            let site = Site::keys(["components"]).key(id.clone()).key("path");
+            let site = Site::keys(["components"]).key(id.to_string()).key("path");
             match part {
                 Err(e @ PartError::Missing { .. }) => problems.push(
                     Problem::error(ProblemCode::ComponentMissing, location, e.to_string()).at(site),
@@ -135,7 +135,7 @@ impl Workspace {
                                 "component `{id}` changed on disk since the project recorded it (recorded {recorded}, now {})",
                                 part.loaded.hash
                             ),
-                        ).at(Site::keys(["components"]).key(id.clone()).key("hash")));
+                        ).at(Site::keys(["components"]).key(id.to_string()).key("hash")));
                     }
                 }
             }
@@ -147,7 +147,7 @@ impl Workspace {
                 problems.push(
                     Problem::error(
                         ProblemCode::UnknownComponent,
-                        Location::Node { node: id.clone() },
+                        Location::Node { node: id.to_string() },
                         format!(
                             "node `{id}` instantiates component `{}`, which the project does not list under [components]",
                             node.component
@@ -254,7 +254,7 @@ impl Workspace {
                         Problem::error(
                             ProblemCode::UnboundImport,
                             Location::Port {
-                                node: node_id.clone(),
+                                node: node_id.to_string(),
                                 port: port.name.clone(),
                             },
                             format!(

@@ -149,7 +149,7 @@ impl Workspace {
         let mut built = self.build_graph(&problems).map_err(SealError::Problems)?;
         let project = self.project();
         let mut sources: HashMap<&str, StubSource> = HashMap::new();
-        let mut taken: HashSet<String> = project.nodes.keys().cloned().collect();
+        let mut taken: HashSet<String> = project.nodes.keys().map(|n| n.to_string()).collect();
         let mut stubs = Vec::new();
         let mut not_sealed = Vec::new();
         // Per stub: its import → (instance, export) feeding it, for the recipe.
@@ -242,7 +242,7 @@ impl Workspace {
                             built
                                 .instances
                                 .get(w.from.node.as_str())
-                                .map(|id| (*id, w.from.node.clone(), w.from.port.clone()))
+                                .map(|id| (*id, w.from.node.to_string(), w.from.port.clone()))
                         })
                     };
                     // Otherwise the stub imports it, merged with the node's

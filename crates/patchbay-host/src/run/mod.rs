@@ -501,7 +501,7 @@ fn export_fns(engine: &wasmtime::Engine, component: &Component, ws: &Workspace) 
             .exports
             .iter()
             .find(|e| e.export_name() == export)
-            .map(|e| e.from.node.clone())
+            .map(|e| e.from.node.to_string())
             .unwrap_or_default()
     };
     let mut out = Vec::new();

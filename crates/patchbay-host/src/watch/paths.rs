@@ -130,7 +130,7 @@ impl Targets {
                     continue;
                 }
                 t.sources.push(SourceRoot {
-                    component: id.clone(),
+                    component: id.to_string(),
                     root,
                 });
             }

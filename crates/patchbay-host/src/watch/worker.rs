@@ -153,14 +153,14 @@ impl Worker {
             };
             let missing =
                 initial && self.options.build_missing && !doc.resolve(&component.path).exists();
-            if !to_build.contains(id) && !missing {
+            if !to_build.contains(id.as_str()) && !missing {
                 continue;
             }
             if self.stopped() {
                 return;
             }
             self.host.events().send(Event::BuildStarted {
-                component: id.clone(),
+                component: id.to_string(),
                 command: command.clone(),
             });
             let run = run_build(doc.dir(), id, command);

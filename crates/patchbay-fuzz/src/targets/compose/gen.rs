@@ -3,17 +3,17 @@
 
 use super::*;
 
-pub(super) fn rename_references(p: &mut Project, old: &str, new: &str) {
+pub(super) fn rename_references(p: &mut Project, old: &str, new: &NodeId) {
     for w in &mut p.wires {
         for end in [&mut w.from, &mut w.to] {
             if end.node == old {
-                end.node = new.to_string();
+                end.node = new.clone();
             }
         }
     }
     for e in &mut p.exports {
         if e.from.node == old {
-            e.from.node = new.to_string();
+            e.from.node = new.clone();
         }
     }
     let bindings = std::mem::take(&mut p.bindings);
@@ -21,7 +21,7 @@ pub(super) fn rename_references(p: &mut Project, old: &str, new: &str) {
         .into_iter()
         .map(|(mut s, b)| {
             if s.node.as_deref() == Some(old) {
-                s.node = Some(new.to_string());
+                s.node = Some(new.clone());
             }
             (s, b)
         })
@@ -35,6 +35,16 @@ pub(super) fn new_id(rng: &mut Rng) -> String {
     } else {
         format!("n{}", rng.below(1000))
     }
+}
+
+/// [`new_id`] as a node id.
+pub(super) fn new_node_id(rng: &mut Rng) -> NodeId {
+    NodeId::new(new_id(rng)).expect("new_id makes kebab-case ids")
+}
+
+/// [`new_id`] as a component id.
+pub(super) fn new_component_id(rng: &mut Rng) -> ComponentId {
+    ComponentId::new(new_id(rng)).expect("new_id makes kebab-case ids")
 }
 
 pub(super) fn nonempty_string(rng: &mut Rng) -> String {

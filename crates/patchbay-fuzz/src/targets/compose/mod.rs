@@ -15,9 +15,9 @@ use crate::seeds;
 use indexmap::IndexMap;
 use patchbay_compose::{Problem, Workspace, PACKAGE_NAMESPACE};
 use patchbay_project::{
-    Binding, CannedResponse, ClockSetting, ComponentRef, DirGrant, ExportDecl, Fake, Grant,
-    HostPort, ImportSelector, LoadedProject, Mock, MockBehavior, MockCase, Node, PortRef, Position,
-    Project, RandomSetting, Wire,
+    Binding, CannedResponse, ClockSetting, ComponentId, ComponentRef, DirGrant, ExportDecl, Fake,
+    Grant, HostPort, ImportSelector, LoadedProject, Mock, MockBehavior, MockCase, Node, NodeId,
+    PortRef, Position, Project, RandomSetting, Wire,
 };
 use std::path::{Path, PathBuf};
 use wac_graph::types::BorrowedPackageKey;
@@ -125,7 +125,7 @@ impl World {
         };
         for (i, path) in paths.iter().enumerate() {
             probe.components.insert(
-                format!("c{i}"),
+                ComponentId::new(format!("c{i}")).expect("`c` and digits is kebab-case"),
                 ComponentRef {
                     path: PathBuf::from(path),
                     ..ComponentRef::default()
@@ -205,11 +205,11 @@ impl World {
         self.pool.iter().find(|c| c.path == path)
     }
 
-    fn random_node(&self, rng: &mut Rng, project: &Project) -> String {
-        let nodes: Vec<&String> = project.nodes.keys().collect();
+    fn random_node(&self, rng: &mut Rng, project: &Project) -> NodeId {
+        let nodes: Vec<&NodeId> = project.nodes.keys().collect();
         match rng.pick(&nodes) {
             Some(n) if !rng.chance(1, 12) => (*n).clone(),
-            _ => new_id(rng),
+            _ => new_node_id(rng),
         }
     }
 
@@ -233,7 +233,7 @@ impl World {
             // Rename a node, usually following it in wires, exports, bindings.
             0 => {
                 if let Some(old) = p.nodes.keys().nth(rng.below(p.nodes.len())).cloned() {
-                    let new = new_id(rng);
+                    let new = new_node_id(rng);
                     if let Some(node) = p.nodes.shift_remove(&old) {
                         p.nodes.insert(new.clone(), node);
                         if rng.chance(3, 4) {
@@ -250,7 +250,7 @@ impl World {
                 let port = self.random_port(rng, p, &from, true);
                 // Prefer a node that imports the same name: that wire may
                 // type-check.
-                let takers: Vec<String> = p
+                let takers: Vec<NodeId> = p
                     .nodes
                     .keys()
                     .filter(|n| {
@@ -298,11 +298,11 @@ impl World {
             }
             6 => {
                 // A node of a component already listed, or of a new one.
-                let id = new_id(rng);
-                let components: Vec<String> = p.components.keys().cloned().collect();
+                let id = new_node_id(rng);
+                let components: Vec<ComponentId> = p.components.keys().cloned().collect();
                 let component = match rng.pick(&components) {
                     Some(c) if rng.chance(1, 2) => c.clone(),
-                    _ if rng.chance(1, 10) => new_id(rng),
+                    _ if rng.chance(1, 10) => new_component_id(rng),
                     _ => self.add_component(rng, p),
                 };
                 p.nodes.insert(
@@ -324,7 +324,7 @@ impl World {
             }
             8 if !p.nodes.is_empty() => {
                 let i = rng.below(p.nodes.len());
-                let components: Vec<String> = p.components.keys().cloned().collect();
+                let components: Vec<ComponentId> = p.components.keys().cloned().collect();
                 let component = match rng.pick(&components) {
                     Some(c) if rng.chance(2, 3) => c.clone(),
                     _ => self.add_component(rng, p),
@@ -385,8 +385,8 @@ impl World {
 
     /// Adds a pool component under a new id (or replaces one with the same
     /// id) and returns the id.
-    fn add_component(&self, rng: &mut Rng, p: &mut Project) -> String {
-        let id = new_id(rng);
+    fn add_component(&self, rng: &mut Rng, p: &mut Project) -> ComponentId {
+        let id = new_component_id(rng);
         if let Some(c) = rng.pick(&self.pool) {
             p.components.insert(
                 id.clone(),
