@@ -121,19 +121,15 @@ export function placeFakeNode(doc: ProjectDoc, fake: FakeName, at: { x: number; 
   }
 }
 
-/** A valid node id (kebab-case: lowercase words of letters and digits, each
- *  starting with a letter) from `base`, made unique against `taken` with a
- *  number on the last word: `memory`, `memory2`, `memory3` … */
+/** A node id not in `taken`: `base` itself, else `base` numbered on its last
+ *  word (`memory`, `memory2`, `memory3` …). `base` is an id the backend made
+ *  (a component id, or the id of a node being copied), so the result keeps
+ *  its form; what makes an id valid is the backend's rule (`NodeId` in
+ *  patchbay-project), which analysis reports on the node if it is broken. */
 export function uniqueId(base: string, taken: Set<string>): string {
-  const words = base
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => (/^[a-z]/.test(w) ? w : `n${w}`));
-  const clean = words.join('-') || 'node';
-  if (!taken.has(clean)) return clean;
-  const m = /^(.*?)(\d+)$/.exec(clean);
-  const stem = m && /[a-z]$/.test(m[1]) ? m[1] : clean;
+  if (!taken.has(base)) return base;
+  const m = /^(.*?)(\d+)$/.exec(base);
+  const stem = m && /[a-z]$/.test(m[1]) ? m[1] : base;
   let i = m && stem === m[1] ? Number(m[2]) + 1 : 2;
   while (taken.has(`${stem}${i}`)) i++;
   return `${stem}${i}`;
