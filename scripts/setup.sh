@@ -219,10 +219,18 @@ ensure_portability_tools() {
   npm_ci_if_stale "$PATCHBAY_ROOT/tests/portability"
 }
 
+# A real OCI registry for the push/pull tests (patchbay-oci, `patchbay
+# export --oci`): Debian's docker-registry (CNCF distribution 2.8). The tests
+# start it themselves on 127.0.0.1; the package's own service is not used.
+ensure_registry() {
+  [ -x /usr/bin/docker-registry ] || apt_install docker-registry
+}
+
 setup_all() {
   ensure_rust
   use_build_cache
   build_samples
+  ensure_registry
 }
 
 # What the workspace build needs beyond setup_all: patchbay-app is a
