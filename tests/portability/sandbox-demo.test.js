@@ -8,9 +8,11 @@
 // and the sample's data folder at /data (`patchbay call` grants exactly
 // those to `granted` from the project file).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import { assertAllTrap, assertSameReturn, describe, exportAndTranspile, runEverywhere, sample } from './lib/matrix.js';
+import { freePort, startServer, work } from './lib/tools.js';
 import { str } from './lib/values.js';
 
 const project = sample('sandbox-demo');
@@ -36,7 +38,6 @@ const denials = [
 
 test('sandbox-demo: calls not compared outside', (t) => {
   // Said, not skipped silently.
-  t.diagnostic('granted#fetch: needs an HTTP server on 127.0.0.1:8080, the only host in the grant; the sealed artifact keeps the grant as an import either way');
   t.diagnostic('write-file, connect: the sample grants no writable folder and no sockets, so every runtime refuses them in its own words (host error texts differ)');
   t.diagnostic('now-ms, random-u64: clock and random answers differ on every run by nature');
 });
@@ -95,5 +96,48 @@ test('sandbox-demo open: no binding is baked in, the runner decides', async (t) 
       const inPatchbay = outcomes.patchbay.kind === 'returned' ? outcomes.patchbay.wave : outcomes.patchbay.message;
       assert.notEqual(inPatchbay, 'ok("hello from the runner")', 'patchbay call applies the project binding');
     });
+  }
+});
+
+/**
+ * A copy of sandbox-demo whose `granted` node may reach 127.0.0.1:PORT
+ * instead of :8080 (which something else on the machine may hold), with
+ * absolute paths.
+ */
+function copyAllowing(port) {
+  const dir = path.join(work(), `sandbox-demo-port-${port}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const copy = fs.readFileSync(path.join(project, 'patchbay.toml'), 'utf8')
+    .replaceAll('"../wasm/', `"${path.join(project, '..', 'wasm')}/`)
+    .replace('{ host = "data", guest = "/data" }', `{ host = "${path.join(project, 'data')}", guest = "/data" }`)
+    .replace('allow = ["127.0.0.1:8080"]', `allow = ["127.0.0.1:${port}"]`)
+    .split('\n')
+    .filter((l) => !/^(build|watch) = /.test(l))
+    .join('\n');
+  assert.ok(copy.includes(`allow = ["127.0.0.1:${port}"]`), `could not move the grant to port ${port}:\n${copy}`);
+  fs.writeFileSync(path.join(dir, 'patchbay.toml'), copy);
+  return dir;
+}
+
+test('sandbox-demo granted#fetch reaches a local server under every runtime, sealed and open', async (t) => {
+  // The server is its own process: the runtimes are spawned synchronously,
+  // which would block a server in this one.
+  const port = await freePort();
+  const server = await startServer(process.execPath, ['-e', `require('node:http')
+    .createServer((req, res) => res.end('pong ' + req.method + ' ' + req.url))
+    .listen(${port}, '127.0.0.1')`], port);
+  try {
+    const copy = copyAllowing(port);
+    const c = probe('granted', 'fetch', str(`http://127.0.0.1:${port}/ping`));
+    for (const mode of ['sealed', 'open']) {
+      const art = exportAndTranspile(copy, 'sandbox-demo-fetch', mode);
+      await t.test(mode, (tt) => {
+        const outcomes = runEverywhere(copy, art, c, runner);
+        tt.diagnostic(`\n${describe(outcomes)}`);
+        assertSameReturn(c, outcomes, 'ok("200 pong GET /ping")');
+      });
+    }
+  } finally {
+    await server.stop();
   }
 });

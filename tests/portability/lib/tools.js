@@ -68,9 +68,12 @@ export function exportProject(project, dir, { open = false } = {}) {
   const lines = r.stdout.split('\n');
   const at = lines.findIndex((l) => /^imports: /.test(l));
   if (at < 0) throw new Error(`patchbay export printed no "imports:" line:\n${r.stdout}`);
+  // The list is the indented lines right after "imports: N".
+  const rest = lines.slice(at + 1);
+  const end = rest.findIndex((l) => !l.startsWith('  '));
   const imports = lines[at] === 'imports: none'
     ? []
-    : lines.slice(at + 1).filter((l) => l.startsWith('  ')).map((l) => l.trim());
+    : rest.slice(0, end < 0 ? rest.length : end).map((l) => l.trim());
   const name = fs.readdirSync(dir).find((f) => f.endsWith('.wasm'));
   return { wasm: path.join(dir, name), imports, stdout: r.stdout, stderr: r.stderr };
 }
