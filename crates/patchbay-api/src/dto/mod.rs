@@ -5,14 +5,16 @@
 //! [`TS`], and `ui/src/bindings/types.ts` is generated from them.
 //!
 //! One module per area: `codes` (the closed sets of names: problem codes,
-//! failure kinds, run modes, grant scopes …), `document` (the editable document), `component`
-//! (components and their types), `project` (open, recover, save),
+//! failure kinds, run modes, grant scopes …), `document` (the editable
+//! document), `convert` (the document to and from the project model),
+//! `component` (components and their types), `project` (open, recover, save),
 //! `edit` (checks while editing), `analysis` (checking and composing),
 //! `run` (running and serving), `export` and `event`.
 
 mod analysis;
 mod codes;
 mod component;
+mod convert;
 mod document;
 mod edit;
 mod event;
@@ -23,6 +25,7 @@ mod run;
 pub use analysis::*;
 pub use codes::*;
 pub use component::*;
+pub(crate) use convert::*;
 pub use document::*;
 pub use edit::*;
 pub use event::*;
