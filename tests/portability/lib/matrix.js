@@ -48,7 +48,7 @@ export function runEverywhere(project, art, c, runner = {}) {
 // function name, the trap itself, a guest panic).
 function trapSummary(message) {
   const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
-  const telling = lines.slice(1).filter((l) => /denied|wasm trap|unreachable|panicked/.test(l));
+  const telling = lines.slice(1).filter((l) => /denied|mock:|wasm trap|unreachable|panicked/.test(l));
   return [lines[0], ...[...new Set(telling)].slice(0, 2)].join(' | ');
 }
 const show = (o) => (o.kind === 'returned' ? `returned ${o.wave}` : `trapped: ${trapSummary(o.message)}`);
