@@ -6,8 +6,8 @@
 //! what the artifact still imports.
 
 use crate::output;
-use anyhow::{Context, Result};
-use patchbay_compose::{Composed, SealError, Sealed, StubKind, Workspace, STUB_FOLDER};
+use anyhow::Result;
+use patchbay_compose::{SealError, Sealed, StubKind, Workspace, STUB_FOLDER};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -40,27 +40,10 @@ pub(crate) fn run(project: &Path, dir: &Path, open: bool) -> Result<ExitCode> {
     if let Some(sealed) = &sealed {
         print_not_sealed(sealed);
     }
-    let wit = composed.describe()?.wit;
     let name = &ws.project().name;
-    let write = |path: &Path, bytes: &[u8]| {
-        patchbay_project::write_output(path, bytes)
-            .with_context(|| format!("cannot write {}", path.display()))
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let wasm = dir.join(format!("{name}.wasm"));
-    write(&wasm, &composed.bytes)?;
-    write(&dir.join(format!("{name}.wac")), composed.wac.as_bytes())?;
-    write(&dir.join(format!("{name}.wit")), wit.as_bytes())?;
-    if let Some(sealed) = &sealed {
-        let stubs = dir.join(STUB_FOLDER);
-        if !sealed.stubs.is_empty() {
-            std::fs::create_dir_all(&stubs)
-                .with_context(|| format!("cannot create {}", stubs.display()))?;
-        }
-        for stub in &sealed.stubs {
-            write(&stubs.join(format!("{}.wasm", stub.name)), &stub.bytes)?;
-        }
-    }
+    let stubs = sealed.as_ref().map_or(&[][..], |s| &s.stubs[..]);
+    let files = patchbay_compose::write_export(dir, name, &composed, stubs)?;
+    let wasm = files.wasm;
     eprintln!(
         "wrote {} ({} bytes), {name}.wac and {name}.wit in {}",
         wasm.display(),
@@ -73,7 +56,7 @@ pub(crate) fn run(project: &Path, dir: &Path, open: bool) -> Result<ExitCode> {
             println!("open: no binding is baked in; whoever runs it decides what each import gets")
         }
     }
-    print_imports(&composed);
+    print_imports(&files.artifact.imports);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -124,13 +107,13 @@ fn print_not_sealed(sealed: &Sealed) {
     }
 }
 
-fn print_imports(composed: &Composed) {
-    if composed.imports.is_empty() {
+fn print_imports(imports: &[String]) {
+    if imports.is_empty() {
         println!("imports: none");
         return;
     }
-    println!("imports: {}", composed.imports.len());
-    for import in &composed.imports {
+    println!("imports: {}", imports.len());
+    for import in imports {
         println!("  {import}");
     }
 }

@@ -32,6 +32,7 @@
 mod binding;
 mod check;
 mod compose;
+mod export_dir;
 mod imports;
 mod mock;
 mod seal;
@@ -46,6 +47,9 @@ pub use binding::{
 };
 pub use check::{locate, problem_line, Location, Problem, ProblemCode, Severity};
 pub use compose::Composed;
+pub use export_dir::{
+    describe_artifact, stub_file, write_export, ArtifactDescription, ExportError, ExportFiles,
+};
 pub use imports::{ImportConflict, OpenImport, OpenImports};
 pub use mock::{behavior_for, mock_answers, MockAnswer, MockError, MockValueSite};
 pub use seal::{
