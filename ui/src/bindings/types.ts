@@ -1294,11 +1294,23 @@ export type SetDirtyRequest = {
  */
 dirty: boolean, };
 
+export type ExportVariant = "sealed" | "open";
+
 export type ExportPreview = { 
 /**
- * The composition's imports: what it still needs from its host.
+ * The sealed artifact (the default), or `null` when sealing fails
+ * ([`ExportPreview::sealed_error`] says why).
  */
-surface: Array<SurfaceItem>, 
+sealed: VariantPreview | null, 
+/**
+ * Why the project cannot be exported sealed (a stub that cannot be
+ * made or composed), naming the node and import.
+ */
+sealedError: string | null, 
+/**
+ * The open artifact.
+ */
+open: VariantPreview, 
 /**
  * Default folder.
  */
@@ -1314,7 +1326,28 @@ wac: string,
 /**
  * `.wit` file name.
  */
-wit: string, 
+wit: string, };
+
+export type VariantPreview = { 
+/**
+ * Which variant.
+ */
+variant: ExportVariant, 
+/**
+ * The artifact's imports, decoded from its bytes (what
+ * `wasm-tools component wit` lists for the written file).
+ */
+surface: Array<SurfaceItem>, 
+/**
+ * The deny and mock stubs composed in (sealed only), in the recipe's
+ * order.
+ */
+stubs: Array<StubItem>, 
+/**
+ * Bindings that stay imports although they deny or mock (sealed only),
+ * each with its reason.
+ */
+notSealed: Array<NotSealedItem>, 
 /**
  * Size of the composed component.
  */
@@ -1328,6 +1361,44 @@ witText: string,
  */
 wacText: string, };
 
+export type StubKind = "deny" | "mock";
+
+export type StubItem = { 
+/**
+ * Deny or mock.
+ */
+kind: StubKind, 
+/**
+ * The node whose import it satisfies.
+ */
+node: string, 
+/**
+ * The import.
+ */
+import: string, 
+/**
+ * Its functions (for a denial, the trap each raises).
+ */
+functions: Array<string>, 
+/**
+ * Its file in the export folder (`stubs/NAME.wasm`).
+ */
+file: string, };
+
+export type NotSealedItem = { 
+/**
+ * The node.
+ */
+node: string, 
+/**
+ * The import.
+ */
+import: string, 
+/**
+ * Why it cannot be sealed (naming the function).
+ */
+reason: string, };
+
 export type SurfaceItem = { 
 /**
  * Import name.
@@ -1336,7 +1407,12 @@ name: string,
 /**
  * What it lets the component do.
  */
-meaning: string, };
+meaning: string, 
+/**
+ * The nodes that reach the host through it, in instantiation order
+ * (a node whose import a stub seals does not).
+ */
+nodes: Array<string>, };
 
 export type ExportRequest = { 
 /**
@@ -1351,9 +1427,17 @@ dir: string | null,
 /**
  * Show a folder dialog first.
  */
-chooseDir: boolean, };
+chooseDir: boolean, 
+/**
+ * Which artifact to write.
+ */
+variant: ExportVariant, };
 
 export type Exported = { 
+/**
+ * Which artifact was written.
+ */
+variant: ExportVariant, 
 /**
  * Folder.
  */
@@ -1371,9 +1455,17 @@ wac: string,
  */
 wit: string, 
 /**
+ * The stubs the recipe names (sealed only).
+ */
+stubs: Array<string>, 
+/**
  * Size of the component.
  */
-size: number, };
+size: number, 
+/**
+ * The written component's imports, decoded from its bytes.
+ */
+imports: Array<string>, };
 
 export type AppEvent = { "kind": "wireCall", 
 /**

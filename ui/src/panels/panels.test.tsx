@@ -1,9 +1,8 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../store';
-import { commands, type Analysis, type Location, type ProjectDoc, type RunReport } from '../store/backend';
-import { ExportDialog } from './ExportDialog';
+import { type Analysis, type Location, type ProjectDoc, type RunReport } from '../store/backend';
 import { InspectorPanel } from './InspectorPanel';
 import { ProblemsPanel } from './ProblemsPanel';
 import { TraceTimeline } from './TraceTimeline';
@@ -159,69 +158,5 @@ describe('InspectorPanel', () => {
     await user.click(screen.getByRole('radio', { name: 'Composed result' }));
     expect(screen.getByText('4.0 KiB')).toBeInTheDocument();
     expect(screen.getByLabelText('Composed WIT')).toHaveTextContent('export handle-request');
-  });
-});
-
-describe('ExportDialog', () => {
-  afterEach(() => vi.restoreAllMocks());
-
-  it('shows the attack surface before writing, exports, and closes on Escape', async () => {
-    useStore.setState({ doc, toast: vi.fn() });
-    vi.spyOn(commands, 'exportPreview').mockResolvedValue({
-      surface: [
-        { name: 'wasi:filesystem/preopens@0.2.6', meaning: 'file access' },
-        { name: 'wasi:cli/environment@0.2.6', meaning: '' },
-      ],
-      dir: '/p/out',
-      wasm: 'kv-service.wasm',
-      wac: 'kv-service.wac',
-      wit: 'kv-service.wit',
-      size: 4096,
-      witText: '',
-      wacText: '',
-    });
-    const exportArtifacts = vi.spyOn(commands, 'exportArtifacts').mockResolvedValue({
-      dir: '/p/out',
-      wasm: '/p/out/kv-service.wasm',
-      wac: '/p/out/kv-service.wac',
-      wit: '/p/out/kv-service.wit',
-      size: 4096,
-    });
-    const onClose = vi.fn();
-    const user = userEvent.setup();
-    render(<ExportDialog open onClose={onClose} />);
-    const dialog = screen.getByRole('dialog', { name: 'Export composed component' });
-    expect(await within(dialog).findByText('wasi:filesystem/preopens@0.2.6')).toBeInTheDocument();
-    expect(within(dialog).getByText('file access')).toBeInTheDocument();
-    expect(within(dialog).getByText(/environment variables/)).toBeInTheDocument();
-    expect(within(dialog).getByText('/p/out')).toBeInTheDocument();
-    expect(exportArtifacts).not.toHaveBeenCalled();
-
-    await user.click(within(dialog).getByRole('button', { name: 'Export' }));
-    await waitFor(() => expect(within(dialog).getByText('/p/out/kv-service.wasm')).toBeInTheDocument());
-    expect(exportArtifacts).toHaveBeenCalledWith({ doc, dir: null, chooseDir: false });
-
-    await user.keyboard('{Escape}');
-    expect(onClose).toHaveBeenCalled();
-  });
-
-  it('says nothing when the folder dialog is cancelled', async () => {
-    useStore.setState({ doc, toast: vi.fn() });
-    vi.spyOn(commands, 'exportPreview').mockResolvedValue({
-      surface: [],
-      dir: '/p/out',
-      wasm: 'a.wasm',
-      wac: 'a.wac',
-      wit: 'a.wit',
-      size: 1,
-      witText: '',
-      wacText: '',
-    });
-    vi.spyOn(commands, 'exportArtifacts').mockRejectedValue({ code: 'cancelled', message: 'cancelled', detail: null });
-    const user = userEvent.setup();
-    render(<ExportDialog open onClose={() => {}} />);
-    expect(await screen.findByText(/self-contained/)).toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Choose folder…' }));
-    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 });

@@ -4,12 +4,30 @@ use super::*;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What an export would write.
+/// Which artifact an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportVariant {
+    /// Denials and mocks composed in as generated stub components: the
+    /// artifact imports only what is granted or left open, and what cannot
+    /// be sealed.
+    Sealed,
+    /// Every binding left to whoever runs the artifact.
+    Open,
+}
+
+/// What an export would write: both variants, before anything is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportPreview {
-    /// The composition's imports: what it still needs from its host.
-    pub surface: Vec<SurfaceItem>,
+    /// The sealed artifact (the default), or `null` when sealing fails
+    /// ([`ExportPreview::sealed_error`] says why).
+    pub sealed: Option<VariantPreview>,
+    /// Why the project cannot be exported sealed (a stub that cannot be
+    /// made or composed), naming the node and import.
+    pub sealed_error: Option<String>,
+    /// The open artifact.
+    pub open: VariantPreview,
     /// Default folder.
     pub dir: String,
     /// File names.
@@ -18,12 +36,66 @@ pub struct ExportPreview {
     pub wac: String,
     /// `.wit` file name.
     pub wit: String,
+}
+
+/// One variant of the export: its attack surface, its stubs and what it
+/// cannot seal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VariantPreview {
+    /// Which variant.
+    pub variant: ExportVariant,
+    /// The artifact's imports, decoded from its bytes (what
+    /// `wasm-tools component wit` lists for the written file).
+    pub surface: Vec<SurfaceItem>,
+    /// The deny and mock stubs composed in (sealed only), in the recipe's
+    /// order.
+    pub stubs: Vec<StubItem>,
+    /// Bindings that stay imports although they deny or mock (sealed only),
+    /// each with its reason.
+    pub not_sealed: Vec<NotSealedItem>,
     /// Size of the composed component.
     pub size: u64,
     /// WIT of the result.
     pub wit_text: String,
     /// The recipe.
     pub wac_text: String,
+}
+
+/// What a stub seals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum StubKind {
+    /// Every function traps, naming the denial.
+    Deny,
+    /// Every function answers the mock's values.
+    Mock,
+}
+
+/// One denied or mocked import sealed by a generated stub component.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct StubItem {
+    /// Deny or mock.
+    pub kind: StubKind,
+    /// The node whose import it satisfies.
+    pub node: String,
+    /// The import.
+    pub import: String,
+    /// Its functions (for a denial, the trap each raises).
+    pub functions: Vec<String>,
+    /// Its file in the export folder (`stubs/NAME.wasm`).
+    pub file: String,
+}
+
+/// A binding the sealed artifact cannot carry: the import stays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NotSealedItem {
+    /// The node.
+    pub node: String,
+    /// The import.
+    pub import: String,
+    /// Why it cannot be sealed (naming the function).
+    pub reason: String,
 }
 
 /// One remaining import and what it gives the component.
@@ -33,6 +105,9 @@ pub struct SurfaceItem {
     pub name: String,
     /// What it lets the component do.
     pub meaning: String,
+    /// The nodes that reach the host through it, in instantiation order
+    /// (a node whose import a stub seals does not).
+    pub nodes: Vec<String>,
 }
 
 /// `exportArtifacts`.
@@ -46,11 +121,15 @@ pub struct ExportRequest {
     pub dir: Option<String>,
     /// Show a folder dialog first.
     pub choose_dir: bool,
+    /// Which artifact to write.
+    pub variant: ExportVariant,
 }
 
 /// Written files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Exported {
+    /// Which artifact was written.
+    pub variant: ExportVariant,
     /// Folder.
     pub dir: String,
     /// The composed component.
@@ -59,6 +138,10 @@ pub struct Exported {
     pub wac: String,
     /// The WIT of the result.
     pub wit: String,
+    /// The stubs the recipe names (sealed only).
+    pub stubs: Vec<String>,
     /// Size of the component.
     pub size: u64,
+    /// The written component's imports, decoded from its bytes.
+    pub imports: Vec<String>,
 }

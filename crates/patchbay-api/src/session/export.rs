@@ -1,70 +1,166 @@
-//! Exporting: what an export would write (the composed component and its
-//! remaining imports) and writing it.
+//! Exporting: what an export would write, sealed and open (each
+//! variant's attack surface decoded from its bytes, its stubs, what it
+//! cannot seal), and writing the chosen one through
+//! [`patchbay_compose::write_export`], as `patchbay export` does.
 
 use super::*;
 use crate::dto::*;
 use crate::error::chain;
 use crate::paths::normalize;
 use crate::ApiError;
-use patchbay_compose::Workspace;
-use patchbay_project as model;
+use patchbay_compose::{Composed, SealError, Sealed, Workspace};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-impl Session {
-    fn compose_for_export(
-        &self,
-        doc: &ProjectDoc,
-    ) -> Result<(Workspace, patchbay_compose::Composed), ApiError> {
-        let ws = self.workspace(doc)?;
-        let composed = ws.compose().map_err(|problems| {
-            let errors: Vec<String> = problems
-                .iter()
-                .filter(|p| p.is_error())
-                .map(|p| format!("{}: {}", p.location, p.message))
-                .collect();
-            ApiError::compose_failed(format!(
-                "the graph does not compose ({} problem{})",
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            ))
-            .with_detail(errors.join("\n"))
-        })?;
-        Ok((ws, composed))
-    }
+/// The refusal for a project that does not compose, listing its errors.
+fn does_not_compose(problems: &[patchbay_compose::Problem]) -> ApiError {
+    let errors: Vec<String> = problems
+        .iter()
+        .filter(|p| p.is_error())
+        .map(|p| format!("{}: {}", p.location, p.message))
+        .collect();
+    ApiError::compose_failed(format!(
+        "the graph does not compose ({} problem{})",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    ))
+    .with_detail(errors.join("\n"))
+}
 
+/// One variant composed: the component and, sealed, what was sealed.
+struct Artifact {
+    composed: Composed,
+    sealed: Option<Sealed>,
+}
+
+impl Artifact {
+    fn stubs(&self) -> &[patchbay_compose::Stub] {
+        self.sealed.as_ref().map_or(&[][..], |s| &s.stubs[..])
+    }
+}
+
+fn compose_variant(ws: &Workspace, variant: ExportVariant) -> Result<Artifact, ApiError> {
+    match variant {
+        ExportVariant::Open => Ok(Artifact {
+            composed: ws.compose().map_err(|p| does_not_compose(&p))?,
+            sealed: None,
+        }),
+        ExportVariant::Sealed => match ws.compose_sealed() {
+            Ok(sealed) => Ok(Artifact {
+                composed: sealed.composed.clone(),
+                sealed: Some(sealed),
+            }),
+            Err(SealError::Problems(p)) => Err(does_not_compose(&p)),
+            Err(e) => Err(ApiError::compose_failed(format!(
+                "cannot export sealed: {e}"
+            ))),
+        },
+    }
+}
+
+/// The preview of one composed variant. The surface is what the bytes
+/// import ([`patchbay_compose::describe_artifact`], the same list the
+/// written file declares), each with the nodes that reach the host
+/// through it: those whose import no stub seals.
+fn variant_preview(
+    open_imports: &patchbay_compose::OpenImports,
+    variant: ExportVariant,
+    artifact: &Artifact,
+) -> Result<VariantPreview, ApiError> {
+    let described = patchbay_compose::describe_artifact(&artifact.composed).map_err(|e| {
+        ApiError::compose_failed("cannot describe the composed component").with_detail(chain(&e))
+    })?;
+    let stubs = artifact.stubs();
+    let sealed: HashSet<(&str, &str)> = stubs
+        .iter()
+        .map(|s| (s.node.as_ref(), s.import.as_ref()))
+        .collect();
+    let surface = described
+        .imports
+        .iter()
+        .map(|name| SurfaceItem {
+            name: name.clone(),
+            meaning: surface_meaning(name),
+            nodes: open_imports
+                .imports
+                .get(name)
+                .into_iter()
+                .flatten()
+                .filter(|m| !sealed.contains(&(m.node.as_ref(), m.name.as_ref())))
+                .map(|m| m.node.to_string())
+                .fold(Vec::new(), |mut nodes, n| {
+                    if !nodes.contains(&n) {
+                        nodes.push(n);
+                    }
+                    nodes
+                }),
+        })
+        .collect();
+    Ok(VariantPreview {
+        variant,
+        surface,
+        stubs: stubs
+            .iter()
+            .map(|s| StubItem {
+                kind: match s.kind {
+                    patchbay_compose::StubKind::Deny => StubKind::Deny,
+                    patchbay_compose::StubKind::Mock => StubKind::Mock,
+                },
+                node: s.node.to_string(),
+                import: s.import.clone(),
+                functions: s.functions.clone(),
+                file: patchbay_compose::stub_file(s),
+            })
+            .collect(),
+        not_sealed: artifact
+            .sealed
+            .iter()
+            .flat_map(|s| &s.not_sealed)
+            .map(|n| NotSealedItem {
+                node: n.node.to_string(),
+                import: n.import.clone(),
+                reason: n.reason.clone(),
+            })
+            .collect(),
+        size: artifact.composed.bytes.len() as u64,
+        wit_text: described.wit,
+        wac_text: artifact.composed.wac.clone(),
+    })
+}
+
+impl Session {
     fn default_export_dir(&self) -> Result<PathBuf, ApiError> {
         let manifest = self.manifest()?;
         Ok(manifest.parent().unwrap_or(Path::new(".")).join("out"))
     }
 
-    /// What an export would write, and the attack surface of the result.
+    /// What an export would write, sealed and open, and the attack
+    /// surface of each, before anything is written.
     pub async fn export_preview(&self, request: DocRequest) -> Result<ExportPreview, ApiError> {
-        let (_, composed) = self.compose_for_export(&request.doc)?;
-        let wit = composed.describe().map(|i| i.wit).map_err(|e| {
-            ApiError::compose_failed("cannot describe the composed component")
-                .with_detail(chain(&e))
-        })?;
+        let ws = self.workspace(&request.doc)?;
+        let open = compose_variant(&ws, ExportVariant::Open)?;
+        let open_imports = ws.open_imports();
+        let (sealed, sealed_error) = match compose_variant(&ws, ExportVariant::Sealed) {
+            Ok(a) => (
+                Some(variant_preview(&open_imports, ExportVariant::Sealed, &a)?),
+                None,
+            ),
+            Err(e) => (None, Some(e.message)),
+        };
         let name = &request.doc.name;
         Ok(ExportPreview {
-            surface: composed
-                .imports
-                .iter()
-                .map(|i| SurfaceItem {
-                    name: i.clone(),
-                    meaning: surface_meaning(i),
-                })
-                .collect(),
+            sealed,
+            sealed_error,
+            open: variant_preview(&open_imports, ExportVariant::Open, &open)?,
             dir: self.default_export_dir()?.display().to_string(),
             wasm: format!("{name}.wasm"),
             wac: format!("{name}.wac"),
             wit: format!("{name}.wit"),
-            size: composed.bytes.len() as u64,
-            wit_text: wit,
-            wac_text: composed.wac.clone(),
         })
     }
 
-    /// Writes the composed `.wasm`, the `.wac` recipe and the WIT.
+    /// Writes the chosen variant: the composed `.wasm`, the `.wac` recipe,
+    /// the WIT and, sealed, the stubs the recipe names.
     pub async fn export_artifacts(&self, request: ExportRequest) -> Result<Exported, ApiError> {
         let default = self.default_export_dir()?;
         let dir = if request.choose_dir {
@@ -96,31 +192,30 @@ impl Session {
                 }
             }
         };
-        let (_, composed) = self.busy("composing", || self.compose_for_export(&request.doc))?;
-        let wit = composed.describe().map(|i| i.wit).map_err(|e| {
-            ApiError::compose_failed("cannot describe the composed component")
-                .with_detail(chain(&e))
+        let ws = self.workspace(&request.doc)?;
+        let artifact = self.busy("composing", || compose_variant(&ws, request.variant))?;
+        let files = patchbay_compose::write_export(
+            &dir,
+            &request.doc.name,
+            &artifact.composed,
+            artifact.stubs(),
+        )
+        .map_err(|e| match e {
+            patchbay_compose::ExportError::Describe(_) => {
+                ApiError::compose_failed(e.to_string()).with_detail(chain(&e))
+            }
+            _ => ApiError::io(chain(&e)),
         })?;
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| ApiError::io(format!("cannot create {}: {e}", dir.display())))?;
-        let name = &request.doc.name;
-        let wasm = dir.join(format!("{name}.wasm"));
-        let wac = dir.join(format!("{name}.wac"));
-        let wit_path = dir.join(format!("{name}.wit"));
-        for (path, bytes) in [
-            (&wasm, composed.bytes.as_slice()),
-            (&wac, composed.wac.as_bytes()),
-            (&wit_path, wit.as_bytes()),
-        ] {
-            model::write_output(path, bytes)
-                .map_err(|e| ApiError::io(format!("cannot write {}: {e}", path.display())))?;
-        }
+        let shown = |p: &Path| p.display().to_string();
         Ok(Exported {
-            dir: dir.display().to_string(),
-            wasm: wasm.display().to_string(),
-            wac: wac.display().to_string(),
-            wit: wit_path.display().to_string(),
-            size: composed.bytes.len() as u64,
+            variant: request.variant,
+            dir: shown(&files.dir),
+            wasm: shown(&files.wasm),
+            wac: shown(&files.wac),
+            wit: shown(&files.wit),
+            stubs: files.stubs.iter().map(|p| shown(p)).collect(),
+            size: artifact.composed.bytes.len() as u64,
+            imports: files.artifact.imports,
         })
     }
 }

@@ -12,23 +12,33 @@ fn export_writes_a_valid_component_its_recipe_and_wit() {
             .export_preview(DocRequest { doc: doc.clone() })
             .await
             .unwrap();
-        assert!(preview
+        let sealed = preview.sealed.clone().expect("kv-service seals");
+        assert!(sealed
             .surface
             .iter()
             .any(|s| s.name.starts_with("wasi:cli/")));
         assert!(
-            !preview.surface.iter().any(|s| s.name == KV),
+            !sealed.surface.iter().any(|s| s.name == KV),
             "the wired store is not an import"
         );
+        // Everything is granted: nothing to seal, the same surface both ways.
+        assert!(sealed.stubs.is_empty() && sealed.not_sealed.is_empty());
+        assert_eq!(sealed.surface, preview.open.surface);
         let out = f
             .session
             .export_artifacts(ExportRequest {
                 doc: doc.clone(),
                 dir: None,
                 choose_dir: false,
+                variant: ExportVariant::Sealed,
             })
             .await
             .unwrap();
+        let names: Vec<&str> = sealed.surface.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            out.imports, names,
+            "the written file imports what was shown"
+        );
         let bytes = std::fs::read(&out.wasm).unwrap();
         wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
             .validate_all(&bytes)
@@ -47,9 +57,103 @@ fn export_writes_a_valid_component_its_recipe_and_wit() {
                 doc,
                 dir: Some("/tmp".into()),
                 choose_dir: false,
+                variant: ExportVariant::Open,
             })
             .await
             .unwrap_err();
         assert_eq!(err.code, "not-permitted");
+    });
+}
+
+#[test]
+fn export_preview_shows_both_variants_and_sealed_export_writes_the_stubs() {
+    let f = fixture("sandbox-demo");
+    block(async {
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let preview = f
+            .session
+            .export_preview(DocRequest { doc: doc.clone() })
+            .await
+            .unwrap();
+        assert_eq!(preview.sealed_error, None);
+        let sealed = preview.sealed.clone().expect("sandbox-demo seals");
+        let open = &preview.open;
+        assert_eq!(sealed.variant, ExportVariant::Sealed);
+        assert_eq!(open.variant, ExportVariant::Open);
+        assert!(open.stubs.is_empty() && open.not_sealed.is_empty());
+        // Three denials and three mocks, each naming its node and import.
+        let stubs: Vec<(StubKind, &str, &str)> = sealed
+            .stubs
+            .iter()
+            .map(|s| (s.kind, s.node.as_str(), s.import.as_str()))
+            .collect();
+        for import in [
+            "wasi:cli/environment@0.2.12",
+            "wasi:filesystem/preopens@0.2.12",
+            "wasi:http/outgoing-handler@0.2.12",
+        ] {
+            assert!(
+                stubs.contains(&(StubKind::Deny, "denied", import)),
+                "{stubs:?}"
+            );
+            assert!(
+                stubs.contains(&(StubKind::Mock, "mocked", import)),
+                "{stubs:?}"
+            );
+        }
+        assert!(sealed
+            .stubs
+            .iter()
+            .all(|s| s.file.starts_with("stubs/") && s.file.ends_with(".wasm")));
+        assert!(sealed.not_sealed.is_empty(), "{:?}", sealed.not_sealed);
+        // The granted node still imports the environment; sealed, only it
+        // reaches the host through that import.
+        let env = |v: &VariantPreview| {
+            v.surface
+                .iter()
+                .find(|s| s.name == "wasi:cli/environment@0.2.12")
+                .map(|s| s.nodes.clone())
+                .unwrap()
+        };
+        assert_eq!(env(&sealed), ["granted"]);
+        assert_eq!(env(open), ["granted", "mocked", "denied"]);
+        assert!(sealed.wac_text.contains("stubs/"), "{}", sealed.wac_text);
+
+        let out = f
+            .session
+            .export_artifacts(ExportRequest {
+                doc: doc.clone(),
+                dir: None,
+                choose_dir: false,
+                variant: ExportVariant::Sealed,
+            })
+            .await
+            .unwrap();
+        assert_eq!(out.variant, ExportVariant::Sealed);
+        assert_eq!(out.stubs.len(), 6);
+        for stub in &out.stubs {
+            let bytes = std::fs::read(stub).unwrap();
+            wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+                .validate_all(&bytes)
+                .unwrap();
+        }
+        let names: Vec<&str> = sealed.surface.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(out.imports, names);
+        assert_eq!(out.size, sealed.size);
+        assert_eq!(std::fs::read_to_string(&out.wac).unwrap(), sealed.wac_text);
+
+        // Open writes no stubs and is the open preview's size.
+        let open_out = f
+            .session
+            .export_artifacts(ExportRequest {
+                doc,
+                dir: None,
+                choose_dir: false,
+                variant: ExportVariant::Open,
+            })
+            .await
+            .unwrap();
+        assert!(open_out.stubs.is_empty());
+        assert_eq!(open_out.size, open.size);
     });
 }
