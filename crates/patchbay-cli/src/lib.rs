@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 mod errors;
 mod export;
+mod oci;
 mod output;
 pub mod serve;
 pub mod watch;
@@ -96,6 +97,8 @@ enum Command {
         /// to whoever runs the artifact.
         #[arg(long)]
         open: bool,
+        #[command(flatten)]
+        oci: oci::OciArgs,
     },
     /// Run one export of the composition in the embedded Wasmtime host.
     ///
@@ -215,7 +218,13 @@ pub fn run_composition_verb(cli: Cli) -> Result<ExitCode> {
             project,
             output,
             open,
-        } => export::run(&project, &output, open),
+            oci,
+        } => {
+            oci::check_reference(&oci)?;
+            let code = export::run(&project, &output, open)?;
+            oci::push_exported(&oci, &project, &output)?;
+            Ok(code)
+        }
         Command::Candidates {
             project,
             port,

@@ -24,7 +24,7 @@ pub enum Credentials {
         /// The password or token.
         password: String,
     },
-    /// An identity token from the docker config.
+    /// A bearer token, sent as is.
     Token(String),
 }
 
@@ -83,7 +83,13 @@ impl Credentials {
             Ok(DockerCredential::UsernamePassword(username, password)) => {
                 Ok(Credentials::Basic { username, password })
             }
-            Ok(DockerCredential::IdentityToken(token)) => Ok(Credentials::Token(token)),
+            // An identity token is an OAuth refresh token, which the
+            // registry client cannot exchange: say so rather than fail later.
+            Ok(DockerCredential::IdentityToken(_)) => Err(OciError::CredentialsFile {
+                registry: registry.to_string(),
+                path,
+                reason: "it holds an identity token (an OAuth login), which Patchbay cannot use; pass --oci-username and --oci-password-stdin instead".to_string(),
+            }),
             Err(CredentialRetrievalError::NoCredentialConfigured) => Ok(Credentials::Anonymous),
             Err(e) => Err(OciError::CredentialsFile {
                 registry: registry.to_string(),
@@ -136,6 +142,18 @@ mod tests {
             }
             other => panic!("expected basic credentials, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn an_identity_token_is_refused_with_what_to_do() {
+        let (_dir, path) =
+            config(r#"{"auths":{"myregistry.azurecr.io":{"identitytoken":"refresh-me"}}}"#);
+        let err = Credentials::from_docker_config_file("myregistry.azurecr.io", path)
+            .expect_err("identity token");
+        let text = err.to_string();
+        assert!(text.contains("identity token"), "{text}");
+        assert!(text.contains("--oci-password-stdin"), "{text}");
+        assert!(!text.contains("refresh-me"), "{text}");
     }
 
     #[test]
