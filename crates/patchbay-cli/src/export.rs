@@ -12,7 +12,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Runs the verb.
-pub(crate) fn run(project: &Path, dir: &Path, open: bool) -> Result<ExitCode> {
+pub(crate) fn run(
+    project: &Path,
+    dir: &Path,
+    open: bool,
+    deploy: &crate::deploy::DeployArgs,
+    image: Option<&str>,
+) -> Result<ExitCode> {
     let ws = crate::load(project)?;
     let refused = |ws: &Workspace, mut problems: Vec<patchbay_compose::Problem>| {
         output::locate(ws, &mut problems);
@@ -40,6 +46,8 @@ pub(crate) fn run(project: &Path, dir: &Path, open: bool) -> Result<ExitCode> {
     if let Some(sealed) = &sealed {
         print_not_sealed(sealed);
     }
+    // So are the manifests: a project Spin cannot run is refused here.
+    let manifests = crate::deploy::plan(&ws, &composed, sealed.as_ref(), dir, deploy, image)?;
     let name = &ws.project().name;
     let stubs = sealed.as_ref().map_or(&[][..], |s| &s.stubs[..]);
     let files = patchbay_compose::write_export(dir, name, &composed, stubs)?;
@@ -57,6 +65,7 @@ pub(crate) fn run(project: &Path, dir: &Path, open: bool) -> Result<ExitCode> {
         }
     }
     print_imports(&files.artifact.imports);
+    crate::deploy::write(dir, &manifests)?;
     Ok(ExitCode::SUCCESS)
 }
 

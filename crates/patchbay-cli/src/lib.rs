@@ -13,6 +13,7 @@ use patchbay_host::{LimitError, LimitRange, LimitUnits, Limits};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod deploy;
 mod errors;
 mod export;
 mod oci;
@@ -99,6 +100,8 @@ enum Command {
         open: bool,
         #[command(flatten)]
         oci: oci::OciArgs,
+        #[command(flatten)]
+        deploy: deploy::DeployArgs,
     },
     /// Run one export of the composition in the embedded Wasmtime host.
     ///
@@ -219,9 +222,10 @@ pub fn run_composition_verb(cli: Cli) -> Result<ExitCode> {
             output,
             open,
             oci,
+            deploy,
         } => {
             oci::check_reference(&oci)?;
-            let code = export::run(&project, &output, open)?;
+            let code = export::run(&project, &output, open, &deploy, oci.oci.as_deref())?;
             oci::push_exported(&oci, &project, &output)?;
             Ok(code)
         }
