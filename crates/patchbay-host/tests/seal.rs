@@ -366,6 +366,16 @@ fn sealed_mocks_answer_errors_fallbacks_and_traps_like_the_host() {
         assert!(in_host.result.is_err(), "{in_host:?}");
         let failure = in_artifact.result.expect_err("the sealed mock traps");
         assert_eq!(failure.kind, FailureKind::Trap, "{}", failure.message);
+        if tax.contains("trap") {
+            assert!(
+                failure.message.starts_with(MOCK_PREFIX)
+                    && failure.message.contains(&format!(
+                        " called {TAX}#quote: trap: tax service down, a mock sealed into the component"
+                    )),
+                "{}",
+                failure.message
+            );
+        }
     }
 }
 

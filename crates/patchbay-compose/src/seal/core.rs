@@ -13,7 +13,7 @@ use wasm_encoder::{
 };
 
 /// The module's name in the name section (and so in backtraces).
-pub const STUB_MODULE_NAME: &str = "patchbay-deny-stub";
+pub const STUB_MODULE_NAME: &str = "patchbay-stub";
 
 /// One exported function that traps.
 #[derive(Debug, Clone)]

@@ -273,7 +273,7 @@ impl StubSource {
             other => other.clone(),
         };
         let stub_world = resolve.worlds.alloc(World {
-            name: "patchbay-deny-stub".to_string(),
+            name: super::STUB_MODULE_NAME.to_string(),
             imports: imports.into_iter().collect(),
             exports: [(key.clone(), export)].into_iter().collect(),
             package: world.package,

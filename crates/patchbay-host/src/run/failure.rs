@@ -66,10 +66,16 @@ pub(crate) fn classify(
     if let Some(hit) = e.downcast_ref::<MemoryLimitHit>() {
         return memory_failure(node, hit);
     }
-    if let Some(denial) = sealed_denial(&e) {
-        return RunFailure {
-            kind: FailureKind::Denied,
-            message: format!("{denial}, a denial sealed into the component"),
+    if let Some(stub) = sealed_stub_trap(&e) {
+        return match stub {
+            SealedTrap::Denial(name) => RunFailure {
+                kind: FailureKind::Denied,
+                message: format!("{name}, a denial sealed into the component"),
+            },
+            SealedTrap::Mock(name) => RunFailure {
+                kind: FailureKind::Trap,
+                message: format!("{name}, a mock sealed into the component"),
+            },
         };
     }
     if let Some(trap) = e.downcast_ref::<Trap>() {
@@ -108,16 +114,30 @@ pub(crate) fn classify(
     }
 }
 
-/// The denial a sealed component's deny stub trapped with: the name of the
-/// innermost frame, when it is a function of a deny stub
-/// ([`patchbay_compose::denial_name`]).
-fn sealed_denial(e: &wasmtime::Error) -> Option<String> {
+/// A trap of a stub sealed into the component, named by its function.
+enum SealedTrap {
+    /// A deny stub's ([`patchbay_compose::denial_name`]).
+    Denial(String),
+    /// A mock stub's `trap` ([`patchbay_compose::mock_trap_name`]).
+    Mock(String),
+}
+
+/// The stub a sealed component trapped in: the name of the innermost frame,
+/// when it is a function of a stub.
+fn sealed_stub_trap(e: &wasmtime::Error) -> Option<SealedTrap> {
     let frame = e
         .downcast_ref::<wasmtime::WasmBacktrace>()?
         .frames()
         .first()?;
     let name = frame.func_name()?;
-    (frame.module().name() == Some(patchbay_compose::STUB_MODULE_NAME)
-        && name.starts_with(patchbay_compose::DENIAL_PREFIX))
-    .then(|| name.to_string())
+    if frame.module().name() != Some(patchbay_compose::STUB_MODULE_NAME) {
+        return None;
+    }
+    if name.starts_with(patchbay_compose::DENIAL_PREFIX) {
+        Some(SealedTrap::Denial(name.to_string()))
+    } else if name.starts_with(patchbay_compose::MOCK_PREFIX) {
+        Some(SealedTrap::Mock(name.to_string()))
+    } else {
+        None
+    }
 }
