@@ -85,9 +85,11 @@ enum Command {
     ///
     /// Sealed by default: every import a node binds `deny` is composed in
     /// as a deny stub whose functions trap naming the node, interface and
-    /// function, so the artifact no longer imports it (the stubs are also
-    /// written to `stubs/`, for the recipe). Mocks and fakes are not sealed
-    /// yet: they stay imports, and the verb lists them.
+    /// function, and every `mock` as a mock stub answering the mock's
+    /// values, so the artifact no longer imports them (the stubs are also
+    /// written to `stubs/`, for the recipe). Fakes, and mocks that cannot be
+    /// baked, stay imports; the verb lists them with the reason before
+    /// writing.
     Export {
         /// The project folder or its patchbay.toml.
         project: PathBuf,
