@@ -217,7 +217,10 @@ mod tests {
         map.insert(id.clone(), 1);
         assert_eq!(map.get("service"), Some(&1));
         assert_eq!(format!("{id}"), "service");
-        assert!("service" == id && id == "service" && id == *"service");
+        assert_eq!("service", id);
+        assert_eq!(id, "service");
+        assert_eq!(id, *"service");
+        assert_eq!(id, String::from("service"));
         assert_eq!(String::from(id), "service");
     }
 
