@@ -9,7 +9,7 @@ import { access, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { CLI, WAIT_MS, copyProject, withAppOn } from './lib/app.js';
+import { WAIT_MS, copyProject, withAppOn } from './lib/app.js';
 
 const run = promisify(execFile);
 const TEST_MS = 300_000;
@@ -42,15 +42,18 @@ async function sectionItems(app, heading) {
 }
 
 /** The imports of a component, as `wasm-tools component wit` prints them
- * (`import NAME;` / `import NAME: func…`), or `patchbay inspect` (the same
- * WIT printer) when wasm-tools is not installed. */
+ * (`import NAME;` / `import NAME: func…`): an independent tool, installed by
+ * run.sh (ensure_portability_tools sets PATCHBAY_WASM_TOOLS). */
 async function witImports(wasm) {
+  const tool = process.env.PATCHBAY_WASM_TOOLS || 'wasm-tools';
   let wit;
   try {
-    ({ stdout: wit } = await run('wasm-tools', ['component', 'wit', wasm]));
+    ({ stdout: wit } = await run(tool, ['component', 'wit', wasm]));
   } catch (e) {
-    if (e.code !== 'ENOENT') throw new Error(`wasm-tools component wit ${wasm} failed:\n${e.stderr}`);
-    ({ stdout: wit } = await run(CLI(), ['inspect', wasm]));
+    if (e.code === 'ENOENT') {
+      throw new Error(`${tool} is not installed: run tests/e2e/run.sh, which installs it, or set PATCHBAY_WASM_TOOLS`);
+    }
+    throw new Error(`${tool} component wit ${wasm} failed:\n${e.stderr}`);
   }
   const world = wit.slice(wit.indexOf('world '));
   return [...world.matchAll(/^ {2}import ([^\s;]+?)(?:;|: )/gm)].map((m) => m[1]);

@@ -22,6 +22,8 @@ ensure_rust
 use_build_cache
 ensure_app_deps
 build_samples
+# wasm-tools, which export.test.js compares the dialog's surface against.
+ensure_portability_tools
 # The app and the patchbay CLI (the tests' oracle for checks and
 # inspection), in one workspace build that shares its artifacts with
 # `cargo test --workspace`.
