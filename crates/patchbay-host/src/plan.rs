@@ -43,22 +43,11 @@ pub enum PlanError {
         /// Its binding in words.
         second_mode: String,
     },
-    /// A grant of something that is not a host capability.
-    #[error("`{import}` is granted, but only WASI interfaces are host capabilities; wire it, mock it or deny it")]
-    NotACapability {
-        /// The import.
-        import: String,
-    },
-    /// A fake that does not fit the interface it mocks.
-    #[error("the `{fake}` fake cannot stand in for `{import}`: {reason}")]
-    FakeMismatch {
-        /// The import.
-        import: String,
-        /// The fake's name.
-        fake: &'static str,
-        /// Why.
-        reason: String,
-    },
+    /// A binding that cannot serve its import (a grant of something that is
+    /// not a host capability, a fake that does not fit): the rule `check`
+    /// reports with.
+    #[error(transparent)]
+    Binding(#[from] BindingError),
 }
 
 /// The name under which the host's WASI defines an interface
@@ -90,23 +79,7 @@ fn node_binding(
         .binding_for(node, &port.name)
         .map(|(_, b)| b.clone())
         .unwrap_or(Binding::Leave);
-    match check_binding(port, &binding) {
-        Ok(()) => {}
-        Err(BindingError::NotACapability { import }) => {
-            return Err(PlanError::NotACapability { import })
-        }
-        Err(BindingError::FakeMismatch {
-            import,
-            fake,
-            reason,
-        }) => {
-            return Err(PlanError::FakeMismatch {
-                import,
-                fake,
-                reason,
-            })
-        }
-    }
+    check_binding(port, &binding)?;
     Ok(Some(binding))
 }
 
