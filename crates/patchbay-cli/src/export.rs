@@ -11,14 +11,18 @@ use patchbay_compose::{SealError, Sealed, StubKind, Workspace, STUB_FOLDER};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Runs the verb.
+/// Runs the verb up to the deployment manifests: writes the export folder
+/// and returns the manifests planned (checked before anything is written),
+/// for the caller to write once the artifact is where they point (after an
+/// `--oci` push, so `wadm.yaml` never names an image the push did not
+/// store).
 pub(crate) fn run(
     project: &Path,
     dir: &Path,
     open: bool,
     deploy: &crate::deploy::DeployArgs,
     image: Option<&str>,
-) -> Result<ExitCode> {
+) -> Result<(ExitCode, Vec<crate::deploy::Planned>)> {
     let ws = crate::load(project)?;
     let refused = |ws: &Workspace, mut problems: Vec<patchbay_compose::Problem>| {
         output::locate(ws, &mut problems);
@@ -65,8 +69,7 @@ pub(crate) fn run(
         }
     }
     print_imports(&files.artifact.imports);
-    crate::deploy::write(dir, &manifests)?;
-    Ok(ExitCode::SUCCESS)
+    Ok((ExitCode::SUCCESS, manifests))
 }
 
 fn plural(n: usize) -> &'static str {

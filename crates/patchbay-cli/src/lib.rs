@@ -227,8 +227,10 @@ pub fn run_composition_verb(cli: Cli) -> Result<ExitCode> {
             deploy,
         } => {
             oci::check_reference(&oci)?;
-            let code = export::run(&project, &output, open, &deploy, oci.oci.as_deref())?;
+            let (code, manifests) =
+                export::run(&project, &output, open, &deploy, oci.oci.as_deref())?;
             oci::push_exported(&oci, &project, &output)?;
+            deploy::write(&output, &manifests)?;
             Ok(code)
         }
         Command::Candidates {

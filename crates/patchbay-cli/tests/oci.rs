@@ -249,6 +249,7 @@ fn an_unreachable_registry_is_named() {
             &out.path().display().to_string(),
             "--oci",
             &reference,
+            "--wadm",
         ],
         "",
         docker.path(),
@@ -259,6 +260,10 @@ fn an_unreachable_registry_is_named() {
         stderr.contains(&format!("error: registry 127.0.0.1:{port} is unreachable")),
         "{stderr}"
     );
+    // The artifact was written, but no manifest names an image the push
+    // did not store.
+    assert!(out.path().join("sandbox-demo.wasm").is_file(), "{stderr}");
+    assert!(!out.path().join("wadm.yaml").exists(), "{stderr}");
 }
 
 #[test]
