@@ -520,3 +520,41 @@ fn each_node_sees_only_its_own_environment_variables() {
     ];
     run_matrix(dir.path(), &[("a", &a), ("b", &b), ("c", &c)], &cases);
 }
+
+/// A binding that cannot serve its import (here the `kv` fake on `a`'s
+/// environment, beside `b`'s real grant) is refused before anything runs,
+/// in every mode, with the rule `check` reports: the host never falls back
+/// to granting the import, and `a` never reaches `b`'s environment.
+#[test]
+fn a_binding_that_cannot_serve_its_import_is_refused_in_every_mode() {
+    host();
+    let dir = tempfile::tempdir().unwrap();
+    let t = format!(
+        "version = 1\nname = \"matrix\"\n[components.probe]\npath = {:?}\n\
+         [nodes.a]\ncomponent = \"probe\"\n[nodes.b]\ncomponent = \"probe\"\n\
+         [[exports]]\nfrom = \"a.patchbay:sandbox/probe\"\nas = \"a\"\n\
+         [[exports]]\nfrom = \"b.patchbay:sandbox/probe\"\nas = \"b\"\n\
+         [bindings.\"a.wasi:cli/environment@{WASI}\"]\nmode = \"mock\"\nfake = \"kv\"\n\
+         [bindings.\"b.wasi:cli/environment@{WASI}\"]\nmode = \"grant\"\nenv = [\"GREETING\"]\n\
+         [bindings.\"*.wasi:*\"]\nmode = \"grant\"\n",
+        patchbay_test_programs::SANDBOX_DEMO
+    );
+    std::fs::write(dir.path().join("patchbay.toml"), &t).unwrap();
+    let ws = Workspace::open(patchbay_project::load(dir.path()).expect("project loads"));
+    let why = format!("the `kv` fake cannot stand in for `wasi:cli/environment@{WASI}`");
+    assert!(
+        ws.check().iter().any(|p| p.message.contains(&why)),
+        "check reports it"
+    );
+    for traced in [false, true] {
+        let refused = if traced {
+            host().prepare_traced(&ws)
+        } else {
+            host().prepare(&ws)
+        };
+        match refused {
+            Ok(_) => panic!("prepared (traced: {traced}) a project whose binding cannot serve"),
+            Err(e) => assert!(e.to_string().contains(&why), "traced: {traced}: {e}"),
+        }
+    }
+}
