@@ -124,6 +124,15 @@ impl Ticker {
     }
 }
 
+impl Ticker {
+    /// Takes the deadline back from `store` between the calls of a live
+    /// session, so the ticker sleeps while the session waits. The next
+    /// call arms it again.
+    pub(crate) fn disarm<T: 'static>(&self, store: &mut Store<T>) {
+        store.epoch_deadline_callback(|_| Ok(UpdateDeadline::Continue(1)));
+    }
+}
+
 impl Drop for Ticker {
     fn drop(&mut self) {
         self.shared.stop.store(true, Ordering::Release);

@@ -54,7 +54,9 @@ pub use report::{
     CapabilityDenied, FailureKind, LeftOpenCall, MemoryLimitHit, MockCall, RunFailure, RunMode,
     RunReport, ScopeRefusal, TraceEntry,
 };
-pub use run::{LimitError, LimitRange, LimitUnits, Limits, Prepared};
+pub use run::{
+    LimitError, LimitRange, LimitUnits, Limits, LiveSession, Prepared, SessionEnded, SessionStatus,
+};
 pub use trace::Runnable;
 
 use std::sync::atomic::{AtomicU64, Ordering};

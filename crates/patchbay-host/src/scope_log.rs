@@ -2,6 +2,7 @@
 
 use crate::events::{Event, EventSink};
 use crate::report::ScopeRefusal;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Most scope lines kept per run; a guest looping on refused connections
@@ -13,7 +14,8 @@ pub(crate) const MAX_SCOPE_LINES: usize = 256;
 /// Store) and the event stream.
 #[derive(Debug, Clone)]
 pub(crate) struct ScopeLog {
-    run: u64,
+    /// The run now recording (a live session's calls are runs of their own).
+    run: Arc<AtomicU64>,
     events: EventSink,
     lines: Arc<Mutex<ScopeLines>>,
 }
@@ -27,7 +29,7 @@ struct ScopeLines {
 impl ScopeLog {
     pub fn new(run: u64, events: EventSink) -> Self {
         Self {
-            run,
+            run: Arc::new(AtomicU64::new(run)),
             events,
             lines: Arc::default(),
         }
@@ -46,12 +48,22 @@ impl ScopeLog {
             return;
         }
         self.events.send(Event::OutOfScope {
-            run: self.run,
+            run: self.run.load(Ordering::Relaxed),
             nodes: line.nodes.clone(),
             interface: line.interface.clone(),
             message: line.message.clone(),
         });
         lines.kept.push(line);
+    }
+
+    /// Names the run whose refusals follow (the next call of a session).
+    pub fn set_run(&self, run: u64) {
+        self.run.store(run, Ordering::Relaxed);
+    }
+
+    /// How many lines are kept (not counting the one about dropped lines).
+    pub fn len(&self) -> usize {
+        self.lines.lock().map_or(0, |l| l.kept.len())
     }
 
     /// The lines recorded so far, with one more saying how many were

@@ -13,16 +13,34 @@ use wasmtime::ResourceLimiter;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
-/// Caps memory growth per run and remembers when it refused.
+/// Caps memory growth per run, remembers when it refused, and counts the
+/// linear memory in use.
 pub(crate) struct MemoryCap {
     pub limit: usize,
     pub hit: Option<MemoryLimitHit>,
+    /// The sum of the sizes of every linear memory of the Store, in bytes:
+    /// Wasmtime asks the limiter when it makes a memory (from 0 to its
+    /// initial size) and before every growth.
+    pub in_use: usize,
+    /// The last growth allowed, taken back if Wasmtime then fails it.
+    pub pending: usize,
+}
+
+impl MemoryCap {
+    pub fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            hit: None,
+            in_use: 0,
+            pending: 0,
+        }
+    }
 }
 
 impl ResourceLimiter for MemoryCap {
     fn memory_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
@@ -34,7 +52,16 @@ impl ResourceLimiter for MemoryCap {
             self.hit = Some(hit.clone());
             return Err(hit.into());
         }
+        self.pending = desired.saturating_sub(current);
+        self.in_use += self.pending;
         Ok(true)
+    }
+
+    fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.in_use = self
+            .in_use
+            .saturating_sub(std::mem::take(&mut self.pending));
+        Ok(())
     }
 
     fn table_growing(

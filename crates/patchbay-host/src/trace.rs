@@ -10,8 +10,8 @@
 
 use crate::caps::Capabilities;
 use crate::events::Event;
-use crate::report::{FailureKind, RunFailure, RunMode};
-use crate::run::{classify, ExportFn};
+use crate::report::RunFailure;
+use crate::run::{classify, Entry, ExportFn};
 use crate::state::RunState;
 use crate::{Host, Limits, PrepareError, Prepared, RunReport, TraceEntry};
 use patchbay_compose::Workspace;
@@ -43,18 +43,55 @@ pub struct Runnable {
 }
 
 enum Traced {
-    Nodes {
-        nodes: Vec<NodeRun>,
-        /// Each node's own capabilities, in node order: its scope.
-        caps: Vec<Capabilities>,
-        exports: Vec<ExportFn>,
-        project: String,
-        links: Vec<ResourceLink>,
-    },
+    Nodes(TracedNodes),
     Fallback {
         composed: Box<Prepared>,
         reason: String,
     },
+}
+
+/// Every node prepared on its own, wires replaced by trampolines.
+pub(crate) struct TracedNodes {
+    nodes: Vec<NodeRun>,
+    /// Each node's own capabilities, in node order: its scope.
+    pub(crate) caps: Vec<Capabilities>,
+    pub(crate) exports: Vec<ExportFn>,
+    pub(crate) project: String,
+    links: Vec<ResourceLink>,
+}
+
+impl TracedNodes {
+    /// Instantiates every node in `store`, each in its own scope, and
+    /// learns the resource types that cross wires.
+    pub(crate) async fn instantiate(
+        &self,
+        store: &mut wasmtime::Store<RunState>,
+        limits: &Limits,
+    ) -> Result<(), RunFailure> {
+        for (scope, node) in self.nodes.iter().enumerate() {
+            store.data_mut().enter(scope);
+            let instance = node
+                .pre
+                .instantiate_async(&mut *store)
+                .await
+                .map_err(|e| classify(e, &node.id, limits, true))?;
+            store.data_mut().nodes.insert(node.id.clone(), instance);
+        }
+        for link in &self.links {
+            let names = &mut store.data_mut().forwarded.names;
+            names.insert(link.payload, link.name.clone());
+            let exporter = store.data().nodes[&link.callee];
+            if let Some(ty) = exporter.get_resource(&mut *store, link.index) {
+                store.data_mut().forwarded.types.push((ty, link.payload));
+            }
+        }
+        Ok(())
+    }
+
+    /// The scope index of `node`: its place in node order.
+    pub(crate) fn scope_of(&self, node: &str) -> usize {
+        scope_index(&self.nodes, node).unwrap_or(usize::MAX)
+    }
 }
 
 impl Runnable {
@@ -65,14 +102,14 @@ impl Runnable {
 
     /// Whether runs are traced (`false`: they fall back to composed mode).
     pub fn is_traced(&self) -> bool {
-        matches!(self.inner, Traced::Nodes { .. })
+        matches!(self.inner, Traced::Nodes(_))
     }
 
     /// Why runs are not traced, if they are not.
     pub fn fallback_reason(&self) -> Option<&str> {
         match &self.inner {
             Traced::Fallback { reason, .. } => Some(reason),
-            Traced::Nodes { .. } => None,
+            Traced::Nodes(_) => None,
         }
     }
 }
@@ -482,13 +519,13 @@ impl Host {
         }
         let exports = node_exports(&self.engine, ws, &components);
         Ok(Runnable {
-            inner: Traced::Nodes {
+            inner: Traced::Nodes(TracedNodes {
                 nodes,
                 caps: all_caps,
                 exports,
                 project: name,
                 links,
-            },
+            }),
             reason: None,
         })
     }
@@ -524,7 +561,7 @@ impl Host {
                 };
                 let traced = self.prepare_traced(ws)?;
                 match traced.inner {
-                    Traced::Nodes { .. } => Ok(Runnable {
+                    Traced::Nodes(_) => Ok(Runnable {
                         inner: traced.inner,
                         reason: None,
                     }
@@ -536,88 +573,28 @@ impl Host {
         }
     }
 
-    /// Runs one call, traced or composed as the project was prepared.
+    /// Runs one call, traced or composed as the project was prepared, in
+    /// a fresh instance (a session of one call).
     pub async fn run(&self, prepared: &Runnable, call: &str, limits: &Limits) -> RunReport {
-        let (nodes, caps, exports, project, links) = match &prepared.inner {
-            Traced::Fallback { composed, reason } => {
-                let mut report = self.run_composed(composed, call, limits).await;
-                report.mode_reason = reason.clone();
-                return report;
-            }
-            Traced::Nodes {
+        self.run_once(prepared.entry(), call, limits).await
+    }
+}
+
+impl Runnable {
+    /// What a run of this project instantiates, and why in that mode.
+    pub(crate) fn entry(&self) -> Entry<'_> {
+        match &self.inner {
+            Traced::Fallback { composed, reason } => Entry::Composed {
+                prepared: composed,
+                reason: reason.clone(),
+            },
+            Traced::Nodes(nodes) => Entry::Traced {
                 nodes,
-                caps,
-                exports,
-                project,
-                links,
-            } => (nodes, caps, exports, project, links),
-        };
-        let run = self.next_run();
-        self.events.send(Event::RunStarted {
-            run,
-            call: call.to_string(),
-            mode: RunMode::Traced,
-        });
-        let started = Instant::now();
-        let body = async {
-            let (name, wave_call) = crate::run::split_call(call)?;
-            let export = crate::run::find_export(exports, project, &name)?.clone();
-            let (mut store, stdout, stderr) =
-                self.new_store(caps, limits, run).map_err(|e| RunFailure {
-                    kind: FailureKind::Instantiate,
-                    message: format!("{e:#}"),
-                })?;
-            let outcome = async {
-                for (scope, node) in nodes.iter().enumerate() {
-                    store.data_mut().enter(scope);
-                    let instance = node
-                        .pre
-                        .instantiate_async(&mut store)
-                        .await
-                        .map_err(|e| classify(e, &node.id, limits, true))?;
-                    store.data_mut().nodes.insert(node.id.clone(), instance);
-                }
-                for link in links {
-                    let names = &mut store.data_mut().forwarded.names;
-                    names.insert(link.payload, link.name.clone());
-                    let exporter = store.data().nodes[&link.callee];
-                    if let Some(ty) = exporter.get_resource(&mut store, link.index) {
-                        store.data_mut().forwarded.types.push((ty, link.payload));
-                    }
-                }
-                let instance = store.data().nodes[&export.node];
-                let scope = scope_index(nodes, &export.node).unwrap_or(usize::MAX);
-                store.data_mut().enter(scope);
-                crate::run::invoke(&mut store, instance, &export, call, &wave_call, limits).await
-            };
-            let result = crate::run::within_budget(outcome, &export.node, limits).await;
-            Ok::<_, RunFailure>((result, store, stdout, stderr, export.node.clone()))
-        };
-        let (result, state, out, err) = match body.await {
-            Err(failure) => (Err(failure), None, Vec::new(), Vec::new()),
-            Ok((mut result, store, stdout, stderr, entry)) => {
-                let out = stdout.contents().to_vec();
-                let err = stderr.contents().to_vec();
-                let state = store.into_data();
-                let node = state.failed_node.clone().unwrap_or(entry);
-                crate::run::refine_failure(&mut result, &state, &node, limits, &out, &err);
-                (result, Some(state), out, err)
-            }
-        };
-        let reason = prepared.reason.clone().unwrap_or_else(|| {
-            "every node ran as its own instance; wires were host trampolines".into()
-        });
-        self.finish_report(
-            run,
-            call,
-            RunMode::Traced,
-            reason,
-            started,
-            result,
-            state,
-            out,
-            err,
-        )
+                reason: self.reason.clone().unwrap_or_else(|| {
+                    "every node ran as its own instance; wires were host trampolines".into()
+                }),
+            },
+        }
     }
 }
 

@@ -143,6 +143,11 @@ impl MockedImport {
     }
 }
 
+/// The key in [`RunState::sequences`] of the last rep handed out for a
+/// mocked resource (kept when a session's fake state is cleared, so reps
+/// stay unique in the instance).
+pub(crate) const RESOURCE_COUNTER: &str = "resources";
+
 fn answer(
     f: &MockFn,
     store: &mut wasmtime::StoreContextMut<'_, RunState>,
@@ -176,7 +181,7 @@ fn answer(
             f.interface, f.function
         ))),
         MockAnswer::NewResource => {
-            let rep = store.data_mut().sequences.entry("resources".into()).or_default();
+            let rep = store.data_mut().sequences.entry(RESOURCE_COUNTER.into()).or_default();
             *rep += 1;
             let rep = u32::try_from(*rep).unwrap_or(u32::MAX);
             let handle = Resource::<MockResource>::new_own(rep).try_into_resource_any(&mut *store)?;

@@ -15,8 +15,23 @@ pub(crate) fn refine_failure(
     out: &[u8],
     err: &[u8],
 ) {
+    let full = out.len() >= limits.max_output || err.len() >= limits.max_output;
+    let hit = state.memory.hit.as_ref();
+    refine_call_failure(result, hit, state.denials.last(), node, limits, full);
+}
+
+/// [`refine_failure`] from what one call left: the memory growth it was
+/// refused, the last denial it met, and whether an output pipe is full.
+pub(crate) fn refine_call_failure(
+    result: &mut Result<String, RunFailure>,
+    memory_hit: Option<&MemoryLimitHit>,
+    last_denial: Option<&CapabilityDenied>,
+    node: &str,
+    limits: &Limits,
+    output_full: bool,
+) {
     let Err(failure) = result else { return };
-    if out.len() >= limits.max_output || err.len() >= limits.max_output {
+    if output_full {
         *failure = RunFailure {
             kind: FailureKind::Output,
             message: format!(
@@ -24,9 +39,9 @@ pub(crate) fn refine_failure(
                 limits.max_output
             ),
         };
-    } else if let Some(hit) = &state.memory.hit {
+    } else if let Some(hit) = memory_hit {
         *failure = memory_failure(node, hit);
-    } else if let (FailureKind::Trap, Some(d)) = (failure.kind, state.denials.last()) {
+    } else if let (FailureKind::Trap, Some(d)) = (failure.kind, last_denial) {
         *failure = RunFailure {
             kind: FailureKind::Denied,
             message: d.to_string(),

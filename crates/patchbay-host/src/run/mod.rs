@@ -2,10 +2,14 @@
 
 mod failure;
 mod limits;
+mod session;
 
 use crate::report::{FailureKind, RunFailure, RunMode, RunReport};
-pub(crate) use failure::{classify, refine_failure};
+pub(crate) use failure::{classify, refine_call_failure, refine_failure};
 pub use limits::{LimitError, LimitRange, LimitUnits, Limits};
+pub(crate) use session::Entry;
+use session::{CallOutcome, CallRecords};
+pub use session::{LiveSession, SessionEnded, SessionStatus};
 
 use crate::caps::Capabilities;
 use crate::events::Event;
@@ -195,42 +199,29 @@ impl Host {
         call: &str,
         limits: &Limits,
     ) -> RunReport {
-        let run = self.next_run();
-        self.events.send(Event::RunStarted {
-            run,
-            call: call.to_string(),
-            mode: RunMode::Composed,
-        });
-        let started = Instant::now();
-        let (result, state, stdout, stderr) =
-            self.execute_composed(prepared, call, limits, run).await;
-        self.finish_report(
-            run,
-            call,
-            RunMode::Composed,
-            "the composed component ran as one instance".into(),
-            started,
-            result,
-            state,
-            stdout,
-            stderr,
-        )
+        let entry = Entry::Composed {
+            prepared,
+            reason: "the composed component ran as one instance".into(),
+        };
+        self.run_once(entry, call, limits).await
     }
 
     /// Sends the end-of-run events and builds the report.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn finish_report(
+    fn finish_report(
         &self,
         run: u64,
         call: &str,
         mode: RunMode,
         mode_reason: String,
         started: Instant,
-        result: Result<String, RunFailure>,
-        state: Option<RunState>,
-        stdout: Vec<u8>,
-        stderr: Vec<u8>,
+        outcome: CallOutcome,
     ) -> RunReport {
+        let CallOutcome {
+            result,
+            records,
+            stdout,
+            stderr,
+        } = outcome;
         let micros = started.elapsed().as_micros() as u64;
         let stdout = String::from_utf8_lossy(&stdout).into_owned();
         let stderr = String::from_utf8_lossy(&stderr).into_owned();
@@ -243,9 +234,10 @@ impl Host {
                 });
             }
         }
-        if let (Err(failure), Some(node)) =
-            (&result, state.as_ref().and_then(|s| s.failed_node.clone()))
-        {
+        if let (Err(failure), Some(node)) = (
+            &result,
+            records.as_ref().and_then(|r| r.failed_node.clone()),
+        ) {
             if let Some(limit) = failure.kind.limit() {
                 self.events.send(Event::LimitHit {
                     run,
@@ -261,13 +253,13 @@ impl Host {
             error: result.as_ref().err().map(|e| e.message.clone()),
             micros,
         });
-        let (mock_calls, denials, trace, scope) = match state {
-            Some(s) => {
-                let scope = s.scope_log.lines();
-                (s.mock_calls, s.denials, s.trace, scope)
-            }
-            None => Default::default(),
-        };
+        let CallRecords {
+            mock_calls,
+            denials,
+            trace,
+            scope,
+            ..
+        } = records.unwrap_or_default();
         RunReport {
             run,
             call: call.to_string(),
@@ -282,55 +274,6 @@ impl Host {
             scope,
             micros,
         }
-    }
-
-    async fn execute_composed(
-        &self,
-        prepared: &Prepared,
-        call: &str,
-        limits: &Limits,
-        run: u64,
-    ) -> (
-        Result<String, RunFailure>,
-        Option<RunState>,
-        Vec<u8>,
-        Vec<u8>,
-    ) {
-        let setup = split_call(call).and_then(|(name, wave_call)| {
-            let export = find_export(&prepared.exports, &prepared.project, &name)?.clone();
-            Ok((export, wave_call))
-        });
-        let (export, wave_call) = match setup {
-            Ok(x) => x,
-            Err(e) => return (Err(e), None, vec![], vec![]),
-        };
-        let node = export.node.clone();
-        let scopes = std::slice::from_ref(&prepared.caps);
-        let (mut store, stdout, stderr) = match self.new_store(scopes, limits, run) {
-            Ok(x) => x,
-            Err(e) => {
-                let failure = RunFailure {
-                    kind: FailureKind::Instantiate,
-                    message: format!("{e:#}"),
-                };
-                return (Err(failure), None, vec![], vec![]);
-            }
-        };
-        let outcome = async {
-            let instance = prepared
-                .pre
-                .instantiate_async(&mut store)
-                .await
-                .map_err(|e| classify(e, &node, limits, true))?;
-            invoke(&mut store, instance, &export, call, &wave_call, limits).await
-        };
-        let mut result = within_budget(outcome, &node, limits).await;
-        let out = stdout.contents().to_vec();
-        let err = stderr.contents().to_vec();
-        let mut state = store.into_data();
-        state.failed_node.get_or_insert(node.clone());
-        refine_failure(&mut result, &state, &node, limits, &out, &err);
-        (result, Some(state), out, err)
     }
 }
 
@@ -470,10 +413,7 @@ impl Host {
             scope_log,
             http: wasmtime_wasi_http::WasiHttpCtx::new(),
             table: wasmtime::component::ResourceTable::new(),
-            memory: MemoryCap {
-                limit: limits.max_memory,
-                hit: None,
-            },
+            memory: MemoryCap::new(limits.max_memory),
             events: self.events.clone(),
             mock_calls: Vec::new(),
             denials: Vec::new(),
