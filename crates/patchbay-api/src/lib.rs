@@ -188,6 +188,11 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         NotSealedItem,
         SurfaceItem,
         ExportRequest,
+        DeployTargets,
+        OciTarget,
+        DeployTarget,
+        TargetOutcome,
+        TargetResult,
         Exported,
         AppEvent,
     );

@@ -2,9 +2,9 @@
 //! the artifact (`spin.toml`, `wadm.yaml`, from `patchbay-deploy`), and what
 //! each cannot express, printed.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use patchbay_compose::{Composed, Sealed, Workspace};
-use patchbay_deploy::{Artifact, Manifest, SPIN_FILE, WADM_FILE};
+use patchbay_deploy::{Artifact, Manifest, Target};
 use std::path::Path;
 
 /// The manifest flags of `patchbay export`.
@@ -24,9 +24,9 @@ pub(crate) struct DeployArgs {
     pub wadm: bool,
 }
 
-/// A manifest to write, by file name.
+/// A manifest to write.
 pub(crate) struct Planned {
-    file: &'static str,
+    target: Target,
     manifest: Manifest,
 }
 
@@ -40,34 +40,16 @@ pub(crate) fn plan(
     args: &DeployArgs,
     image: Option<&str>,
 ) -> Result<Vec<Planned>> {
-    if !args.spin && !args.wadm {
-        return Ok(vec![]);
-    }
-    let project = ws.project();
-    let artifact = Artifact {
-        file: format!("{}.wasm", project.name),
-        dir: dir.to_path_buf(),
-        exports: project
-            .exports
-            .iter()
-            .map(|e| e.export_name().to_string())
-            .collect(),
-        imports: composed.imports.clone(),
-        sealed: sealed.is_some(),
-        not_sealed: sealed.map(|s| s.not_sealed.clone()).unwrap_or_default(),
-        image: image.map(str::to_string),
-    };
+    let asked = Target::ALL.into_iter().filter(|t| match t {
+        Target::Spin => args.spin,
+        Target::Wadm => args.wadm,
+    });
+    let artifact = Artifact::of_export(ws, composed, sealed, dir, image);
     let mut planned = Vec::new();
-    if args.spin {
+    for target in asked {
         planned.push(Planned {
-            file: SPIN_FILE,
-            manifest: patchbay_deploy::spin_manifest(ws, &artifact)?,
-        });
-    }
-    if args.wadm {
-        planned.push(Planned {
-            file: WADM_FILE,
-            manifest: patchbay_deploy::wadm_manifest(ws, &artifact)?,
+            target,
+            manifest: target.manifest(ws, &artifact)?,
         });
     }
     Ok(planned)
@@ -76,11 +58,10 @@ pub(crate) fn plan(
 /// Writes the planned manifests into `dir` and prints what each cannot
 /// express.
 pub(crate) fn write(dir: &Path, planned: &[Planned]) -> Result<()> {
-    for Planned { file, manifest } in planned {
-        let path = dir.join(file);
-        patchbay_project::write_output(&path, manifest.text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    for Planned { target, manifest } in planned {
+        let path = patchbay_deploy::write_manifest(dir, *target, manifest)?;
         eprintln!("wrote {}", path.display());
+        let file = target.file();
         match manifest.notes.len() {
             0 => println!("{file}: expresses every grant"),
             n => {

@@ -67,17 +67,14 @@ pub(crate) fn push_if_asked(args: &OciArgs, artifact: &[u8]) -> Result<()> {
     let Some(reference) = &args.oci else {
         return Ok(());
     };
-    let credentials = match &args.oci_username {
-        Some(username) => Credentials::Basic {
+    let given = match &args.oci_username {
+        Some(username) => Some(Credentials::Basic {
             username: username.clone(),
             password: read_password()?,
-        },
-        None => Credentials::from_docker_config(&patchbay_oci::registry_of(reference)?)?,
+        }),
+        None => None,
     };
-    let options = Options {
-        credentials,
-        insecure: args.insecure,
-    };
+    let options = Options::for_reference(reference, given, args.insecure)?;
     let pushed = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

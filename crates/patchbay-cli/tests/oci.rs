@@ -6,7 +6,7 @@
 //! an error naming the registry.
 
 use patchbay_host::{FailureKind, Host, HostOptions, Limits, RunReport};
-use patchbay_oci::local_registry::LocalRegistry;
+use patchbay_oci::local_registry::{block_on, unused_address, LocalRegistry};
 use patchbay_oci::Options;
 use std::io::Write;
 use std::path::Path;
@@ -41,14 +41,6 @@ fn patchbay(args: &[&str], stdin: &str, docker_config: &Path) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(future)
 }
 
 /// Runs `call` on `component` as the one node of a project exporting the
@@ -234,13 +226,10 @@ fn credentials_come_from_flags_or_the_docker_config_and_bad_ones_are_named() {
 
 #[test]
 fn an_unreachable_registry_is_named() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
+    let address = unused_address();
     let out = tempfile::tempdir().expect("temp dir");
     let docker = tempfile::tempdir().expect("temp dir");
-    let reference = format!("127.0.0.1:{port}/nowhere/app:1");
+    let reference = format!("{address}/nowhere/app:1");
     let output = patchbay(
         &[
             "export",
@@ -257,7 +246,7 @@ fn an_unreachable_registry_is_named() {
     let stderr = text(&output.stderr);
     assert!(!output.status.success());
     assert!(
-        stderr.contains(&format!("error: registry 127.0.0.1:{port} is unreachable")),
+        stderr.contains(&format!("error: registry {address} is unreachable")),
         "{stderr}"
     );
     // The artifact was written, but no manifest names an image the push

@@ -34,9 +34,11 @@
 
 mod scope;
 mod spin;
+mod targets;
 mod wadm;
 
 pub use spin::{spin_manifest, SPIN_FILE, SPIN_ROUTE};
+pub use targets::{write_manifest, Target, WriteError};
 pub use wadm::{
     wadm_manifest, HTTP_CLIENT_IMAGE, HTTP_SERVER_ADDRESS, HTTP_SERVER_IMAGE, WADM_FILE,
 };

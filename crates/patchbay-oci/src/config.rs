@@ -6,7 +6,6 @@
 
 use crate::OciError;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// The manifest's media type (an OCI image manifest).
 pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
@@ -87,15 +86,11 @@ impl WasmConfig {
     }
 }
 
-/// `sha256:<hex>` of `bytes`, as OCI digests are written.
+/// `sha256:<hex>` of `bytes`, as OCI digests are written: the project's
+/// one content hash ([`patchbay_project::content_hash`]), which is already
+/// written that way.
 pub fn sha256_digest(bytes: &[u8]) -> String {
-    let hash = Sha256::digest(bytes);
-    let mut text = String::with_capacity(7 + 64);
-    text.push_str("sha256:");
-    for byte in hash {
-        text.push_str(&format!("{byte:02x}"));
-    }
-    text
+    patchbay_project::content_hash(bytes)
 }
 
 #[cfg(test)]

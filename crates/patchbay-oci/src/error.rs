@@ -34,7 +34,7 @@ pub enum OciError {
         reason: String,
     },
     /// The registry refused the credentials (or their absence).
-    #[error("registry {registry} refused access to {repository} ({reason}): check the username and password (--oci-username/--oci-password-stdin) or the docker config (`docker login {registry}`)")]
+    #[error("registry {registry} refused access to {repository} ({reason}): check the username and password given for this push (`--oci-username` with `--oci-password-stdin`, or the export dialog's fields) or the docker config (`docker login {registry}`)")]
     Unauthorized {
         /// The registry host.
         registry: String,

@@ -52,6 +52,30 @@ pub struct Options {
     pub insecure: bool,
 }
 
+impl Options {
+    /// How to reach the registry of `reference`, as `patchbay export
+    /// --oci` and the app's export dialog both decide it: the credentials
+    /// `given` for this push (flags, or the dialog's fields), else those
+    /// the docker config holds for the reference's registry, else none.
+    /// A reference that does not parse is refused here, naming it, before
+    /// anything is sent.
+    pub fn for_reference(
+        reference: &str,
+        given: Option<Credentials>,
+        insecure: bool,
+    ) -> Result<Options, OciError> {
+        let registry = registry_of(reference)?;
+        let credentials = match given {
+            Some(credentials) => credentials,
+            None => Credentials::from_docker_config(&registry)?,
+        };
+        Ok(Options {
+            credentials,
+            insecure,
+        })
+    }
+}
+
 /// What a push stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pushed {
@@ -413,6 +437,23 @@ mod tests {
         ] {
             assert!(!is_local(remote), "{remote}");
         }
+    }
+
+    #[test]
+    fn given_credentials_win_and_a_bad_reference_is_refused_first() {
+        let given = Credentials::Basic {
+            username: "me".into(),
+            password: "pw".into(),
+        };
+        let options = Options::for_reference("127.0.0.1:5000/app:1", Some(given), true)
+            .expect("a good reference");
+        assert!(options.insecure);
+        assert!(matches!(
+            options.credentials,
+            Credentials::Basic { ref username, .. } if username == "me"
+        ));
+        let err = Options::for_reference("Bad Ref", None, false).expect_err("bad reference");
+        assert!(matches!(err, OciError::BadReference { .. }), "{err:?}");
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //! (and its folder removed) when the [`LocalRegistry`] is dropped, also
 //! when a test panics.
 //!
+//! Also the helpers the registry tests share: [`block_on`] and
+//! [`unused_address`].
+//!
 //! `scripts/setup.sh` installs the package (`ensure_registry`).
 
 use std::io::{Read, Write};
@@ -148,6 +151,26 @@ impl Drop for LocalRegistry {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Runs `future` to completion on a runtime of its own (the push and pull
+/// are async; tests are not).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime starts")
+        .block_on(future)
+}
+
+/// `127.0.0.1:PORT` where nothing listens (a port bound, then released):
+/// the address of an unreachable registry.
+pub fn unused_address() -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port on 127.0.0.1")
+        .port();
+    format!("127.0.0.1:{port}")
 }
 
 /// A path as a double-quoted YAML string.

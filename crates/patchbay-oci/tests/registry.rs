@@ -2,16 +2,8 @@
 //! `docker-registry` (CNCF distribution 2.8), started on 127.0.0.1 for each
 //! test and stopped when the test ends (see `LocalRegistry`).
 
-use patchbay_oci::local_registry::LocalRegistry;
+use patchbay_oci::local_registry::{block_on, unused_address, LocalRegistry};
 use patchbay_oci::{Credentials, OciError, Options};
-
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(future)
-}
 
 fn registry() -> LocalRegistry {
     LocalRegistry::start().unwrap_or_else(|e| panic!("{e}"))
@@ -150,12 +142,8 @@ fn credentials_are_checked_by_the_registry() {
 
 #[test]
 fn an_unreachable_registry_is_named() {
-    // A port nothing listens on: bound, then released.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let reference = format!("127.0.0.1:{port}/nowhere/app:1");
+    let address = unused_address();
+    let reference = format!("{address}/nowhere/app:1");
     let err = block_on(patchbay_oci::push(
         &component(),
         &reference,
@@ -165,7 +153,7 @@ fn an_unreachable_registry_is_named() {
     assert!(matches!(err, OciError::Unreachable { .. }), "{err:?}");
     let text = err.to_string();
     assert!(
-        text.starts_with(&format!("registry 127.0.0.1:{port} is unreachable")),
+        text.starts_with(&format!("registry {address} is unreachable")),
         "{text}"
     );
 }

@@ -1326,7 +1326,12 @@ wac: string,
 /**
  * `.wit` file name.
  */
-wit: string, };
+wit: string, 
+/**
+ * Why Spin cannot deploy this project (it runs HTTP handlers), or
+ * `null`.
+ */
+spinRefused: string | null, };
 
 export type VariantPreview = { 
 /**
@@ -1431,7 +1436,95 @@ chooseDir: boolean,
 /**
  * Which artifact to write.
  */
-variant: ExportVariant, };
+variant: ExportVariant, 
+/**
+ * Where else it goes: manifests beside it, a registry.
+ */
+targets: DeployTargets, };
+
+export type DeployTargets = { 
+/**
+ * Write `spin.toml` (Spin manifest version 2) beside the artifact.
+ */
+spin: boolean, 
+/**
+ * Write `wadm.yaml` (a wasmCloud application) beside the artifact.
+ */
+wadm: boolean, 
+/**
+ * Push the artifact to an OCI registry, pull it back and verify it.
+ */
+oci: OciTarget | null, };
+
+export type OciTarget = { 
+/**
+ * `REGISTRY/REPOSITORY[:TAG]`, e.g. `ghcr.io/you/app:1.0`.
+ */
+reference: string, 
+/**
+ * Speak plain HTTP even to a registry not on localhost or 127.0.0.1.
+ */
+insecure: boolean, 
+/**
+ * The username; with none, the docker config's credentials (or none).
+ */
+username: string | null, 
+/**
+ * The password or token, with the username.
+ */
+password: string | null, };
+
+export type DeployTarget = "spin" | "wadm" | "oci";
+
+export type TargetOutcome = { 
+/**
+ * Which target.
+ */
+target: DeployTarget, 
+/**
+ * What happened.
+ */
+result: TargetResult, };
+
+export type TargetResult = { "kind": "written", 
+/**
+ * Its path.
+ */
+file: string, 
+/**
+ * What it cannot express (node, grant, why), also written in it
+ * as comments.
+ */
+notes: Array<string>, } | { "kind": "pushed", 
+/**
+ * The reference pushed to, as given.
+ */
+reference: string, 
+/**
+ * `registry/repository@sha256:…`: exactly this artifact.
+ */
+pinned: string, 
+/**
+ * The digest of the manifest pushed.
+ */
+manifestDigest: string, 
+/**
+ * The digest of the manifest pulled back (equal, or the push
+ * would have failed).
+ */
+pulledDigest: string, 
+/**
+ * The digest of the component layer.
+ */
+layerDigest: string, 
+/**
+ * The bytes pushed.
+ */
+size: number, } | { "kind": "failed", 
+/**
+ * The reason.
+ */
+message: string, };
 
 export type Exported = { 
 /**
@@ -1465,7 +1558,11 @@ size: number,
 /**
  * The written component's imports, decoded from its bytes.
  */
-imports: Array<string>, };
+imports: Array<string>, 
+/**
+ * Each deployment target asked for, in the order Spin, wadm, OCI.
+ */
+targets: Array<TargetOutcome>, };
 
 export type AppEvent = { "kind": "wireCall", 
 /**

@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../store';
-import { commands, type ExportPreview, type ProjectDoc, type VariantPreview } from '../store/backend';
+import { commands, type Exported, type ExportPreview, type ProjectDoc, type VariantPreview } from '../store/backend';
 import { ExportDialog } from './ExportDialog';
 
 const doc: ProjectDoc = {
@@ -73,6 +73,21 @@ const preview: ExportPreview = {
   wasm: 'sandbox-demo.wasm',
   wac: 'sandbox-demo.wac',
   wit: 'sandbox-demo.wit',
+  spinRefused: null,
+};
+
+const NO_TARGETS = { spin: false, wadm: false, oci: null };
+
+const exported: Exported = {
+  variant: 'sealed',
+  dir: '/p/out',
+  wasm: '/p/out/sandbox-demo.wasm',
+  wac: '/p/out/sandbox-demo.wac',
+  wit: '/p/out/sandbox-demo.wit',
+  stubs: ['/p/out/stubs/denied-deny-cli-environment.wasm', '/p/out/stubs/mocked-mock-cli-environment.wasm'],
+  size: 6144,
+  imports: [ENV, KV],
+  targets: [],
 };
 
 function surfaceOf(dialog: HTMLElement) {
@@ -128,34 +143,27 @@ describe('ExportDialog', () => {
     const toast = vi.fn();
     useStore.setState({ doc, toast });
     vi.spyOn(commands, 'exportPreview').mockResolvedValue(preview);
-    const exportArtifacts = vi.spyOn(commands, 'exportArtifacts').mockResolvedValue({
-      variant: 'sealed',
-      dir: '/p/out',
-      wasm: '/p/out/sandbox-demo.wasm',
-      wac: '/p/out/sandbox-demo.wac',
-      wit: '/p/out/sandbox-demo.wit',
-      stubs: ['/p/out/stubs/denied-deny-cli-environment.wasm', '/p/out/stubs/mocked-mock-cli-environment.wasm'],
-      size: 6144,
-      imports: [ENV, KV],
-    });
+    const exportArtifacts = vi.spyOn(commands, 'exportArtifacts').mockResolvedValue(exported);
     const user = userEvent.setup();
     render(<ExportDialog open onClose={() => {}} />);
     const dialog = screen.getByRole('dialog', { name: 'Export composed component' });
     await within(dialog).findByRole('radio', { name: /Sealed/ });
     await user.click(within(dialog).getByRole('button', { name: 'Export' }));
     const written = await within(dialog).findByRole('status');
-    expect(exportArtifacts).toHaveBeenCalledWith({ doc, dir: null, chooseDir: false, variant: 'sealed' });
+    expect(exportArtifacts).toHaveBeenCalledWith({ doc, dir: null, chooseDir: false, variant: 'sealed', targets: NO_TARGETS });
     expect(written).toHaveTextContent('Sealed export, 6.0 KiB, 2 imports, in /p/out');
     for (const file of ['sandbox-demo.wasm', 'sandbox-demo.wac', 'sandbox-demo.wit', 'stubs/mocked-mock-cli-environment.wasm']) {
       expect(within(written).getByText(`/p/out/${file}`)).toBeInTheDocument();
     }
-    expect(toast).toHaveBeenCalledWith('Exported sandbox-demo.wasm sealed (6.0 KiB)', 'success');
+    // The dialog says what it wrote; no toast covers its buttons.
+    expect(toast).not.toHaveBeenCalled();
     expect(within(dialog).getByRole('button', { name: 'Done' })).toBeEnabled();
+    expect(within(written).queryByRole('heading', { name: 'Deployment' })).not.toBeInTheDocument();
 
     await user.click(within(dialog).getByRole('radio', { name: /Open/ }));
     await user.click(within(dialog).getByRole('button', { name: 'Export again' }));
     await waitFor(() =>
-      expect(exportArtifacts).toHaveBeenLastCalledWith({ doc, dir: null, chooseDir: false, variant: 'open' }),
+      expect(exportArtifacts).toHaveBeenLastCalledWith({ doc, dir: null, chooseDir: false, variant: 'open', targets: NO_TARGETS }),
     );
   });
 
@@ -210,5 +218,127 @@ describe('ExportDialog', () => {
     render(<ExportDialog open onClose={() => {}} />);
     expect(await screen.findByRole('alert')).toHaveTextContent('Cannot export: the graph does not compose (1 problem)');
     expect(screen.getByRole('button', { name: 'Export' })).toBeDisabled();
+  });
+
+  it('sends the deploy targets with the export and lists what became of each', async () => {
+    useStore.setState({ doc, toast: vi.fn() });
+    vi.spyOn(commands, 'exportPreview').mockResolvedValue(preview);
+    const reference = '127.0.0.1:5000/team/sandbox-demo:1';
+    const exportArtifacts = vi.spyOn(commands, 'exportArtifacts').mockResolvedValue({
+      ...exported,
+      targets: [
+        {
+          target: 'spin',
+          result: {
+            kind: 'written',
+            file: '/p/out/spin.toml',
+            notes: ['node granted: env GREETING: Spin passes no host environment variables'],
+          },
+        },
+        {
+          target: 'wadm',
+          result: {
+            kind: 'failed',
+            message: `wadm.yaml was not written: it would name the image ${reference}, which the push did not store`,
+          },
+        },
+        {
+          target: 'oci',
+          result: {
+            kind: 'failed',
+            message: `cannot push to ${reference}: registry 127.0.0.1:5000 refused access to team/sandbox-demo (401 Unauthorized)`,
+          },
+        },
+      ],
+    });
+    const user = userEvent.setup();
+    render(<ExportDialog open onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog', { name: 'Export composed component' });
+    await within(dialog).findByRole('radio', { name: /Sealed/ });
+    const deploy = within(dialog).getByRole('group', { name: 'Deploy' });
+    // Credentials are asked for only once there is somewhere to push.
+    expect(within(deploy).queryByLabelText('Registry password')).not.toBeInTheDocument();
+    await user.click(within(deploy).getByRole('checkbox', { name: /Spin/ }));
+    await user.click(within(deploy).getByRole('checkbox', { name: /wasmCloud/ }));
+    await user.type(within(deploy).getByLabelText('OCI reference'), ` ${reference} `);
+    await user.click(within(deploy).getByRole('checkbox', { name: /Plain HTTP/ }));
+    await user.type(within(deploy).getByLabelText('Registry username'), 'patchbay');
+    const password = within(deploy).getByLabelText('Registry password');
+    expect(password).toHaveAttribute('type', 'password');
+    await user.type(password, 's3cret');
+    expect(deploy).toHaveTextContent('Used for this push only, never saved');
+    await user.click(within(dialog).getByRole('button', { name: 'Export' }));
+
+    const written = await within(dialog).findByRole('status');
+    expect(exportArtifacts).toHaveBeenCalledWith({
+      doc,
+      dir: null,
+      chooseDir: false,
+      variant: 'sealed',
+      targets: { spin: true, wadm: true, oci: { reference, insecure: true, username: 'patchbay', password: 's3cret' } },
+    });
+    const outcome = (target: string) => written.querySelector(`[data-target="${target}"]`);
+    expect(outcome('spin')).toHaveTextContent('Spin: /p/out/spin.toml');
+    expect(outcome('spin')).toHaveTextContent('cannot express 1 thing (also written in it as comments):');
+    expect(outcome('spin')).toHaveTextContent('node granted: env GREETING');
+    expect(outcome('wadm')).toHaveTextContent('wasmCloud (wadm): not written');
+    expect(outcome('wadm')).toHaveTextContent('which the push did not store');
+    expect(outcome('oci')).toHaveTextContent('OCI registry: not pushed');
+    expect(outcome('oci')).toHaveTextContent('refused access to team/sandbox-demo');
+    expect(written).not.toHaveTextContent('s3cret');
+  });
+
+  it('shows a verified push with its pinned reference', async () => {
+    useStore.setState({ doc, toast: vi.fn() });
+    vi.spyOn(commands, 'exportPreview').mockResolvedValue(preview);
+    const digest = `sha256:${'b'.repeat(64)}`;
+    vi.spyOn(commands, 'exportArtifacts').mockResolvedValue({
+      ...exported,
+      targets: [
+        {
+          target: 'oci',
+          result: {
+            kind: 'pushed',
+            reference: 'ghcr.io/me/app:1',
+            pinned: `ghcr.io/me/app@${digest}`,
+            manifestDigest: digest,
+            pulledDigest: digest,
+            layerDigest: `sha256:${'c'.repeat(64)}`,
+            size: 6144,
+          },
+        },
+      ],
+    });
+    const user = userEvent.setup();
+    render(<ExportDialog open onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog', { name: 'Export composed component' });
+    await within(dialog).findByRole('radio', { name: /Sealed/ });
+    await user.type(within(dialog).getByLabelText('OCI reference'), 'ghcr.io/me/app:1');
+    await user.click(within(dialog).getByRole('button', { name: 'Export' }));
+    const written = await within(dialog).findByRole('status');
+    const oci = written.querySelector('[data-target="oci"]');
+    expect(oci).toHaveTextContent('OCI registry: pushed ghcr.io/me/app:1, pulled back and verified (6.0 KiB)');
+    expect(oci).toHaveTextContent(`ghcr.io/me/app@${digest}`);
+    expect(within(oci as HTMLElement).getByRole('button', { name: 'Copy pinned reference' })).toBeInTheDocument();
+  });
+
+  it('offers Spin only when the backend says Spin can run the project, and says why not', async () => {
+    useStore.setState({ doc, toast: vi.fn() });
+    const why = 'cannot write a Spin manifest for project `sandbox-demo`: Spin runs a component when a trigger fires';
+    vi.spyOn(commands, 'exportPreview').mockResolvedValue({ ...preview, spinRefused: why });
+    const exportArtifacts = vi.spyOn(commands, 'exportArtifacts').mockResolvedValue(exported);
+    const user = userEvent.setup();
+    render(<ExportDialog open onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog', { name: 'Export composed component' });
+    await within(dialog).findByRole('radio', { name: /Sealed/ });
+    const spin = within(dialog).getByRole('checkbox', { name: /Spin/ });
+    expect(spin).toBeDisabled();
+    expect(within(dialog).getByRole('group', { name: 'Deploy' })).toHaveTextContent(why);
+    await user.click(within(dialog).getByRole('checkbox', { name: /wasmCloud/ }));
+    await user.click(within(dialog).getByRole('button', { name: 'Export' }));
+    await within(dialog).findByRole('status');
+    expect(exportArtifacts).toHaveBeenCalledWith(
+      expect.objectContaining({ targets: { spin: false, wadm: true, oci: null } }),
+    );
   });
 });

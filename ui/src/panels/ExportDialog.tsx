@@ -5,8 +5,12 @@
  * shows, for each variant, the attack surface (every import the artifact
  * would have, decoded by the backend from its bytes, with the nodes that
  * reach the host through it), the stubs sealed in, and the bindings that
- * cannot be sealed with their reasons. Nothing here decides a rule: all of
- * it comes from `exportPreview`.
+ * cannot be sealed with their reasons. Its Deploy section adds targets
+ * to the same export: `spin.toml` and `wadm.yaml` beside the artifact, and
+ * a push to an OCI registry (credentials for that push only, kept in this
+ * dialog and never saved); after export each target's outcome is listed.
+ * Nothing here decides a rule: all of it comes from `exportPreview` and
+ * `exportArtifacts`.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from '../store';
@@ -14,9 +18,12 @@ import {
   commands,
   errorText,
   isApiError,
+  type DeployTarget,
+  type DeployTargets,
   type Exported,
   type ExportPreview,
   type ExportVariant,
+  type TargetOutcome,
   type VariantPreview,
 } from '../store/backend';
 import { CopyButton, Spinner } from './common';
@@ -50,14 +57,47 @@ function sizeDelta(a: number, b: number): string {
 
 const LABEL: Record<ExportVariant, string> = { sealed: 'Sealed', open: 'Open' };
 
+const TARGET_LABEL: Record<DeployTarget, string> = { spin: 'Spin', wadm: 'wasmCloud (wadm)', oci: 'OCI registry' };
+
+/** What the Deploy section holds while the dialog is open (the password
+ * too: it lives here only, and goes with this one request). */
+type DeployForm = {
+  spin: boolean;
+  wadm: boolean;
+  reference: string;
+  insecure: boolean;
+  username: string;
+  password: string;
+};
+
+const NO_DEPLOY: DeployForm = { spin: false, wadm: false, reference: '', insecure: false, username: '', password: '' };
+
+/** The request's targets: a push only with a reference, credentials only
+ * when typed (else the docker config's). */
+function deployTargets(form: DeployForm, spinRefused: string | null): DeployTargets {
+  const reference = form.reference.trim();
+  return {
+    spin: form.spin && !spinRefused,
+    wadm: form.wadm,
+    oci: reference
+      ? {
+          reference,
+          insecure: form.insecure,
+          username: form.username.trim() || null,
+          password: form.password || null,
+        }
+      : null,
+  };
+}
+
 function ExportDialogBody({ onClose }: { onClose: () => void }) {
   const doc = useStore((s) => s.doc);
-  const toast = useStore((s) => s.toast);
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
   const [variant, setVariant] = useState<ExportVariant>('sealed');
   const [writing, setWriting] = useState(false);
   const [written, setWritten] = useState<Exported | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [deploy, setDeploy] = useState<DeployForm>(NO_DEPLOY);
   const dialog = useRef<HTMLDivElement>(null);
   const titleId = useId();
 
@@ -99,13 +139,15 @@ function ExportDialogBody({ onClose }: { onClose: () => void }) {
   }, [onClose]);
 
   const exportTo = async (chooseDir: boolean) => {
-    if (!doc) return;
+    if (!doc || phase.kind !== 'preview') return;
     setWriting(true);
     setError(null);
     try {
-      const result = await commands.exportArtifacts({ doc, dir: null, chooseDir, variant });
+      const targets = deployTargets(deploy, phase.preview.spinRefused);
+      const result = await commands.exportArtifacts({ doc, dir: null, chooseDir, variant, targets });
+      // The dialog's own Written section says what was written; a toast
+      // would only cover its buttons.
       setWritten(result);
-      toast(`Exported ${baseName(result.wasm)} ${result.variant} (${formatBytes(result.size)})`, 'success');
     } catch (e) {
       if (!(isApiError(e) && e.code === 'cancelled')) setError(errorText(e));
     } finally {
@@ -198,6 +240,12 @@ function ExportDialogBody({ onClose }: { onClose: () => void }) {
                   )}
                 </dl>
               </section>
+              <Deploy
+                form={deploy}
+                onChange={setDeploy}
+                spinRefused={preview.spinRefused}
+                disabled={writing}
+              />
               {written && <Written written={written} />}
               {error && (
                 <div className="pbp-error-box" role="alert">
@@ -208,7 +256,7 @@ function ExportDialogBody({ onClose }: { onClose: () => void }) {
           )}
         </div>
         <div className="pbp-dialog-actions">
-          {writing && <Spinner label="Writing" />}
+          {writing && <Spinner label={deploy.reference.trim() ? 'Writing and pushing' : 'Writing'} />}
           <button
             type="button"
             className="pbp-btn"
@@ -366,6 +414,95 @@ function Surface({ item }: { item: VariantPreview }) {
   );
 }
 
+function Deploy({
+  form,
+  onChange,
+  spinRefused,
+  disabled,
+}: {
+  form: DeployForm;
+  onChange: (f: DeployForm) => void;
+  spinRefused: string | null;
+  disabled: boolean;
+}) {
+  const id = useId();
+  const set = (patch: Partial<DeployForm>) => onChange({ ...form, ...patch });
+  const pushing = form.reference.trim() !== '';
+  return (
+    <fieldset className="pbp-export-deploy" disabled={disabled}>
+      <legend>Deploy</legend>
+      <label className="pbp-export-target">
+        <input
+          type="checkbox"
+          checked={form.spin && !spinRefused}
+          disabled={!!spinRefused}
+          onChange={(e) => set({ spin: e.target.checked })}
+        />
+        <span>
+          <strong>Spin</strong> <span className="pbp-muted">spin.toml beside the component</span>
+          {spinRefused && <span className="pbp-export-why">{spinRefused}</span>}
+        </span>
+      </label>
+      <label className="pbp-export-target">
+        <input type="checkbox" checked={form.wadm} onChange={(e) => set({ wadm: e.target.checked })} />
+        <span>
+          <strong>wasmCloud (wadm)</strong> <span className="pbp-muted">wadm.yaml beside the component</span>
+        </span>
+      </label>
+      <div className="pbp-export-oci">
+        <label htmlFor={`${id}-ref`}>
+          <strong>OCI registry</strong> <span className="pbp-muted">push, pull back and verify the digest</span>
+        </label>
+        <input
+          id={`${id}-ref`}
+          type="text"
+          className="pbp-input"
+          spellCheck={false}
+          placeholder="ghcr.io/you/app:1.0"
+          aria-label="OCI reference"
+          value={form.reference}
+          onChange={(e) => set({ reference: e.target.value })}
+        />
+        {pushing && (
+          <>
+            <label className="pbp-export-target">
+              <input type="checkbox" checked={form.insecure} onChange={(e) => set({ insecure: e.target.checked })} />
+              <span>
+                Plain HTTP <span className="pbp-muted">(localhost and 127.0.0.1 always are)</span>
+              </span>
+            </label>
+            <div className="pbp-export-credentials">
+              <input
+                type="text"
+                className="pbp-input"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="username"
+                aria-label="Registry username"
+                value={form.username}
+                onChange={(e) => set({ username: e.target.value })}
+              />
+              <input
+                type="password"
+                className="pbp-input"
+                autoComplete="off"
+                placeholder="password or token"
+                aria-label="Registry password"
+                value={form.password}
+                onChange={(e) => set({ password: e.target.value })}
+              />
+            </div>
+            <p className="pbp-muted">
+              Used for this push only, never saved. Left empty, the credentials come from the docker config (
+              <code>docker login</code>).
+            </p>
+          </>
+        )}
+      </div>
+    </fieldset>
+  );
+}
+
 function Written({ written }: { written: Exported }) {
   const files = [written.wasm, written.wac, written.wit, ...written.stubs];
   return (
@@ -382,6 +519,58 @@ function Written({ written }: { written: Exported }) {
           </li>
         ))}
       </ul>
+      {written.targets.length > 0 && (
+        <>
+          <h3>Deployment</h3>
+          <ul className="pbp-export-outcomes">
+            {written.targets.map((t) => (
+              <Outcome key={t.target} outcome={t} />
+            ))}
+          </ul>
+        </>
+      )}
     </section>
+  );
+}
+
+function Outcome({ outcome }: { outcome: TargetOutcome }) {
+  const label = TARGET_LABEL[outcome.target];
+  const r = outcome.result;
+  if (r.kind === 'failed') {
+    return (
+      <li className="pbp-export-outcome pbp-export-outcome--failed" data-target={outcome.target}>
+        <strong>{label}</strong>: {outcome.target === 'oci' ? 'not pushed' : 'not written'}
+        <span className="pbp-export-why">{r.message}</span>
+      </li>
+    );
+  }
+  if (r.kind === 'pushed') {
+    return (
+      <li className="pbp-export-outcome" data-target={outcome.target}>
+        <strong>{label}</strong>: pushed <code>{r.reference}</code>, pulled back and verified ({formatBytes(r.size)})
+        <span className="pbp-export-why">
+          <code>{r.pinned}</code> <CopyButton text={r.pinned} label="Copy pinned reference" />
+        </span>
+      </li>
+    );
+  }
+  return (
+    <li className="pbp-export-outcome" data-target={outcome.target}>
+      <strong>{label}</strong>: <code>{r.file}</code> <CopyButton text={r.file} label="Copy path" />
+      {r.notes.length === 0 ? (
+        <span className="pbp-export-why">expresses every grant</span>
+      ) : (
+        <>
+          <span className="pbp-export-why">
+            cannot express {plural(r.notes.length, 'thing')} (also written in it as comments):
+          </span>
+          <ul className="pbp-export-notes">
+            {r.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </li>
   );
 }

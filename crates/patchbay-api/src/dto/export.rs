@@ -36,6 +36,9 @@ pub struct ExportPreview {
     pub wac: String,
     /// `.wit` file name.
     pub wit: String,
+    /// Why Spin cannot deploy this project (it runs HTTP handlers), or
+    /// `null`.
+    pub spin_refused: Option<String>,
 }
 
 /// One variant of the export: its attack surface, its stubs and what it
@@ -123,6 +126,103 @@ pub struct ExportRequest {
     pub choose_dir: bool,
     /// Which artifact to write.
     pub variant: ExportVariant,
+    /// Where else it goes: manifests beside it, a registry.
+    pub targets: DeployTargets,
+}
+
+/// The deployment targets of one export.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct DeployTargets {
+    /// Write `spin.toml` (Spin manifest version 2) beside the artifact.
+    pub spin: bool,
+    /// Write `wadm.yaml` (a wasmCloud application) beside the artifact.
+    pub wadm: bool,
+    /// Push the artifact to an OCI registry, pull it back and verify it.
+    pub oci: Option<OciTarget>,
+}
+
+/// A push to an OCI registry. The credentials are used for this push only:
+/// never stored in the project, the session or any file.
+#[derive(Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct OciTarget {
+    /// `REGISTRY/REPOSITORY[:TAG]`, e.g. `ghcr.io/you/app:1.0`.
+    pub reference: String,
+    /// Speak plain HTTP even to a registry not on localhost or 127.0.0.1.
+    pub insecure: bool,
+    /// The username; with none, the docker config's credentials (or none).
+    pub username: Option<String>,
+    /// The password or token, with the username.
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for OciTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OciTarget")
+            .field("reference", &self.reference)
+            .field("insecure", &self.insecure)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .finish()
+    }
+}
+
+/// A deployment target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeployTarget {
+    /// `spin.toml`.
+    Spin,
+    /// `wadm.yaml`.
+    Wadm,
+    /// A push to an OCI registry.
+    Oci,
+}
+
+/// What became of one target of an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TargetOutcome {
+    /// Which target.
+    pub target: DeployTarget,
+    /// What happened.
+    pub result: TargetResult,
+}
+
+/// A target's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TargetResult {
+    /// A manifest was written beside the artifact.
+    Written {
+        /// Its path.
+        file: String,
+        /// What it cannot express (node, grant, why), also written in it
+        /// as comments.
+        notes: Vec<String>,
+    },
+    /// The artifact was pushed, pulled back and verified.
+    Pushed {
+        /// The reference pushed to, as given.
+        reference: String,
+        /// `registry/repository@sha256:…`: exactly this artifact.
+        pinned: String,
+        /// The digest of the manifest pushed.
+        #[serde(rename = "manifestDigest")]
+        manifest_digest: String,
+        /// The digest of the manifest pulled back (equal, or the push
+        /// would have failed).
+        #[serde(rename = "pulledDigest")]
+        pulled_digest: String,
+        /// The digest of the component layer.
+        #[serde(rename = "layerDigest")]
+        layer_digest: String,
+        /// The bytes pushed.
+        size: u64,
+    },
+    /// Nothing was done for this target, and why (naming the target).
+    Failed {
+        /// The reason.
+        message: String,
+    },
 }
 
 /// Written files.
@@ -144,4 +244,6 @@ pub struct Exported {
     pub size: u64,
     /// The written component's imports, decoded from its bytes.
     pub imports: Vec<String>,
+    /// Each deployment target asked for, in the order Spin, wadm, OCI.
+    pub targets: Vec<TargetOutcome>,
 }

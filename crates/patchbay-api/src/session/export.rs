@@ -148,19 +148,24 @@ impl Session {
             Err(e) => (None, Some(e.message)),
         };
         let name = &request.doc.name;
+        let dir = self.default_export_dir()?;
+        let spin_refused = super::deploy::spin_refused(&ws, &open.composed, &dir);
         Ok(ExportPreview {
             sealed,
             sealed_error,
             open: variant_preview(&open_imports, ExportVariant::Open, &open)?,
-            dir: self.default_export_dir()?.display().to_string(),
+            dir: dir.display().to_string(),
             wasm: format!("{name}.wasm"),
             wac: format!("{name}.wac"),
             wit: format!("{name}.wit"),
+            spin_refused,
         })
     }
 
     /// Writes the chosen variant: the composed `.wasm`, the `.wac` recipe,
-    /// the WIT and, sealed, the stubs the recipe names.
+    /// the WIT and, sealed, the stubs the recipe names; then goes to the
+    /// deployment targets asked for (a push, then `spin.toml` and
+    /// `wadm.yaml` beside the artifact), each with its own outcome.
     pub async fn export_artifacts(&self, request: ExportRequest) -> Result<Exported, ApiError> {
         let default = self.default_export_dir()?;
         let dir = if request.choose_dir {
@@ -192,31 +197,45 @@ impl Session {
                 }
             }
         };
-        let ws = self.workspace(&request.doc)?;
-        let artifact = self.busy("composing", || compose_variant(&ws, request.variant))?;
-        let files = patchbay_compose::write_export(
-            &dir,
-            &request.doc.name,
-            &artifact.composed,
-            artifact.stubs(),
-        )
-        .map_err(|e| match e {
-            patchbay_compose::ExportError::Describe(_) => {
-                ApiError::compose_failed(e.to_string()).with_detail(chain(&e))
-            }
-            _ => ApiError::io(chain(&e)),
-        })?;
-        let shown = |p: &Path| p.display().to_string();
-        Ok(Exported {
-            variant: request.variant,
-            dir: shown(&files.dir),
-            wasm: shown(&files.wasm),
-            wac: shown(&files.wac),
-            wit: shown(&files.wit),
-            stubs: files.stubs.iter().map(|p| shown(p)).collect(),
-            size: artifact.composed.bytes.len() as u64,
-            imports: files.artifact.imports,
-        })
+        // The workspace is not kept across the push's await.
+        let (mut exported, planned, bytes) = {
+            let ws = self.workspace(&request.doc)?;
+            let artifact = self.busy("composing", || compose_variant(&ws, request.variant))?;
+            let planned = super::deploy::plan(
+                &ws,
+                &artifact.composed,
+                artifact.sealed.as_ref(),
+                &dir,
+                &request.targets,
+            );
+            let files = patchbay_compose::write_export(
+                &dir,
+                &request.doc.name,
+                &artifact.composed,
+                artifact.stubs(),
+            )
+            .map_err(|e| match e {
+                patchbay_compose::ExportError::Describe(_) => {
+                    ApiError::compose_failed(e.to_string()).with_detail(chain(&e))
+                }
+                _ => ApiError::io(chain(&e)),
+            })?;
+            let shown = |p: &Path| p.display().to_string();
+            let exported = Exported {
+                variant: request.variant,
+                dir: shown(&files.dir),
+                wasm: shown(&files.wasm),
+                wac: shown(&files.wac),
+                wit: shown(&files.wit),
+                stubs: files.stubs.iter().map(|p| shown(p)).collect(),
+                size: artifact.composed.bytes.len() as u64,
+                imports: files.artifact.imports,
+                targets: Vec::new(),
+            };
+            (exported, planned, artifact.composed.bytes)
+        };
+        exported.targets = super::deploy::finish(planned, &dir, &bytes, &*self.events).await;
+        Ok(exported)
     }
 }
 

@@ -3,11 +3,12 @@
 //!
 //! One module per area: `project` (start, open, add components, save,
 //! recovery, close), `edit` (checks while editing), `analysis` (checking and
-//! composing), `run` (running and serving) and `export`. Each adds its
+//! composing), `run` (running and serving), `export` and its `deploy` targets. Each adds its
 //! commands to [`Session`]. `live` bridges the host's file watcher to the
 //! page's events.
 
 mod analysis;
+mod deploy;
 mod edit;
 mod export;
 mod live;

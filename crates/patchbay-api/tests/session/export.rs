@@ -31,6 +31,7 @@ fn export_writes_a_valid_component_its_recipe_and_wit() {
                 dir: None,
                 choose_dir: false,
                 variant: ExportVariant::Sealed,
+                targets: DeployTargets::default(),
             })
             .await
             .unwrap();
@@ -58,6 +59,7 @@ fn export_writes_a_valid_component_its_recipe_and_wit() {
                 dir: Some("/tmp".into()),
                 choose_dir: false,
                 variant: ExportVariant::Open,
+                targets: DeployTargets::default(),
             })
             .await
             .unwrap_err();
@@ -126,6 +128,7 @@ fn export_preview_shows_both_variants_and_sealed_export_writes_the_stubs() {
                 dir: None,
                 choose_dir: false,
                 variant: ExportVariant::Sealed,
+                targets: DeployTargets::default(),
             })
             .await
             .unwrap();
@@ -150,6 +153,7 @@ fn export_preview_shows_both_variants_and_sealed_export_writes_the_stubs() {
                 dir: None,
                 choose_dir: false,
                 variant: ExportVariant::Open,
+                targets: DeployTargets::default(),
             })
             .await
             .unwrap();
