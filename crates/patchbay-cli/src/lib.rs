@@ -13,6 +13,7 @@ use patchbay_host::{LimitError, LimitRange, LimitUnits, Limits};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod call;
 mod deploy;
 mod errors;
 mod export;
@@ -105,27 +106,14 @@ enum Command {
         #[command(flatten)]
         deploy: deploy::DeployArgs,
     },
-    /// Run one export of the composition in the embedded Wasmtime host.
+    /// Run exports of the composition in the embedded Wasmtime host.
     ///
-    /// The call is WAVE: `handle-request("get a")`, or for an interface
+    /// Each call is WAVE: `handle-request("get a")`, or for an interface
     /// export `patchbay:sandbox/probe#run-all()` (or `probe#run-all()`, or
-    /// just `run-all()` when unique). Unwired imports are granted, mocked,
+    /// just `run-all()` when unique). Several calls run in order on one
+    /// instance (`--fresh`: one each). Unwired imports are granted, mocked,
     /// denied or left open as the project's bindings say.
-    Call {
-        /// The project folder or its patchbay.toml.
-        project: PathBuf,
-        /// The call, in WAVE.
-        call: String,
-        /// Print the run report as JSON.
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        limits: LimitArgs,
-        /// Instantiate every node on its own and record each call across a
-        /// wire (resources exported across a wire are lent through the host).
-        #[arg(long)]
-        traced: bool,
-    },
+    Call(call::CallArgs),
     /// Serve the composition's `wasi:http/incoming-handler` export over HTTP,
     /// with a fresh instance per request (as Spin does).
     Serve(serve::ServeArgs),
@@ -247,20 +235,7 @@ pub fn run_composition_verb(cli: Cli) -> Result<ExitCode> {
 /// Runs any verb.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Call {
-            project,
-            call,
-            json,
-            limits,
-            traced,
-        } => run_call(
-            &project,
-            &call,
-            json,
-            &limits.limits()?,
-            limits.max_stack()?,
-            traced,
-        ),
+        Command::Call(args) => call::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Watch(args) => watch::run(args),
         _ => run_composition_verb(cli),
@@ -397,33 +372,4 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?)
-}
-
-fn run_call(
-    project: &Path,
-    call: &str,
-    json: bool,
-    limits: &Limits,
-    max_stack: usize,
-    traced: bool,
-) -> Result<ExitCode> {
-    let ws = load(project)?;
-    let host = host(max_stack)?;
-    let prepared = if traced {
-        host.prepare_traced(&ws)?
-    } else {
-        host.prepare(&ws)?
-    };
-    let report = runtime()?.block_on(host.run(&prepared, call, limits));
-    if json {
-        let limits = patchbay_api::RunLimits::from_host(limits);
-        output::print_json(&patchbay_api::RunReport::from_host(&report, limits))?;
-    } else {
-        output::print_report(&report);
-    }
-    Ok(if report.result.is_ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
 }

@@ -414,6 +414,54 @@ fn call_traced_prints_the_wire_calls() {
     );
 }
 
+#[test]
+fn call_runs_several_calls_on_one_instance_unless_fresh() {
+    let kv = repo("samples/kv-service");
+    let (set, get) = (r#"handle-request("set a 1")"#, r#"handle-request("get a")"#);
+    for traced in [&[][..], &["--traced"][..]] {
+        let mut args = vec!["call", &kv, set, get];
+        args.extend_from_slice(traced);
+        let (stdout, stderr) = success(&patchbay(&args));
+        assert_eq!(stdout, "\"ok\"\n\"1\"\n", "{stderr}");
+        assert!(
+            stderr.contains("--- call 2: handle-request(\"get a\")"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("kept live across the session's calls"),
+            "{stderr}"
+        );
+    }
+    let (stdout, _) = success(&patchbay(&["call", "--fresh", &kv, set, get]));
+    assert_eq!(stdout, "\"ok\"\n\"not found: a\"\n");
+
+    let (stdout, _) = success(&patchbay(&["call", "--json", &kv, set, get]));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json[1]["result"], r#""1""#);
+    assert_eq!(json.as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn call_stops_the_session_at_a_trap_and_names_it() {
+    let hostile = repo("samples/hostile");
+    let (stdout, stderr) = failure(&patchbay(&[
+        "call",
+        &hostile,
+        "ok()",
+        r#"fail("boom")"#,
+        "ok()",
+        "ok()",
+    ]));
+    assert_eq!(stdout, "\"still healthy\"\n", "{stderr}");
+    assert!(stderr.contains("error[trap]: node `guest`"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error[session-ended]: the session ended when `fail(\"boom\")` failed (trap)"
+        ) && stderr.contains("2 calls not run"),
+        "{stderr}"
+    );
+}
+
 /// A fixture of this checkout (not of whichever clone built the samples).
 fn fixture(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

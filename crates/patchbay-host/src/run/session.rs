@@ -356,7 +356,7 @@ impl Host {
                 });
             }
         }
-        let reason = format!("{} (live session)", entry.reason());
+        let reason = format!("{}, kept live across the session's calls", entry.reason());
         Ok(self.finish_report(run, call, entry.mode(), reason, started, outcome))
     }
 }
