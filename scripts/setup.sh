@@ -48,10 +48,16 @@ ensure_rust() {
     return 1
   fi
   command -v cc >/dev/null 2>&1 || apt_install build-essential
-  if ! rustup target list --installed | grep -qx wasm32-wasip2; then
-    say "adding the wasm32-wasip2 target"
-    rustup target add wasm32-wasip2
-  fi
+  local installed
+  installed="$(rustup target list --installed)"
+  # wasm32-wasip2 builds the samples; wasm32-unknown-unknown builds the
+  # fakes' guest module (crates/patchbay-fakes), which imports nothing.
+  for target in wasm32-wasip2 wasm32-unknown-unknown; do
+    if ! grep -qx "$target" <<<"$installed"; then
+      say "adding the $target target"
+      rustup target add "$target"
+    fi
+  done
 }
 
 # Builds are reused across clones: cargo output goes to a cache outside the

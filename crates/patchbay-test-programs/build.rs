@@ -8,47 +8,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Variables cargo (or a wrapper like `cargo clippy`) sets for this build
-/// script that would change how, where or for what the nested samples build
-/// runs, or make it talk to the outer cargo's jobserver.
-const CLEARED_VARS: &[&str] = &[
-    "CARGO_TARGET_DIR",
-    "CARGO_BUILD_TARGET",
-    "CARGO_BUILD_TARGET_DIR",
-    "CARGO_BUILD_RUSTFLAGS",
-    "CARGO_ENCODED_RUSTFLAGS",
-    "CARGO_ENCODED_RUSTDOCFLAGS",
-    "RUSTFLAGS",
-    "RUSTDOCFLAGS",
-    "CARGO_MAKEFLAGS",
-    "MAKEFLAGS",
-    "MFLAGS",
-    "RUSTC",
-    "RUSTDOC",
-    "RUSTC_WRAPPER",
-    "RUSTC_WORKSPACE_WRAPPER",
-    "RUSTC_LINKER",
-    "CARGO_PRIMARY_PACKAGE",
-    "CARGO_CRATE_NAME",
-    "CARGO_RUSTC_CURRENT_DIR",
-    "OUT_DIR",
-    "TARGET",
-    "HOST",
-    "NUM_JOBS",
-    "OPT_LEVEL",
-    "DEBUG",
-    "PROFILE",
-    "__CARGO_FIX_PLZ",
-];
-
-/// Prefixes of variables cargo sets per package/target for build scripts.
-const CLEARED_PREFIXES: &[&str] = &[
-    "CARGO_CFG_",
-    "CARGO_FEATURE_",
-    "CARGO_PKG_",
-    "CARGO_MANIFEST_",
-    "DEP_",
-];
+// CLEARED_VARS, CLEARED_PREFIXES and `scrub_cargo_env`, shared with the
+// fakes' guest build.
+include!("../patchbay-fakes/nested_cargo.rs");
 
 /// How many lines of the script's output a failure message shows.
 const TAIL_LINES: usize = 40;
@@ -91,12 +53,7 @@ fn main() {
 fn build_samples(script: &Path) {
     let mut cmd = Command::new("bash");
     cmd.arg(script);
-    for (key, _) in env::vars_os() {
-        let Some(key) = key.to_str() else { continue };
-        if CLEARED_VARS.contains(&key) || CLEARED_PREFIXES.iter().any(|p| key.starts_with(p)) {
-            cmd.env_remove(key);
-        }
-    }
+    scrub_cargo_env(&mut cmd);
 
     let output = cmd
         .output()

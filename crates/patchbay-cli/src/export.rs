@@ -83,10 +83,13 @@ fn plural(n: usize) -> &'static str {
 fn print_sealed(sealed: &Sealed) {
     let count = |kind| sealed.stubs.iter().filter(|s| s.kind == kind).count();
     let (denied, mocked) = (count(StubKind::Deny), count(StubKind::Mock));
+    let (faked, scoped) = (count(StubKind::Fake), count(StubKind::Scope));
     println!(
-        "sealed: {denied} denied import{} composed in as deny stubs (each function traps, naming the denial), {mocked} mocked import{} as mock stubs (each function answers the mock's values)",
+        "sealed: {denied} denied import{} composed in as deny stubs (each function traps, naming the denial), {mocked} mocked import{} as mock stubs (each function answers the mock's values), {faked} faked import{} as fake stubs (the fake, configured with the binding's values), {scoped} granted import{} behind scope stubs (the grant's scope enforced inside the artifact)",
         plural(denied),
         plural(mocked),
+        plural(faked),
+        plural(scoped),
     );
     for stub in &sealed.stubs {
         println!(
@@ -94,6 +97,8 @@ fn print_sealed(sealed: &Sealed) {
             match stub.kind {
                 StubKind::Deny => "deny",
                 StubKind::Mock => "mock",
+                StubKind::Fake => "fake",
+                StubKind::Scope => "scope",
             },
             stub.node,
             stub.import,
@@ -110,12 +115,12 @@ fn print_not_sealed(sealed: &Sealed) {
         return;
     }
     if n == 1 {
-        println!("not sealed: 1 mocked import stays an import (whoever runs the artifact decides what it gets):");
+        println!("not sealed: 1 binding stays an import (whoever runs the artifact decides what it gets):");
     } else {
-        println!("not sealed: {n} mocked imports stay imports (whoever runs the artifact decides what they get):");
+        println!("not sealed: {n} bindings stay imports (whoever runs the artifact decides what they get):");
     }
     for n in &sealed.not_sealed {
-        println!("  mock  {n}");
+        println!("  {}  {n}", n.mode);
     }
 }
 

@@ -565,7 +565,7 @@ fn export_seals_denials_and_mocks_and_lists_what_it_did_not_seal() {
     ]));
     assert!(stderr.contains("sandbox-demo.wasm"), "{stderr}");
     assert!(
-        stdout.contains("sealed: 3 denied imports composed in as deny stubs (each function traps, naming the denial), 3 mocked imports as mock stubs (each function answers the mock's values)"),
+        stdout.contains("sealed: 3 denied imports composed in as deny stubs (each function traps, naming the denial), 3 mocked imports as mock stubs (each function answers the mock's values), 0 faked imports as fake stubs (the fake, configured with the binding's values), 1 granted import behind scope stubs (the grant's scope enforced inside the artifact)"),
         "{stdout}"
     );
     assert!(
@@ -598,18 +598,82 @@ fn export_seals_denials_and_mocks_and_lists_what_it_did_not_seal() {
 }
 
 #[test]
-fn export_says_which_mocks_it_cannot_seal_and_why_before_writing() {
+fn export_seals_fakes_and_grant_scopes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("out");
-    let (stdout, stderr) = success(&patchbay(&[
+    let (stdout, _) = success(&patchbay(&[
         "export",
         &repo("tests/compose/different-bindings"),
         "-o",
         out.to_str().expect("utf-8 path"),
     ]));
-    assert!(stderr.contains("different-bindings.wasm"), "{stderr}");
+    assert!(!stdout.contains("not sealed"), "{stdout}");
+    assert!(
+        stdout.contains("sealed: 1 denied import composed in as deny stubs (each function traps, naming the denial), 0 mocked imports as mock stubs (each function answers the mock's values), 1 faked import as fake stubs (the fake, configured with the binding's values), 2 granted imports behind scope stubs (the grant's scope enforced inside the artifact)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "  fake  faked.patchbay:kv/store (2 functions; stubs/faked-fake-kv-store.wasm)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  scope  faked.wasi:cli/environment@0.2.6 (1 function; stubs/faked-scope-cli-environment.wasm)"),
+        "{stdout}"
+    );
+    assert!(out.join("stubs/faked-fake-kv-store.wasm").is_file());
+}
+
+#[test]
+fn export_says_which_mocks_it_cannot_seal_and_why_before_writing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("project");
+    std::fs::create_dir(&project).expect("project folder");
+    // A fake with a function of its own set is not sealed yet.
+    let toml = r#"version = 1
+name = "overridden"
+
+[components.kv-service]
+path = "KV"
+
+[nodes.faked]
+component = "kv-service"
+
+[nodes.denied]
+component = "kv-service"
+
+[[exports]]
+from = "faked.handle-request"
+as = "faked"
+
+[[exports]]
+from = "denied.handle-request"
+as = "denied"
+
+[bindings."faked.patchbay:kv/store"]
+mode = "mock"
+fake = "kv"
+functions.get = { returns = 'some("x")' }
+
+[bindings."denied.patchbay:kv/store"]
+mode = "deny"
+
+[bindings."*.wasi:*"]
+mode = "grant"
+"#
+    .replace("KV", &repo("samples/wasm/kv-service.wasm"));
+    std::fs::write(project.join("patchbay.toml"), toml).expect("write project");
+    let out = dir.path().join("out");
+    let (stdout, stderr) = success(&patchbay(&[
+        "export",
+        project.to_str().expect("utf-8 path"),
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]));
+    assert!(stderr.contains("overridden.wasm"), "{stderr}");
     let not_sealed = stdout
-        .find("not sealed: 1 mocked import stays an import (whoever runs the artifact decides what it gets):\n  mock  `faked.patchbay:kv/store`: the `kv` fake is not sealed into the artifact yet; it stays an import\n")
+        .find("not sealed: 1 binding stays an import (whoever runs the artifact decides what it gets):\n  mock  `faked.patchbay:kv/store`: the `kv` fake with `functions` overrides is not sealed into the artifact yet; it stays an import\n")
         .unwrap_or_else(|| panic!("{stdout}"));
     assert!(
         not_sealed < stdout.find("\nsealed: ").expect("sealed"),

@@ -99,10 +99,30 @@ fn sandbox_demo_seals_the_denied_node_and_lists_the_mocks() {
         ]
     );
     assert!(sealed.not_sealed.is_empty(), "{:?}", sealed.not_sealed);
-    // The granted node still imports all three, so the surface is the
-    // open one's.
-    assert_eq!(sealed.composed.imports, open.imports);
-    assert_eq!(wit_imports(&sealed.composed.bytes), open.imports);
+    // The granted node's environment grant is enforced by a scope stub (the
+    // environment filter) between it and the host's environment.
+    let scopes: Vec<(&str, &str)> = sealed
+        .stubs
+        .iter()
+        .filter(|s| s.kind == StubKind::Scope)
+        .map(|s| (s.node.as_str(), base(&s.import)))
+        .collect();
+    assert_eq!(scopes, vec![("granted", "wasi:cli/environment")]);
+    // The granted node still imports all three (its environment through
+    // the filter), so the surface is the open one's; the encoder orders
+    // the filter's import its own way.
+    let sorted = |mut names: Vec<String>| {
+        names.sort();
+        names
+    };
+    assert_eq!(
+        sorted(sealed.composed.imports.clone()),
+        sorted(open.imports.clone())
+    );
+    assert_eq!(
+        sorted(wit_imports(&sealed.composed.bytes)),
+        sorted(open.imports.clone())
+    );
     for stub in &sealed.stubs {
         assert!(
             sealed
@@ -282,14 +302,22 @@ fn recipe_rebuilds_as(ws: &Workspace, sealed: &Sealed, exact: bool) {
 
 #[test]
 fn the_sealed_recipe_rebuilds_the_sealed_artifact() {
-    recipe_rebuilds(&sample("sandbox-demo"), &seal(&sample("sandbox-demo")));
+    // The environment filter imports the environment the granted node
+    // imports; the recipe's encoder merges that import in another order.
+    recipe_rebuilds_as(
+        &sample("sandbox-demo"),
+        &seal(&sample("sandbox-demo")),
+        false,
+    );
     let (_dir, ws) = project(&kv_sealed_project());
     recipe_rebuilds(&ws, &seal(&ws));
 }
 
 /// Every sample and compose fixture that composes also seals: the artifact
 /// validates, and it imports what the open composition imports, less each
-/// import that only denying nodes left open (order aside).
+/// import that only stubbed nodes left open, plus what a scope stub reads
+/// from the host (the environment filter imports the environment), order
+/// aside.
 #[test]
 fn every_project_that_composes_seals() {
     let root = Path::new(patchbay_test_programs::REPO_DIR);
@@ -324,7 +352,10 @@ fn every_project_that_composes_seals() {
                         .stubs
                         .iter()
                         .any(|s| s.node == m.node && s.import == m.name)
-                })
+                }) || sealed
+                    .stubs
+                    .iter()
+                    .any(|s| s.reads_host && &s.import == *name)
             })
             .collect();
         // The same set; the encoder orders merged imports its own way.
@@ -447,7 +478,7 @@ mode = "deny"
 "#;
 
 #[test]
-fn a_mock_stub_replaces_the_import_and_fakes_stay_imports() {
+fn a_mock_stub_replaces_the_import_and_so_does_a_fake() {
     let toml = MOCKED_KV.replace("KV_SERVICE", patchbay_test_programs::KV_SERVICE);
     let (_dir, ws) = project(&toml);
     let sealed = seal(&ws);
@@ -467,14 +498,25 @@ fn a_mock_stub_replaces_the_import_and_fakes_stay_imports() {
         )),
         "the trap is named after the mock"
     );
-    assert_eq!(sealed.not_sealed.len(), 1, "{:?}", sealed.not_sealed);
-    assert_eq!(sealed.not_sealed[0].node, "faked");
+    // The faked node's store is the kv fake's guest code, wrapped to export
+    // exactly the store the node imports.
+    assert!(sealed.not_sealed.is_empty(), "{:?}", sealed.not_sealed);
+    let fake = sealed
+        .stubs
+        .iter()
+        .find(|s| s.kind == StubKind::Fake)
+        .expect("a fake stub");
     assert_eq!(
-        sealed.not_sealed[0].reason,
-        "the `kv` fake is not sealed into the artifact yet; it stays an import"
+        (fake.node.as_str(), fake.import.as_str(), fake.reads_host),
+        ("faked", "patchbay:kv/store", false)
     );
-    // Only the faked node still imports the store.
-    assert_eq!(wit_imports(&sealed.composed.bytes), ["patchbay:kv/store"]);
+    let info = patchbay_inspect::describe_component(&fake.bytes, Path::new("<fake>"))
+        .expect("the fake stub describes");
+    let exports: Vec<&str> = info.exports.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(exports, ["patchbay:kv/store"]);
+    assert!(info.imports.is_empty(), "{:?}", info.imports);
+    // Nothing is left to import.
+    assert_eq!(wit_imports(&sealed.composed.bytes), Vec::<String>::new());
 }
 
 /// A constructor the mock leaves unset answers a new handle in the host,

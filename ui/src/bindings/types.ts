@@ -1366,11 +1366,11 @@ witText: string,
  */
 wacText: string, };
 
-export type StubKind = "deny" | "mock";
+export type StubKind = "deny" | "mock" | "fake" | "scope";
 
 export type StubItem = { 
 /**
- * Deny or mock.
+ * Deny, mock, fake or scope.
  */
 kind: StubKind, 
 /**

@@ -23,6 +23,7 @@ import {
   type Exported,
   type ExportPreview,
   type ExportVariant,
+  type StubKind,
   type TargetOutcome,
   type VariantPreview,
 } from '../store/backend';
@@ -359,6 +360,14 @@ function NotSealed({ item }: { item: VariantPreview }) {
   );
 }
 
+/** What each kind of stub does in the sealed artifact. */
+const STUB_KIND_TEXT: Record<StubKind, string> = {
+  deny: 'every function traps, naming the denial',
+  mock: "answers the mock's values",
+  fake: "the fake's code, configured with the binding's values",
+  scope: "enforces the grant's scope inside the artifact",
+};
+
 function Stubs({ item }: { item: VariantPreview }) {
   if (item.stubs.length === 0) return null;
   return (
@@ -372,7 +381,7 @@ function Stubs({ item }: { item: VariantPreview }) {
             </code>
             <span className="pbp-surface-why">
               <span className={`pbp-export-kind pbp-export-kind--${s.kind}`}>{s.kind}</span>{' '}
-              {s.kind === 'deny' ? 'every function traps, naming the denial' : "answers the mock's values"} (
+              {STUB_KIND_TEXT[s.kind]} (
               {plural(s.functions.length, 'function')})
             </span>
           </li>

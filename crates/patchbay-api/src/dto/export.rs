@@ -73,12 +73,17 @@ pub enum StubKind {
     Deny,
     /// Every function answers the mock's values.
     Mock,
+    /// A fake's code or answers, configured with the binding's values.
+    Fake,
+    /// A grant's scope enforced inside the artifact (the variables it
+    /// names, a seeded random source, a fixed wall clock).
+    Scope,
 }
 
 /// One denied or mocked import sealed by a generated stub component.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct StubItem {
-    /// Deny or mock.
+    /// Deny, mock, fake or scope.
     pub kind: StubKind,
     /// The node whose import it satisfies.
     pub node: String,

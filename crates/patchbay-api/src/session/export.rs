@@ -105,6 +105,8 @@ fn variant_preview(
                 kind: match s.kind {
                     patchbay_compose::StubKind::Deny => StubKind::Deny,
                     patchbay_compose::StubKind::Mock => StubKind::Mock,
+                    patchbay_compose::StubKind::Fake => StubKind::Fake,
+                    patchbay_compose::StubKind::Scope => StubKind::Scope,
                 },
                 node: s.node.to_string(),
                 import: s.import.clone(),

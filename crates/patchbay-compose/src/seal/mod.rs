@@ -17,12 +17,21 @@
 //! [`crate::mock_answers`], the rule `check` and the host apply, so the
 //! artifact answers what the in-app sandbox answered.
 //!
+//! Fakes and grant scopes are sealed too ([`fake`]): the `kv` and
+//! `config` fakes and seeded random sources by the fakes' guest module
+//! (Rust, built from source by the `patchbay-fakes` crate) configured with
+//! the binding's values; a grant of `wasi:cli/environment` by the guest's
+//! environment filter, which passes on only the variables the grant names;
+//! the `clock` fake and fixed wall clocks, and the `log` fake, by mock
+//! stubs.
+//!
 //! The result imports only what is granted or left open, plus the imports
-//! whose binding cannot be sealed yet (fakes, mocks whose types hold
-//! resource handles, constructors), which [`Sealed::not_sealed`] lists,
-//! each with its reason.
+//! whose binding cannot be sealed yet (the `http` fake, mocks whose types
+//! hold resource handles, constructors, a fixed monotonic clock), which
+//! [`Sealed::not_sealed`] lists, each with its reason.
 
 mod core;
+mod fake;
 mod handles;
 mod lower;
 mod mock;
@@ -64,6 +73,14 @@ pub enum StubKind {
     Deny,
     /// A `mock` binding: every function answers the mock's values.
     Mock,
+    /// A `mock` binding with a fake: the fake's code (the `kv` and
+    /// `config` maps, seeded random sources) or its fixed answers (clock,
+    /// log), configured with the binding's values.
+    Fake,
+    /// A `grant` whose scope the artifact enforces itself: only the
+    /// variables it names (`env`), a seeded random source, a fixed wall
+    /// clock. The stub stands between the node and the host's import.
+    Scope,
 }
 
 /// The former name of [`Stub`], from when only denials were sealed.
@@ -85,6 +102,10 @@ pub struct Stub {
     /// for a mock, `IMPORT#function` (the trap names of a mock start
     /// with [`MOCK_PREFIX`]).
     pub functions: Vec<String>,
+    /// Whether the stub imports, from whoever runs the artifact, the very
+    /// import it serves (the environment filter reads the host's
+    /// environment and passes on part of it).
+    pub reads_host: bool,
     /// The stub component.
     pub bytes: Vec<u8>,
 }
@@ -96,6 +117,9 @@ pub struct NotSealed {
     pub node: String,
     /// The import, as the node's component names it.
     pub import: String,
+    /// The binding's mode as the project file writes it: `mock` or
+    /// `grant` (a grant whose scope the artifact cannot enforce).
+    pub mode: &'static str,
     /// Why it stays an import.
     pub reason: String,
 }
@@ -138,9 +162,11 @@ pub enum SealError {
 impl Workspace {
     /// Checks the project and composes it with every unwired import bound
     /// `deny` satisfied by a deny stub and every one bound `mock` by a mock
-    /// stub. Mocks that cannot be baked (fakes, values holding resource
-    /// handles, constructors, async functions) stay imports, listed with
-    /// the reason in [`Sealed::not_sealed`].
+    /// stub, a fake's stub or (for a grant whose scope the artifact can
+    /// enforce) a scope's stub. Bindings that cannot be baked (values
+    /// holding resource handles, constructors, async functions, the `http`
+    /// fake, a fixed monotonic clock) stay imports, listed with the reason
+    /// in [`Sealed::not_sealed`].
     pub fn compose_sealed(&self) -> Result<Sealed, SealError> {
         let problems = self.check();
         if problems.iter().any(Problem::is_error) {
@@ -166,9 +192,16 @@ impl Workspace {
                 if project.wire_into(node, &port.name).is_some() {
                     continue;
                 }
-                let mock = match project.binding_for(node, &port.name).map(|(_, b)| b) {
-                    Some(Binding::Deny) => None,
-                    Some(Binding::Mock(mock)) if !port.types_only => Some(mock),
+                let names: Vec<String> = port.functions.iter().map(|f| f.name.clone()).collect();
+                let want = match project.binding_for(node, &port.name).map(|(_, b)| b) {
+                    Some(Binding::Deny) => Want::Deny,
+                    Some(Binding::Mock(mock)) if !port.types_only => Want::Mock(mock),
+                    Some(Binding::Grant(grant)) if !port.types_only => {
+                        match fake::scope_plan(grant, &port.name, &names) {
+                            Some(plan) => Want::Scope(Box::new(plan)),
+                            None => continue,
+                        }
+                    }
                     _ => continue,
                 };
                 let stub_error = |reason: String| SealError::Stub {
@@ -183,32 +216,48 @@ impl Workspace {
                             stub_error(format!("component `{component}`: {why}"))
                         })?),
                 };
-                let (made, kind) = match mock {
-                    None => (
+                let (made, kind) = match want {
+                    Want::Deny => (
                         source.deny_stub(node, &port.name).map_err(stub_error)?,
                         StubKind::Deny,
                     ),
-                    Some(mock) => {
-                        let made = match (mock.fake, mock.functions.is_empty()) {
-                            (Some(fake), true) => Err(format!(
-                                "the `{}` fake is not sealed into the artifact yet",
-                                fake.name()
-                            )),
-                            (Some(fake), false) => Err(format!(
-                                "the `{}` fake with `functions` overrides is not sealed into the artifact yet",
-                                fake.name()
-                            )),
-                            (None, _) => {
-                                source.mock_stub(node, &port.name, mock, &port.functions)
-                            }
+                    Want::Mock(mock) => {
+                        let made = match mock.fake {
+                            None => source
+                                .mock_stub(node, &port.name, mock, &port.functions)
+                                .map(|m| (m, StubKind::Mock)),
+                            Some(fake) => fake::fake_plan(fake, mock, &port.name, &names)
+                                .and_then(|plan| {
+                                    seal_plan(source, node, &port.name, &plan, &port.functions)
+                                })
+                                .map(|m| (m, StubKind::Fake)),
                         };
                         match made {
-                            Ok(made) => (made, StubKind::Mock),
+                            Ok(made) => made,
                             Err(why) => {
                                 not_sealed.push(NotSealed {
                                     node: node.to_string(),
                                     import: port.name.clone(),
+                                    mode: "mock",
                                     reason: format!("{why}; it stays an import"),
+                                });
+                                continue;
+                            }
+                        }
+                    }
+                    Want::Scope(plan) => {
+                        match (*plan).and_then(|plan| {
+                            seal_plan(source, node, &port.name, &plan, &port.functions)
+                        }) {
+                            Ok(made) => (made, StubKind::Scope),
+                            Err(why) => {
+                                not_sealed.push(NotSealed {
+                                    node: node.to_string(),
+                                    import: port.name.clone(),
+                                    mode: "grant",
+                                    reason: format!(
+                                        "its grant's scope is not enforced inside the artifact: {why}; it stays an import, and the host it runs on decides what it gives"
+                                    ),
                                 });
                                 continue;
                             }
@@ -277,6 +326,7 @@ impl Workspace {
                     import: port.name.clone(),
                     name,
                     functions: made.functions,
+                    reads_host: made.imports.contains(&port.name),
                     bytes: made.bytes,
                 });
             }
@@ -308,6 +358,28 @@ impl Workspace {
     }
 }
 
+/// What a node's binding asks the sealed artifact to carry.
+enum Want<'p> {
+    Deny,
+    Mock(&'p patchbay_project::Mock),
+    /// A grant whose scope the artifact enforces, or why it cannot.
+    Scope(Box<Result<fake::Plan, String>>),
+}
+
+/// The stub a fake's or a scope's plan makes.
+fn seal_plan(
+    source: &StubSource,
+    node: &str,
+    import: &str,
+    plan: &fake::Plan,
+    ports: &[crate::PortFunction],
+) -> Result<stub::StubComponent, String> {
+    match plan {
+        fake::Plan::Guest(guest) => source.guest_stub(import, guest),
+        fake::Plan::Mock(mock) => source.mock_stub(node, import, mock, ports),
+    }
+}
+
 /// A recipe name for the stub of `import` of `node`, unique among node ids
 /// and other stubs: `denied-deny-cli-environment` for
 /// `wasi:cli/environment@0.2.12` (`mocked-mock-…` for a mock).
@@ -317,6 +389,8 @@ fn unique_name(node: &str, kind: StubKind, import: &str, taken: &mut HashSet<Str
     let kind = match kind {
         StubKind::Deny => "deny",
         StubKind::Mock => "mock",
+        StubKind::Fake => "fake",
+        StubKind::Scope => "scope",
     };
     let mut name = format!("{node}-{kind}-{}", base.replace('/', "-"));
     while taken.contains(&name) {

@@ -7,6 +7,7 @@
 //! are defined by the stub: no function can make one, so none ever exists.
 
 use super::core::{trap_module, TrapFunction};
+use super::fake::{check_role, rewrite, GuestPlan};
 use super::handles::{has_map, holds_handle, mentions_handle, with_handles_as_u32};
 use super::mock::{mock_module, MockFunction};
 use crate::{display_name, mock_answers, MockAnswer, PortFunction, WaveType};
@@ -204,6 +205,39 @@ impl StubSource {
         })
     }
 
+    /// A stub for `import` made of the fakes' guest module, as `plan` says
+    /// (see `fake.rs`). The error says why it cannot be made.
+    pub fn guest_stub(&self, import: &str, plan: &GuestPlan) -> Result<StubComponent, String> {
+        let found = self.find(import, "fake")?;
+        let mut renames = Vec::new();
+        let mut functions = Vec::new();
+        for f in &found.functions {
+            let name = display_name(&f.name);
+            let role = plan.roles.get(name.as_str()).copied().ok_or_else(|| {
+                format!("`{name}` is a function the sealed fake does not implement")
+            })?;
+            let core = self.core_signature(&found, f);
+            check_role(role, &name, &core.params, &core.results)?;
+            renames.push((role.export(), core.export));
+            functions.push(match found.interface {
+                Some(_) => format!("{import}#{name}"),
+                None => import.to_string(),
+            });
+        }
+        let (module, host) = if plan.env_filter {
+            (patchbay_fakes::ENV_FILTER_MODULE, Some(import))
+        } else {
+            (patchbay_fakes::FAKES_MODULE, None)
+        };
+        let module = rewrite(module, &renames, &plan.seed, host)?;
+        let bytes = self.encode_world(&found, module, plan.env_filter)?;
+        Ok(StubComponent {
+            imports: super::top_level_imports(&bytes),
+            bytes,
+            functions,
+        })
+    }
+
     /// The world item `import` names, its functions and the interfaces
     /// its types come from. `what` is `deny` or `mock`, for errors.
     fn find<'r>(&'r self, import: &str, what: &str) -> Result<Found<'r>, String> {
@@ -260,11 +294,22 @@ impl StubSource {
 
     /// The stub component around `module`: its world exports the found
     /// item and imports the interfaces its types come from.
-    fn encode(&self, found: &Found<'_>, mut module: Vec<u8>) -> Result<Vec<u8>, String> {
+    fn encode(&self, found: &Found<'_>, module: Vec<u8>) -> Result<Vec<u8>, String> {
+        self.encode_world(found, module, false)
+    }
+
+    /// As [`Self::encode`]; with `import_it`, the world also imports the
+    /// item it exports (the environment filter reads the host's).
+    fn encode_world(
+        &self,
+        found: &Found<'_>,
+        mut module: Vec<u8>,
+        import_it: bool,
+    ) -> Result<Vec<u8>, String> {
         let world = &self.resolve.worlds[self.world];
         let (key, item, deps) = (found.key, found.item, &found.deps);
         let mut resolve = self.resolve.clone();
-        let imports: Vec<(WorldKey, WorldItem)> = deps
+        let mut imports: Vec<(WorldKey, WorldItem)> = deps
             .iter()
             .map(|dep| (WorldKey::Interface(*dep), interface_item(*dep)))
             .collect();
@@ -272,6 +317,9 @@ impl StubSource {
             WorldItem::Interface { id, .. } => interface_item(*id),
             other => other.clone(),
         };
+        if import_it {
+            imports.push((key.clone(), export.clone()));
+        }
         let stub_world = resolve.worlds.alloc(World {
             name: super::STUB_MODULE_NAME.to_string(),
             imports: imports.into_iter().collect(),

@@ -1,0 +1,373 @@
+//! Fakes and enforced grant scopes, sealed with the fakes' guest module
+//! (crate `patchbay-fakes`, Rust built from source).
+//!
+//! Which binding becomes what ([`plan`]):
+//! - the `kv` and `config` fakes: the guest's map, seeded with the
+//!   binding's `values`;
+//! - the `random` fake, and a grant whose `random` is seeded: the guest's
+//!   random sources, seeded as the host seeds them, so the artifact draws
+//!   the numbers `patchbay call` draws;
+//! - a grant of `wasi:cli/environment`: the guest's environment filter,
+//!   which imports the host's environment and passes on only the variables
+//!   the grant names (no arguments, no working folder, as in the sandbox);
+//! - the `clock` fake, and a grant whose `clock` is fixed, on
+//!   `wasi:clocks/wall-clock`: a mock stub answering the fixed time;
+//! - the `log` fake: a mock stub whose functions return nothing.
+//!
+//! For the guest, the module is rewritten per binding ([`rewrite`]): the
+//! roles the import needs are exported under the names the component
+//! encoder expects for that import's functions, every other export but the
+//! memory and allocator is dropped, the seed becomes a data segment at the
+//! guest's seed area, and the environment filter's host import is renamed to
+//! the real import. [`super::stub::StubSource`] then wraps it in a
+//! component exporting the import.
+
+use patchbay_fakes::{Core, Role, HOST_ENVIRONMENT_MODULE, RANDOM_SEED_KEY, SEED_SYMBOL};
+use patchbay_project::{ClockSetting, Fake, Grant, Mock, MockBehavior, RandomSetting};
+use std::collections::HashMap;
+use wasm_encoder::{
+    ConstExpr, DataCountSection, DataSection, EntityType, ExportKind, ExportSection, ImportSection,
+    RawSection, ValType,
+};
+use wasmparser::{ExternalKind, Operator, Parser, Payload, TypeRef};
+
+/// How one binding is sealed.
+#[derive(Debug, Clone)]
+pub(crate) enum Plan {
+    /// By the guest module: a role per function (by WIT name), the seed.
+    Guest(GuestPlan),
+    /// By a mock stub answering these values.
+    Mock(Mock),
+}
+
+/// A binding sealed by the guest module.
+#[derive(Debug, Clone)]
+pub(crate) struct GuestPlan {
+    /// The role of each function the import has, by its WIT name.
+    pub roles: HashMap<&'static str, Role>,
+    /// The seed area's bytes.
+    pub seed: Vec<u8>,
+    /// Whether it is the environment filter (which imports the import it
+    /// exports, from the host).
+    pub env_filter: bool,
+}
+
+impl GuestPlan {
+    fn new(roles: &[(&'static str, Role)], seed: Vec<u8>) -> Self {
+        Self {
+            env_filter: roles.iter().any(|(_, r)| r.in_env_filter()),
+            roles: roles.iter().copied().collect(),
+            seed,
+        }
+    }
+}
+
+/// The interface of `import` without its version: `wasi:random/random`.
+fn base(import: &str) -> &str {
+    import.split_once('@').map_or(import, |(b, _)| b)
+}
+
+/// The random source's roles for a `wasi:random/*` interface.
+fn random_roles(import: &str) -> Option<&'static [(&'static str, Role)]> {
+    match base(import) {
+        "wasi:random/random" => Some(&[
+            ("get-random-bytes", Role::RandomBytes),
+            ("get-random-u64", Role::RandomU64),
+        ]),
+        "wasi:random/insecure" => Some(&[
+            ("get-insecure-random-bytes", Role::InsecureRandomBytes),
+            ("get-insecure-random-u64", Role::InsecureRandomU64),
+        ]),
+        "wasi:random/insecure-seed" => Some(&[("insecure-seed", Role::InsecureSeed)]),
+        _ => None,
+    }
+}
+
+fn random_plan(import: &str, seed: u64) -> Result<Plan, String> {
+    let roles = random_roles(import)
+        .ok_or_else(|| format!("`{import}` is not a random source the artifact can seed"))?;
+    let seed_text = seed.to_string();
+    let bytes = patchbay_fakes::encode_seed([(RANDOM_SEED_KEY, seed_text.as_str())])?;
+    Ok(Plan::Guest(GuestPlan::new(roles, bytes)))
+}
+
+/// The fixed wall clock's answers: `unix_ms` after the epoch, to the
+/// millisecond, as the host's fixed clock.
+fn wall_clock_mock(import: &str, unix_ms: u64, functions: &[String]) -> Result<Plan, String> {
+    if base(import) != "wasi:clocks/wall-clock" {
+        return Err(format!(
+            "a fixed `{import}` would hand out pollables of the host's `wasi:io/poll` to wait on, which the artifact cannot make itself; it keeps the host's clock"
+        ));
+    }
+    let now = format!(
+        "{{seconds: {}, nanoseconds: {}}}",
+        unix_ms / 1000,
+        (unix_ms % 1000) * 1_000_000
+    );
+    let answers = [
+        ("now", now),
+        (
+            "resolution",
+            "{seconds: 0, nanoseconds: 1000000}".to_string(),
+        ),
+    ];
+    let mut mock = Mock::default();
+    for (name, value) in answers {
+        // The import has only the functions the component calls.
+        if functions.iter().any(|f| f == name) {
+            mock.functions
+                .insert(name.into(), MockBehavior::Returns(value));
+        }
+    }
+    Ok(Plan::Mock(mock))
+}
+
+/// How a mock binding with a fake is sealed (`functions` is the import's
+/// WIT function names), or why it is not.
+pub(crate) fn fake_plan(
+    fake: Fake,
+    mock: &Mock,
+    import: &str,
+    functions: &[String],
+) -> Result<Plan, String> {
+    if fake != Fake::Log && !mock.functions.is_empty() {
+        return Err(format!(
+            "the `{}` fake with `functions` overrides is not sealed into the artifact yet",
+            fake.name()
+        ));
+    }
+    match fake {
+        Fake::KeyValue | Fake::Config => {
+            let all: &[(&'static str, Role)] = &[
+                ("get", Role::KvGet),
+                ("set", Role::KvSet),
+                ("delete", Role::KvDelete),
+                ("exists", Role::KvExists),
+            ];
+            let offered: &[(&'static str, Role)] = if fake == Fake::Config { &all[..1] } else { all };
+            let roles: Vec<(&'static str, Role)> = offered
+                .iter()
+                .copied()
+                .filter(|(name, _)| functions.iter().any(|f| f == name))
+                .collect();
+            let seed = patchbay_fakes::encode_seed(
+                mock.values.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            )?;
+            Ok(Plan::Guest(GuestPlan::new(&roles, seed)))
+        }
+        Fake::Random => random_plan(import, 0),
+        Fake::Clock => wall_clock_mock(import, 0, functions),
+        Fake::Log => {
+            // Every function the mock does not set returns nothing (the
+            // check made sure none returns a value): the artifact drops
+            // the messages, having nowhere of its own to write them.
+            let mut sealed = mock.clone();
+            sealed.fake = None;
+            for f in functions {
+                sealed
+                    .functions
+                    .entry(f.clone())
+                    .or_insert_with(|| MockBehavior::Returns("()".into()));
+            }
+            Ok(Plan::Mock(sealed))
+        }
+        Fake::Http => Err(
+            "the `http` fake answers with `wasi:http/types` resources the host makes, which the artifact cannot make itself yet"
+                .into(),
+        ),
+    }
+}
+
+/// How a grant of `import` is enforced inside the artifact: `None` when
+/// the grant stays an import (the host enforces it, or there is nothing
+/// to narrow); an error when its scope cannot be enforced inside.
+pub(crate) fn scope_plan(
+    grant: &Grant,
+    import: &str,
+    functions: &[String],
+) -> Option<Result<Plan, String>> {
+    let name = base(import);
+    if name == "wasi:cli/environment" && grant.env.is_empty() {
+        // No variable is granted: the artifact answers an empty
+        // environment itself and does not import the host's at all.
+        let mut mock = Mock::default();
+        for (function, value) in [
+            ("get-environment", "[]"),
+            ("get-arguments", "[]"),
+            ("initial-cwd", "none"),
+        ] {
+            if functions.iter().any(|f| f == function) {
+                mock.functions
+                    .insert(function.into(), MockBehavior::Returns(value.into()));
+            }
+        }
+        return Some(Ok(Plan::Mock(mock)));
+    }
+    if name == "wasi:cli/environment" {
+        let seed = patchbay_fakes::encode_seed(grant.env.iter().map(|n| (n.as_str(), "")));
+        return Some(seed.map(|seed| {
+            Plan::Guest(GuestPlan::new(
+                &[
+                    ("get-environment", Role::GetEnvironment),
+                    ("get-arguments", Role::GetArguments),
+                    ("initial-cwd", Role::InitialCwd),
+                ],
+                seed,
+            ))
+        }));
+    }
+    if name.starts_with("wasi:random/") {
+        return match grant.random {
+            Some(RandomSetting::Seeded(seed)) => Some(random_plan(import, seed)),
+            _ => None,
+        };
+    }
+    if name.starts_with("wasi:clocks/") {
+        return match grant.clock {
+            Some(ClockSetting::Fixed { unix_ms }) => {
+                Some(wall_clock_mock(import, unix_ms, functions))
+            }
+            _ => None,
+        };
+    }
+    None
+}
+
+/// Checks that `role` has the core signature the encoder expects for a
+/// function exported as `export` with `params` and `results`.
+pub(crate) fn check_role(
+    role: Role,
+    function: &str,
+    params: &[ValType],
+    results: &[ValType],
+) -> Result<(), String> {
+    let core = |c: &Core| match c {
+        Core::I32 => ValType::I32,
+        Core::I64 => ValType::I64,
+    };
+    let (want_params, want_results) = role.signature();
+    let want: (Vec<ValType>, Vec<ValType>) = (
+        want_params.iter().map(core).collect(),
+        want_results.iter().map(core).collect(),
+    );
+    if want.0 != params || want.1 != results {
+        return Err(format!(
+            "`{function}` does not have the shape the sealed fake implements for it (`{}`)",
+            role.export()
+        ));
+    }
+    Ok(())
+}
+
+/// The guest `module` for one binding: `renames` (role export → the
+/// encoder's name for the import's function) exported with `memory` and
+/// `cabi_realloc`, nothing else; `seed` written at the seed area; the
+/// environment filter's host import renamed to `host_import`.
+pub(crate) fn rewrite(
+    module: &[u8],
+    renames: &[(&str, String)],
+    seed: &[u8],
+    host_import: Option<&str>,
+) -> Result<Vec<u8>, String> {
+    let broken =
+        |e: wasmparser::BinaryReaderError| format!("the fakes' guest module does not read: {e}");
+    let mut out = wasm_encoder::Module::new();
+    let mut globals: Vec<Option<i32>> = Vec::new();
+    let mut seed_at: Option<u32> = None;
+    for payload in Parser::new(0).parse_all(module) {
+        let payload = payload.map_err(broken)?;
+        match &payload {
+            Payload::ImportSection(reader) => {
+                let mut section = ImportSection::new();
+                for import in reader.clone().into_imports() {
+                    let import = import.map_err(broken)?;
+                    let TypeRef::Func(ty) = import.ty else {
+                        return Err(format!(
+                            "the fakes' guest module imports `{}`, which is not a function",
+                            import.name
+                        ));
+                    };
+                    let module_name = match (import.module, host_import) {
+                        (HOST_ENVIRONMENT_MODULE, Some(real)) => real,
+                        (other, _) => other,
+                    };
+                    section.import(module_name, import.name, EntityType::Function(ty));
+                }
+                out.section(&section);
+            }
+            Payload::GlobalSection(reader) => {
+                for global in reader.clone() {
+                    let global = global.map_err(broken)?;
+                    let mut ops = global.init_expr.get_operators_reader();
+                    globals.push(match ops.read() {
+                        Ok(Operator::I32Const { value }) => Some(value),
+                        _ => None,
+                    });
+                }
+                copy(&mut out, module, &payload);
+            }
+            Payload::ExportSection(reader) => {
+                let mut section = ExportSection::new();
+                for export in reader.clone() {
+                    let export = export.map_err(broken)?;
+                    let (name, kind) = match export.kind {
+                        ExternalKind::Global if export.name == SEED_SYMBOL => {
+                            seed_at = globals
+                                .get(export.index as usize)
+                                .copied()
+                                .flatten()
+                                .map(|a| a as u32);
+                            continue;
+                        }
+                        ExternalKind::Memory if export.name == "memory" => {
+                            ("memory", ExportKind::Memory)
+                        }
+                        ExternalKind::Func if export.name == "cabi_realloc" => {
+                            ("cabi_realloc", ExportKind::Func)
+                        }
+                        ExternalKind::Func => {
+                            match renames.iter().find(|(role, _)| *role == export.name) {
+                                Some((_, to)) => (to.as_str(), ExportKind::Func),
+                                None => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    section.export(name, kind, export.index);
+                }
+                out.section(&section);
+            }
+            Payload::DataCountSection { count, .. } => {
+                out.section(&DataCountSection { count: count + 1 });
+            }
+            Payload::DataSection(reader) => {
+                let at = seed_at.ok_or_else(|| {
+                    format!("the fakes' guest module has no `{SEED_SYMBOL}` to write the values at")
+                })?;
+                let mut section = DataSection::new();
+                for data in reader.clone() {
+                    let data = data.map_err(broken)?;
+                    section.raw(&module[data.range.start as usize..data.range.end as usize]);
+                }
+                section.active(0, &ConstExpr::i32_const(at as i32), seed.iter().copied());
+                out.section(&section);
+            }
+            // The name section names functions in backtraces; the rest
+            // (producers, target features) is of no use in a stub.
+            Payload::CustomSection(c) if c.name() == "name" => copy(&mut out, module, &payload),
+            Payload::CustomSection(_) => {}
+            _ => copy(&mut out, module, &payload),
+        }
+    }
+    Ok(out.finish())
+}
+
+/// Copies a section as it is.
+fn copy(out: &mut wasm_encoder::Module, module: &[u8], payload: &Payload<'_>) {
+    if let Some((id, range)) = payload.as_section() {
+        out.section(&RawSection {
+            id,
+            data: &module[range.start as usize..range.end as usize],
+        });
+    }
+}

@@ -1,0 +1,65 @@
+//! Builds the fakes' guest module from `guest/` twice, for
+//! wasm32-unknown-unknown: the fakes (`$OUT_DIR/fakes.wasm`) and, with its
+//! `env` feature, the environment filter (`$OUT_DIR/env-filter.wasm`).
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+include!("nested_cargo.rs");
+
+/// How many lines of the build's output a failure message shows.
+const TAIL_LINES: usize = 40;
+
+fn main() {
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let guest = manifest_dir.join("guest");
+    for watched in ["src", "Cargo.toml", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={}", guest.join(watched).display());
+    }
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
+    build(&guest, &out_dir, None, "fakes.wasm");
+    build(&guest, &out_dir, Some("env"), "env-filter.wasm");
+}
+
+/// Builds the guest (with `feature`) into its own target folder under
+/// `out_dir` and copies the module to `out_dir/name`; panics with the
+/// build's output if it fails.
+fn build(guest: &Path, out_dir: &Path, feature: Option<&str>, name: &str) {
+    let target_dir = out_dir.join(format!("guest-{}", feature.unwrap_or("fakes")));
+    let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    scrub_cargo_env(&mut cmd);
+    cmd.current_dir(guest)
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    if let Some(feature) = feature {
+        cmd.args(["--features", feature]);
+    }
+    let output = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo to build the fakes' guest: {e}"));
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        panic!(
+            "building the fakes' guest module ({}) failed ({}). It needs the \
+             wasm32-unknown-unknown target: `rustup target add wasm32-unknown-unknown` \
+             (scripts/setup.sh adds it).\n--- stderr (last {TAIL_LINES} lines) ---\n{}",
+            guest.display(),
+            output.status,
+            lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
+        );
+    }
+    let built = target_dir.join("wasm32-unknown-unknown/release/patchbay_fake_guest.wasm");
+    fs::copy(&built, out_dir.join(name))
+        .unwrap_or_else(|e| panic!("cannot copy {}: {e}", built.display()));
+}

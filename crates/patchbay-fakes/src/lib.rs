@@ -1,0 +1,210 @@
+//! The fakes' guest module, built from source (`guest/`), and what a sealed
+//! export needs to know to use it.
+//!
+//! The module holds the code of Patchbay's fakes and of the grant scopes a
+//! sealed artifact enforces itself: the `kv` and `config` maps, the seeded
+//! random sources and the environment filter. Its functions are *roles*
+//! ([`Role`]), each with the canonical ABI's core signature of one WIT
+//! shape; patchbay-compose renames the roles a binding needs to the
+//! functions of the import it serves, writes the binding's values at
+//! [`SEED_SYMBOL`] ([`encode_seed`]) and wraps the module in a component.
+
+/// The fakes: `kv`/`config` map and seeded random sources. Imports nothing.
+pub const FAKES_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fakes.wasm"));
+
+/// The environment filter. Imports the host's `get-environment` from
+/// [`HOST_ENVIRONMENT_MODULE`].
+pub const ENV_FILTER_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/env-filter.wasm"));
+
+/// The exported global holding the address of the seed area.
+pub const SEED_SYMBOL: &str = "PATCHBAY_FAKE_SEED";
+
+/// How many bytes the seed area holds.
+pub const SEED_CAPACITY: usize = 64 * 1024;
+
+/// The core import module the environment filter reads the host's
+/// environment from; renamed to the real import (`wasi:cli/environment@…`).
+pub const HOST_ENVIRONMENT_MODULE: &str = "patchbay-fake:host-environment";
+
+/// The seed key whose value (a decimal `u64`) seeds the random sources.
+pub const RANDOM_SEED_KEY: &str = "patchbay:seed";
+
+/// One function of the guest module and the WIT shape it implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `func(key: string) -> option<string>`, from the map.
+    KvGet,
+    /// `func(key: string, value: string)`.
+    KvSet,
+    /// `func(key: string)`.
+    KvDelete,
+    /// `func(key: string) -> bool`.
+    KvExists,
+    /// `wasi:random/random#get-random-bytes`.
+    RandomBytes,
+    /// `wasi:random/random#get-random-u64`.
+    RandomU64,
+    /// `wasi:random/insecure#get-insecure-random-bytes`.
+    InsecureRandomBytes,
+    /// `wasi:random/insecure#get-insecure-random-u64`.
+    InsecureRandomU64,
+    /// `wasi:random/insecure-seed#insecure-seed`.
+    InsecureSeed,
+    /// `wasi:cli/environment#get-environment`, filtered (environment
+    /// filter module).
+    GetEnvironment,
+    /// `wasi:cli/environment#get-arguments`: none.
+    GetArguments,
+    /// `wasi:cli/environment#initial-cwd`: none.
+    InitialCwd,
+}
+
+/// A core value type of a role's signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Core {
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+}
+
+impl Role {
+    /// The guest's export name.
+    pub fn export(self) -> &'static str {
+        match self {
+            Role::KvGet => "kv-get",
+            Role::KvSet => "kv-set",
+            Role::KvDelete => "kv-delete",
+            Role::KvExists => "kv-exists",
+            Role::RandomBytes => "random-bytes",
+            Role::RandomU64 => "random-u64",
+            Role::InsecureRandomBytes => "insecure-random-bytes",
+            Role::InsecureRandomU64 => "insecure-random-u64",
+            Role::InsecureSeed => "insecure-seed",
+            Role::GetEnvironment => "env-get-environment",
+            Role::GetArguments => "env-get-arguments",
+            Role::InitialCwd => "env-initial-cwd",
+        }
+    }
+
+    /// Its core parameters and results, as the canonical ABI lowers an
+    /// export of its WIT shape.
+    pub fn signature(self) -> (&'static [Core], &'static [Core]) {
+        use Core::{I32, I64};
+        match self {
+            Role::KvGet => (&[I32, I32], &[I32]),
+            Role::KvSet => (&[I32, I32, I32, I32], &[]),
+            Role::KvDelete => (&[I32, I32], &[]),
+            Role::KvExists => (&[I32, I32], &[I32]),
+            Role::RandomBytes | Role::InsecureRandomBytes => (&[I64], &[I32]),
+            Role::RandomU64 | Role::InsecureRandomU64 => (&[], &[I64]),
+            Role::InsecureSeed | Role::GetEnvironment | Role::GetArguments | Role::InitialCwd => {
+                (&[], &[I32])
+            }
+        }
+    }
+
+    /// Whether it lives in [`ENV_FILTER_MODULE`] (else in
+    /// [`FAKES_MODULE`]).
+    pub fn in_env_filter(self) -> bool {
+        matches!(
+            self,
+            Role::GetEnvironment | Role::GetArguments | Role::InitialCwd
+        )
+    }
+}
+
+/// The seed area's bytes for `entries`: a little-endian `u32` count, then
+/// per entry a `u32` length and the key, a `u32` length and the value. The
+/// error says how much too large it is.
+pub fn encode_seed<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<u8>, String> {
+    let mut bytes = vec![0; 4];
+    let mut count = 0u32;
+    for (key, value) in entries {
+        for text in [key, value] {
+            let len = u32::try_from(text.len()).map_err(|_| too_large(usize::MAX))?;
+            bytes.extend(len.to_le_bytes());
+            bytes.extend(text.as_bytes());
+        }
+        count += 1;
+    }
+    bytes[..4].copy_from_slice(&count.to_le_bytes());
+    if bytes.len() > SEED_CAPACITY {
+        return Err(too_large(bytes.len()));
+    }
+    Ok(bytes)
+}
+
+fn too_large(len: usize) -> String {
+    format!(
+        "its values take {len} bytes, and a sealed fake holds at most {SEED_CAPACITY} bytes of values"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The export names of a core module.
+    fn exports(module: &[u8]) -> Vec<String> {
+        let mut names = Vec::new();
+        for payload in wasmparser::Parser::new(0).parse_all(module) {
+            if let Ok(wasmparser::Payload::ExportSection(reader)) = payload {
+                names.extend(
+                    reader
+                        .into_iter()
+                        .map(|e| e.expect("export").name.to_string()),
+                );
+            }
+        }
+        names
+    }
+
+    #[test]
+    fn each_module_exports_its_roles_the_seed_and_the_allocator() {
+        let roles = [
+            Role::KvGet,
+            Role::KvSet,
+            Role::KvDelete,
+            Role::KvExists,
+            Role::RandomBytes,
+            Role::RandomU64,
+            Role::InsecureRandomBytes,
+            Role::InsecureRandomU64,
+            Role::InsecureSeed,
+            Role::GetEnvironment,
+            Role::GetArguments,
+            Role::InitialCwd,
+        ];
+        for (module, env) in [(FAKES_MODULE, false), (ENV_FILTER_MODULE, true)] {
+            let names = exports(module);
+            for role in roles.iter().filter(|r| r.in_env_filter() == env) {
+                assert!(
+                    names.iter().any(|n| n == role.export()),
+                    "{names:?} lacks {role:?}"
+                );
+            }
+            for needed in [SEED_SYMBOL, "memory", "cabi_realloc"] {
+                assert!(
+                    names.iter().any(|n| n == needed),
+                    "{names:?} lacks {needed}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_seed_is_counted_and_length_prefixed() {
+        let bytes = encode_seed([("a", "1"), ("", "xy")]).expect("fits");
+        assert_eq!(
+            bytes,
+            [2, 0, 0, 0, 1, 0, 0, 0, b'a', 1, 0, 0, 0, b'1', 0, 0, 0, 0, 2, 0, 0, 0, b'x', b'y']
+        );
+        assert_eq!(encode_seed([]).expect("fits"), [0, 0, 0, 0]);
+        let big = "v".repeat(SEED_CAPACITY);
+        let e = encode_seed([("k", big.as_str())]).unwrap_err();
+        assert!(e.contains("at most 65536 bytes"), "{e}");
+    }
+}
