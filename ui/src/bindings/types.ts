@@ -1243,6 +1243,104 @@ limits: RunLimits,
  */
 traced: boolean, };
 
+export type SessionCallRequest = { 
+/**
+ * The document as edited.
+ */
+doc: ProjectDoc, 
+/**
+ * The call, in WAVE.
+ */
+call: string, 
+/**
+ * Limits of this call.
+ */
+limits: RunLimits, 
+/**
+ * Run each node as its own instance, tracing wires.
+ */
+traced: boolean, };
+
+export type SessionRequest = { 
+/**
+ * The document as edited.
+ */
+doc: ProjectDoc, 
+/**
+ * Run each node as its own instance, tracing wires.
+ */
+traced: boolean, };
+
+export type SessionCalled = { 
+/**
+ * The call's report; absent when the session had ended.
+ */
+report: RunReport | null, 
+/**
+ * The session after the call.
+ */
+session: SessionInfo, };
+
+export type SessionState = "none" | "live" | "ended";
+
+export type SessionEndCause = "failure" | "edited";
+
+export type SessionEnd = { 
+/**
+ * Why.
+ */
+cause: SessionEndCause, 
+/**
+ * The call that failed (cause `failure`).
+ */
+call: string | null, 
+/**
+ * Its failure kind (cause `failure`).
+ */
+kind: FailureKind | null, 
+/**
+ * A sentence for the panel.
+ */
+message: string, };
+
+export type SessionInfo = { 
+/**
+ * None, live or ended.
+ */
+state: SessionState, 
+/**
+ * Calls that reached the instance.
+ */
+calls: number, 
+/**
+ * Milliseconds since the instance was made; absent before one is.
+ */
+ageMs: number | null, 
+/**
+ * Linear memory in use: the sum of the instance's memories, in bytes.
+ */
+memoryBytes: number, 
+/**
+ * Calls answered by mocks and fakes so far.
+ */
+mockCalls: number, 
+/**
+ * Calls across wires recorded so far (traced mode).
+ */
+traceEntries: number, 
+/**
+ * Entries held by the session's kv fakes.
+ */
+fakeEntries: number, 
+/**
+ * Composed or traced; absent with no session.
+ */
+mode: RunMode | null, 
+/**
+ * Why it ended.
+ */
+ended: SessionEnd | null, };
+
 export type ServeRequest = { 
 /**
  * The current document.

@@ -349,3 +349,146 @@ impl ReloadReport {
         }
     }
 }
+
+/// A call in the run panel's live session: one instance of the document's
+/// composition that successive calls share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionCallRequest {
+    /// The document as edited.
+    pub doc: ProjectDoc,
+    /// The call, in WAVE.
+    pub call: String,
+    /// Limits of this call.
+    pub limits: RunLimits,
+    /// Run each node as its own instance, tracing wires.
+    pub traced: bool,
+}
+
+/// Which session the panel asks about: the document as edited now and
+/// the mode it runs in. A document whose composition differs from the
+/// session's ends the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRequest {
+    /// The document as edited.
+    pub doc: ProjectDoc,
+    /// Run each node as its own instance, tracing wires.
+    pub traced: bool,
+}
+
+/// What a session call did: the report, or none when the session had
+/// ended (its `ended` says why), and the session after the call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionCalled {
+    /// The call's report; absent when the session had ended.
+    pub report: Option<RunReport>,
+    /// The session after the call.
+    pub session: SessionInfo,
+}
+
+/// Whether the panel has a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum SessionState {
+    /// No instance yet: the next call makes one.
+    None,
+    /// An instance that calls share.
+    Live,
+    /// The session ended; `ended` says why.
+    Ended,
+}
+
+/// Why a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum SessionEndCause {
+    /// A call failed inside the guest (a trap, a limit, a denial), which
+    /// poisons its instance; a reset starts a new one.
+    Failure,
+    /// The composition was edited; the next call starts a new session.
+    Edited,
+}
+
+/// How a session ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SessionEnd {
+    /// Why.
+    pub cause: SessionEndCause,
+    /// The call that failed (cause `failure`).
+    pub call: Option<String>,
+    /// Its failure kind (cause `failure`).
+    pub kind: Option<FailureKind>,
+    /// A sentence for the panel.
+    pub message: String,
+}
+
+/// The run panel's live session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// None, live or ended.
+    pub state: SessionState,
+    /// Calls that reached the instance.
+    pub calls: u64,
+    /// Milliseconds since the instance was made; absent before one is.
+    pub age_ms: Option<u64>,
+    /// Linear memory in use: the sum of the instance's memories, in bytes.
+    pub memory_bytes: u64,
+    /// Calls answered by mocks and fakes so far.
+    pub mock_calls: u64,
+    /// Calls across wires recorded so far (traced mode).
+    pub trace_entries: u64,
+    /// Entries held by the session's kv fakes.
+    pub fake_entries: u64,
+    /// Composed or traced; absent with no session.
+    pub mode: Option<RunMode>,
+    /// Why it ended.
+    pub ended: Option<SessionEnd>,
+}
+
+impl SessionInfo {
+    /// No session: the next call makes one.
+    pub fn none() -> Self {
+        Self {
+            state: SessionState::None,
+            calls: 0,
+            age_ms: None,
+            memory_bytes: 0,
+            mock_calls: 0,
+            trace_entries: 0,
+            fake_entries: 0,
+            mode: None,
+            ended: None,
+        }
+    }
+
+    /// The boundary view of a host session's status.
+    pub fn from_host(status: &patchbay_host::SessionStatus) -> Self {
+        let ended = status.ended.as_ref().map(|e| SessionEnd {
+            cause: SessionEndCause::Failure,
+            call: Some(e.call.clone()),
+            kind: Some(e.failure.kind.into()),
+            message: e.to_string(),
+        });
+        let state = match (&ended, status.age) {
+            (Some(_), _) => SessionState::Ended,
+            (None, Some(_)) => SessionState::Live,
+            (None, None) => SessionState::None,
+        };
+        Self {
+            state,
+            calls: status.calls,
+            age_ms: status
+                .age
+                .map(|a| u64::try_from(a.as_millis()).unwrap_or(u64::MAX)),
+            memory_bytes: status.memory_bytes as u64,
+            mock_calls: status.mock_calls as u64,
+            trace_entries: status.trace_entries as u64,
+            fake_entries: status.fake_entries as u64,
+            mode: Some(status.mode.into()),
+            ended,
+        }
+    }
+}

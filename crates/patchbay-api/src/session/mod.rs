@@ -3,7 +3,8 @@
 //!
 //! One module per area: `project` (start, open, add components, save,
 //! recovery, close), `edit` (checks while editing), `analysis` (checking and
-//! composing), `run` (running and serving), `export` and its `deploy` targets. Each adds its
+//! composing), `run` (running and serving), `instance` (the run panel's live
+//! session), `export` and its `deploy` targets. Each adds its
 //! commands to [`Session`]. `live` bridges the host's file watcher to the
 //! page's events.
 
@@ -11,6 +12,7 @@ mod analysis;
 mod deploy;
 mod edit;
 mod export;
+mod instance;
 mod live;
 mod project;
 mod run;
@@ -67,6 +69,7 @@ pub struct Session {
     export_dirs: Mutex<HashSet<PathBuf>>,
     dirty: AtomicBool,
     runnable: Mutex<Option<(String, Arc<Runnable>)>>,
+    instance: tokio::sync::Mutex<instance::Instance>,
     serving: tokio::sync::Mutex<Option<ServeHandle>>,
     watcher: Mutex<Option<ProjectWatcher>>,
     live: Arc<Mutex<live::Live>>,
@@ -135,6 +138,7 @@ impl Session {
             export_dirs: Mutex::new(HashSet::new()),
             dirty: AtomicBool::new(false),
             runnable: Mutex::new(None),
+            instance: tokio::sync::Mutex::default(),
             serving: tokio::sync::Mutex::new(None),
             watcher: Mutex::new(None),
             live: Arc::new(Mutex::new(live::Live::default())),

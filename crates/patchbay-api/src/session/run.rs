@@ -9,50 +9,61 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 impl Session {
-    /// Runs one call of the composition in the embedded host.
+    /// Runs one call of the composition in the embedded host, in a fresh
+    /// instance.
     pub async fn run(&self, request: RunRequest) -> Result<RunReport, ApiError> {
         let limits = request.limits.to_host()?;
         let ws = self.workspace(&request.doc)?;
         let key = run_key(&request.doc, &ws, request.traced);
+        let runnable = self
+            .runnable(ws, key, request.traced, &request.call)
+            .await?;
+        let report = self.host.run(&runnable, &request.call, &limits).await;
+        Ok(RunReport::from_host(&report, request.limits))
+    }
+
+    /// The project prepared to run (`key` from [`run_key`]), from the
+    /// cache of the last one or prepared now; `call` names the failure.
+    pub(super) async fn runnable(
+        &self,
+        ws: Workspace,
+        key: String,
+        traced: bool,
+        call: &str,
+    ) -> Result<Arc<Runnable>, ApiError> {
         let cached = self.runnable.lock().ok().and_then(|slot| {
             slot.as_ref()
                 .filter(|(k, _)| *k == key)
                 .map(|(_, r)| r.clone())
         });
-        let runnable = match cached {
-            Some(r) => r,
-            None => {
-                let host = self.host.clone();
-                let traced = request.traced;
-                self.events.emit(AppEvent::Busy {
-                    task: "compiling".into(),
-                    busy: true,
-                });
-                let prepared = Self::blocking(move || {
-                    if traced {
-                        host.prepare_traced(&ws)
-                    } else {
-                        host.prepare(&ws)
-                    }
-                })
-                .await;
-                self.events.emit(AppEvent::Busy {
-                    task: "compiling".into(),
-                    busy: false,
-                });
-                let prepared = prepared?.map_err(|e| {
-                    ApiError::run_failed(format!("cannot run `{}`", request.call))
-                        .with_detail(e.to_string())
-                })?;
-                let r = Arc::new(prepared);
-                if let Ok(mut slot) = self.runnable.lock() {
-                    *slot = Some((key, r.clone()));
-                }
-                r
+        if let Some(r) = cached {
+            return Ok(r);
+        }
+        let host = self.host.clone();
+        self.events.emit(AppEvent::Busy {
+            task: "compiling".into(),
+            busy: true,
+        });
+        let prepared = Self::blocking(move || {
+            if traced {
+                host.prepare_traced(&ws)
+            } else {
+                host.prepare(&ws)
             }
-        };
-        let report = self.host.run(&runnable, &request.call, &limits).await;
-        Ok(RunReport::from_host(&report, request.limits))
+        })
+        .await;
+        self.events.emit(AppEvent::Busy {
+            task: "compiling".into(),
+            busy: false,
+        });
+        let prepared = prepared?.map_err(|e| {
+            ApiError::run_failed(format!("cannot run `{call}`")).with_detail(e.to_string())
+        })?;
+        let r = Arc::new(prepared);
+        if let Ok(mut slot) = self.runnable.lock() {
+            *slot = Some((key, r.clone()));
+        }
+        Ok(r)
     }
 
     /// Serves the composition's `wasi:http/incoming-handler` on 127.0.0.1.
@@ -111,9 +122,19 @@ impl Session {
     }
 }
 
-fn run_key(doc: &ProjectDoc, ws: &Workspace, traced: bool) -> String {
+/// What a run of `doc` depends on: the document without where its nodes
+/// are drawn, the mode, and the content of every component. Runs, and the
+/// live session, are prepared again (the session ended) when it changes.
+pub(super) fn run_key(doc: &ProjectDoc, ws: &Workspace, traced: bool) -> String {
+    let mut unplaced = doc.clone();
+    for node in &mut unplaced.nodes {
+        (node.x, node.y) = (0.0, 0.0);
+    }
+    for fake in &mut unplaced.fake_nodes {
+        (fake.x, fake.y) = (0.0, 0.0);
+    }
     let mut h = Sha256::new();
-    h.update(serde_json::to_vec(doc).unwrap_or_default());
+    h.update(serde_json::to_vec(&unplaced).unwrap_or_default());
     h.update([u8::from(traced)]);
     for id in ws.project().components.keys() {
         if let Some(Ok(part)) = ws.part(id) {

@@ -1,12 +1,14 @@
 //! The editor's commands, driven headless the way the UI drives them. One
 //! module per area, as in `src/session/`: `project` (start-up, open,
 //! samples, the path gate, save, recovery, watching), `edit` (wires, mock
-//! values, document rules), `run` and `export`.
+//! values, document rules), `run`, `instance` (the live session) and
+//! `export`.
 
 #[path = "../common/mod.rs"]
 mod common;
 mod edit;
 mod export;
+mod instance;
 mod project;
 mod run;
 

@@ -1,0 +1,126 @@
+//! The run panel's live session: calls share one instance, an edit of the
+//! composition ends it and says so, a trap ends it until a reset.
+
+use super::*;
+
+const SET: &str = r#"handle-request("set a 1")"#;
+const GET: &str = r#"handle-request("get a")"#;
+
+async fn call(f: &Fixture, doc: &ProjectDoc, call: &str) -> SessionCalled {
+    f.session
+        .session_call(SessionCallRequest {
+            doc: doc.clone(),
+            call: call.into(),
+            limits: RunLimits::default(),
+            traced: false,
+        })
+        .await
+        .unwrap()
+}
+
+async fn status(f: &Fixture, doc: &ProjectDoc) -> SessionInfo {
+    f.session
+        .session_status(SessionRequest {
+            doc: doc.clone(),
+            traced: false,
+        })
+        .await
+        .unwrap()
+}
+
+fn result(called: &SessionCalled) -> &str {
+    let report = called.report.as_ref().expect("the call ran");
+    report
+        .result
+        .as_deref()
+        .unwrap_or_else(|| panic!("{report:?}"))
+}
+
+#[test]
+fn calls_share_an_instance_until_an_edit_changes_the_composition() {
+    let f = fixture("kv-service");
+    block(async {
+        let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        assert_eq!(status(&f, &doc).await.state, SessionState::None);
+        assert_eq!(result(&call(&f, &doc, SET).await), r#""ok""#);
+        let got = call(&f, &doc, GET).await;
+        assert_eq!(result(&got), r#""1""#);
+        let info = got.session;
+        assert_eq!((info.state, info.calls), (SessionState::Live, 2));
+        assert!(info.memory_bytes >= 2 << 16, "{info:?}");
+        assert!(info.age_ms.is_some());
+
+        // Moving a node is not an edit of the composition.
+        doc.nodes[0].x += 40.0;
+        assert_eq!(status(&f, &doc).await.state, SessionState::Live);
+        assert_eq!(result(&call(&f, &doc, GET).await), r#""1""#);
+
+        // Renaming the export is: the session ends, and says so until the
+        // next call, which starts a new one.
+        doc.exports[0].name = Some("serve-request".into());
+        let info = status(&f, &doc).await;
+        assert_eq!(info.state, SessionState::Ended);
+        let ended = info.ended.expect("ended");
+        assert_eq!(ended.cause, SessionEndCause::Edited);
+        assert!(
+            ended.message.contains("the composition changed") && ended.message.contains("3 calls"),
+            "{}",
+            ended.message
+        );
+        assert_eq!(status(&f, &doc).await.state, SessionState::Ended);
+        let fresh = call(&f, &doc, r#"serve-request("get a")"#).await;
+        assert_eq!(result(&fresh), r#""not found: a""#);
+        assert_eq!(
+            (fresh.session.state, fresh.session.calls),
+            (SessionState::Live, 1)
+        );
+    });
+}
+
+#[test]
+fn a_trap_ends_the_session_until_reset_and_clear_keeps_the_instance() {
+    let f = fixture("kv-service");
+    block(async {
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        call(&f, &doc, SET).await;
+        let limits = RunLimits {
+            fuel: Some(1),
+            ..RunLimits::default()
+        };
+        let spent = f
+            .session
+            .session_call(SessionCallRequest {
+                doc: doc.clone(),
+                call: GET.into(),
+                limits,
+                traced: false,
+            })
+            .await
+            .unwrap();
+        let failure = spent.report.and_then(|r| r.failure).expect("fuel ran out");
+        assert_eq!(failure.kind, FailureKind::Fuel);
+        let ended = spent.session.ended.expect("ended");
+        assert_eq!(
+            (ended.cause, ended.kind, ended.call.as_deref()),
+            (SessionEndCause::Failure, Some(FailureKind::Fuel), Some(GET))
+        );
+        // The next call is refused with the reason, and runs nothing.
+        let refused = call(&f, &doc, GET).await;
+        assert!(refused.report.is_none());
+        assert_eq!(refused.session.state, SessionState::Ended);
+        assert!(
+            refused.session.ended.unwrap().message.contains("reset"),
+            "the panel offers a new session"
+        );
+
+        let info = f.session.session_reset(Empty {}).await.unwrap();
+        assert_eq!(info.state, SessionState::None);
+        assert_eq!(result(&call(&f, &doc, GET).await), r#""not found: a""#);
+
+        // Clear empties the records but keeps the instance and its memory.
+        call(&f, &doc, SET).await;
+        let info = f.session.session_clear(Empty {}).await.unwrap();
+        assert_eq!((info.state, info.calls), (SessionState::Live, 2));
+        assert_eq!(result(&call(&f, &doc, GET).await), r#""1""#);
+    });
+}
