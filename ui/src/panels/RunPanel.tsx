@@ -1,7 +1,8 @@
 /**
  * Runs the composition: pick an export function, fill its arguments in a
  * form generated from their types (or as raw WAVE), run with limits, and
- * read the result, output, capability denials, mock calls and timing.
+ * read the result, output, capability denials, mock calls and timing. Runs
+ * share the live session's instance unless "Fresh instance per call" is on.
  * Compositions that export `wasi:http/incoming-handler` can be served.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -15,6 +16,7 @@ import { CopyButton, EmptyState, Mark, Segmented, Spinner } from './common';
 import { formatMicros, resultShapeOf, unversioned } from './text';
 import { FormErrorsContext } from './formErrors';
 import { ValueField } from './ValueForm';
+import { SessionBar } from './RunSession';
 
 type Mode = 'form' | 'wave';
 
@@ -106,6 +108,7 @@ export function RunPanel() {
           )}
           {target?.callable && callProblem && <div className="pbp-field-error">{callProblem}</div>}
           <LimitsEditor />
+          <SessionBar />
         </>
       )}
       <ServeControls />

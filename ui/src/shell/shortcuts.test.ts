@@ -5,6 +5,7 @@ const mocks = vi.hoisted(() => ({
   setDirty: vi.fn(),
   saveRecovery: vi.fn(),
   run: vi.fn(),
+  sessionCall: vi.fn(),
   save: vi.fn(),
 }));
 
@@ -82,10 +83,10 @@ describe('shortcuts', () => {
   });
 
   it('Ctrl+Enter runs the run panel’s call, even from a text field', () => {
-    mocks.run.mockResolvedValue({ run: 1, call: 'f()', ok: true, trace: [] });
+    mocks.sessionCall.mockResolvedValue({ report: { run: 1, call: 'f()', ok: true, trace: [] }, session: null });
     useStore.getState().setPendingCall('f()');
     expect(handleShortcut(key('Enter', { ctrlKey: true }, document.createElement('textarea')))).toBe(true);
-    expect(mocks.run).toHaveBeenCalledWith(expect.objectContaining({ call: 'f()', traced: true }));
+    expect(mocks.sessionCall).toHaveBeenCalledWith(expect.objectContaining({ call: 'f()', traced: true }));
   });
 
   it('Ctrl+K toggles the palette, Ctrl+E opens the export dialog, Ctrl+S saves', () => {

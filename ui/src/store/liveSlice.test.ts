@@ -4,6 +4,7 @@ import type { Analysis, AppEvent, ComponentView, OpenedProject, ProjectDoc } fro
 const mocks = vi.hoisted(() => ({
   analyze: vi.fn(),
   run: vi.fn(),
+  sessionCall: vi.fn(),
   saveRecovery: vi.fn(),
   discardRecovery: vi.fn(),
   setDirty: vi.fn(),
@@ -64,6 +65,7 @@ beforeEach(() => {
   for (const m of Object.values(mocks)) m.mockReset();
   mocks.analyze.mockResolvedValue({ ...emptyAnalysis, ...composed });
   mocks.run.mockResolvedValue({ call: 'x', ok: true, trace: [] });
+  mocks.sessionCall.mockResolvedValue({ report: { call: 'x', ok: true, trace: [] }, session: null });
   mocks.saveRecovery.mockResolvedValue(null);
   mocks.discardRecovery.mockResolvedValue(null);
   mocks.setDirty.mockResolvedValue(null);
@@ -110,9 +112,11 @@ describe('componentChanged', () => {
     useStore.setState({ lastCall: 'handle-request("get a")' });
     send({ kind: 'componentChanged', component: view('kv-memory', 200), message: 'kv-memory.wasm changed on disk; ports unchanged, reloaded `kv-memory`' });
     expect(state().components['kv-memory'].size).toBe(200);
-    await vi.waitFor(() => expect(mocks.run).toHaveBeenCalledTimes(1));
+    // The rebuilt component changed the composition: the live session's
+    // backend starts a new instance for this call.
+    await vi.waitFor(() => expect(mocks.sessionCall).toHaveBeenCalledTimes(1));
     expect(mocks.analyze).toHaveBeenCalled();
-    expect(mocks.run.mock.calls[0][0].call).toBe('handle-request("get a")');
+    expect(mocks.sessionCall.mock.calls[0][0].call).toBe('handle-request("get a")');
     expect(toasts()).toContain('info: kv-memory.wasm changed on disk; ports unchanged, reloaded `kv-memory`');
   });
 

@@ -1,19 +1,21 @@
-// The run slice: running a call with its limits, serving, the last report,
+// The run slice: running a call with its limits (in the live session, or a
+// fresh instance per call), the session's state, serving, the last report,
 // the live events from the backend (the file watcher's go to liveSlice.ts)
 // and the wires a call lit up.
 
-import { commands, errorText, type ProjectDoc } from './backend';
+import { commands, errorText, type ProjectDoc, type RunReport, type SessionInfo } from './backend';
 import { wireId } from './doc';
 import { isLiveEvent } from './liveSlice';
 import { DEFAULT_LIMITS, LIVE_EVENT_LIMIT, WIRE_GLOW_MS } from './runtime';
 import type { Slice, State, Store } from './types';
 
 type RunState =
-  | 'lastRun' | 'running' | 'lastCall' | 'pendingCall' | 'limits' | 'serving' | 'activeWires'
-  | 'liveEvents';
+  | 'lastRun' | 'running' | 'lastCall' | 'pendingCall' | 'limits' | 'session' | 'sessionAt'
+  | 'freshPerCall' | 'serving' | 'activeWires' | 'liveEvents';
 type RunActions =
-  | 'run' | 'rerunLast' | 'setRunReport' | 'setLimits' | 'setPendingCall' | 'startServing'
-  | 'stopServing' | 'handleEvent' | 'markWireActive';
+  | 'run' | 'rerunLast' | 'setRunReport' | 'setLimits' | 'setPendingCall' | 'refreshSession'
+  | 'resetSession' | 'clearSession' | 'setFreshPerCall' | 'startServing' | 'stopServing'
+  | 'handleEvent' | 'markWireActive';
 export type RunSlice = Pick<Store, RunState | RunActions>;
 
 export function runInitial(): Pick<State, RunState> {
@@ -23,6 +25,9 @@ export function runInitial(): Pick<State, RunState> {
     lastCall: null,
     pendingCall: null,
     limits: DEFAULT_LIMITS,
+    session: null,
+    sessionAt: 0,
+    freshPerCall: false,
     serving: null,
     activeWires: {},
     liveEvents: [],
@@ -36,11 +41,19 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   ...runInitial(),
 
   async run(call) {
-    const { doc, limits } = get();
+    const { doc, limits, freshPerCall } = get();
     if (!doc) return;
     set({ running: true, lastCall: call });
     try {
-      const report = await commands.run({ doc, call, limits, traced: true });
+      let report: RunReport;
+      if (freshPerCall) {
+        report = await commands.run({ doc, call, limits, traced: true });
+      } else {
+        const called = await commands.sessionCall({ doc, call, limits, traced: true });
+        setSession(set, called.session);
+        if (!called.report) return;
+        report = called.report;
+      }
       set((s) => ({ lastRun: report, bottomTab: s.bottomTab === 'problems' ? 'output' : s.bottomTab }));
       const glow: string[] = [];
       for (const t of report.trace) glow.push(...wiresBetween(get().doc, t.callee, t.caller, t.function));
@@ -67,6 +80,37 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
 
   setPendingCall(call) {
     if (get().pendingCall !== call) set({ pendingCall: call });
+  },
+
+  async refreshSession() {
+    const doc = get().doc;
+    if (!doc) return;
+    try {
+      setSession(set, await commands.sessionStatus({ doc, traced: true }));
+    } catch {
+      // A document that does not build a workspace has no session to ask
+      // about; analysis reports why.
+    }
+  },
+
+  async resetSession() {
+    try {
+      setSession(set, await commands.sessionReset({}));
+    } catch (e) {
+      get().toast(errorText(e), 'error');
+    }
+  },
+
+  async clearSession() {
+    try {
+      setSession(set, await commands.sessionClear({}));
+    } catch (e) {
+      get().toast(errorText(e), 'error');
+    }
+  },
+
+  setFreshPerCall(fresh) {
+    set({ freshPerCall: fresh });
   },
 
   async startServing(port) {
@@ -156,6 +200,10 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
     }, WIRE_GLOW_MS);
   },
 });
+
+function setSession(set: (partial: Partial<State>) => void, session: SessionInfo) {
+  set({ session, sessionAt: Date.now() });
+}
 
 /** The edges a call from `caller` into `callee` crossed. `fn` may be
  *  `interface#function`; without a match on the interface, every wire between

@@ -14,6 +14,10 @@ const mocks = vi.hoisted(() => ({
   openSample: vi.fn(),
   fakeTargets: vi.fn(),
   run: vi.fn(),
+  sessionCall: vi.fn(),
+  sessionStatus: vi.fn(),
+  sessionReset: vi.fn(),
+  sessionClear: vi.fn(),
   serveStart: vi.fn(),
   serveStop: vi.fn(),
   save: vi.fn(),
@@ -391,11 +395,24 @@ describe('events and runs', () => {
       micros: 5,
       limits: state().limits,
     };
-    mocks.run.mockResolvedValue(report);
+    const session = {
+      state: 'live',
+      calls: 1,
+      ageMs: 2,
+      memoryBytes: 131072,
+      mockCalls: 0,
+      traceEntries: 1,
+      fakeEntries: 0,
+      mode: 'traced',
+      ended: null,
+    };
+    mocks.sessionCall.mockResolvedValue({ report, session });
     await state().run('handle-request("get a")');
-    expect(mocks.run).toHaveBeenCalledWith(
+    expect(mocks.sessionCall).toHaveBeenCalledWith(
       expect.objectContaining({ call: 'handle-request("get a")', traced: true, limits: { timeoutMs: 5000, maxMemoryMib: 64, fuel: null, maxOutputKib: 256 } }),
     );
+    expect(mocks.run).not.toHaveBeenCalled();
+    expect(state().session).toBe(session);
     expect(state().lastRun).toBe(report);
     expect(state().lastCall).toBe('handle-request("get a")');
     expect(state().running).toBe(false);
@@ -405,6 +422,38 @@ describe('events and runs', () => {
     expect(state().activeWires[id]).toBeTypeOf('number');
     await vi.advanceTimersByTimeAsync(1300);
     expect(state().activeWires[id]).toBeUndefined();
+  });
+
+  it('run uses a fresh instance when asked; an ended session keeps the last report', async () => {
+    open();
+    const report = { run: 2, call: 'f()', ok: true, trace: [] };
+    mocks.run.mockResolvedValue(report);
+    state().setFreshPerCall(true);
+    await state().run('f()');
+    expect(mocks.run).toHaveBeenCalledWith(expect.objectContaining({ call: 'f()', traced: true }));
+    expect(mocks.sessionCall).not.toHaveBeenCalled();
+    expect(state().lastRun).toBe(report);
+
+    state().setFreshPerCall(false);
+    const ended = {
+      state: 'ended',
+      calls: 3,
+      ageMs: 10,
+      memoryBytes: 65536,
+      mockCalls: 0,
+      traceEntries: 0,
+      fakeEntries: 0,
+      mode: 'traced',
+      ended: { cause: 'failure', call: 'g()', kind: 'trap', message: 'the session ended when `g()` failed (trap): boom; reset it to start a new instance' },
+    };
+    mocks.sessionCall.mockResolvedValue({ report: null, session: ended });
+    await state().run('f()');
+    expect(state().session).toBe(ended);
+    expect(state().lastRun).toBe(report);
+    expect(state().running).toBe(false);
+    mocks.sessionReset.mockResolvedValue({ ...ended, state: 'none', calls: 0, ageMs: null, ended: null });
+    await state().resetSession();
+    expect(state().session?.state).toBe('none');
   });
 
   it('closeRequested asks first when dirty, else closes', () => {

@@ -21,6 +21,7 @@ import type {
   RunReport,
   SampleView,
   ServeInfo,
+  SessionInfo,
 } from './backend';
 import type { Clipboard, FakeNode } from './doc';
 
@@ -122,6 +123,12 @@ export type State = {
   /** The call the run panel has composed; Ctrl+Enter and the toolbar run it. */
   pendingCall: string | null;
   limits: RunLimits;
+  /** The run panel's live session, as the backend last reported it. */
+  session: SessionInfo | null;
+  /** When `session` was reported (its age counts on from there). */
+  sessionAt: number;
+  /** Give every run a fresh instance instead of the live session's. */
+  freshPerCall: boolean;
   serving: ServeInfo | null;
   /** Edge id → time of the last call across it (for the glow). */
   activeWires: Record<string, number>;
@@ -183,6 +190,14 @@ export type Actions = {
   setRunReport(report: RunReport | null): void;
   setLimits(limits: RunLimits): void;
   setPendingCall(call: string | null): void;
+  /** Asks the backend about the session for the document as it is now
+   *  (an edit that changed the composition ends it). */
+  refreshSession(): Promise<void>;
+  /** Drops the session's instance: the next run makes a new one. */
+  resetSession(): Promise<void>;
+  /** Empties the session's mock calls, trace and fake state. */
+  clearSession(): Promise<void>;
+  setFreshPerCall(fresh: boolean): void;
   startServing(port: number | null): Promise<void>;
   stopServing(): Promise<void>;
   save(saveAs: boolean): Promise<boolean>;
