@@ -125,13 +125,17 @@ test('an incompatible drop is refused with the checker’s reason', { timeout: T
 
 test('handle-request runs from the run panel', { timeout: TEST_MS }, async () => {
   await withApp('run handle-request', async (app) => {
+    // With "Fresh instance per call" on (runs share one instance otherwise:
+    // session.test.js).
+    await app.openTab('Run');
+    await app.region('Run').$('input[role="switch"]').click();
     let lastRun = await runRequest(app, 'set greeting hello');
     let text = await lastRun.getText();
     assert.match(text, /✓ ok/);
     assert.equal(await (await lastRun.$('pre[aria-label="Result"]')).getText(), '"ok"');
 
-    // Every run gets a fresh instance (and so a fresh in-memory store), as
-    // the README says: the value set by the previous run is gone.
+    // Every run gets a fresh instance (and so a fresh in-memory store): the
+    // value set by the previous run is gone.
     lastRun = await runRequest(app, 'get greeting');
     text = await lastRun.getText();
     assert.match(text, /✓ ok/);

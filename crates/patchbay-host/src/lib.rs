@@ -8,7 +8,10 @@
 //! (left open: it runs only if the host can provide it). A call, written in
 //! WAVE, runs in a fresh Store with the run's [`Limits`] and returns a
 //! [`RunReport`] with the result, captured output, mock calls, denials and
-//! scope refusals. Everything is also sent as [`Event`]s.
+//! scope refusals. Everything is also sent as [`Event`]s. A
+//! [`LiveSession`] ([`Host::session`], [`Host::call_in`]) keeps one
+//! instance for successive calls instead, until a failure inside the guest
+//! ends it.
 //!
 //! There are two ways in, named by what they prepare:
 //! - **[`Host::prepare`] → [`Runnable`] → [`Host::run`]**: the general path,
