@@ -1,6 +1,8 @@
-//! Builds the fakes' guest module from `guest/` twice, for
+//! Builds the fakes' guest module from `guest/` three times, for
 //! wasm32-unknown-unknown: the fakes (`$OUT_DIR/fakes.wasm`) and, with its
-//! `env` feature, the environment filter (`$OUT_DIR/env-filter.wasm`).
+//! `env` feature, the environment filter (`$OUT_DIR/env-filter.wasm`), with
+//! its `clock` feature the fixed monotonic clock
+//! (`$OUT_DIR/fixed-clock.wasm`).
 
 use std::env;
 use std::fs;
@@ -22,6 +24,7 @@ fn main() {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     build(&guest, &out_dir, None, "fakes.wasm");
     build(&guest, &out_dir, Some("env"), "env-filter.wasm");
+    build(&guest, &out_dir, Some("clock"), "fixed-clock.wasm");
 }
 
 /// Builds the guest (with `feature`) into its own target folder under

@@ -22,9 +22,51 @@ pub const SEED_SYMBOL: &str = "PATCHBAY_FAKE_SEED";
 /// How many bytes the seed area holds.
 pub const SEED_CAPACITY: usize = 64 * 1024;
 
+/// The fixed monotonic clock. Imports the host's `subscribe-duration` from
+/// [`HOST_MONOTONIC_CLOCK_MODULE`], to wait for real.
+pub const FIXED_CLOCK_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fixed-clock.wasm"));
+
+/// How the core import modules of the host's interfaces start; a sealed
+/// export renames them to the real import (`wasi:cli/environment@…`).
+pub const HOST_MODULE_PREFIX: &str = "patchbay-fake:host-";
+
 /// The core import module the environment filter reads the host's
-/// environment from; renamed to the real import (`wasi:cli/environment@…`).
+/// environment from.
 pub const HOST_ENVIRONMENT_MODULE: &str = "patchbay-fake:host-environment";
+
+/// The core import module the fixed clock waits with.
+pub const HOST_MONOTONIC_CLOCK_MODULE: &str = "patchbay-fake:host-monotonic-clock";
+
+/// The seed key whose value (a decimal `u64`, nanoseconds) is the instant
+/// the fixed monotonic clock is stopped at.
+pub const CLOCK_NOW_KEY: &str = "patchbay:now";
+
+/// One of the guest's three builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuestModule {
+    /// [`FAKES_MODULE`].
+    Fakes,
+    /// [`ENV_FILTER_MODULE`].
+    EnvFilter,
+    /// [`FIXED_CLOCK_MODULE`].
+    FixedClock,
+}
+
+impl GuestModule {
+    /// Its bytes.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            GuestModule::Fakes => FAKES_MODULE,
+            GuestModule::EnvFilter => ENV_FILTER_MODULE,
+            GuestModule::FixedClock => FIXED_CLOCK_MODULE,
+        }
+    }
+
+    /// Whether it imports the interface it stands in for from the host.
+    pub fn reads_host(self) -> bool {
+        self != GuestModule::Fakes
+    }
+}
 
 /// The seed key whose value (a decimal `u64`) seeds the random sources.
 pub const RANDOM_SEED_KEY: &str = "patchbay:seed";
@@ -57,6 +99,15 @@ pub enum Role {
     GetArguments,
     /// `wasi:cli/environment#initial-cwd`: none.
     InitialCwd,
+    /// `wasi:clocks/monotonic-clock#now`: the stopped instant.
+    ClockNow,
+    /// `wasi:clocks/monotonic-clock#resolution`: a nanosecond.
+    ClockResolution,
+    /// `wasi:clocks/monotonic-clock#subscribe-duration`: the host's wait.
+    ClockSubscribeDuration,
+    /// `wasi:clocks/monotonic-clock#subscribe-instant`: the host's wait
+    /// for the instant less the stopped one.
+    ClockSubscribeInstant,
 }
 
 /// A core value type of a role's signature.
@@ -84,6 +135,10 @@ impl Role {
             Role::GetEnvironment => "env-get-environment",
             Role::GetArguments => "env-get-arguments",
             Role::InitialCwd => "env-initial-cwd",
+            Role::ClockNow => "clock-now",
+            Role::ClockResolution => "clock-resolution",
+            Role::ClockSubscribeDuration => "clock-subscribe-duration",
+            Role::ClockSubscribeInstant => "clock-subscribe-instant",
         }
     }
 
@@ -101,16 +156,21 @@ impl Role {
             Role::InsecureSeed | Role::GetEnvironment | Role::GetArguments | Role::InitialCwd => {
                 (&[], &[I32])
             }
+            Role::ClockNow | Role::ClockResolution => (&[], &[I64]),
+            Role::ClockSubscribeDuration | Role::ClockSubscribeInstant => (&[I64], &[I32]),
         }
     }
 
-    /// Whether it lives in [`ENV_FILTER_MODULE`] (else in
-    /// [`FAKES_MODULE`]).
-    pub fn in_env_filter(self) -> bool {
-        matches!(
-            self,
-            Role::GetEnvironment | Role::GetArguments | Role::InitialCwd
-        )
+    /// The build it lives in.
+    pub fn module(self) -> GuestModule {
+        match self {
+            Role::GetEnvironment | Role::GetArguments | Role::InitialCwd => GuestModule::EnvFilter,
+            Role::ClockNow
+            | Role::ClockResolution
+            | Role::ClockSubscribeDuration
+            | Role::ClockSubscribeInstant => GuestModule::FixedClock,
+            _ => GuestModule::Fakes,
+        }
     }
 }
 
@@ -177,10 +237,18 @@ mod tests {
             Role::GetEnvironment,
             Role::GetArguments,
             Role::InitialCwd,
+            Role::ClockNow,
+            Role::ClockResolution,
+            Role::ClockSubscribeDuration,
+            Role::ClockSubscribeInstant,
         ];
-        for (module, env) in [(FAKES_MODULE, false), (ENV_FILTER_MODULE, true)] {
-            let names = exports(module);
-            for role in roles.iter().filter(|r| r.in_env_filter() == env) {
+        for module in [
+            GuestModule::Fakes,
+            GuestModule::EnvFilter,
+            GuestModule::FixedClock,
+        ] {
+            let names = exports(module.bytes());
+            for role in roles.iter().filter(|r| r.module() == module) {
                 assert!(
                     names.iter().any(|n| n == role.export()),
                     "{names:?} lacks {role:?}"

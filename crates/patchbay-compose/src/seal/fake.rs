@@ -10,8 +10,11 @@
 //! - a grant of `wasi:cli/environment`: the guest's environment filter,
 //!   which imports the host's environment and passes on only the variables
 //!   the grant names (no arguments, no working folder, as in the sandbox);
-//! - the `clock` fake, and a grant whose `clock` is fixed, on
-//!   `wasi:clocks/wall-clock`: a mock stub answering the fixed time;
+//! - the `clock` fake, and a grant whose `clock` is fixed: on
+//!   `wasi:clocks/wall-clock` a mock stub answering the fixed time; on
+//!   `wasi:clocks/monotonic-clock` the guest's fixed clock, which answers
+//!   the stopped instant and waits through the host's `subscribe-duration`
+//!   (a mock stub when the component never waits);
 //! - the `log` fake: a mock stub whose functions return nothing.
 //!
 //! For the guest, the module is rewritten per binding ([`rewrite`]): the
@@ -22,7 +25,9 @@
 //! the real import. [`super::stub::StubSource`] then wraps it in a
 //! component exporting the import.
 
-use patchbay_fakes::{Core, Role, HOST_ENVIRONMENT_MODULE, RANDOM_SEED_KEY, SEED_SYMBOL};
+use patchbay_fakes::{
+    Core, GuestModule, Role, CLOCK_NOW_KEY, HOST_MODULE_PREFIX, RANDOM_SEED_KEY, SEED_SYMBOL,
+};
 use patchbay_project::{ClockSetting, Fake, Grant, Mock, MockBehavior, RandomSetting};
 use std::collections::HashMap;
 use wasm_encoder::{
@@ -47,15 +52,17 @@ pub(crate) struct GuestPlan {
     pub roles: HashMap<&'static str, Role>,
     /// The seed area's bytes.
     pub seed: Vec<u8>,
-    /// Whether it is the environment filter (which imports the import it
-    /// exports, from the host).
-    pub env_filter: bool,
+    /// The guest build its roles live in; the environment filter and the
+    /// fixed clock import, from the host, the import they export.
+    pub module: GuestModule,
 }
 
 impl GuestPlan {
     fn new(roles: &[(&'static str, Role)], seed: Vec<u8>) -> Self {
         Self {
-            env_filter: roles.iter().any(|(_, r)| r.in_env_filter()),
+            module: roles
+                .first()
+                .map_or(GuestModule::Fakes, |(_, r)| r.module()),
             roles: roles.iter().copied().collect(),
             seed,
         }
@@ -93,11 +100,12 @@ fn random_plan(import: &str, seed: u64) -> Result<Plan, String> {
 
 /// The fixed wall clock's answers: `unix_ms` after the epoch, to the
 /// millisecond, as the host's fixed clock.
-fn wall_clock_mock(import: &str, unix_ms: u64, functions: &[String]) -> Result<Plan, String> {
+fn fixed_clock(import: &str, unix_ms: u64, functions: &[String]) -> Result<Plan, String> {
+    if base(import) == "wasi:clocks/monotonic-clock" {
+        return monotonic_clock(functions);
+    }
     if base(import) != "wasi:clocks/wall-clock" {
-        return Err(format!(
-            "a fixed `{import}` would hand out pollables of the host's `wasi:io/poll` to wait on, which the artifact cannot make itself; it keeps the host's clock"
-        ));
+        return Err(format!("`{import}` is not a clock the artifact can stop"));
     }
     let now = format!(
         "{{seconds: {}, nanoseconds: {}}}",
@@ -120,6 +128,41 @@ fn wall_clock_mock(import: &str, unix_ms: u64, functions: &[String]) -> Result<P
         }
     }
     Ok(Plan::Mock(mock))
+}
+
+/// The fixed monotonic clock, stopped at 0 as the host's: answers `now`
+/// and `resolution` itself; waits are the host's (the guest's fixed clock
+/// imports `subscribe-duration`), or, when the component never waits, it
+/// is a mock stub that imports nothing.
+fn monotonic_clock(functions: &[String]) -> Result<Plan, String> {
+    let has = |name: &str| functions.iter().any(|f| f == name);
+    if !has("subscribe-duration") && !has("subscribe-instant") {
+        let mut mock = Mock::default();
+        for name in ["now", "resolution"] {
+            if has(name) {
+                let value = if name == "now" { "0" } else { "1" };
+                mock.functions
+                    .insert(name.into(), MockBehavior::Returns(value.into()));
+            }
+        }
+        return Ok(Plan::Mock(mock));
+    }
+    if !has("subscribe-duration") {
+        return Err(
+            "the component waits with `subscribe-instant` only, and the artifact's fixed clock waits through the host's `subscribe-duration`, which the component does not import"
+                .into(),
+        );
+    }
+    let seed = patchbay_fakes::encode_seed([(CLOCK_NOW_KEY, "0")])?;
+    Ok(Plan::Guest(GuestPlan::new(
+        &[
+            ("subscribe-duration", Role::ClockSubscribeDuration),
+            ("now", Role::ClockNow),
+            ("resolution", Role::ClockResolution),
+            ("subscribe-instant", Role::ClockSubscribeInstant),
+        ],
+        seed,
+    )))
 }
 
 /// How a mock binding with a fake is sealed (`functions` is the import's
@@ -156,7 +199,7 @@ pub(crate) fn fake_plan(
             Ok(Plan::Guest(GuestPlan::new(&roles, seed)))
         }
         Fake::Random => random_plan(import, 0),
-        Fake::Clock => wall_clock_mock(import, 0, functions),
+        Fake::Clock => fixed_clock(import, 0, functions),
         Fake::Log => {
             // Every function the mock does not set returns nothing (the
             // check made sure none returns a value): the artifact drops
@@ -224,9 +267,7 @@ pub(crate) fn scope_plan(
     }
     if name.starts_with("wasi:clocks/") {
         return match grant.clock {
-            Some(ClockSetting::Fixed { unix_ms }) => {
-                Some(wall_clock_mock(import, unix_ms, functions))
-            }
+            Some(ClockSetting::Fixed { unix_ms }) => Some(fixed_clock(import, unix_ms, functions)),
             _ => None,
         };
     }
@@ -262,7 +303,8 @@ pub(crate) fn check_role(
 /// The guest `module` for one binding: `renames` (role export → the
 /// encoder's name for the import's function) exported with `memory` and
 /// `cabi_realloc`, nothing else; `seed` written at the seed area; the
-/// environment filter's host import renamed to `host_import`.
+/// host imports (of the environment filter, the fixed clock) renamed to
+/// `host_import`.
 pub(crate) fn rewrite(
     module: &[u8],
     renames: &[(&str, String)],
@@ -287,9 +329,9 @@ pub(crate) fn rewrite(
                             import.name
                         ));
                     };
-                    let module_name = match (import.module, host_import) {
-                        (HOST_ENVIRONMENT_MODULE, Some(real)) => real,
-                        (other, _) => other,
+                    let module_name = match host_import {
+                        Some(real) if import.module.starts_with(HOST_MODULE_PREFIX) => real,
+                        _ => import.module,
                     };
                     section.import(module_name, import.name, EntityType::Function(ty));
                 }

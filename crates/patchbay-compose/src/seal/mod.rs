@@ -27,7 +27,8 @@
 //!
 //! The result imports only what is granted or left open, plus the imports
 //! whose binding cannot be sealed yet (the `http` fake, mocks whose types
-//! hold resource handles, constructors, a fixed monotonic clock), which
+//! hold resource handles, constructors, a fixed monotonic clock waited on
+//! with `subscribe-instant` alone), which
 //! [`Sealed::not_sealed`] lists, each with its reason.
 
 mod core;
@@ -165,7 +166,8 @@ impl Workspace {
     /// stub, a fake's stub or (for a grant whose scope the artifact can
     /// enforce) a scope's stub. Bindings that cannot be baked (values
     /// holding resource handles, constructors, async functions, the `http`
-    /// fake, a fixed monotonic clock) stay imports, listed with the reason
+    /// fake, a fixed monotonic clock waited on with `subscribe-instant`
+    /// alone) stay imports, listed with the reason
     /// in [`Sealed::not_sealed`].
     pub fn compose_sealed(&self) -> Result<Sealed, SealError> {
         let problems = self.check();

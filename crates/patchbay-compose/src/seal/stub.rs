@@ -224,13 +224,14 @@ impl StubSource {
                 None => import.to_string(),
             });
         }
-        let (module, host) = if plan.env_filter {
-            (patchbay_fakes::ENV_FILTER_MODULE, Some(import))
-        } else {
-            (patchbay_fakes::FAKES_MODULE, None)
-        };
-        let module = rewrite(module, &renames, &plan.seed, host)?;
-        let bytes = self.encode_world(&found, module, plan.env_filter)?;
+        let reads_host = plan.module.reads_host();
+        let module = rewrite(
+            plan.module.bytes(),
+            &renames,
+            &plan.seed,
+            reads_host.then_some(import),
+        )?;
+        let bytes = self.encode_world(&found, module, reads_host)?;
         Ok(StubComponent {
             imports: super::top_level_imports(&bytes),
             bytes,

@@ -9,13 +9,18 @@
 //! values into [`PATCHBAY_FAKE_SEED`] as a data segment, and wraps the
 //! result in a component exporting that import.
 //!
-//! Built twice by `../build.rs`: by default with the `kv`/`config` map and
-//! the seeded random sources (it imports nothing); with the `env` feature,
-//! the environment filter alone, which imports the host's
-//! `get-environment` (its module name is rewritten to the real import).
+//! Built three times by `../build.rs`: by default with the `kv`/`config`
+//! map and the seeded random sources (it imports nothing); with the `env`
+//! feature, the environment filter alone, which imports the host's
+//! `get-environment`; with the `clock` feature, the fixed monotonic clock
+//! alone, which imports the host's `subscribe-duration` to wait for real.
+//! The host imports' module names are rewritten to the real import.
 //!
 //! The seed: a little-endian `u32` count, then per entry a `u32` length
 //! and the key's bytes, a `u32` length and the value's bytes.
+
+// The fixed clock uses none of the helpers for strings and lists.
+#![cfg_attr(feature = "clock", allow(dead_code, unused_imports))]
 
 use std::alloc::{alloc, realloc, Layout};
 use std::cell::RefCell;
@@ -129,7 +134,7 @@ fn ret_option(value: Option<&str>) -> *mut u8 {
     }
 }
 
-#[cfg(not(feature = "env"))]
+#[cfg(not(any(feature = "env", feature = "clock")))]
 mod fakes {
     use super::*;
     use rand::rngs::StdRng;
@@ -355,5 +360,60 @@ mod env {
     #[export_name = "env-initial-cwd"]
     pub extern "C" fn initial_cwd() -> *mut u8 {
         ret_option(None)
+    }
+}
+
+#[cfg(feature = "clock")]
+mod clock {
+    use super::*;
+
+    #[link(wasm_import_module = "patchbay-fake:host-monotonic-clock")]
+    extern "C" {
+        /// The host's `subscribe-duration`: a pollable (its handle) ready
+        /// after `nanos`.
+        #[link_name = "subscribe-duration"]
+        fn host_subscribe_duration(nanos: u64) -> u32;
+    }
+
+    thread_local! {
+        /// The instant the clock is stopped at (the seed's `patchbay:now`).
+        static NOW: u64 = seed()
+            .into_iter()
+            .find(|(k, _)| k == "patchbay:now")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+    }
+
+    fn now() -> u64 {
+        NOW.with(|n| *n)
+    }
+
+    /// `now: func() -> instant`: always the same instant.
+    #[export_name = "clock-now"]
+    pub extern "C" fn clock_now() -> u64 {
+        now()
+    }
+
+    /// `resolution: func() -> duration`: a nanosecond, as the host's fixed
+    /// clock says.
+    #[export_name = "clock-resolution"]
+    pub extern "C" fn clock_resolution() -> u64 {
+        1
+    }
+
+    /// `subscribe-duration: func(when: duration) -> pollable`: a real wait
+    /// of that long, from the host.
+    #[export_name = "clock-subscribe-duration"]
+    pub extern "C" fn clock_subscribe_duration(nanos: u64) -> u32 {
+        // SAFETY: a lowered import taking a u64 and returning a handle.
+        unsafe { host_subscribe_duration(nanos) }
+    }
+
+    /// `subscribe-instant: func(when: instant) -> pollable`: ready after
+    /// `when` less the stopped instant, as the host's fixed clock waits.
+    #[export_name = "clock-subscribe-instant"]
+    pub extern "C" fn clock_subscribe_instant(when: u64) -> u32 {
+        // SAFETY: as above.
+        unsafe { host_subscribe_duration(when.saturating_sub(now())) }
     }
 }
