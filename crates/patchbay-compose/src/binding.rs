@@ -165,7 +165,18 @@ pub fn check_binding(port: &PortSummary, binding: &Binding) -> Result<(), Bindin
                 .iter()
                 .filter(|f| !f.is_constructor() && behavior_for(mock, f).is_none())
                 .collect();
-            fake_fits(fake, import, &left_to_fake).map_err(mismatch)
+            fake_fits(fake, import, &left_to_fake).map_err(|reason| {
+                // In the file, what to do is give those functions values.
+                let n = left_to_fake.iter().filter(|f| f.result.is_some()).count();
+                mismatch(if fake == Fake::Log && n > 0 {
+                    format!(
+                        "{reason}; give {} a value under `functions`",
+                        if n == 1 { "it" } else { "them" }
+                    )
+                } else {
+                    reason
+                })
+            })
         }
         _ => Ok(()),
     }
@@ -257,9 +268,8 @@ fn fake_fits<T: WasmType>(
             return Ok(());
         }
         return Err(format!(
-            "it records calls and returns nothing, but {}; give {} a value under `functions`",
-            valued.join(" and "),
-            if valued.len() == 1 { "it" } else { "them" }
+            "it records calls and returns nothing, but {}",
+            valued.join(" and ")
         ));
     }
     let implemented = fake_functions(fake);

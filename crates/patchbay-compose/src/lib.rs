@@ -33,6 +33,7 @@ mod binding;
 mod check;
 mod compose;
 mod export_dir;
+mod import_wac;
 mod imports;
 mod mock;
 mod seal;
@@ -50,6 +51,7 @@ pub use compose::Composed;
 pub use export_dir::{
     describe_artifact, stub_file, write_export, ArtifactDescription, ExportError, ExportFiles,
 };
+pub use import_wac::{import_wac, ImportedWac, WacImportError};
 pub use imports::{ImportConflict, OpenImport, OpenImports};
 pub use mock::{behavior_for, mock_answers, MockAnswer, MockError, MockValueSite};
 pub use seal::{
@@ -194,11 +196,26 @@ impl Workspace {
     /// Loads every component the project names. Components that fail to
     /// load are recorded; [`Workspace::check`] reports them.
     pub fn open(doc: LoadedProject) -> Self {
+        Self::open_with(doc, |_, _| None)
+    }
+
+    /// [`Workspace::open`], except that a component whose resolved path
+    /// `refuse` gives a reason for is not read: it is recorded as invalid
+    /// for that reason, and [`Workspace::check`] reports it at the
+    /// component like any other that failed to load (the app refuses files
+    /// the user never opened this way).
+    pub fn open_with(
+        doc: LoadedProject,
+        refuse: impl Fn(&ComponentId, &std::path::Path) -> Option<String>,
+    ) -> Self {
         let mut graph = CompositionGraph::new();
         let mut parts = IndexMap::new();
         for (id, component) in &doc.project.components {
             let path = doc.resolve(&component.path);
-            let part = load_part(id, &path, &mut graph);
+            let part = match refuse(id, &path) {
+                Some(reason) => Err(invalid(id, reason)),
+                None => load_part(id, &path, &mut graph),
+            };
             parts.insert(id.clone(), part);
         }
         Self { doc, parts, graph }

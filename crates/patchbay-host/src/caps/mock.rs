@@ -113,7 +113,15 @@ impl MockedImport {
                         .iter()
                         .map(crate::value::wave_text)
                         .collect();
-                    let outcome = answer(&f, &mut store, params);
+                    // A call that needs a result and gets none traps, and
+                    // is logged as that trap, never as answered.
+                    let outcome = answer(&f, &mut store, params).and_then(|v| match v {
+                        None if !results.is_empty() => Err(wasmtime::Error::msg(format!(
+                            "mock `{}#{}` has no value to return; add `functions.{}` to its binding",
+                            f.interface, f.function, f.function
+                        ))),
+                        v => Ok(v),
+                    });
                     let shown = match &outcome {
                         Ok(Some(v)) => crate::value::wave_text(v),
                         Ok(None) => "()".into(),
@@ -125,15 +133,8 @@ impl MockedImport {
                         args,
                         result: shown,
                     });
-                    match (results.first_mut(), outcome?) {
-                        (Some(slot), Some(v)) => *slot = v,
-                        (None, _) => {}
-                        (Some(_), None) => {
-                            return Err(wasmtime::Error::msg(format!(
-                                "mock `{}#{}` has no value to return; add `functions.{}` to its binding",
-                                f.interface, f.function, f.function
-                            )))
-                        }
+                    if let (Some(slot), Some(v)) = (results.first_mut(), outcome?) {
+                        *slot = v;
                     }
                     Ok(())
                 })
