@@ -72,6 +72,15 @@ pub fn run(args: CallArgs) -> Result<ExitCode> {
         }
         reports.push(report);
     }
+    let status = session.status();
+    if !args.json && status.calls > 0 {
+        eprintln!(
+            "(session: {} call{} on one instance, {} KiB of linear memory in use)",
+            status.calls,
+            if status.calls == 1 { "" } else { "s" },
+            status.memory_bytes >> 10
+        );
+    }
     if args.json {
         let limits = patchbay_api::RunLimits::from_host(&limits);
         let json: Vec<_> = reports

@@ -431,6 +431,11 @@ fn call_runs_several_calls_on_one_instance_unless_fresh() {
             stderr.contains("kept live across the session's calls"),
             "{stderr}"
         );
+        assert!(
+            stderr.contains("(session: 2 calls on one instance, ")
+                && stderr.contains(" KiB of linear memory in use)"),
+            "{stderr}"
+        );
     }
     let (stdout, _) = success(&patchbay(&["call", "--fresh", &kv, set, get]));
     assert_eq!(stdout, "\"ok\"\n\"not found: a\"\n");
