@@ -101,6 +101,12 @@ impl Dialogs for NativeDialogs {
         dialog.blocking_save_file().and_then(local_path)
     }
 
+    fn pick_new_project_folder(&self, start: &Path) -> Option<PathBuf> {
+        start_in(self.file("New project folder")?, start)
+            .blocking_pick_folder()
+            .and_then(local_path)
+    }
+
     fn pick_folder(&self, start: &Path) -> Option<PathBuf> {
         start_in(self.file("Export into folder")?, start)
             .blocking_pick_folder()

@@ -30,6 +30,9 @@ pub enum ErrorCode {
     NotOpen,
     /// A project file that cannot be read or parsed.
     BadProject,
+    /// A folder that holds no `patchbay.toml` (the editor offers to create
+    /// a project there; `detail` is the folder).
+    NoProject,
     /// A component file that cannot be loaded.
     BadComponent,
     /// The request itself is malformed.
@@ -54,6 +57,7 @@ impl ErrorCode {
             ErrorCode::NotPermitted => "not-permitted",
             ErrorCode::NotOpen => "not-open",
             ErrorCode::BadProject => "bad-project",
+            ErrorCode::NoProject => "no-project",
             ErrorCode::BadComponent => "bad-component",
             ErrorCode::BadRequest => "bad-request",
             ErrorCode::ComposeFailed => "compose-failed",
@@ -114,6 +118,20 @@ impl ApiError {
     /// `bad-project`: a project file that cannot be read or parsed.
     pub fn bad_project(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::BadProject, message)
+    }
+
+    /// `no-project`: `dir` is a folder without a `patchbay.toml`; the
+    /// detail is the folder, for the editor's offer to create one there.
+    pub fn no_project(dir: &std::path::Path) -> Self {
+        Self::new(
+            ErrorCode::NoProject,
+            format!(
+                "{} holds no {}: create a project there, or open another folder",
+                dir.display(),
+                patchbay_project::MANIFEST_NAME
+            ),
+        )
+        .with_detail(dir.display().to_string())
     }
 
     /// `bad-component`: a component file that cannot be loaded.

@@ -34,7 +34,7 @@ mod views;
 pub use dto::*;
 pub use error::{ApiError, ErrorCode};
 pub use paths::{normalize, relative_to, PathGate};
-pub use session::{Session, SessionOptions};
+pub use session::{create_project, Session, SessionOptions};
 pub use shell::{Dialogs, EventSink, WindowControl};
 
 /// The name of the event channel the shell emits [`AppEvent`]s on.
@@ -50,6 +50,8 @@ macro_rules! for_each_command {
             (open_project, $crate::OpenProjectRequest, $crate::OpenedProject),
             (samples, $crate::Empty, Vec<$crate::SampleView>),
             (open_sample, $crate::OpenSampleRequest, $crate::OpenedProject),
+            (new_project, $crate::NewProjectRequest, $crate::OpenedProject),
+            (sample_components, $crate::Empty, Vec<$crate::SampleComponentView>),
             (add_components, $crate::AddComponentsRequest, Vec<$crate::ComponentView>),
             (analyze, $crate::DocRequest, $crate::Analysis),
             (candidates, $crate::CandidatesRequest, $crate::Candidates),
@@ -164,6 +166,8 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         OpenedProject,
         OpenSampleRequest,
         SampleView,
+        NewProjectRequest,
+        SampleComponentView,
         Recovery,
         AddComponentsRequest,
         DocRequest,

@@ -15,6 +15,10 @@ pub trait Dialogs: Send + Sync + 'static {
     fn pick_save_project(&self, suggested: &Path) -> Option<PathBuf>;
     /// A folder to export into.
     fn pick_folder(&self, start: &Path) -> Option<PathBuf>;
+    /// A folder for a new project (the shell may title the dialog so).
+    fn pick_new_project_folder(&self, start: &Path) -> Option<PathBuf> {
+        self.pick_folder(start)
+    }
 }
 
 /// Receives the session's events (the shell forwards them to the page).

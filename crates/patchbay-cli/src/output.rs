@@ -45,9 +45,21 @@ pub fn print_problems(ws: &Workspace, problems: &[Problem]) {
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .count();
-    let warnings = problems.len() - errors;
+    let warnings = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+        .count();
+    let notes = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Note)
+        .count();
+    let notes = match notes {
+        0 => String::new(),
+        1 => ", 1 note".to_string(),
+        n => format!(", {n} notes"),
+    };
     println!(
-        "{}: {errors} error{}, {warnings} warning{}",
+        "{}: {errors} error{}, {warnings} warning{}{notes}",
         ws.doc().path.display(),
         if errors == 1 { "" } else { "s" },
         if warnings == 1 { "" } else { "s" },

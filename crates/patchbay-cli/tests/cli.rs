@@ -40,7 +40,7 @@ fn failure(out: &Output) -> (String, String) {
 #[test]
 fn help_lists_every_verb() {
     let (stdout, _) = success(&patchbay(&["--help"]));
-    for verb in ["inspect", "check", "compose", "export", "candidates"] {
+    for verb in ["new", "inspect", "check", "compose", "export", "candidates"] {
         assert!(stdout.contains(verb), "{verb} missing from:\n{stdout}");
     }
 }

@@ -5,7 +5,7 @@
  * What kind of problem checking found: a code of `patchbay-compose`, or
  * `invalid-document` for the document's own rules.
  */
-export type ProblemCode = "invalid-document" | "compose-failed" | "no-such-port" | "invalid-export-name" | "duplicate-export" | "interface-exported-twice" | "import-export-conflict" | "no-exports" | "grant-not-capability" | "fake-mismatch" | "left-open" | "mock-unknown-function" | "mock-value" | "component-missing" | "component-invalid" | "component-changed" | "unknown-component" | "import-wired-twice" | "unbound-import" | "unknown-node" | "unused-binding" | "import-type-conflict" | "node-unavailable" | "self-wire" | "cycle" | "incompatible-version" | "wire-type-mismatch";
+export type ProblemCode = "invalid-document" | "compose-failed" | "no-such-port" | "invalid-export-name" | "duplicate-export" | "interface-exported-twice" | "import-export-conflict" | "no-exports" | "grant-not-capability" | "fake-mismatch" | "left-open" | "mock-unknown-function" | "mock-value" | "component-missing" | "component-invalid" | "component-changed" | "unknown-component" | "import-wired-twice" | "unbound-import" | "unknown-node" | "unused-binding" | "import-type-conflict" | "node-unavailable" | "self-wire" | "cycle" | "incompatible-version" | "wire-type-mismatch" | "nothing-to-compose";
 
 export type ApiError = { 
 /**
@@ -21,7 +21,7 @@ message: string,
  */
 detail: string | null, };
 
-export type ErrorCode = "cancelled" | "not-permitted" | "not-open" | "bad-project" | "bad-component" | "bad-request" | "compose-failed" | "run-failed" | "serve-failed" | "io" | "internal";
+export type ErrorCode = "cancelled" | "not-permitted" | "not-open" | "bad-project" | "no-project" | "bad-component" | "bad-request" | "compose-failed" | "run-failed" | "serve-failed" | "io" | "internal";
 
 export type FailureKind = "bad-call" | "instantiate" | "denied" | "left-open" | "timeout" | "fuel" | "memory" | "stack" | "output" | "trap";
 
@@ -568,7 +568,7 @@ name: string,
  */
 shape: TypeShape | null, };
 
-export type Severity = "error" | "warning";
+export type Severity = "error" | "warning" | "note";
 
 export type Problem = { 
 /**
@@ -613,7 +613,7 @@ project: string,
  */
 errors: number, 
 /**
- * How many are warnings.
+ * How many are warnings (notes are neither).
  */
 warnings: number, 
 /**
@@ -1064,6 +1064,29 @@ name: string,
  * The first comment line of its `patchbay.toml`.
  */
 description: string, };
+
+export type NewProjectRequest = { 
+/**
+ * The folder (created if missing); `null` shows a folder dialog. Must
+ * be a folder the user opened (command line, dialog) that holds no
+ * project yet.
+ */
+dir: string | null, 
+/**
+ * The project's name (kebab-case); `null` or empty names it after the
+ * folder.
+ */
+name: string | null, };
+
+export type SampleComponentView = { 
+/**
+ * Its file name without `.wasm` (`kv-memory`).
+ */
+name: string, 
+/**
+ * Its absolute path, for `addComponents`.
+ */
+path: string, };
 
 export type Recovery = { 
 /**

@@ -15,6 +15,8 @@ pub enum Severity {
     Error,
     /// Composes, but probably not what was meant.
     Warning,
+    /// Nothing wrong; worth knowing (an empty project).
+    Note,
 }
 
 /// A problem found by checking, pinned to what it belongs to.
@@ -50,7 +52,7 @@ pub struct CheckReport {
     pub project: String,
     /// How many problems are errors.
     pub errors: u32,
-    /// How many are warnings.
+    /// How many are warnings (notes are neither).
     pub warnings: u32,
     /// Every problem, pinned to its place.
     pub problems: Vec<Problem>,
@@ -64,7 +66,12 @@ impl CheckReport {
         Self {
             project: project.display().to_string(),
             errors: count(errors),
-            warnings: count(problems.len() - errors),
+            warnings: count(
+                problems
+                    .iter()
+                    .filter(|p| p.severity == patchbay_compose::Severity::Warning)
+                    .count(),
+            ),
             problems: problems.iter().map(Problem::from).collect(),
         }
     }
@@ -174,6 +181,7 @@ impl From<&patchbay_compose::Problem> for Problem {
             severity: match p.severity {
                 patchbay_compose::Severity::Error => Severity::Error,
                 patchbay_compose::Severity::Warning => Severity::Warning,
+                patchbay_compose::Severity::Note => Severity::Note,
             },
             code: p.code.into(),
             message: p.message.clone(),

@@ -29,6 +29,27 @@ pub struct SampleView {
     pub description: String,
 }
 
+/// `newProject`: an empty project, opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NewProjectRequest {
+    /// The folder (created if missing); `null` shows a folder dialog. Must
+    /// be a folder the user opened (command line, dialog) that holds no
+    /// project yet.
+    pub dir: Option<String>,
+    /// The project's name (kebab-case); `null` or empty names it after the
+    /// folder.
+    pub name: Option<String>,
+}
+
+/// A component that ships with the samples, addable without a dialog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SampleComponentView {
+    /// Its file name without `.wasm` (`kv-memory`).
+    pub name: String,
+    /// Its absolute path, for `addComponents`.
+    pub path: String,
+}
+
 /// A project, opened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct OpenedProject {

@@ -2,7 +2,8 @@
 //! embedded host, the HTTP server and the file watcher.
 //!
 //! One module per area: `project` (start, open, add components, save,
-//! recovery, close), `edit` (checks while editing), `analysis` (checking and
+//! recovery, close), `new_project` (an empty project, the sample
+//! components), `edit` (checks while editing), `analysis` (checking and
 //! composing), `run` (running and serving), `instance` (the run panel's live
 //! session), `export` and its `deploy` targets. Each adds its
 //! commands to [`Session`]. `live` bridges the host's file watcher to the
@@ -14,8 +15,11 @@ mod edit;
 mod export;
 mod instance;
 mod live;
+mod new_project;
 mod project;
 mod run;
+
+pub use new_project::create_project;
 
 use crate::dto::*;
 use crate::paths::PathGate;

@@ -124,7 +124,20 @@ impl Session {
         self.open_path(&manifest)
     }
 
-    fn open_path(&self, path: &Path) -> Result<OpenedProject, ApiError> {
+    pub(super) fn open_path(&self, path: &Path) -> Result<OpenedProject, ApiError> {
+        // A folder without a project (empty, or with other files), named
+        // as itself or as its missing `patchbay.toml`: the editor offers to
+        // create a project there.
+        let folder = if path.is_dir() {
+            Some(path)
+        } else {
+            path.parent().filter(|dir| {
+                path.file_name() == Some(model::MANIFEST_NAME.as_ref()) && dir.is_dir()
+            })
+        };
+        if let Some(dir) = folder.filter(|dir| !dir.join(model::MANIFEST_NAME).exists()) {
+            return Err(ApiError::no_project(&normalize(dir)));
+        }
         if !path.exists() {
             // Said plainly rather than as a read error of a file the user
             // never named (`PATH` is taken for the manifest itself).
@@ -278,6 +291,9 @@ impl Session {
         };
         let new_dir = target.parent().unwrap_or(Path::new(".")).to_path_buf();
         if new_dir != old_dir {
+            // "Save as" may name a folder that does not exist yet.
+            std::fs::create_dir_all(&new_dir)
+                .map_err(|e| ApiError::io(format!("cannot create {}: {e}", new_dir.display())))?;
             rebase_paths(&mut project, &old_dir, &new_dir);
         }
         for c in project.components.values_mut() {
@@ -409,6 +425,13 @@ fn component_id_for(path: &Path) -> String {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("component");
+    kebab_id(stem, "component")
+}
+
+/// `text` as a kebab-case id (`My Thing` → `my-thing`, `2fast` →
+/// `c-2fast`), or `fallback` when nothing of it is left.
+pub(super) fn kebab_id(text: &str, fallback: &str) -> String {
+    let stem = text;
     let mut id = String::new();
     for ch in stem.chars() {
         let ch = ch.to_ascii_lowercase();
@@ -421,7 +444,7 @@ fn component_id_for(path: &Path) -> String {
     let id = id.trim_end_matches('-').to_string();
     // WIT identifiers cannot start with a digit.
     match id.chars().next() {
-        None => "component".into(),
+        None => fallback.into(),
         Some(c) if c.is_ascii_digit() => format!("c-{id}"),
         Some(_) => id,
     }
@@ -445,9 +468,18 @@ fn rebase_paths(project: &mut model::Project, old_dir: &Path, new_dir: &Path) {
             relative_to(&normalize(&old_dir.join(p)), new_dir)
         }
     };
+    // Build commands run in the project's folder: they keep running in the
+    // old one, which the command now enters first.
+    let old_from_new = relative_to(&normalize(old_dir), new_dir);
     for c in project.components.values_mut() {
         c.path = rebase(&c.path);
         c.watch = c.watch.iter().map(|w| rebase(w)).collect();
+        if let Some(build) = &c.build {
+            c.build = Some(format!(
+                "cd {} && {build}",
+                shell_word(&old_from_new.to_string_lossy().replace('\\', "/"))
+            ));
+        }
     }
     for b in project.bindings.values_mut() {
         if let model::Binding::Grant(g) = b {
@@ -458,9 +490,31 @@ fn rebase_paths(project: &mut model::Project, old_dir: &Path, new_dir: &Path) {
     }
 }
 
+/// `text` as one word of a shell command: as is when it is plain, else in
+/// single quotes.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-+=:,@".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("../../kv-service"), "../../kv-service");
+        assert_eq!(shell_word("../My Stuff"), "'../My Stuff'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
 
     #[test]
     fn component_ids_are_kebab_case_and_unique() {

@@ -1,6 +1,7 @@
 //! The editor's commands, driven headless the way the UI drives them. One
 //! module per area, as in `src/session/`: `project` (start-up, open,
-//! samples, the path gate, save, recovery, watching), `edit` (wires, mock
+//! samples, the path gate, save, recovery, watching), `new_project`
+//! (starting from nothing, save as into a new folder), `edit` (wires, mock
 //! values, document rules), `run`, `instance` (the live session) and
 //! `export`.
 
@@ -9,6 +10,7 @@ mod common;
 mod edit;
 mod export;
 mod instance;
+mod new_project;
 mod project;
 mod run;
 

@@ -100,7 +100,9 @@ impl Workspace {
     /// mock values that do not fit the function's types), and bindings
     /// that apply to nothing. A project without errors composes, and the
     /// host can prepare it to run.
-    /// Errors come first, then warnings, each in project order.
+    /// A project without nodes gets a note saying there is nothing to
+    /// compose yet (not an error: a new project is valid).
+    /// Errors come first, then warnings, then notes, each in project order.
     pub fn check(&self) -> Vec<Problem> {
         let project = self.project();
         let mut problems = Vec::new();
@@ -310,6 +312,19 @@ impl Workspace {
                 )
                 .at(site),
             );
+        }
+
+        if project.nodes.is_empty() {
+            let message = if project.components.is_empty() {
+                "nothing to compose yet: add a component, then a node that instantiates it"
+            } else {
+                "nothing to compose yet: add a node that instantiates one of the components"
+            };
+            problems.push(Problem::note(
+                ProblemCode::NothingToCompose,
+                Location::Project,
+                message,
+            ));
         }
 
         problems.sort_by_key(|p| p.severity);

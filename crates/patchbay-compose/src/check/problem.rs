@@ -13,6 +13,8 @@ pub enum Severity {
     Error,
     /// The project composes, but something is probably not what was meant.
     Warning,
+    /// Nothing is wrong; something the user should know (an empty project).
+    Note,
 }
 
 /// What a problem belongs to, so the editor can pin it there.
@@ -134,11 +136,13 @@ pub enum ProblemCode {
     IncompatibleVersion,
     /// A wire between functions whose types differ.
     WireTypeMismatch,
+    /// The project has no nodes yet (a note, not a problem).
+    NothingToCompose,
 }
 
 impl ProblemCode {
     /// Every code.
-    pub const ALL: [ProblemCode; 26] = [
+    pub const ALL: [ProblemCode; 27] = [
         ProblemCode::ComposeFailed,
         ProblemCode::NoSuchPort,
         ProblemCode::InvalidExportName,
@@ -165,6 +169,7 @@ impl ProblemCode {
         ProblemCode::Cycle,
         ProblemCode::IncompatibleVersion,
         ProblemCode::WireTypeMismatch,
+        ProblemCode::NothingToCompose,
     ];
 
     /// The code as written: `wire-type-mismatch`.
@@ -196,6 +201,7 @@ impl ProblemCode {
             ProblemCode::Cycle => "cycle",
             ProblemCode::IncompatibleVersion => "incompatible-version",
             ProblemCode::WireTypeMismatch => "wire-type-mismatch",
+            ProblemCode::NothingToCompose => "nothing-to-compose",
         }
     }
 }
@@ -259,6 +265,13 @@ impl Problem {
         }
     }
 
+    pub(crate) fn note(code: ProblemCode, location: Location, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
+            ..Self::error(code, location, message)
+        }
+    }
+
     /// The same problem, pinned to an entry of the project file.
     pub(crate) fn at(mut self, site: Site) -> Self {
         self.site = Some(site);
@@ -271,6 +284,7 @@ impl fmt::Display for Problem {
         let sev = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(
             f,
