@@ -3,7 +3,7 @@
 use crate::{Part, Workspace};
 use patchbay_project::{PortRef, Wire};
 use std::collections::HashSet;
-use wac_graph::types::SubtypeChecker;
+use wac_graph::types::{ItemKind, SubtypeChecker};
 
 /// Which side of a node a port is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,6 +177,14 @@ impl Workspace {
         }
         let mut cache = HashSet::new();
         let types = self.graph.types();
+        // A function fed to an interface (or the reverse) is said in the
+        // user's terms, not the checker's "expected instance, found function".
+        if let Some(reason) = kind_mismatch(export_kind, import_kind) {
+            return Err(WireError::TypeMismatch {
+                wire: wire(from, to),
+                reason,
+            });
+        }
         SubtypeChecker::new(&mut cache)
             .is_subtype(*export_kind, types, *import_kind, types)
             .map_err(|e| WireError::TypeMismatch {
@@ -270,4 +278,30 @@ mod tests {
         assert_eq!(split_version("handle-request"), None);
         assert_eq!(split_version("wasi:io/streams@banana"), None);
     }
+}
+
+/// What a port is, in a WIT user's words.
+fn kind_words(kind: &ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Func(_) => "a function",
+        ItemKind::Instance(_) => "an interface",
+        ItemKind::Type(_) => "a type",
+        ItemKind::Component(_) => "a component",
+        ItemKind::Module(_) => "a core module",
+        ItemKind::Value(_) => "a value",
+    }
+}
+
+/// Why an export of one kind cannot feed an import of another (a function
+/// export into an interface import, say), or `None` when the kinds agree.
+fn kind_mismatch(export: &ItemKind, import: &ItemKind) -> Option<String> {
+    if std::mem::discriminant(export) == std::mem::discriminant(import) {
+        return None;
+    }
+    Some(format!(
+        "the export is {} and the import needs {}; wire {} export to it",
+        kind_words(export),
+        kind_words(import),
+        kind_words(import),
+    ))
 }
