@@ -2,7 +2,7 @@
 //! core functions as the desktop app.
 //!
 //! Two binaries share this library. `patchbay` runs the composition verbs
-//! (`new`, `inspect`, `check`, `compose`, `export`, `candidates`) and hands the run verbs
+//! (`new`, `import`, `inspect`, `check`, `compose`, `export`, `candidates`) and hands the run verbs
 //! (`call`, `serve`, `watch`) over to `patchbay-run`, installed beside it,
 //! which links the Wasmtime host. Composition verbs then start without
 //! loading Wasmtime: a 4× smaller binary, and no time spent relocating it.
@@ -17,6 +17,7 @@ mod call;
 mod deploy;
 mod errors;
 mod export;
+mod import;
 mod new;
 mod oci;
 mod output;
@@ -52,6 +53,12 @@ enum Command {
     /// Refuses a folder that already holds one. `check` accepts the new
     /// project with a note that there is nothing to compose yet.
     New(new::NewArgs),
+    /// Open a `.wac` file as a project: its `let`s become nodes, its
+    /// arguments wires, its exports exports.
+    ///
+    /// Resolved as `wac compose` resolves it; a construct a project cannot
+    /// express is refused with its line.
+    Import(import::ImportArgs),
     /// Print a component's world as WIT (or its typed ports as JSON).
     ///
     /// Accepts binary components, `.wat` text, and WASI preview1 core modules
@@ -206,6 +213,7 @@ pub fn finish(result: Result<ExitCode>) -> ExitCode {
 pub fn run_composition_verb(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::New(args) => new::run(args),
+        Command::Import(args) => import::run(args),
         Command::Inspect { file, json } => inspect(&file, json),
         Command::Check { project, json } => check(&project, json),
         Command::Compose {

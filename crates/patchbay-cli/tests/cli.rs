@@ -715,3 +715,56 @@ fn export_open_writes_what_compose_writes() {
         std::fs::read(&composed).expect("compose"),
     );
 }
+
+#[test]
+fn import_opens_a_wac_file_as_a_project_that_checks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wac = dir.path().join("kv.wac");
+    std::fs::write(
+        &wac,
+        "package demo:kv;\n\nlet store = new demo:memory { ... };\nlet svc = new demo:service { \"patchbay:kv/store\": store[\"patchbay:kv/store\"], ... };\nexport svc[\"handle-request\"];\n",
+    )
+    .expect("write recipe");
+    let out = dir.path().join("project");
+    let memory = format!("demo:memory={}", repo("samples/wasm/kv-memory.wasm"));
+    let service = format!("demo:service={}", repo("samples/wasm/kv-service.wasm"));
+    let (stdout, _) = success(&patchbay(&[
+        "import",
+        wac.to_str().expect("utf-8 path"),
+        "--dep",
+        &memory,
+        "--dep",
+        &service,
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]));
+    assert!(
+        stdout.contains("2 nodes, 1 wire, 1 export from 2 packages"),
+        "{stdout}"
+    );
+    let toml = std::fs::read_to_string(out.join("patchbay.toml")).expect("written");
+    assert!(toml.contains("[nodes.svc]"), "{toml}");
+    let (stdout, _) = success(&patchbay(&["check", out.to_str().expect("utf-8 path")]));
+    assert!(stdout.contains(": 0 errors, 0 warnings"), "{stdout}");
+    // A second import into the same folder is refused, naming the file.
+    let (_, stderr) = failure(&patchbay(&[
+        "import",
+        wac.to_str().expect("utf-8 path"),
+        "--dep",
+        &memory,
+        "--dep",
+        &service,
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]));
+    assert!(stderr.contains("patchbay.toml already exists"), "{stderr}");
+    // A package not given is named, with the flag that gives it.
+    let (_, stderr) = failure(&patchbay(&[
+        "import",
+        wac.to_str().expect("utf-8 path"),
+        "-o",
+        dir.path().join("other").to_str().expect("utf-8 path"),
+    ]));
+    assert!(stderr.contains("kv.wac:3:"), "{stderr}");
+    assert!(stderr.contains("pass `--dep demo:memory=FILE`"), "{stderr}");
+}
