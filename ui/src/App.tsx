@@ -7,6 +7,7 @@ import {
   ConfirmDialog,
   DiskChangeDialog,
   LibraryPanel,
+  NewProjectDialog,
   NoNodes,
   NoProject,
   Palette,
@@ -16,6 +17,7 @@ import {
   Toasts,
   Toolbar,
   useApplyTheme,
+  useOwnContextMenu,
   useShortcuts,
 } from './shell';
 import { useStore } from './store';
@@ -39,6 +41,7 @@ function Workspace() {
 export function App() {
   useApplyTheme();
   useShortcuts();
+  useOwnContextMenu();
   const hasDoc = useStore((s) => s.doc !== null);
   const exportOpen = useStore((s) => s.exportOpen);
   const setExportOpen = useStore((s) => s.setExportOpen);
@@ -77,6 +80,7 @@ export function App() {
       <RecoveryPrompt />
       <ConfirmDialog />
       <DiskChangeDialog />
+      <NewProjectDialog />
       <ExportDialog open={exportOpen && hasDoc} onClose={() => setExportOpen(false)} />
       <Toasts />
     </div>

@@ -1,8 +1,10 @@
 // The graph: React Flow showing the store's nodes and edges. Wiring asks the
 // Rust checker (candidates while dragging, checkWire on drop); nothing here
-// knows WIT typing.
+// knows WIT typing. A node dropped on a wire is spliced into it (when the
+// backend finds ports that fit); double-click or Tab opens the node search,
+// right-click Patchbay's own context menu.
 
-import { useCallback, useEffect, useRef, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import {
   Background,
   BackgroundVariant,
@@ -16,7 +18,11 @@ import {
   type FinalConnectionState,
   type OnConnectStartParams,
 } from '@xyflow/react';
-import { registerMeasurer, useStore, type FlowEdge, type FlowNode, type PortAddr } from '../store';
+import { registerMeasurer, registerViewport, useStore, type FlowEdge, type FlowNode, type PortAddr } from '../store';
+import { ContextMenu } from './ContextMenu';
+import { NodeSearch } from './NodeSearch';
+import { registerSearchOpener } from './popup';
+import { wireUnderNode, type DrawnWire } from './splice';
 import { ComponentNode } from './ComponentNode';
 import { FakeNode } from './FakeNode';
 import { WireEdge } from './WireEdge';
@@ -46,6 +52,30 @@ export function Canvas() {
   const rf = useReactFlow<FlowNode, FlowEdge>();
   const initialized = useNodesInitialized();
   const handledFocus = useRef(0);
+  const boxRef = useRef<HTMLDivElement>(null);
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+
+  // New nodes go near what is on screen (store/placement.ts).
+  useEffect(() => {
+    registerViewport(() => {
+      const box = boxRef.current;
+      if (!box || !box.clientWidth) return null;
+      const { x, y, zoom } = rf.getViewport();
+      return { x: -x / zoom, y: -y / zoom, width: box.clientWidth / zoom, height: box.clientHeight / zoom };
+    });
+    return () => registerViewport(null);
+  }, [rf]);
+
+  // Tab opens the node search at the pointer (or the middle of the canvas).
+  useEffect(() => {
+    registerSearchOpener(() => {
+      const box = boxRef.current?.getBoundingClientRect();
+      if (!box) return;
+      const screen = pointer.current ?? { x: box.left + box.width / 2, y: box.top + box.height / 3 };
+      useStore.getState().setNodeSearch({ at: rf.screenToFlowPosition(screen), screen });
+    });
+    return () => registerSearchOpener(null);
+  }, [rf]);
 
   // Centre what the store asks for, once the nodes have sizes.
   useEffect(() => {
@@ -116,6 +146,53 @@ export function Canvas() {
     void (from.type === 'source' ? store.connect(a, b) : store.connect(b, a));
   }, []);
 
+  // A node dropped on a wire: splice it in, if it fits (the store asks).
+  const onNodeDragStop = useCallback(
+    (_: unknown, node: FlowNode, dragged: FlowNode[]) => {
+      if (dragged.length > 1 || node.type !== 'component') return;
+      const own = rf.getInternalNode(node.id);
+      const width = own?.measured.width;
+      const height = own?.measured.height;
+      if (!own || !width || !height) return;
+      const handle = (id: string, handleId: string | null | undefined, side: 'source' | 'target') => {
+        const n = rf.getInternalNode(id);
+        const h = n?.internals.handleBounds?.[side]?.find((b) => b.id === handleId);
+        if (!n || !h) return null;
+        const at = n.internals.positionAbsolute;
+        return { x: at.x + h.x + (side === 'source' ? h.width : 0), y: at.y + h.y + h.height / 2 };
+      };
+      const wires: DrawnWire[] = [];
+      for (const e of useStore.getState().flowEdges) {
+        if (e.data?.fake) continue;
+        const source = handle(e.source, e.sourceHandle, 'source');
+        const target = handle(e.target, e.targetHandle, 'target');
+        if (source && target) wires.push({ id: e.id, source, target, ends: [e.source, e.target] });
+      }
+      const box = { ...own.internals.positionAbsolute, width, height };
+      const wire = wireUnderNode(node.id, box, wires);
+      if (wire) void useStore.getState().spliceNode(node.id, wire);
+    },
+    [rf],
+  );
+
+  const menuAt = useCallback(
+    (e: MouseEvent | ReactMouseEvent) => {
+      e.preventDefault();
+      const screen = { x: e.clientX, y: e.clientY };
+      return { screen, at: rf.screenToFlowPosition(screen) };
+    },
+    [rf],
+  );
+
+  const onDoubleClick = useCallback(
+    (e: ReactMouseEvent) => {
+      if (!(e.target instanceof Element) || !e.target.classList.contains('react-flow__pane')) return;
+      if (!useStore.getState().doc) return;
+      useStore.getState().setNodeSearch(menuAt(e));
+    },
+    [menuAt],
+  );
+
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(LIBRARY_MIME)) return;
     e.preventDefault();
@@ -137,10 +214,14 @@ export function Canvas() {
 
   return (
     <div
+      ref={boxRef}
       className={`pb-canvas ${dragging ? 'is-wiring' : ''}`}
       data-testid="canvas"
       onDragOver={onDragOver}
       onDrop={onDrop}
+      onDoubleClick={onDoubleClick}
+      onMouseMove={(e) => (pointer.current = { x: e.clientX, y: e.clientY })}
+      onMouseLeave={() => (pointer.current = null)}
     >
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
@@ -152,6 +233,11 @@ export function Canvas() {
         onConnectStart={onConnectStart}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
+        onNodeDragStop={onNodeDragStop}
+        onPaneContextMenu={(e) => useStore.getState().setContextMenu({ kind: 'pane', ...menuAt(e) })}
+        onNodeContextMenu={(e, n) => useStore.getState().setContextMenu({ kind: 'node', node: n.id, ...menuAt(e) })}
+        onEdgeContextMenu={(e, edge) => useStore.getState().setContextMenu({ kind: 'edge', edge: edge.id, ...menuAt(e) })}
+        zoomOnDoubleClick={false}
         isValidConnection={isCandidateConnection}
         connectionMode={ConnectionMode.Strict}
         connectionRadius={24}
@@ -176,6 +262,8 @@ export function Canvas() {
         />
         <Controls showInteractive={false} aria-label="Zoom controls" />
       </ReactFlow>
+      <ContextMenu fitView={() => void rf.fitView({ ...FIT_ALL, duration: 250 })} />
+      <NodeSearch />
     </div>
   );
 }

@@ -3,12 +3,14 @@ import { orderedSamples, sampleBlurb, useStore } from '../store';
 import { MOD } from './platform';
 import { Icon } from './Icon';
 import { Logo } from './Logo';
+import '../canvas/menus.css';
 
 /** Why the last project did not open (a missing file, a broken
  *  `patchbay.toml`): it stays until a project opens. */
 function OpenFailure() {
   const error = useStore((s) => s.openError);
   const retryStartup = useStore((s) => s.retryStartup);
+  const setNewProject = useStore((s) => s.setNewProject);
   const [retrying, setRetrying] = useState(false);
   if (!error) return null;
   const title = error.message.charAt(0).toUpperCase() + error.message.slice(1);
@@ -18,6 +20,16 @@ function OpenFailure() {
         <Icon name="error" /> {title}
       </div>
       {error.detail && <pre className="pb-open-failure__detail">{error.detail}</pre>}
+      {error.folder && (
+        <button
+          type="button"
+          className="pb-btn pb-btn--primary"
+          onClick={() => setNewProject({ dir: error.folder ?? null })}
+          title={`Write an empty patchbay.toml into ${error.folder}`}
+        >
+          <Icon name="add" /> Create a project here…
+        </button>
+      )}
       {error.retry === 'startup' && (
         <button
           type="button"
@@ -42,6 +54,7 @@ function OpenFailure() {
 export function NoProject() {
   const openProject = useStore((s) => s.openProject);
   const openSample = useStore((s) => s.openSample);
+  const setNewProject = useStore((s) => s.setNewProject);
   const shipped = useStore((s) => s.samples);
   const samples = useMemo(() => orderedSamples(shipped), [shipped]);
   const [first, ...rest] = samples;
@@ -75,6 +88,9 @@ export function NoProject() {
           >
             <Icon name="open" /> Open a project…
           </button>
+          <button type="button" className="pb-btn pb-btn--large" onClick={() => setNewProject({ dir: null })}>
+            <Icon name="add" /> New project… <kbd>{MOD}N</kbd>
+          </button>
         </div>
         {first ? (
           <>
@@ -105,10 +121,12 @@ export function NoProject() {
   );
 }
 
-/** Shown over the canvas when the project has no nodes. */
+/** Shown over the canvas when the project has no nodes: add a component
+ *  from a file, or one of the components that ship with the samples. */
 export function NoNodes() {
   const addComponents = useStore((s) => s.addComponents);
   const hasComponents = useStore((s) => (s.doc?.components.length ?? 0) > 0);
+  const shipped = useStore((s) => s.sampleComponents);
   return (
     <div className="pb-canvas-empty" data-testid="empty-canvas">
       <p>This project has no nodes yet.</p>
@@ -120,6 +138,25 @@ export function NoNodes() {
       <button type="button" className="pb-btn pb-btn--primary" onClick={() => void addComponents(null)}>
         <Icon name="add" /> Add component…
       </button>
+      {shipped.length > 0 && (
+        <section className="pb-sample-components" aria-label="Sample components">
+          <p className="pb-muted">Or add a component that ships with the samples (double-click the canvas or press Tab to search):</p>
+          <ul>
+            {shipped.map((c) => (
+              <li key={c.path}>
+                <button
+                  type="button"
+                  className="pb-btn pb-btn--small"
+                  title={c.path}
+                  onClick={() => void addComponents([c.path])}
+                >
+                  {c.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

@@ -83,6 +83,15 @@ export function Toolbar() {
         <button
           type="button"
           className="pb-btn pb-btn--collapsible"
+          onClick={() => a().setNewProject({ dir: null })}
+          aria-label="New project…"
+          title={`Start a new, empty project in a folder (${MOD}N)`}
+        >
+          <Icon name="add" /> <span className="pb-btn__label">New…</span>
+        </button>
+        <button
+          type="button"
+          className="pb-btn pb-btn--collapsible"
           onClick={() => void a().openProject(null)}
           aria-label="Open…"
           title={`Open a project (${MOD}O)`}

@@ -42,3 +42,21 @@ export function fuzzyMatch(query: string, text: string): { score: number; positi
   if (skipped > 2 * q.length) return null;
   return { score, positions };
 }
+
+/** Something the search lists: `run` is what Enter does. */
+export type FuzzyItem = { key: string; kind: string; label: string; detail: string; run: () => void };
+
+const LIMIT = 60;
+
+/** The items matching `query`, best first (all, in order, for an empty
+ *  query); `weight` ranks kinds against each other. */
+export function rank<T extends FuzzyItem>(items: T[], query: string, weight: (item: T) => number = () => 0) {
+  const scored: { item: T; score: number; positions: number[] }[] = [];
+  for (const item of items) {
+    const m = fuzzyMatch(query, item.label) ?? fuzzyMatch(query, `${item.label} ${item.detail}`);
+    if (!m) continue;
+    scored.push({ item, score: m.score + weight(item), positions: m.positions.filter((p) => p < item.label.length) });
+  }
+  if (query.trim()) scored.sort((a, b) => b.score - a.score);
+  return scored.slice(0, LIMIT);
+}

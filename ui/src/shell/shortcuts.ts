@@ -1,6 +1,7 @@
 // Keyboard shortcuts of the editor. Ctrl stands for Cmd on macOS.
 
 import { useEffect } from 'react';
+import { openNodeSearchAtPointer } from '../canvas/popup';
 import { useStore } from '../store';
 
 function isTextField(target: EventTarget | null): boolean {
@@ -37,7 +38,8 @@ export function handleShortcut(e: KeyboardEvent): boolean {
   const mod = e.ctrlKey || e.metaKey;
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   const inText = isTextField(e.target);
-  const modal = s.paletteOpen || s.exportOpen || s.confirm !== null;
+  const modal =
+    s.paletteOpen || s.exportOpen || s.confirm !== null || s.newProject !== null || s.nodeSearch !== null || s.contextMenu !== null;
 
   if (mod && key === 'Enter') {
     runPendingCall();
@@ -45,6 +47,10 @@ export function handleShortcut(e: KeyboardEvent): boolean {
   }
   if (mod && key === 's') {
     void s.save(e.shiftKey);
+    return true;
+  }
+  if (mod && key === 'n') {
+    s.setNewProject({ dir: null });
     return true;
   }
   if (mod && key === 'o') {
@@ -60,6 +66,12 @@ export function handleShortcut(e: KeyboardEvent): boolean {
     return true;
   }
   if (inText || modal) return false;
+  if (!mod && key === 'Tab' && !e.shiftKey && !e.altKey) {
+    // Tab on the canvas adds a node, as in node editors; elsewhere it moves focus.
+    const onCanvas = !(e.target instanceof HTMLElement) || e.target === document.body || !!e.target.closest('.pb-canvas');
+    if (!s.doc || !onCanvas) return false;
+    return openNodeSearchAtPointer();
+  }
   if (mod && key === 'z') {
     if (e.shiftKey) s.redo();
     else s.undo();

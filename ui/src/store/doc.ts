@@ -242,3 +242,42 @@ export function dirName(path: string): string {
   const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return i > 0 ? path.slice(0, i) : path;
 }
+
+/** Feeds `to` from `from` instead of whatever fed it: the old wire into `to`
+ *  (if any) goes, the new one comes, and a fake's binding on `to` goes (a
+ *  wired import needs none). Mutates `doc` (a draft). Whether the wire is
+ *  allowed is the backend's question, asked before. */
+export function replaceWireInDoc(doc: ProjectDoc, from: PortAddr, to: PortAddr): void {
+  doc.wires = doc.wires.filter((w) => !samePort(w.to, to));
+  doc.wires.push({ from, to });
+  const selector = selectorOf(to);
+  doc.bindings = doc.bindings.filter(
+    (b) => !(b.selector === selector && b.binding.mode === 'mock' && b.binding.fake !== null),
+  );
+}
+
+/** Splices node `via` into `wire`: the wire's source feeds `via`'s import
+ *  `input`, and `via`'s export `output` feeds the wire's target, in place
+ *  of the wire. Mutates `doc` (a draft). */
+export function spliceIntoDoc(doc: ProjectDoc, wire: WireEntry, via: string, input: string, output: string): void {
+  doc.wires = doc.wires.filter((w) => !(samePort(w.from, wire.from) && samePort(w.to, wire.to)));
+  replaceWireInDoc(doc, wire.from, { node: via, port: input });
+  replaceWireInDoc(doc, { node: via, port: output }, wire.to);
+}
+
+/** Renames node `from` to `to` with everything that names it: wires,
+ *  exports and bindings whose selector names the node. Mutates `doc` (a
+ *  draft); false (and nothing changed) when `from` is unknown or `to` is
+ *  taken. Whether `to` is a valid id is the backend's rule, which analysis
+ *  reports on the node. */
+export function renameNodeInDoc(doc: ProjectDoc, from: string, to: string): boolean {
+  if (from === to || !doc.nodes.some((n) => n.id === from) || doc.nodes.some((n) => n.id === to)) return false;
+  for (const n of doc.nodes) if (n.id === from) n.id = to;
+  for (const w of doc.wires) {
+    if (w.from.node === from) w.from.node = to;
+    if (w.to.node === from) w.to.node = to;
+  }
+  for (const e of doc.exports) if (e.from.node === from) e.from.node = to;
+  for (const b of doc.bindings) if (selectorNode(b.selector) === from) b.selector = to + b.selector.slice(from.length);
+  return true;
+}

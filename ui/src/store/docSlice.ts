@@ -8,6 +8,7 @@ import {
   baseName,
   copyFromDoc,
   deleteFromDoc,
+  renameNodeInDoc,
   fakeLinks,
   fakeNodeId,
   fakeOfNodeId,
@@ -20,12 +21,14 @@ import {
   wireId,
 } from './doc';
 import { HISTORY_LIMIT, isCancelled, rt, scheduleAnalyze, scheduleRecovery } from './runtime';
+import { NODE_WIDTH } from './metrics';
+import { contains, freeSpotNear, visibleArea, type Point, type Rect } from './placement';
 import type { GetState, SetState, Slice, State, Store } from './types';
 
 type DocState = 'doc' | 'savedDoc' | 'components' | 'dirty' | 'past' | 'future' | 'fakeNodes' | 'clipboard';
 type DocActions =
   | 'updateDoc' | 'undo' | 'redo' | 'setBinding' | 'addComponents' | 'addNode' | 'addFakeNode'
-  | 'moveNodes' | 'deleteSelection' | 'copySelection' | 'paste';
+  | 'duplicateNode' | 'renameNode' | 'moveNodes' | 'deleteSelection' | 'copySelection' | 'paste';
 export type DocSlice = Pick<Store, DocState | DocActions>;
 
 export function docInitial(): Pick<State, DocState> {
@@ -71,8 +74,9 @@ export function afterDocChange(set: SetState, get: GetState): void {
   scheduleRecovery(get);
 }
 
-/** Where to put new nodes: to the right of everything, one under another. */
-function freeSpot(doc: ProjectDoc, index: number): { x: number; y: number } {
+/** Where to put a new node without a canvas to look at: to the right of
+ *  everything, one under another. */
+function rightOfGraph(doc: ProjectDoc, index: number): Point {
   if (doc.nodes.length === 0) return { x: 0, y: index * 240 };
   let maxX = -Infinity;
   let minY = Infinity;
@@ -81,6 +85,35 @@ function freeSpot(doc: ProjectDoc, index: number): { x: number; y: number } {
     minY = Math.min(minY, n.y);
   }
   return { x: maxX + 380, y: minY + index * 240 };
+}
+
+const NEW_NODE = { width: NODE_WIDTH, height: 160 };
+
+/** Spots for `count` new nodes: at `at` (the pointer) or, with none, near
+ *  the middle of what the canvas shows, each on a free spot; and whether
+ *  the view must move to show them (only when they fall outside it). */
+function spotsForNew(get: GetState, count: number, at?: Point): { spots: Point[]; outOfView: boolean } {
+  const doc = get().doc!;
+  const area = visibleArea();
+  const taken: Rect[] = get().flowNodes.map((n) => ({
+    x: n.position.x,
+    y: n.position.y,
+    width: n.measured?.width ?? NODE_WIDTH,
+    height: n.measured?.height ?? NEW_NODE.height,
+  }));
+  const spots: Point[] = [];
+  for (let i = 0; i < count; i++) {
+    let spot: Point;
+    if (at && i === 0) spot = { x: Math.round(at.x), y: Math.round(at.y) };
+    else if (at || area) {
+      const near = at ?? { x: area!.x + area!.width / 2 - NEW_NODE.width / 2, y: area!.y + area!.height / 2 - NEW_NODE.height / 2 };
+      spot = freeSpotNear(near, NEW_NODE, taken);
+    } else spot = rightOfGraph(doc, i);
+    spots.push(spot);
+    taken.push({ ...spot, ...NEW_NODE });
+  }
+  const outOfView = !area || spots.some((p) => !contains(area, { ...p, width: NEW_NODE.width, height: 60 }));
+  return { spots, outOfView };
 }
 
 export const createDocSlice: Slice<DocSlice> = (set, get) => ({
@@ -118,7 +151,7 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
     );
   },
 
-  async addComponents(paths) {
+  async addComponents(paths, at) {
     const doc = get().doc;
     if (!doc) {
       get().toast('Open a project first, then add components to it.', 'warning');
@@ -133,6 +166,7 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
     }
     if (views.length === 0) return;
     const added: string[] = [];
+    const { spots, outOfView } = spotsForNew(get, views.length, at);
     get().updateDoc(views.length === 1 ? `Add ${views[0].id}` : `Add ${views.length} components`, (d) => {
       const taken = new Set(d.nodes.map((n) => n.id));
       const known = new Set(d.components.map((c) => c.id));
@@ -143,7 +177,7 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
         }
         const id = uniqueId(v.id, taken);
         taken.add(id);
-        d.nodes.push({ id, component: v.id, ...freeSpot(d, i) });
+        d.nodes.push({ id, component: v.id, ...spots[i] });
         added.push(id);
       });
     });
@@ -153,39 +187,76 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
       return { components, selectedNodes: added, selectedEdges: [] };
     });
     for (const v of views) if (v.error) get().toast(`${baseName(v.path)}: ${v.error}`, 'error');
-    get().focusNodes(added);
+    if (outOfView) get().focusNodes(added);
   },
 
   addNode(componentId, at) {
     const doc = get().doc;
     if (!doc || !doc.components.some((c) => c.id === componentId)) return null;
     const id = uniqueId(componentId, new Set(doc.nodes.map((n) => n.id)));
+    const { spots, outOfView } = spotsForNew(get, 1, at);
     get().updateDoc(`Add node ${id}`, (d) => {
-      d.nodes.push({ id, component: componentId, ...(at ?? freeSpot(d, 0)) });
+      d.nodes.push({ id, component: componentId, ...spots[0] });
     });
     set({ selectedNodes: [id], selectedEdges: [] });
-    get().focusNodes([id]);
+    if (outOfView) get().focusNodes([id]);
     return id;
+  },
+
+  duplicateNode(nodeId) {
+    const doc = get().doc;
+    const clip = doc && copyFromDoc(doc, new Set([nodeId]));
+    if (!clip) return null;
+    let added: string[] = [];
+    get().updateDoc(`Duplicate ${nodeId}`, (d) => {
+      added = pasteIntoDoc(d, clip, { x: 40, y: 40 });
+    });
+    set({ selectedNodes: added, selectedEdges: [], selectedPort: null });
+    return added[0] ?? null;
+  },
+
+  renameNode(from, to) {
+    const doc = get().doc;
+    const id = to.trim();
+    if (!doc || !id || id === from) return false;
+    if (doc.nodes.some((n) => n.id === id)) {
+      get().setStatus({ text: `Not renamed: a node is already called ${id}`, kind: 'error' });
+      return false;
+    }
+    get().updateDoc(`Rename ${from} to ${id}`, (d) => {
+      renameNodeInDoc(d, from, id);
+    });
+    set((s) => ({
+      selectedNodes: s.selectedNodes.map((n) => (n === from ? id : n)),
+      selectedPort: s.selectedPort?.node === from ? { ...s.selectedPort, node: id } : s.selectedPort,
+    }));
+    return true;
   },
 
   addFakeNode(fake, at) {
     const { fakeNodes, doc } = get();
     if (!doc) return;
     const id = fakeNodeId(fake);
-    if (!fakeNodes.some((f) => f.id === id)) {
-      let pos = at;
-      if (!pos) {
+    // A fake has one node: adding it again shows the one there is.
+    let show = fakeNodes.some((f) => f.id === id);
+    if (!show) {
+      let pos: Point;
+      if (at || visibleArea()) {
+        const placed = spotsForNew(get, 1, at);
+        pos = placed.spots[0];
+        show = placed.outOfView;
+      } else {
         const xs = doc.nodes.map((n) => n.x);
         const ys = doc.nodes.map((n) => n.y);
         const minX = xs.length ? Math.min(...xs) : 0;
         const minY = ys.length ? Math.min(...ys) : 0;
-        pos = { x: minX - 300, y: minY + fakeNodes.length * 100 };
+        pos = { x: Math.round(minX - 300), y: Math.round(minY + fakeNodes.length * 100) };
+        show = true;
       }
-      const placed = { x: Math.round(pos.x), y: Math.round(pos.y) };
-      get().updateDoc(`Add the ${fake} fake`, (d) => placeFakeNode(d, fake, placed));
+      get().updateDoc(`Add the ${fake} fake`, (d) => placeFakeNode(d, fake, pos));
     }
     set({ selectedNodes: [id], selectedEdges: [] });
-    get().focusNodes([id]);
+    if (show) get().focusNodes([id]);
   },
 
   moveNodes(positions) {

@@ -8,8 +8,9 @@ import { cancelTimers, isCancelled, rt } from './runtime';
 import { importRowsOf } from './selectors';
 import type { GetState, OpenError, SetState, Slice, State, Store } from './types';
 
-type ProjectState = 'project' | 'fakes' | 'samples' | 'openError';
-type ProjectActions = 'startup' | 'retryStartup' | 'openProject' | 'openSample' | 'applyOpened';
+type ProjectState = 'project' | 'fakes' | 'samples' | 'sampleComponents' | 'openError' | 'newProject';
+type ProjectActions =
+  | 'startup' | 'retryStartup' | 'openProject' | 'openSample' | 'applyOpened' | 'setNewProject' | 'createProject';
 export type ProjectSlice = Pick<Store, ProjectState | ProjectActions>;
 
 export function projectInitial(): Pick<State, ProjectState> {
@@ -17,7 +18,9 @@ export function projectInitial(): Pick<State, ProjectState> {
     project: null,
     fakes: [],
     samples: [],
+    sampleComponents: [],
     openError: null,
+    newProject: null,
   };
 }
 
@@ -33,6 +36,11 @@ export function projectOps(set: SetState, get: GetState) {
       return;
     }
     const message = isApiError(e) ? e.message : errorText(e);
+    // A folder without a project: the detail is the folder, offered for a new project.
+    if (isApiError(e) && e.code === 'no-project') {
+      set({ openError: { message, detail: null, retry: null, folder: e.detail } });
+      return;
+    }
     const detail = isApiError(e) ? e.detail : null;
     set({ openError: { message, detail, retry } });
   }
@@ -86,6 +94,10 @@ export const createProjectSlice: Slice<ProjectSlice> = (set, get) => {
           .samples({})
           .then((samples) => set({ samples }))
           .catch(() => {});
+        commands
+          .sampleComponents({})
+          .then((sampleComponents) => set({ sampleComponents }))
+          .catch(() => {});
         await openAtStartup();
       })();
       return rt.startupPromise;
@@ -111,6 +123,21 @@ export const createProjectSlice: Slice<ProjectSlice> = (set, get) => {
       await openSampleNow(name);
     },
 
+    setNewProject(request) {
+      set({ newProject: request });
+    },
+
+    async createProject(name, dir) {
+      try {
+        const opened = await commands.newProject({ dir, name: name.trim() || null });
+        get().applyOpened(opened);
+        return true;
+      } catch (e) {
+        if (!isCancelled(e)) get().toast(errorText(e), 'error');
+        return false;
+      }
+    },
+
     applyOpened(opened) {
       cancelTimers();
       rt.analyzeSeq++;
@@ -118,6 +145,7 @@ export const createProjectSlice: Slice<ProjectSlice> = (set, get) => {
       for (const c of opened.components) components[c.id] = c;
       set({
         openError: null,
+        newProject: null,
         project: { path: opened.path, dir: opened.dir },
         doc: opened.doc,
         savedDoc: opened.doc,

@@ -9,9 +9,11 @@ import {
   fakeBinding,
   fakeOfNodeId,
   parseExactSelector,
+  replaceWireInDoc,
   samePort,
   selectorOf,
   setBindingInDoc,
+  spliceIntoDoc,
   wireId,
 } from './doc';
 import { collapsedGroupOf } from './portGroups';
@@ -21,10 +23,11 @@ import type { GetState, PortSide, SetState, Slice, State, Store } from './types'
 
 type SelectionState =
   | 'flowNodes' | 'flowEdges' | 'selectedNodes' | 'selectedEdges' | 'selectedPort' | 'drag'
-  | 'expandedGroups' | 'focus';
+  | 'expandedGroups' | 'focus' | 'nodeSearch' | 'contextMenu';
 type SelectionActions =
   | 'onNodesChange' | 'onEdgesChange' | 'setGroupExpanded' | 'setSelection' | 'selectPort'
-  | 'showNodeBindings' | 'focusLocation' | 'focusNodes' | 'connect' | 'beginDrag' | 'endDrag';
+  | 'showNodeBindings' | 'focusLocation' | 'focusNodes' | 'connect' | 'spliceNode' | 'beginDrag' | 'endDrag'
+  | 'setNodeSearch' | 'setContextMenu';
 export type SelectionSlice = Pick<Store, SelectionState | SelectionActions>;
 
 export function selectionInitial(): Pick<State, SelectionState> {
@@ -37,7 +40,22 @@ export function selectionInitial(): Pick<State, SelectionState> {
     drag: null,
     expandedGroups: {},
     focus: null,
+    nodeSearch: null,
+    contextMenu: null,
   };
+}
+
+/** The document without the wire into `to`: what a replacing wire is
+ *  checked against (an import takes one wire). */
+function withoutWireInto(doc: ProjectDoc, to: PortAddr): ProjectDoc {
+  return { ...doc, wires: doc.wires.filter((w) => !samePort(w.to, to)) };
+}
+
+/** The port of `node` among `ports`, preferring one named `name`, then
+ *  one `free` accepts. */
+function pick(ports: PortAddr[], node: string, name: string, free: (p: PortAddr) => boolean): PortAddr | null {
+  const own = ports.filter((p) => p.node === node && free(p));
+  return own.find((p) => p.port === name) ?? own[0] ?? null;
 }
 
 const fakeTargetCache = new WeakMap<ProjectDoc, Map<FakeName, Promise<PortAddr[]>>>();
@@ -213,13 +231,13 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
       const fake = fakeOfNodeId(from.node);
       if (fake) {
         const selector = selectorOf(to);
-        if (doc.wires.some((w) => samePort(w.to, to))) {
-          refuse(`${selector} is already wired; remove its wire before mocking it with the ${fake} fake`);
-          return false;
-        }
+        // A wired import: the fake takes the wire's place (asked of the
+        // document without it).
+        const wired = doc.wires.find((w) => samePort(w.to, to));
+        const asked = wired ? withoutWireInto(doc, to) : doc;
         let targets: PortAddr[];
         try {
-          targets = await fakeTargetsFor(doc, fake);
+          targets = await fakeTargetsFor(asked, fake);
         } catch (e) {
           refuse(errorText(e));
           return false;
@@ -228,13 +246,24 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
           refuse(`the ${fake} fake cannot serve ${selector}`);
           return false;
         }
-        get().updateDoc(`Mock ${selector} with the ${fake} fake`, (d) => setBindingInDoc(d, selector, fakeBinding(fake)));
+        get().updateDoc(`Mock ${selector} with the ${fake} fake`, (d) => {
+          d.wires = d.wires.filter((w) => !samePort(w.to, to));
+          setBindingInDoc(d, selector, fakeBinding(fake));
+        });
         set({ status: { text: `${selector} is mocked by the ${fake} fake`, kind: 'info' } });
         return true;
       }
+      // A drop on an import that already has a wire replaces that wire, as
+      // node editors do: the new wire is checked against the document
+      // without the old one, and both changes are one undo step.
+      const old = doc.wires.find((w) => samePort(w.to, to));
+      if (old && samePort(old.from, from)) {
+        set({ status: { text: `${selectorOf(from)} already feeds ${selectorOf(to)}`, kind: 'info' } });
+        return false;
+      }
       let verdict;
       try {
-        verdict = await commands.checkWire({ doc, from, to });
+        verdict = await commands.checkWire({ doc: old ? withoutWireInto(doc, to) : doc, from, to });
       } catch (e) {
         refuse(errorText(e));
         return false;
@@ -243,17 +272,68 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
         refuse(verdict.reason ?? `${selectorOf(from)} cannot feed ${selectorOf(to)}`);
         return false;
       }
-      get().updateDoc(`Wire ${selectorOf(from)} → ${selectorOf(to)}`, (d) => {
-        if (d.wires.some((w) => samePort(w.from, from) && samePort(w.to, to))) return;
-        d.wires.push({ from, to });
-        const selector = selectorOf(to);
-        const i = d.bindings.findIndex(
-          (b) => b.selector === selector && b.binding.mode === 'mock' && b.binding.fake !== null,
-        );
-        if (i >= 0) d.bindings.splice(i, 1);
+      const label = old
+        ? `Replace wire ${selectorOf(old.from)} → ${selectorOf(to)} with ${selectorOf(from)}`
+        : `Wire ${selectorOf(from)} → ${selectorOf(to)}`;
+      get().updateDoc(label, (d) => replaceWireInDoc(d, from, to));
+      set({
+        status: {
+          text: old
+            ? `Rewired ${selectorOf(to)}: ${selectorOf(from)} replaces ${selectorOf(old.from)}`
+            : `Wired ${selectorOf(from)} → ${selectorOf(to)}`,
+          kind: 'info',
+        },
       });
-      set({ status: { text: `Wired ${selectorOf(from)} → ${selectorOf(to)}`, kind: 'info' } });
       return true;
+    },
+
+    async spliceNode(node, edge) {
+      const doc = get().doc;
+      const wire = doc?.wires.find((w) => wireId(w) === edge);
+      if (!doc || !wire || wire.from.node === node || wire.to.node === node) return false;
+      const name = `${selectorOf(wire.from)} → ${selectorOf(wire.to)}`;
+      let takes: PortAddr[];
+      let feeds: PortAddr[];
+      try {
+        // The backend's rule, both ways: imports that take the wire's
+        // source, exports that can feed its target.
+        const [a, b] = await Promise.all([
+          commands.candidates({ doc, port: wire.from }),
+          commands.candidates({ doc, port: wire.to }),
+        ]);
+        takes = a.ports;
+        feeds = b.ports;
+      } catch (e) {
+        set({ status: { text: `Not spliced into ${name}: ${errorText(e)}`, kind: 'error' } });
+        return false;
+      }
+      if (get().doc !== doc) return false;
+      const unwired = (p: PortAddr) => !doc.wires.some((w) => samePort(w.to, p));
+      const input = pick(takes, node, wire.to.port, unwired);
+      const output = pick(feeds, node, wire.from.port, () => true);
+      if (!input || !output) {
+        const missing = !input
+          ? `no free import of ${node} takes ${selectorOf(wire.from)}`
+          : `no export of ${node} can feed ${selectorOf(wire.to)}`;
+        set({ status: { text: `Not spliced into ${name}: ${missing}`, kind: 'info' } });
+        return false;
+      }
+      get().updateDoc(`Splice ${node} into ${name}`, (d) => spliceIntoDoc(d, wire, node, input.port, output.port));
+      set({
+        status: {
+          text: `Spliced ${node}: ${selectorOf(wire.from)} → ${selectorOf(input)}, ${selectorOf(output)} → ${selectorOf(wire.to)}`,
+          kind: 'info',
+        },
+      });
+      return true;
+    },
+
+    setNodeSearch(point) {
+      set({ nodeSearch: point, contextMenu: null });
+    },
+
+    setContextMenu(menu) {
+      set({ contextMenu: menu, nodeSearch: null });
     },
 
     async beginDrag(port, side) {

@@ -11,6 +11,7 @@ const mocks = vi.hoisted(() => ({
   checkMockValue: vi.fn(),
   fakes: vi.fn(),
   samples: vi.fn(),
+  sampleComponents: vi.fn(),
   openSample: vi.fn(),
   fakeTargets: vi.fn(),
   run: vi.fn(),
@@ -85,6 +86,7 @@ beforeEach(() => {
   vi.useFakeTimers();
   for (const m of Object.values(mocks)) m.mockReset();
   mocks.analyze.mockResolvedValue(emptyAnalysis);
+  mocks.sampleComponents.mockResolvedValue([]);
   mocks.saveRecovery.mockResolvedValue(null);
   mocks.discardRecovery.mockResolvedValue(null);
   mocks.setDirty.mockResolvedValue(null);

@@ -40,6 +40,9 @@ export type {
   BuildStatus,
   DiskChange,
   OpenError,
+  NewProjectDialog,
+  CanvasPoint,
+  ContextMenuRequest,
   State,
   Actions,
   Store,
@@ -53,6 +56,7 @@ export {
   DEFAULT_LIMITS,
 } from './runtime';
 export { registerMeasurer } from './layoutSlice';
+export { registerViewport } from './placement';
 export { wiresBetween } from './runSlice';
 
 function initialState(): State {

@@ -19,6 +19,7 @@ import type {
   Recovery,
   RunLimits,
   RunReport,
+  SampleComponentView,
   SampleView,
   ServeInfo,
   SessionInfo,
@@ -65,7 +66,21 @@ export type DiskChange = { path: string; doc: ProjectDoc; components: ComponentV
 /** Why the last attempt to open a project, with none open, failed: shown on
  *  the empty state until a project opens. `retry` re-runs the start-up open
  *  (the project named on the command line, or the last one). */
-export type OpenError = { message: string; detail: string | null; retry: 'startup' | null };
+export type OpenError = {
+  message: string;
+  detail: string | null;
+  retry: 'startup' | null;
+  /** A folder that holds no project: the empty state offers to create one there. */
+  folder?: string | null;
+};
+/** The *New project* dialog: in `dir` (a folder that holds no project), or
+ *  in a folder picked with the native dialog when null. */
+export type NewProjectDialog = { dir: string | null };
+/** A point on the graph (`at`) and on the screen (`screen`, for popups). */
+export type CanvasPoint = { at: { x: number; y: number }; screen: { x: number; y: number } };
+/** What a right-click on the canvas opened its menu on. */
+export type ContextMenuRequest = CanvasPoint &
+  ({ kind: 'pane' } | { kind: 'node'; node: string; renaming?: boolean } | { kind: 'edge'; edge: string });
 
 export type ComponentNodeData = { component: string };
 export type FakeNodeData = { fake: FakeName };
@@ -102,6 +117,12 @@ export type State = {
   fakes: FakeView[];
   /** The sample projects shipped with the app (empty when it has none). */
   samples: SampleView[];
+  /** The components shipped with the samples, addable without a dialog. */
+  sampleComponents: SampleComponentView[];
+  newProject: NewProjectDialog | null;
+  /** The search popup that adds a node at a point of the canvas. */
+  nodeSearch: CanvasPoint | null;
+  contextMenu: ContextMenuRequest | null;
   /** Why no project is open, when opening one failed. */
   openError: OpenError | null;
   /** What React Flow shows, derived from the above (see flow.ts). */
@@ -164,8 +185,24 @@ export type Actions = {
   undo(): void;
   redo(): void;
   setBinding(selector: string, binding: Binding | null): void;
-  addComponents(paths: string[] | null): Promise<void>;
+  /** Adds component files (a dialog when `paths` is null) and a node of
+   *  each, at `at` or near the middle of the view. */
+  addComponents(paths: string[] | null, at?: { x: number; y: number }): Promise<void>;
   addNode(componentId: string, at?: { x: number; y: number }): string | null;
+  /** Another node of the same component, with the node's own bindings. */
+  duplicateNode(node: string): string | null;
+  /** Renames a node and everything that names it; false if the name is taken. */
+  renameNode(from: string, to: string): boolean;
+  /** Splices `node` into the wire it was dropped on, if the backend finds
+   *  an import of it that takes the wire's source and an export that feeds
+   *  the wire's target. */
+  spliceNode(node: string, wire: string): Promise<boolean>;
+  /** Opens (or with null closes) the *New project* dialog. */
+  setNewProject(request: NewProjectDialog | null): void;
+  /** Creates an empty project in `dir` (a dialog picks it when null) and opens it. */
+  createProject(name: string, dir: string | null): Promise<boolean>;
+  setNodeSearch(point: CanvasPoint | null): void;
+  setContextMenu(menu: ContextMenuRequest | null): void;
   addFakeNode(fake: FakeName, at?: { x: number; y: number }): void;
   moveNodes(positions: Record<string, { x: number; y: number }>): void;
   onNodesChange(changes: NodeChange<FlowNode>[]): void;
