@@ -136,6 +136,35 @@ describe('the context menu', () => {
   });
 });
 
+describe('a node’s menu makes a new project runnable', () => {
+  it('exports a node’s export from the composition and grants its WASI imports, undoably', async () => {
+    open();
+    const view = state().components['kv-service'];
+    const info = { imports: [{ name: 'wasi:cli/stdout@0.2.6' }, { name: KV }], exports: [{ name: 'handle-request' }] };
+    act(() => useStore.setState({ components: { ...state().components, 'kv-service': { ...view, info: info as unknown as typeof view.info } } }));
+    const user = userEvent.setup();
+    render(<ContextMenu fitView={() => {}} />);
+    act(() => state().setContextMenu({ kind: 'node', node: 'service', ...point }));
+    await user.click(screen.getByRole('menuitem', { name: 'Export handle-request' }));
+    expect(state().doc!.exports).toEqual([{ from: { node: 'service', port: 'handle-request' }, name: null }]);
+
+    act(() => state().setContextMenu({ kind: 'node', node: 'service', ...point }));
+    expect(screen.getByRole('menuitem', { name: 'Stop exporting handle-request' })).toBeInTheDocument();
+    await user.click(screen.getByRole('menuitem', { name: /Grant its WASI imports/ }));
+    expect(state().doc!.bindings).toEqual([
+      { selector: 'service.wasi:*', binding: { mode: 'grant', env: [], dirs: [], allow: [], clock: null, random: null } },
+    ]);
+    act(() => state().setContextMenu({ kind: 'node', node: 'service', ...point }));
+    expect(screen.queryByRole('menuitem', { name: /Grant its WASI imports/ })).toBeNull();
+    // A node without WASI imports or exports gets neither.
+    act(() => state().setContextMenu({ kind: 'node', node: 'memory', ...point }));
+    expect(screen.queryByRole('menuitem', { name: /Export|WASI/ })).toBeNull();
+    state().undo();
+    state().undo();
+    expect(state().doc!.exports).toEqual([]);
+  });
+});
+
 describe('the node search', () => {
   it('adds another node of a project component at the point it was opened', async () => {
     open();

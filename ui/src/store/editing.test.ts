@@ -1,6 +1,7 @@
 // Editing as node editors do it: replacing a wire by dropping on a wired
 // import, splicing a node into a wire, renaming and duplicating nodes,
-// placing new nodes in view, and starting a new project.
+// placing new nodes in view, starting a new project, and run numbers that
+// start again with each project.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Analysis, ComponentView, OpenedProject, ProjectDoc } from './backend';
@@ -19,6 +20,7 @@ const mocks = vi.hoisted(() => ({
   checkFake: vi.fn(),
   saveRecovery: vi.fn(),
   setDirty: vi.fn(),
+  run: vi.fn(),
 }));
 
 vi.mock('./backend', async (importOriginal) => {
@@ -296,5 +298,22 @@ describe('a new project', () => {
     mocks.sampleComponents.mockResolvedValue([{ name: 'kv-memory', path: '/s/wasm/kv-memory.wasm' }]);
     await state().startup();
     await vi.waitFor(() => expect(state().sampleComponents).toEqual([{ name: 'kv-memory', path: '/s/wasm/kv-memory.wasm' }]));
+  });
+});
+
+describe('run numbers', () => {
+  it('count the runs of the open project, from 1 again in the next one', async () => {
+    open();
+    useStore.setState({ freshPerCall: true });
+    let hostRun = 40;
+    mocks.run.mockImplementation(async ({ call }) => ({ run: ++hostRun, call, trace: [] }));
+    await state().run('handle-request("a")');
+    await state().run('handle-request("b")');
+    expect(state().lastRun).toMatchObject({ run: 2, call: 'handle-request("b")' });
+    open();
+    expect(state().lastRun).toBeNull();
+    await state().run('handle-request("c")');
+    expect(state().lastRun).toMatchObject({ run: 1, call: 'handle-request("c")' });
+    expect(hostRun).toBe(43);
   });
 });

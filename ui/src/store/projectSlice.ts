@@ -162,6 +162,7 @@ export const createProjectSlice: Slice<ProjectSlice> = (set, get) => {
         drag: null,
         expandedGroups: {},
         lastRun: null,
+        projectRuns: 0,
         lastCall: null,
         pendingCall: null,
         activeWires: {},

@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, LIVE_EVENT_LIMIT, WIRE_GLOW_MS } from './runtime';
 import type { Slice, State, Store } from './types';
 
 type RunState =
-  | 'lastRun' | 'running' | 'lastCall' | 'pendingCall' | 'limits' | 'session' | 'sessionAt'
+  | 'lastRun' | 'projectRuns' | 'running' | 'lastCall' | 'pendingCall' | 'limits' | 'session' | 'sessionAt'
   | 'freshPerCall' | 'serving' | 'activeWires' | 'liveEvents';
 type RunActions =
   | 'run' | 'rerunLast' | 'setRunReport' | 'setLimits' | 'setPendingCall' | 'refreshSession'
@@ -21,6 +21,7 @@ export type RunSlice = Pick<Store, RunState | RunActions>;
 export function runInitial(): Pick<State, RunState> {
   return {
     lastRun: null,
+    projectRuns: 0,
     running: false,
     lastCall: null,
     pendingCall: null,
@@ -54,7 +55,13 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
         if (!called.report) return;
         report = called.report;
       }
-      set((s) => ({ lastRun: report, bottomTab: s.bottomTab === 'problems' ? 'output' : s.bottomTab }));
+      // Runs are numbered per project (the host counts every run of the
+      // app); opening a project starts again at 1.
+      set((s) => ({
+        lastRun: { ...report, run: s.projectRuns + 1 },
+        projectRuns: s.projectRuns + 1,
+        bottomTab: s.bottomTab === 'problems' ? 'output' : s.bottomTab,
+      }));
       const glow: string[] = [];
       for (const t of report.trace) glow.push(...wiresBetween(get().doc, t.callee, t.caller, t.function));
       if (glow.length) get().markWireActive(glow);

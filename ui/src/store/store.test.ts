@@ -415,7 +415,8 @@ describe('events and runs', () => {
     );
     expect(mocks.run).not.toHaveBeenCalled();
     expect(state().session).toBe(session);
-    expect(state().lastRun).toBe(report);
+    // Numbered as the project's first run.
+    expect(state().lastRun).toEqual({ ...report, run: 1 });
     expect(state().lastCall).toBe('handle-request("get a")');
     expect(state().running).toBe(false);
 
@@ -434,7 +435,8 @@ describe('events and runs', () => {
     await state().run('f()');
     expect(mocks.run).toHaveBeenCalledWith(expect.objectContaining({ call: 'f()', traced: true }));
     expect(mocks.sessionCall).not.toHaveBeenCalled();
-    expect(state().lastRun).toBe(report);
+    // The host's run 2 is this project's run 1.
+    expect(state().lastRun).toEqual({ ...report, run: 1 });
 
     state().setFreshPerCall(false);
     const ended = {
@@ -451,7 +453,7 @@ describe('events and runs', () => {
     mocks.sessionCall.mockResolvedValue({ report: null, session: ended });
     await state().run('f()');
     expect(state().session).toBe(ended);
-    expect(state().lastRun).toBe(report);
+    expect(state().lastRun).toEqual({ ...report, run: 1 });
     expect(state().running).toBe(false);
     mocks.sessionReset.mockResolvedValue({ ...ended, state: 'none', calls: 0, ageMs: null, ended: null });
     await state().resetSession();

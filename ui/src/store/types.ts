@@ -139,6 +139,8 @@ export type State = {
   clipboard: Clipboard | null;
 
   lastRun: RunReport | null;
+  /** Runs made in the open project: the number the last run is shown with. */
+  projectRuns: number;
   running: boolean;
   lastCall: string | null;
   /** The call the run panel has composed; Ctrl+Enter and the toolbar run it. */
