@@ -61,7 +61,9 @@ fn compose_variant(ws: &Workspace, variant: ExportVariant) -> Result<Artifact, A
 /// The preview of one composed variant. The surface is what the bytes
 /// import ([`patchbay_compose::describe_artifact`], the same list the
 /// written file declares), each with the nodes that reach the host
-/// through it: those whose import no stub seals.
+/// through it: those whose import no stub seals, or whose stub passes on
+/// part of what the host gives (a scope stub that `reads_host`, as the
+/// environment filter does).
 fn variant_preview(
     open_imports: &patchbay_compose::OpenImports,
     variant: ExportVariant,
@@ -73,6 +75,7 @@ fn variant_preview(
     let stubs = artifact.stubs();
     let sealed: HashSet<(&str, &str)> = stubs
         .iter()
+        .filter(|s| !s.reads_host)
         .map(|s| (s.node.as_ref(), s.import.as_ref()))
         .collect();
     let surface = described

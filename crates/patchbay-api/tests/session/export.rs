@@ -21,9 +21,22 @@ fn export_writes_a_valid_component_its_recipe_and_wit() {
             !sealed.surface.iter().any(|s| s.name == KV),
             "the wired store is not an import"
         );
-        // Everything is granted: nothing to seal, the same surface both ways.
-        assert!(sealed.stubs.is_empty() && sealed.not_sealed.is_empty());
-        assert_eq!(sealed.surface, preview.open.surface);
+        // Everything is granted: nothing to deny or mock; only the grants'
+        // scopes are sealed in, and the sealed surface is within the open one.
+        assert!(
+            sealed.stubs.iter().all(|s| s.kind == StubKind::Scope),
+            "{:?}",
+            sealed.stubs
+        );
+        assert!(sealed.not_sealed.is_empty(), "{:?}", sealed.not_sealed);
+        assert!(
+            sealed
+                .surface
+                .iter()
+                .all(|s| preview.open.surface.iter().any(|o| o.name == s.name)),
+            "{:?}",
+            sealed.surface
+        );
         let out = f
             .session
             .export_artifacts(ExportRequest {
@@ -133,7 +146,10 @@ fn export_preview_shows_both_variants_and_sealed_export_writes_the_stubs() {
             .await
             .unwrap();
         assert_eq!(out.variant, ExportVariant::Sealed);
-        assert_eq!(out.stubs.len(), 6);
+        // Three denials, three mocks, and the granted node's environment
+        // scope.
+        assert_eq!(out.stubs.len(), sealed.stubs.len());
+        assert_eq!(out.stubs.len(), 7);
         for stub in &out.stubs {
             let bytes = std::fs::read(stub).unwrap();
             wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
