@@ -141,7 +141,8 @@ pub struct RunReport {
     /// requests and paths) and the narrowed views it was given (its
     /// environment, its folders), each naming the nodes and interface.
     pub scope: Vec<ScopeRefusal>,
-    /// Wall-clock time of instantiation and call, in microseconds.
+    /// Wall-clock time of the call, in microseconds, instantiation included
+    /// when the call made the instance (a fresh one, or a session's first).
     pub micros: u64,
 }
 
