@@ -1,7 +1,7 @@
 // Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
 // Do not edit: change the Rust types and regenerate.
 
-import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeName, FakeTargetsRequest, FakeView, ImportFakesRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, RunReport, RunRequest, SampleComponentView, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SetDirtyRequest, Verdict } from "./types";
+import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckFakeRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeName, FakeTargetsRequest, FakeView, ImportFakesRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, RunReport, RunRequest, SampleComponentView, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SetDirtyRequest, Verdict } from "./types";
 import { call } from "../ipc/transport";
 
 /** The channel the backend emits `AppEvent`s on. */
@@ -23,6 +23,7 @@ export const commands = {
   fakes: (request: Empty) => call<Array<FakeView>>("fakes", request),
   fakeTargets: (request: FakeTargetsRequest) => call<Array<PortAddr>>("fake_targets", request),
   importFakes: (request: ImportFakesRequest) => call<Array<FakeName>>("import_fakes", request),
+  checkFake: (request: CheckFakeRequest) => call<Verdict>("check_fake", request),
   checkGrantEntry: (request: CheckGrantEntryRequest) => call<Verdict>("check_grant_entry", request),
   run: (request: RunRequest) => call<RunReport>("run", request),
   sessionCall: (request: SessionCallRequest) => call<SessionCalled>("session_call", request),
@@ -41,4 +42,4 @@ export const commands = {
 };
 
 /** The backend's command names, as the shell registers them. */
-export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_grant_entry", "run", "session_call", "session_status", "session_reset", "session_clear", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;
+export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_fake", "check_grant_entry", "run", "session_call", "session_status", "session_reset", "session_clear", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;

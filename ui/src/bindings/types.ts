@@ -1096,7 +1096,12 @@ doc: ProjectDoc,
 /**
  * When it was written, in milliseconds since the Unix epoch.
  */
-savedAtMs: number, };
+savedAtMs: number, 
+/**
+ * The components of `doc` as they load now (a component added before
+ * the crash included; one whose file is gone says why).
+ */
+components: Array<ComponentView>, };
 
 export type AddComponentsRequest = { 
 /**
@@ -1211,6 +1216,24 @@ export type ImportFakesRequest = {
  * The current document.
  */
 doc: ProjectDoc, 
+/**
+ * Node id.
+ */
+node: string, 
+/**
+ * Import name.
+ */
+port: string, };
+
+export type CheckFakeRequest = { 
+/**
+ * The current document.
+ */
+doc: ProjectDoc, 
+/**
+ * The fake.
+ */
+fake: FakeName, 
 /**
  * Node id.
  */

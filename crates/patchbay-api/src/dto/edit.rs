@@ -140,6 +140,20 @@ pub struct FakeTargetsRequest {
     pub fake: FakeName,
 }
 
+/// `checkFake`: can a built-in fake serve one import of a node, and if
+/// not, why (the functions it cannot answer, named).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CheckFakeRequest {
+    /// The current document.
+    pub doc: ProjectDoc,
+    /// The fake.
+    pub fake: FakeName,
+    /// Node id.
+    pub node: String,
+    /// Import name.
+    pub port: String,
+}
+
 /// `importFakes`: which built-in fakes can serve one import of a node.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ImportFakesRequest {

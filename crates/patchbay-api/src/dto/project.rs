@@ -77,6 +77,9 @@ pub struct Recovery {
     pub doc: ProjectDoc,
     /// When it was written, in milliseconds since the Unix epoch.
     pub saved_at_ms: u64,
+    /// The components of `doc` as they load now (a component added before
+    /// the crash included; one whose file is gone says why).
+    pub components: Vec<ComponentView>,
 }
 
 /// `addComponents`.

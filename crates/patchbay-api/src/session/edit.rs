@@ -95,24 +95,44 @@ impl Session {
         request: ImportFakesRequest,
     ) -> Result<Vec<FakeName>, ApiError> {
         let ws = self.workspace(&request.doc)?;
-        let part = ws.node_part(&request.node).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "node `{}` has no loaded component",
-                model::shown(&request.node)
-            ))
-        })?;
-        let port = part.import(&request.port).ok_or_else(|| {
-            ApiError::bad_request(format!(
-                "node `{}` has no import `{}`",
-                model::shown(&request.node),
-                model::shown(&request.port)
-            ))
-        })?;
+        let port = import_of(&ws, &request.node, &request.port)?;
         Ok(model::Fake::ALL
             .into_iter()
             .filter(|fake| patchbay_host::fake_serves(*fake, &port.name, &port.functions).is_ok())
             .map(FakeName::from_model)
             .collect())
+    }
+
+    /// Whether `fake` can serve `port` of `node` and, if not, why: the
+    /// reason `fakeTargets` leaves the import out, in words the editor
+    /// shows when a fake is dropped there (the rule is `patchbay-compose`'s).
+    pub async fn check_fake(&self, request: CheckFakeRequest) -> Result<Verdict, ApiError> {
+        let ws = self.workspace(&request.doc)?;
+        let port = import_of(&ws, &request.node, &request.port)?;
+        let fake = request.fake.to_model();
+        Ok(
+            match patchbay_host::fake_serves(fake, &port.name, &port.functions) {
+                Ok(()) => Verdict::ok(),
+                Err(why) => Verdict::refused(format!(
+                    "The {} fake cannot serve `{}.{}`: {why}. {}",
+                    fake_views()
+                        .into_iter()
+                        .find(|v| v.name.to_model() == fake)
+                        .map_or_else(|| fake.name().to_string(), |v| v.title),
+                    model::shown(&request.node),
+                    port.name,
+                    if matches!(
+                        fake,
+                        model::Fake::Log | model::Fake::KeyValue | model::Fake::Config
+                    ) && port.functions.iter().any(|f| !f.is_constructor())
+                    {
+                        "Mock the import in the Binding tab and give those functions values instead."
+                    } else {
+                        "Wire the import to a component, or mock it in the Binding tab."
+                    }
+                )),
+            },
+        )
     }
 
     /// Checks one grant entry (an `env` name, a shared folder, an
@@ -124,6 +144,27 @@ impl Session {
     ) -> Result<Verdict, ApiError> {
         Ok(request.entry.verdict())
     }
+}
+
+/// The import `port` of `node`, or a bad request naming what is missing.
+fn import_of<'w>(
+    ws: &'w patchbay_compose::Workspace,
+    node: &str,
+    port: &str,
+) -> Result<&'w patchbay_compose::PortSummary, ApiError> {
+    let part = ws.node_part(node).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "node `{}` has no loaded component",
+            model::shown(node)
+        ))
+    })?;
+    part.import(port).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "node `{}` has no import `{}`",
+            model::shown(node),
+            model::shown(port)
+        ))
+    })
 }
 
 fn fake_views() -> Vec<FakeView> {

@@ -98,6 +98,11 @@ struct RecoveryFile {
     manifest: String,
     saved_at_ms: u64,
     doc: ProjectDoc,
+    /// The component files of `doc` the user had opened when it was
+    /// autosaved (a component added in the editor is not in the project
+    /// file): permitted again when the document is recovered.
+    #[serde(default)]
+    permitted: Vec<PathBuf>,
 }
 
 impl Session {
@@ -195,26 +200,28 @@ impl Session {
     }
 
     /// [`Self::workspace`], telling a document whose ids are not kebab-case
-    /// (which analysis reports at their place) from other refusals.
+    /// (which analysis reports at their place) from other refusals. A
+    /// component file the user never opened is not read: analysis reports
+    /// it at the component, with the fix (locate the file, or remove the
+    /// nodes that use it), so the editor's status and problems agree.
     fn workspace_of(&self, doc: &ProjectDoc) -> Result<Workspace, NotAModel> {
         let manifest = self.manifest()?;
         let project = doc.to_model_unchecked()?;
-        let dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
-        for (id, c) in &project.components {
-            let path = dir.join(&c.path);
-            if !self.gate.permits(&path) {
-                return Err(ApiError::not_permitted(format!(
-                    "component `{id}` points at {}, which was not opened in Patchbay; add it with \"Add component…\" or by dropping it on the window",
-                    path.display()
-                ))
-                .into());
-            }
-        }
-        Ok(Workspace::open(model::LoadedProject {
-            path: manifest,
-            project,
-            upgraded_from: None,
-        }))
+        Ok(Workspace::open_with(
+            model::LoadedProject {
+                path: manifest,
+                project,
+                upgraded_from: None,
+            },
+            |id, path| {
+                (!self.gate.permits(path)).then(|| {
+                    format!(
+                        "component `{id}` points at {}, which was not opened in Patchbay this session; locate the file (\"Add component…\", or drop it on the window) or remove the nodes that use it",
+                        path.display()
+                    )
+                })
+            },
+        ))
     }
 
     async fn blocking<T: Send + 'static>(

@@ -360,12 +360,27 @@ impl Session {
     fn read_recovery(&self, manifest: &Path, current: &ProjectDoc) -> Option<Recovery> {
         let text = read_text(&self.recovery_path(manifest), MAX_RECOVERY_BYTES)?;
         let file: RecoveryFile = serde_json::from_str(&text).ok()?;
-        (file.manifest == manifest.display().to_string() && file.doc != *current).then_some(
-            Recovery {
-                doc: file.doc,
-                saved_at_ms: file.saved_at_ms,
-            },
-        )
+        if file.manifest != manifest.display().to_string() || file.doc == *current {
+            return None;
+        }
+        // The files the user had opened for this document stay open to it
+        // (only those it names), so its components load as they did.
+        let dir = manifest.parent().unwrap_or(Path::new("."));
+        for c in &file.doc.components {
+            let path = dir.join(&c.path);
+            if file.permitted.iter().any(|p| *p == normalize(&path)) {
+                self.gate.allow(&path);
+            }
+        }
+        let components = self
+            .workspace(&file.doc)
+            .map(|ws| component_views(&ws))
+            .unwrap_or_default();
+        Some(Recovery {
+            doc: file.doc,
+            saved_at_ms: file.saved_at_ms,
+            components,
+        })
     }
 
     /// Autosaves the document to the recovery file (never to the project).
@@ -381,6 +396,17 @@ impl Session {
                 .duration_since(UNIX_EPOCH)
                 .map(|d| d.as_millis() as u64)
                 .unwrap_or(0),
+            permitted: {
+                let dir = manifest.parent().unwrap_or(Path::new("."));
+                request
+                    .doc
+                    .components
+                    .iter()
+                    .map(|c| dir.join(&c.path))
+                    .filter(|p| self.gate.permits(p))
+                    .map(|p| normalize(&p))
+                    .collect()
+            },
             doc: request.doc,
         };
         let text = serde_json::to_vec_pretty(&file)

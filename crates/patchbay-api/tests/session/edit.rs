@@ -95,12 +95,42 @@ fn mock_values_are_checked_against_their_types() {
         let clock = f
             .session
             .fake_targets(FakeTargetsRequest {
-                doc,
+                doc: doc.clone(),
                 fake: FakeName::Clock,
             })
             .await
             .unwrap();
         assert!(!clock.contains(&port("service", KV)));
+
+        // A fake dropped where it cannot answer says which functions and
+        // what to do; one that fits is accepted.
+        let fake = |fake: FakeName| CheckFakeRequest {
+            doc: doc.clone(),
+            fake,
+            node: "service".into(),
+            port: KV.into(),
+        };
+        let kv = f.session.check_fake(fake(FakeName::Kv)).await.unwrap();
+        assert!(kv.ok, "{kv:?}");
+        let log = f.session.check_fake(fake(FakeName::Log)).await.unwrap();
+        let why = log.reason.unwrap_or_default();
+        assert!(!log.ok);
+        assert!(
+            why.starts_with("The Logging fake cannot serve `service.patchbay:kv/store`")
+                && why.contains("`get` returns option<string>")
+                && why.contains("give those functions values"),
+            "{why}"
+        );
+        let clock = f.session.check_fake(fake(FakeName::Clock)).await.unwrap();
+        assert!(clock
+            .reason
+            .is_some_and(|r| r.contains("wasi:clocks/") && r.contains("Wire the import")),);
+        let missing = f.session.check_fake(CheckFakeRequest {
+            port: "no:such/import".into(),
+            ..fake(FakeName::Log)
+        });
+        let e = missing.await.unwrap_err();
+        assert!(e.message.contains("no import `no:such/import`"), "{e:?}");
     });
 }
 

@@ -12,6 +12,7 @@ mod export;
 mod instance;
 mod new_project;
 mod project;
+mod recovery;
 mod run;
 
 use common::{block, copy_sample, NoWindow, Recorder, Scripted};

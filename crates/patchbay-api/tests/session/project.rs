@@ -143,7 +143,7 @@ fn samples_are_listed_and_open_without_a_dialog() {
 fn the_page_cannot_reach_files_the_user_did_not_open() {
     let f = fixture("kv-service");
     block(async {
-        let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
         let err = f
             .session
             .open_project(OpenProjectRequest {
@@ -164,14 +164,28 @@ fn the_page_cannot_reach_files_the_user_did_not_open() {
             .unwrap_err();
         assert_eq!(err.code, "not-permitted");
 
-        doc.components[0].path = "/etc/passwd".into();
-        let err = f
+        // A component file never opened is not read: analysis reports it
+        // at the component, with the fix, rather than failing.
+        let mut other_doc = doc.clone();
+        other_doc.components[0].path = "/etc/passwd".into();
+        let analysis = f
             .session
-            .analyze(DocRequest { doc: doc.clone() })
+            .analyze(DocRequest { doc: other_doc })
             .await
-            .unwrap_err();
-        assert_eq!(err.code, "not-permitted");
-        assert!(err.message.contains("/etc/passwd"));
+            .unwrap();
+        let refused = analysis
+            .problems
+            .iter()
+            .find(|p| p.message.contains("/etc/passwd"))
+            .expect("the refused file is a problem");
+        assert_eq!(refused.severity, Severity::Error);
+        assert!(
+            refused.message.contains("was not opened in Patchbay")
+                && refused.message.contains("locate the file"),
+            "{}",
+            refused.message
+        );
+        assert!(analysis.composed.is_none());
 
         // A drop (or a dialog) permits the file.
         f.session.allow_path(&other);
