@@ -35,7 +35,8 @@ const edgeTypes = { wire: WireEdge };
 const MANY_NODES = 150;
 /** Fitting the whole graph leaves room for the status line (top) and the
  *  mini map (bottom right). */
-const FIT_ALL = { padding: { top: '56px', bottom: '24px', left: '48px', right: '180px' }, maxZoom: 1.1 } as const;
+// Fit view never zooms past 100%: a small graph stays at its readable size.
+const FIT_ALL = { padding: { top: '56px', bottom: '24px', left: '48px', right: '180px' }, maxZoom: 1 } as const;
 
 function minimapColor(n: FlowNode): string {
   return n.type === 'fake' ? 'var(--mock)' : 'var(--node-border-strong)';
@@ -82,7 +83,7 @@ export function Canvas() {
     if (!focus || !initialized || handledFocus.current === focus.seq) return;
     handledFocus.current = focus.seq;
     if (focus.nodes.length === 0) void rf.fitView({ ...FIT_ALL, duration: 250 });
-    else void rf.fitView({ nodes: focus.nodes.map((id) => ({ id })), duration: 300, padding: 0.4, maxZoom: 1.1 });
+    else void rf.fitView({ nodes: focus.nodes.map((id) => ({ id })), duration: 300, padding: 0.4, maxZoom: 1 });
   }, [focus, initialized, rf]);
 
   // Let the automatic layout use measured sizes and handle positions.

@@ -13,12 +13,14 @@ import {
   type DragMark,
   type PortInfo,
 } from '../store';
-import { PORT_ROW } from '../store/metrics';
+import { NODE_WIDTH, PORT_ROW } from '../store/metrics';
 import { portStyle } from './colors';
 import { PortTooltip } from './PortTooltip';
-import { functionLine, splitPortName } from './portText';
+import { charsIn, elideMiddle, functionLine, grantScopeText, splitPortName } from './portText';
 
 const HOVER_DELAY_MS = 350;
+/** The longest scope text a badge shows before it is cut in the middle. */
+const BADGE_CHARS = 22;
 
 /** How much of a port the zoom lets a person see: everything, a coloured
  *  bar, or nothing but the (hidden) handle the wires end at. */
@@ -68,6 +70,19 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
   const problems = useStore(selectPortProblems(node, port.name));
   const selected = useStore(selectIsSelectedPort(node, port.name, side));
   const selectPort = useStore((s) => s.selectPort);
+  // The binding that applies (exact or inherited), for a grant's scope.
+  const binding = useStore((s) =>
+    state?.selector ? (s.doc?.bindings.find((b) => b.selector === state.selector)?.binding ?? null) : null,
+  );
+  // The names the composition exports this port as (`granted`), if any.
+  const exportedAs = useStore((s) =>
+    side === 'export'
+      ? (s.doc?.exports
+          .filter((e) => e.from.node === node && e.from.port === port.name)
+          .map((e) => e.name ?? port.name)
+          .join(', ') ?? '')
+      : '',
+  );
   const [anchor, setAnchor] = useState<DOMRect | null>(null);
   const rowRef = useRef<HTMLDivElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -110,6 +125,15 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
     .filter(Boolean)
     .join(' ');
   const handleCls = ['pb-handle', mark ? `pb-handle--${mark}` : ''].filter(Boolean).join(' ');
+  const scope = mode === 'grant' && binding?.mode === 'grant' && state ? grantScopeText(state.scopes, binding) : '';
+  const badge = mode ? (state?.fake ? `${mode} · ${state.fake}` : scope ? elideMiddle(scope, BADGE_CHARS) : mode) : '';
+  // What is left of the row for the name: the node's width less the
+  // handle, the padding, the version and the badge.
+  const room =
+    NODE_WIDTH -
+    44 -
+    (exportedAs ? exportedAs.length * 6.2 + 24 : 0) - (version ? (version.length + 1) * 6.7 : 0) - (badge ? badge.length * 6.2 + 20 : 0) - (problems ? 20 : 0);
+  const shownName = elideMiddle(base, charsIn(inGroup ? room - 12 : room));
   const sideLabel = side === 'import' ? 'Import' : 'Export';
 
   return (
@@ -129,6 +153,15 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
           data-testid={`port-${node}-${side}-${port.name}`}
           aria-label={`${sideLabel} ${port.name} of ${node}`}
         />
+        {exportedAs && (
+          <span
+            className="pb-port__exported"
+            title={`The composition exports this as ${exportedAs}`}
+            data-testid={`exported-${node}-${port.name}`}
+          >
+            as {exportedAs}
+          </span>
+        )}
         <button
           type="button"
           className="pb-port__label"
@@ -137,7 +170,9 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
           aria-pressed={selected}
         >
           <span className="pb-port__dot" aria-hidden />
-          <span className="pb-port__name">{base}</span>
+          <span className="pb-port__name" title={port.name}>
+            {shownName}
+          </span>
           {version && <span className="pb-port__version">@{version}</span>}
         </button>
         {mode && (
@@ -146,10 +181,10 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
             className={`pb-mode-badge pb-mode-badge--${mode} nodrag`}
             data-testid={`badge-${node}-${port.name}`}
             onClick={onSelect}
-            title={state?.selector ? `${mode} (from binding "${state.selector}")` : `${mode} (no binding)`}
-            aria-label={`Binding of ${node}.${port.name}: ${mode}${state?.fake ? ` ${state.fake}` : ''}`}
+            title={`${mode}${scope ? ` ${scope}` : ''} ${state?.selector ? `(from binding "${state.selector}")` : '(no binding)'}`}
+            aria-label={`Binding of ${node}.${port.name}: ${mode}${state?.fake ? ` ${state.fake}` : ''}${scope ? ` (${scope})` : ''}`}
           >
-            {state?.fake ? `${mode} · ${state.fake}` : mode}
+            {badge}
           </button>
         )}
         {typesOnly && <span className="pb-mode-badge pb-mode-badge--types">types</span>}

@@ -14,8 +14,7 @@ import {
   type Verdict,
   commands,
 } from '../store/backend';
-import { parseWave } from '../wave/format';
-import type { TypeShape } from '../wave/shape';
+import { describeShape, type TypeShape } from '../wave/shape';
 import { CommitInput, KeyValueEditor, WaveInput } from './inputs';
 import {
   type BehaviorKind,
@@ -28,6 +27,7 @@ import {
   sameBehavior,
   defaultResultText,
   defaultArgsText,
+  localChecker,
 } from './mockDraft';
 import { useGrantEntryCheck } from './useGrantEntryCheck';
 
@@ -128,19 +128,6 @@ export function MockEditor({
   );
 }
 
-/** Parses with the TypeScript parser when the type is fully known. */
-function localChecker(shape: TypeShape | null): ((text: string) => string | null) | undefined {
-  if (!shape) return undefined;
-  return (text) => {
-    try {
-      parseWave(shape, text);
-      return null;
-    } catch (e) {
-      return e instanceof Error ? e.message : String(e);
-    }
-  };
-}
-
 function FunctionMock({
   fn,
   node,
@@ -169,11 +156,12 @@ function FunctionMock({
 
   const resultShape = fn.resultShape;
   const argsShape = useMemo<TypeShape>(() => ({ kind: 'tuple', items: fn.params.map((p) => p.shape) }), [fn.params]);
+  const argsWhat = `argument list (${fn.params.map((p) => `${p.name}: ${describeShape(p.shape)}`).join(', ')})`;
   // The backend checks results against the function's types; argument
   // tuples of match cases are checked here (and again when the project runs).
   const check = (role: Role) => (value: string): Promise<Verdict> => {
     if (role === 'args') {
-      const error = localChecker(argsShape)?.(value) ?? null;
+      const error = localChecker(argsShape, argsWhat)?.(value) ?? null;
       return Promise.resolve({ ok: error === null, reason: error });
     }
     return doc
@@ -304,7 +292,7 @@ function FunctionMock({
                         update({ ...draft, cases: draft.cases.map((x, j) => (j === i ? { ...x, args: t } : x)) })
                       }
                       check={check('args')}
-                      localCheck={localChecker(argsShape)}
+                      localCheck={localChecker(argsShape, argsWhat)}
                       onValid={markValid('args')}
                     />
                   </div>

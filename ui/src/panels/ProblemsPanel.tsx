@@ -4,12 +4,22 @@
  */
 import { useStore } from '../store';
 import { EmptyState, Mark } from './common';
+import { locateComponent, removeComponent, unopenedComponent } from './componentFix';
 import { formatBytes, formatMillis, locationText } from './text';
 
 export function ProblemsPanel() {
   const analysis = useStore((s) => s.analysis);
+  const failed = useStore((s) => s.analysisError);
   const focusLocation = useStore((s) => s.focusLocation);
 
+  if (failed)
+    return (
+      <section className="pbp-panel" aria-label="Problems">
+        <div className="pbp-empty pbp-sev-error" role="alert">
+          The graph could not be checked: {failed}
+        </div>
+      </section>
+    );
   if (!analysis) return <EmptyState>Analyzing…</EmptyState>;
   const problems = [...analysis.problems].sort((a, b) =>
     a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
@@ -38,7 +48,7 @@ export function ProblemsPanel() {
       </div>
       <ul className="pbp-problems">
         {problems.map((p, i) => (
-          <li key={i}>
+          <li key={i} className="pbp-problem-row">
             <button
               type="button"
               className={`pbp-problem pbp-problem-${p.severity}`}
@@ -56,9 +66,25 @@ export function ProblemsPanel() {
                 <span className="pbp-problem-message">{p.message}</span>
               </span>
             </button>
+            <ComponentFixes component={unopenedComponent(p)} />
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Locate / Remove for a component whose file cannot be opened. */
+function ComponentFixes({ component }: { component: string | null }) {
+  if (!component) return null;
+  return (
+    <span className="pbp-fixes">
+      <button type="button" className="pb-btn pb-btn--small" onClick={() => void locateComponent(component)}>
+        Locate file…
+      </button>
+      <button type="button" className="pb-btn pb-btn--small" onClick={() => removeComponent(component)}>
+        Remove {component}
+      </button>
+    </span>
   );
 }

@@ -6,7 +6,8 @@
  */
 import type { FunctionInfo, MockBehavior } from '../store/backend';
 import { defaultValue } from '../wave/form';
-import { formatWave } from '../wave/format';
+import { formatWave, parseWave } from '../wave/format';
+import { describeShape, type TypeShape } from '../wave/shape';
 
 export type BehaviorKind = MockBehavior['kind'] | 'none';
 
@@ -97,4 +98,21 @@ export function defaultArgsText(fn: FunctionInfo): string {
   const values = shapes.map((s) => defaultValue(s));
   if (values.some((v) => v === null)) return '()';
   return `(${values.map((v, i) => formatWave(shapes[i], v as NonNullable<typeof v>)).join(', ')})`;
+}
+
+/** Parses with the TypeScript parser when the type is fully known; an
+ *  error names the type the text must have, as the backend's do. */
+export function localChecker(
+  shape: TypeShape | null,
+  what: string = shape ? describeShape(shape) : '',
+): ((text: string) => string | null) | undefined {
+  if (!shape) return undefined;
+  return (text) => {
+    try {
+      parseWave(shape, text);
+      return null;
+    } catch (e) {
+      return `\`${text}\` is not a valid ${what}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  };
 }

@@ -1,6 +1,7 @@
 // The project's components (add another node of one, or drag it onto the
 // canvas) and the built-in fakes.
 
+import { usePanelLayout } from './usePanelLayout';
 import type { DragEvent } from 'react';
 import { useStore } from '../store';
 import { baseName } from '../store/doc';
@@ -58,6 +59,8 @@ function ComponentItem({ id }: { id: string }) {
 }
 
 export function LibraryPanel() {
+  usePanelLayout();
+  const open = useStore((s) => s.panels.libraryOpen);
   const ids = useStore((s) => s.doc?.components.map((c) => c.id).join('\n') ?? '');
   const fakes = useStore((s) => s.fakes);
   const onCanvas = useStore((s) => s.fakeNodes.map((f) => f.fake).join(','));
@@ -66,7 +69,7 @@ export function LibraryPanel() {
   const addFakeNode = useStore((s) => s.addFakeNode);
   const list = ids ? ids.split('\n') : [];
   return (
-    <aside className="pb-library" aria-label="Library">
+    <aside className={`pb-library ${open ? '' : 'is-collapsed'}`} aria-label="Library" aria-hidden={!open}>
       <section className="pb-library__section">
         <h2 className="pb-library__heading">Components</h2>
         {hasDoc ? (

@@ -41,12 +41,19 @@ function ProblemSummary() {
   });
   const setBottomTab = useStore((s) => s.setBottomTab);
   const hasDoc = useStore((s) => s.doc !== null);
+  // No analysis (not yet, or it failed) is never "No problems".
+  const unchecked = useStore((s) => (s.analysisError ? 'failed' : s.analysis ? null : 'pending'));
   if (!hasDoc) return null;
-  const [errors, warnings] = counts.split('/').map(Number);
+  const [counted, warnings] = counts.split('/').map(Number);
+  const errors = unchecked === 'failed' ? 1 : counted;
   const label =
-    errors || warnings
-      ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`
-      : 'No problems';
+    unchecked === 'failed'
+      ? 'Not checked'
+      : unchecked === 'pending'
+        ? 'Checking…'
+        : errors || warnings
+          ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`
+          : 'No problems';
   return (
     <button
       type="button"

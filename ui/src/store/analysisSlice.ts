@@ -5,13 +5,14 @@ import { commands, errorText } from './backend';
 import { rt } from './runtime';
 import type { Slice, State, Store } from './types';
 
-type AnalysisState = 'analysis' | 'analyzing';
+type AnalysisState = 'analysis' | 'analysisError' | 'analyzing';
 type AnalysisActions = 'analyzeNow';
 export type AnalysisSlice = Pick<Store, AnalysisState | AnalysisActions>;
 
 export function analysisInitial(): Pick<State, AnalysisState> {
   return {
     analysis: null,
+    analysisError: null,
     analyzing: false,
   };
 }
@@ -27,10 +28,12 @@ export const createAnalysisSlice: Slice<AnalysisSlice> = (set, get) => ({
     try {
       const analysis = await commands.analyze({ doc });
       if (seq !== rt.analyzeSeq) return;
-      set({ analysis, analyzing: false });
+      set({ analysis, analysisError: null, analyzing: false });
     } catch (e) {
       if (seq !== rt.analyzeSeq) return;
-      set({ analyzing: false, status: { text: `Analysis failed: ${errorText(e)}`, kind: 'error' } });
+      // The last analysis no longer holds: the header, the Problems tab and
+      // the export say the graph could not be checked, never "No problems".
+      set({ analysis: null, analysisError: errorText(e), analyzing: false });
     }
   },
 });

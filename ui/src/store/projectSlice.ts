@@ -151,6 +151,7 @@ export const createProjectSlice: Slice<ProjectSlice> = (set, get) => {
         savedDoc: opened.doc,
         components,
         analysis: opened.analysis,
+        analysisError: null,
         analyzing: false,
         dirty: false,
         past: [],

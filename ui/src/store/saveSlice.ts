@@ -48,8 +48,23 @@ export const createSaveSlice: Slice<SaveSlice> = (set, get) => {
     recover() {
       const recovered = get().recovery;
       if (!recovered) return;
-      set({ recovery: null });
+      // The components as they load now, those added before the crash
+      // included; the analysis that follows reports any that cannot be
+      // opened, with its fixes in the Problems tab.
+      set((s) => {
+        const components = { ...s.components };
+        for (const v of recovered.components) components[v.id] = v;
+        return { recovery: null, components };
+      });
       get().updateDoc('Recover unsaved changes', () => recovered.doc);
+      const broken = recovered.components.filter((v) => v.error).map((v) => v.id);
+      if (broken.length) {
+        get().setBottomTab('problems');
+        get().setStatus({
+          text: `Recovered, but ${broken.join(', ')} cannot be opened: locate the file or remove ${broken.length === 1 ? 'it' : 'them'} (Problems tab)`,
+          kind: 'error',
+        });
+      }
     },
 
     async discardRecovery() {

@@ -19,7 +19,7 @@ import {
 import { collapsedGroupOf } from './portGroups';
 import { rt } from './runtime';
 import { importRowsOf } from './selectors';
-import type { GetState, PortSide, SetState, Slice, State, Store } from './types';
+import type { PortSide, SetState, Slice, State, Store } from './types';
 
 type SelectionState =
   | 'flowNodes' | 'flowEdges' | 'selectedNodes' | 'selectedEdges' | 'selectedPort' | 'drag'
@@ -75,15 +75,16 @@ function fakeTargetsFor(doc: ProjectDoc, fake: FakeName): Promise<PortAddr[]> {
   return p;
 }
 
-function refuser(set: SetState, get: GetState): (reason: string) => void {
+/** A refusal shows once, on the status line (which clears it when the
+ *  document changes, e.g. on undo), never also as a toast. */
+function refuser(set: SetState): (reason: string) => void {
   return function refuse(reason: string): void {
-    get().toast(reason, 'error');
     set({ status: { text: `Wire refused: ${reason}`, kind: 'error' } });
   };
 }
 
 export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
-  const refuse = refuser(set, get);
+  const refuse = refuser(set);
 
   return {
     ...selectionInitial(),
@@ -243,7 +244,9 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
           return false;
         }
         if (!targets.some((t) => samePort(t, to))) {
-          refuse(`the ${fake} fake cannot serve ${selector}`);
+          // The backend names the functions the fake cannot answer.
+          const why = await commands.checkFake({ doc: asked, fake, node: to.node, port: to.port }).catch(() => null);
+          refuse(why?.reason ?? `the ${fake} fake cannot serve ${selector}`);
           return false;
         }
         get().updateDoc(`Mock ${selector} with the ${fake} fake`, (d) => {

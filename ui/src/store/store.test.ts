@@ -14,6 +14,7 @@ const mocks = vi.hoisted(() => ({
   sampleComponents: vi.fn(),
   openSample: vi.fn(),
   fakeTargets: vi.fn(),
+  checkFake: vi.fn(),
   run: vi.fn(),
   sessionCall: vi.fn(),
   sessionStatus: vi.fn(),
@@ -326,7 +327,8 @@ describe('connect', () => {
     expect(mocks.checkWire).toHaveBeenCalledWith({ doc: before, from, to });
     expect(state().doc).toBe(before);
     expect(state().past).toHaveLength(0);
-    expect(state().toasts.at(-1)).toMatchObject({ kind: 'error', text: reason });
+    // Shown once, on the status line, not also as a toast.
+    expect(state().toasts).toHaveLength(0);
     expect(state().status?.text).toContain(reason);
   });
 
@@ -356,9 +358,14 @@ describe('connect', () => {
     open();
     const before = state().doc;
     mocks.fakeTargets.mockResolvedValue([]);
-    expect(await state().connect({ node: 'fake:clock', port: 'fake' }, to)).toBe(false);
+    const why = 'The Logging fake cannot serve `service.patchbay:kv/log`: it records calls and returns nothing, but `get` returns option<string>.';
+    mocks.checkFake.mockResolvedValue({ ok: false, reason: why });
+    expect(await state().connect({ node: 'fake:log', port: 'fake' }, to)).toBe(false);
+    expect(mocks.checkFake).toHaveBeenCalledWith({ doc: before, fake: 'log', node: 'service', port: 'patchbay:kv/log' });
     expect(state().doc).toBe(before);
-    expect(state().status?.kind).toBe('error');
+    // The backend's reason, naming the functions, once.
+    expect(state().status).toEqual({ kind: 'error', text: `Wire refused: ${why}` });
+    expect(state().toasts).toHaveLength(0);
   });
 });
 

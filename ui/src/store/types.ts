@@ -3,6 +3,7 @@
 // document, and the shape of a slice creator (see store.ts).
 
 import type { Edge, EdgeChange, Node, NodeChange } from '@xyflow/react';
+import type { PanelSizes } from './panelSizes';
 import type { StateCreator, StoreApi } from 'zustand';
 import type {
   AppEvent,
@@ -106,6 +107,8 @@ export type State = {
   savedDoc: ProjectDoc | null;
   components: Record<string, ComponentView>;
   analysis: Analysis | null;
+  /** Why the last analysis failed (then `analysis` is null). */
+  analysisError: string | null;
   analyzing: boolean;
   dirty: boolean;
   past: HistoryEntry[];
@@ -165,6 +168,8 @@ export type State = {
   theme: Theme;
   rightTab: RightTab;
   bottomTab: BottomTab;
+  /** Side panel widths, dock height, which panels are open (remembered). */
+  panels: PanelSizes;
   toasts: Toast[];
   busy: Record<string, boolean>;
   status: StatusLine | null;
@@ -248,6 +253,8 @@ export type Actions = {
   setStatus(status: StatusLine | null): void;
   setRightTab(tab: RightTab): void;
   setBottomTab(tab: BottomTab): void;
+  /** Resizes or collapses panels; `remember` (default) saves the result. */
+  setPanels(patch: Partial<PanelSizes>, remember?: boolean): void;
   recover(): void;
   discardRecovery(): Promise<void>;
   requestClose(): void;

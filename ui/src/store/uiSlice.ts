@@ -1,13 +1,14 @@
 // The UI slice: theme, panel tabs, toasts, busy tasks, the status line and
 // which dialogs are open.
 
+import { fitPanelSizes, loadPanelSizes, savePanelSizes } from './panelSizes';
 import type { Slice, State, Store, Theme } from './types';
 
 type UiState =
-  | 'theme' | 'rightTab' | 'bottomTab' | 'toasts' | 'busy' | 'status' | 'exportOpen' | 'paletteOpen';
+  | 'theme' | 'rightTab' | 'bottomTab' | 'toasts' | 'busy' | 'status' | 'exportOpen' | 'paletteOpen' | 'panels';
 type UiActions =
   | 'setTheme' | 'toggleTheme' | 'toast' | 'dismissToast' | 'setStatus' | 'setRightTab' | 'setBottomTab'
-  | 'setExportOpen' | 'setPaletteOpen';
+  | 'setExportOpen' | 'setPaletteOpen' | 'setPanels';
 export type UiSlice = Pick<Store, UiState | UiActions>;
 
 export function uiInitial(): Pick<State, UiState> {
@@ -20,6 +21,7 @@ export function uiInitial(): Pick<State, UiState> {
     status: null,
     exportOpen: false,
     paletteOpen: false,
+    panels: loadPanelSizes(),
   };
 }
 
@@ -73,6 +75,12 @@ export const createUiSlice: Slice<UiSlice> = (set, get) => ({
 
   setBottomTab(bottomTab) {
     set({ bottomTab });
+  },
+
+  setPanels(patch, remember = true) {
+    const panels = fitPanelSizes({ ...get().panels, ...patch });
+    set({ panels });
+    if (remember) savePanelSizes(panels);
   },
 
   setExportOpen(exportOpen) {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { Grant } from '../store';
+import { charsIn, elideMiddle, grantScopeText } from './portText';
+
+const grant = (g: Partial<Grant>): Grant => ({ env: [], dirs: [], allow: [], clock: null, random: null, ...g });
+
+describe('elideMiddle', () => {
+  it('keeps a name that fits', () => {
+    expect(elideMiddle('patchbay:kv/store', 30)).toBe('patchbay:kv/store');
+  });
+
+  it('cuts in the middle, keeping the package and the end of the interface', () => {
+    expect(elideMiddle('wasi:http/outgoing-handler', 19)).toBe('wasi:http/…-handler');
+    const cut = elideMiddle('wasi:sockets/ip-name-lookup', 20);
+    expect(cut).toHaveLength(20);
+    expect(cut.startsWith('wasi:sockets/…')).toBe(true);
+    expect(cut.endsWith('lookup')).toBe(true);
+  });
+
+  it('cuts a name without a package in the middle too', () => {
+    const cut = elideMiddle('a-very-long-export-name-indeed', 12);
+    expect(cut).toHaveLength(12);
+    expect(cut).toBe('a-very…ndeed');
+  });
+
+  it('counts what an 11 px label holds', () => {
+    expect(charsIn(201)).toBe(30);
+    expect(charsIn(10)).toBe(8);
+  });
+});
+
+describe('grantScopeText', () => {
+  it('shows the scope the import is granted, in short form', () => {
+    expect(grantScopeText(['env'], grant({ env: ['GREETING'] }))).toBe('env: GREETING');
+    expect(grantScopeText(['dirs'], grant({ dirs: [{ host: './data', guest: '/data', writable: false }] }))).toBe('/data ro');
+    expect(grantScopeText(['allow'], grant({ allow: ['127.0.0.1:8080'] }))).toBe('127.0.0.1:8080');
+    expect(grantScopeText(['random'], grant({ random: { kind: 'seeded', seed: 7 } }))).toBe('seed 7');
+    expect(grantScopeText(['clock'], grant({ clock: { kind: 'fixed', unixMs: 0 } }))).toBe('clock 1970-01-01T00:00:00Z');
+  });
+
+  it('says when a scoped grant gives nothing, and shows nothing for imports without a scope', () => {
+    expect(grantScopeText(['env'], grant({}))).toBe('env: none');
+    expect(grantScopeText(['allow'], grant({}))).toBe('no hosts');
+    expect(grantScopeText([], grant({ env: ['X'] }))).toBe('');
+    expect(grantScopeText(['clock'], grant({ clock: { kind: 'real' } }))).toBe('');
+  });
+});
