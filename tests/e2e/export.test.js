@@ -1,7 +1,9 @@
-// End-to-end test of the export dialog on the sandbox-demo sample: sealed
-// (the default) against open, each variant's attack surface, the stubs,
-// and a sealed export whose written component imports exactly what the
-// dialog showed. Run with run.sh.
+// End-to-end tests of the export dialog. On the sandbox-demo sample:
+// sealed (the default) against open, each variant's attack surface, the
+// stubs, and a sealed export whose written component imports exactly what
+// the dialog showed. On http-hello: the deployment targets, Spin and
+// wasmCloud ticked, write spin.toml and wadm.yaml beside the component and
+// the dialog lists them, with its buttons in view. Run with run.sh.
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -76,9 +78,18 @@ test('export dialog: sealed by default, each variant’s surface, a sealed expor
     const sealed = await shownSurface(app);
     assert.equal(sealed.variant, 'sealed');
 
-    // Its stubs: three denials and three mocks, nothing that cannot be sealed.
+    // Its stubs: three denials, three mocks, and the granted node's
+    // environment scope (only GREETING passes); nothing that cannot be sealed.
     const stubs = await sectionItems(app, 'Sealed in');
-    assert.equal(stubs?.length, 6, `six stubs: ${stubs}`);
+    const denyOrMock = (stubs ?? []).filter((s) => /^(denied|mocked)\./.test(s));
+    assert.equal(denyOrMock.length, 6, `six deny and mock stubs: ${stubs}`);
+    const others = stubs.filter((s) => !denyOrMock.includes(s));
+    assert.deepEqual(
+      others.map((s) => s.slice(0, s.indexOf('@'))),
+      ['granted.wasi:cli/environment'],
+      `the one other stub is the granted node's environment scope: ${stubs}`,
+    );
+    assert.match(others[0], /scope/);
     for (const i of SEALED_IMPORTS) {
       assert.ok(stubs.some((s) => s.startsWith(`denied.${i}`) && s.includes('deny')), `denied.${i} is a deny stub: ${stubs}`);
       assert.ok(stubs.some((s) => s.startsWith(`mocked.${i}`) && s.includes('mock')), `mocked.${i} is a mock stub: ${stubs}`);
@@ -99,7 +110,7 @@ test('export dialog: sealed by default, each variant’s surface, a sealed expor
       assert.equal(o?.nodes, 'used by granted, mocked, denied', `open, every node reaches ${i}: ${JSON.stringify(o)}`);
     }
     const facts = async (v) => (await app.byTestId(`export-facts-${v}`).getText()).trim();
-    assert.match(await facts('sealed'), /^\d+ imports · [\d.]+ KiB \(\+[\d.]+ (KiB|B) against open\) · 6 stubs$/);
+    assert.match(await facts('sealed'), new RegExp(`^\\d+ imports · [\\d.]+ KiB \\(\\+[\\d.]+ (KiB|B) against open\\) · ${stubs.length} stubs$`));
     assert.match(await facts('open'), /^\d+ imports · [\d.]+ KiB$/);
 
     // Back to sealed, and export it.
@@ -119,7 +130,7 @@ test('export dialog: sealed by default, each variant’s surface, a sealed expor
     }
     assert.match(await written.getText(), /Sealed export/);
     const stubFiles = (await readdir(path.join(outDir, 'stubs'))).sort();
-    assert.equal(stubFiles.length, 6, `stubs/: ${stubFiles}`);
+    assert.equal(stubFiles.length, stubs.length, `stubs/: ${stubFiles}`);
     for (const f of stubFiles) {
       assert.ok(paths.includes(path.join(outDir, 'stubs', f)), `the dialog lists stubs/${f}`);
       assert.ok((await stat(path.join(outDir, 'stubs', f))).size > 0);
@@ -129,9 +140,89 @@ test('export dialog: sealed by default, each variant’s surface, a sealed expor
     assert.deepEqual(await witImports(wasm), sealed.items.map((i) => i.name), 'the written imports are the shown surface');
     assert.ok(sealed.items.some((i) => i.name === ENV));
 
+    // Spin runs HTTP handlers only: the backend says so, and the box is off.
+    const spin = await dialog.$('.//label[contains(., "spin.toml")]/input');
+    assert.equal(await spin.isEnabled(), false, 'Spin is not offered for sandbox-demo');
+    assert.match(await dialog.getText(), /cannot write a Spin manifest for project `sandbox-demo`/);
+
     // Escape closes the dialog, wherever focus is.
     await app.browser.execute(() => document.activeElement?.blur());
     await app.browser.keys(['Escape']);
+    await app.until(async () => !(await app.browser.$('[role="dialog"][aria-modal="true"]').isExisting()), 'the dialog to close');
+  });
+});
+
+/** Whether the dialog's button `name` is inside the window and nothing
+ * (a toast, the dialog's own body) covers its centre. */
+async function buttonInView(app, name) {
+  return app.browser.execute((text) => {
+    const button = [...document.querySelectorAll('[role="dialog"] .pbp-dialog-actions button')].find(
+      (b) => b.textContent.trim() === text,
+    );
+    if (!button) return `no ${text} button`;
+    const r = button.getBoundingClientRect();
+    if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) {
+      return `${text} is clipped: ${JSON.stringify(r)} in ${window.innerWidth}x${window.innerHeight}`;
+    }
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return button.contains(top) ? 'ok' : `${text} is covered by ${top?.className || top?.tagName}`;
+  }, name);
+}
+
+test('export dialog: Spin and wasmCloud ticked write spin.toml and wadm.yaml beside the component, listed in the dialog', { timeout: TEST_MS }, async () => {
+  const project = await copyProject('export-deploy', 'http-hello');
+  await withAppOn('export deploy targets', project, async (app) => {
+    await app.waitForProject();
+    await app.browser.keys(['Control', 'e']);
+    const dialog = await app.browser.$('[role="dialog"][aria-modal="true"]');
+    await dialog.waitForDisplayed({ timeout: WAIT_MS });
+    await app.until(async () => (await shownSurface(app))?.items.length > 0, 'the export preview', 2 * WAIT_MS);
+
+    const spin = await dialog.$('.//label[contains(., "spin.toml")]/input');
+    const wadm = await dialog.$('.//label[contains(., "wadm.yaml")]/input');
+    assert.equal(await spin.isEnabled(), true, 'http-hello exports a handler: Spin is offered');
+    await spin.click();
+    await wadm.click();
+    assert.equal(await spin.isSelected(), true);
+    assert.equal(await wadm.isSelected(), true);
+    await (await app.button('Export', dialog)).click();
+
+    const written = await dialog.$('.//section[h3[normalize-space(.)="Written"]]');
+    await written.waitForDisplayed({ timeout: 2 * WAIT_MS });
+    const outDir = path.join(project, 'out');
+    const outcomes = await app.browser.execute(() =>
+      Object.fromEntries(
+        [...document.querySelectorAll('[role="dialog"] .pbp-export-outcome')].map((li) => [
+          li.getAttribute('data-target'),
+          { text: li.textContent, file: li.querySelector('code')?.textContent.trim() ?? '' },
+        ]),
+      ),
+    );
+    assert.deepEqual(Object.keys(outcomes), ['spin', 'wadm'], JSON.stringify(outcomes));
+    assert.equal(outcomes.spin.file, path.join(outDir, 'spin.toml'), outcomes.spin.text);
+    assert.equal(outcomes.wadm.file, path.join(outDir, 'wadm.yaml'), outcomes.wadm.text);
+    // Both beside the component, each naming it.
+    await access(path.join(outDir, 'http-hello.wasm'));
+    const spinToml = await readFile(path.join(outDir, 'spin.toml'), 'utf8');
+    assert.match(spinToml, /spin_manifest_version = 2/);
+    assert.match(spinToml, /source = "http-hello\.wasm"/);
+    const wadmYaml = await readFile(path.join(outDir, 'wadm.yaml'), 'utf8');
+    assert.match(wadmYaml, /kind: Application/);
+    assert.ok(wadmYaml.includes(`file://${path.join(outDir, 'http-hello.wasm')}`), wadmYaml);
+    // What a manifest cannot express is listed in the dialog as in the file.
+    for (const [target, file] of [['spin', spinToml], ['wadm', wadmYaml]]) {
+      if (/expresses every grant/.test(outcomes[target].text)) {
+        assert.match(file, /# Every grant of the project is expressed below\./);
+      } else {
+        assert.match(outcomes[target].text, /cannot express \d+ things?/);
+        assert.match(file, /# Not expressed in this manifest:/);
+      }
+    }
+
+    // After export the buttons are in view and no toast covers them.
+    assert.equal(await buttonInView(app, 'Done'), 'ok');
+    assert.equal(await buttonInView(app, 'Export again'), 'ok');
+    await (await app.button('Done', dialog)).click();
     await app.until(async () => !(await app.browser.$('[role="dialog"][aria-modal="true"]').isExisting()), 'the dialog to close');
   });
 });
