@@ -232,11 +232,26 @@ ensure_registry() {
   [ -x /usr/bin/docker-registry ] || apt_install docker-registry
 }
 
+# The real `wac` CLI (wac-cli from crates.io), which the recipe tests
+# (crates/patchbay-compose/tests/wac_cli.rs) rebuild every recipe with. Built
+# once into ~/.cargo/bin (about 3 minutes); its build folder is kept under
+# ~/.cache/patchbay so a reinstall is quick.
+WAC_CLI_VERSION=0.12.0
+ensure_wac_cli() {
+  if ! "$HOME/.cargo/bin/wac" --version 2>/dev/null | grep -q " $WAC_CLI_VERSION\b"; then
+    say "installing wac-cli $WAC_CLI_VERSION (crates.io)"
+    CARGO_TARGET_DIR="$HOME/.cache/patchbay/wac-cli-target" \
+      cargo install wac-cli --locked --no-default-features --version "$WAC_CLI_VERSION" </dev/null
+  fi
+  export PATCHBAY_WAC="$HOME/.cargo/bin/wac"
+}
+
 setup_all() {
   ensure_rust
   use_build_cache
   build_samples
   ensure_registry
+  ensure_wac_cli
 }
 
 # What the workspace build needs beyond setup_all: patchbay-app is a

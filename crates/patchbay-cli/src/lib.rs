@@ -329,9 +329,23 @@ fn compose(project: &Path, out: &Path, wac: Option<&Path>, wit: Option<&Path>) -
         composed.imports.len()
     );
     if let Some(path) = wac {
-        patchbay_project::write_output(path, composed.wac.as_bytes())
+        let (recipe, beside) = composed.recipe_at(path);
+        patchbay_project::write_output(path, recipe.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
+        // Components given as WAT text or core modules, as binaries `wac`
+        // can read, where the recipe names them.
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for (file, bytes) in beside {
+            let file = dir.join(file);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            patchbay_project::write_output(&file, &bytes)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            eprintln!("wrote {}", file.display());
+        }
     }
     if let Some(path) = wit {
         let info = composed.describe()?;

@@ -21,9 +21,35 @@ pub struct Composed {
     pub imports: Vec<String>,
     /// Warnings from checking the project.
     pub warnings: Vec<Problem>,
+    /// Where the recipe's packages come from, to write it elsewhere
+    /// ([`Composed::recipe_at`]).
+    pub sources: crate::RecipeSources,
 }
 
 impl Composed {
+    /// The recipe as written at `path`: its rebuild command's paths seen
+    /// from there, and the files to write beside it (relative to its
+    /// folder): the binary of each component that is not one (WAT text, a
+    /// core module), which `wac` cannot read.
+    pub fn recipe_at(&self, path: &Path) -> (String, Vec<(std::path::PathBuf, Vec<u8>)>) {
+        let body = self
+            .wac
+            .find("\npackage composition:")
+            .map_or(self.wac.as_str(), |at| &self.wac[at + 1..]);
+        let text = format!("{}{body}", self.sources.header(Some(path)));
+        let files = self
+            .sources
+            .components
+            .iter()
+            .filter_map(|c| {
+                c.binary
+                    .as_ref()
+                    .map(|b| (crate::recipe_binary_path(&c.id), b.clone()))
+            })
+            .collect();
+        (text, files)
+    }
+
     /// Decodes the ports and WIT of the composed component. Not done while
     /// composing: live recomposition on every edit rarely needs it, and the
     /// decoder validates the whole output again.
@@ -112,6 +138,7 @@ impl Workspace {
         }
         Ok(Composed {
             wac: crate::wac_source(self),
+            sources: crate::wac::recipe_sources(self, &[]),
             bytes,
             imports,
             warnings: problems,

@@ -46,6 +46,10 @@ pub struct ExportFiles {
     /// The stubs the recipe names, in the recipe's order (none for an
     /// open export).
     pub stubs: Vec<PathBuf>,
+    /// The binaries of the components the project gives as WAT text or core
+    /// modules, which the recipe names beside itself
+    /// ([`crate::recipe_binary_path`]).
+    pub deps: Vec<PathBuf>,
     /// What the written component declares.
     pub artifact: ArtifactDescription,
 }
@@ -110,7 +114,17 @@ pub fn write_export(
     let wac = dir.join(format!("{name}.wac"));
     let wit = dir.join(format!("{name}.wit"));
     write(&wasm, &composed.bytes)?;
-    write(&wac, composed.wac.as_bytes())?;
+    let (recipe, beside) = composed.recipe_at(&wac);
+    write(&wac, recipe.as_bytes())?;
+    let mut deps = Vec::with_capacity(beside.len());
+    for (path, bytes) in &beside {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            create(parent)?;
+        }
+        write(&path, bytes)?;
+        deps.push(path);
+    }
     write(&wit, artifact.wit.as_bytes())?;
     if !stubs.is_empty() {
         create(&dir.join(STUB_FOLDER))?;
@@ -127,6 +141,7 @@ pub fn write_export(
         wac,
         wit,
         stubs: written,
+        deps,
         artifact,
     })
 }

@@ -59,7 +59,7 @@ pub use seal::{
     DENIAL_PREFIX, MOCK_PREFIX, STUB_FOLDER, STUB_MODULE_NAME,
 };
 pub use source::{FilePosition, Site, SiteKey};
-pub use wac::wac_source;
+pub use wac::{recipe_binary_path, wac_source, RecipeComponent, RecipeSources};
 /// The WAVE crate the rules parse with: the version Wasmtime's `Val`
 /// implements, so the host can run [`mock_answers`] with it.
 pub use wasm_wave;

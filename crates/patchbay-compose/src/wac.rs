@@ -8,6 +8,7 @@
 
 use crate::{Workspace, PACKAGE_NAMESPACE};
 use std::fmt::Write;
+use std::path::{Path, PathBuf};
 
 /// Words wac reserves; identifiers spelled like them are written `%word`.
 const KEYWORDS: &[&str] = &[
@@ -87,46 +88,164 @@ pub fn wac_source(ws: &Workspace) -> String {
     wac_text(ws, &[])
 }
 
+/// Where a recipe's packages come from, for its header's rebuild command.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecipeSources {
+    /// The project's name.
+    pub name: String,
+    /// The project file the recipe was written from.
+    pub project_file: PathBuf,
+    /// Each `project:ID` package the recipe instantiates.
+    pub components: Vec<RecipeComponent>,
+    /// Each `sealed:NAME` stub package, as `stubs/NAME.wasm` beside an
+    /// exported recipe.
+    pub stubs: Vec<(String, String)>,
+}
+
+/// One `project:ID` package of a recipe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecipeComponent {
+    /// The component id.
+    pub id: String,
+    /// Its file, as the project gives it (relative to the project's
+    /// folder, or absolute).
+    pub path: PathBuf,
+    /// The binary Patchbay made of it when the file is not a binary
+    /// component (WAT text, a core module), which `wac` cannot read; a
+    /// written recipe gets it beside itself.
+    pub binary: Option<Vec<u8>>,
+}
+
+/// Where a written recipe's binaries of non-binary components go, beside
+/// it: `deps/project/ID.wasm`, where `wac compose` also looks by itself.
+pub fn recipe_binary_path(id: &str) -> PathBuf {
+    Path::new("deps")
+        .join(PACKAGE_NAMESPACE)
+        .join(format!("{id}.wasm"))
+}
+
+impl RecipeSources {
+    /// The recipe's header, its paths as seen from the project's folder
+    /// (`at` = `None`, the recipe kept in memory) or from the folder of the
+    /// recipe written at `at`.
+    pub(crate) fn header(&self, at: Option<&Path>) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "// Composition `{}`, written by Patchbay from {}.",
+            self.name,
+            self.project_file.display()
+        );
+        let project_dir = self.project_file.parent().unwrap_or(Path::new(""));
+        let recipe_dir = at.map(|p| p.parent().unwrap_or(Path::new("")));
+        if !self.stubs.is_empty() {
+            let _ = writeln!(
+                out,
+                "// Its denials and mocks are sealed in: each `{SEALED_NAMESPACE}:*` package is a stub,"
+            );
+            let _ = writeln!(
+                out,
+                "// written by `patchbay export` to {STUB_DIR}/ beside this recipe{}.",
+                if at.is_some() {
+                    ""
+                } else {
+                    " (give its path from the project folder)"
+                }
+            );
+        }
+        for c in self.components.iter().filter(|c| c.binary.is_some()) {
+            let _ = writeln!(
+                out,
+                "// `{PACKAGE_NAMESPACE}:{}` is {}, which wac cannot read: its binary is written beside {} as {}.",
+                c.id,
+                c.path.display(),
+                if at.is_some() { "this recipe" } else { "a recipe written by `patchbay export` or `patchbay compose --wac`" },
+                recipe_binary_path(&c.id).display()
+            );
+        }
+        let (file, stem) = match at {
+            Some(path) => (
+                path.file_name().map_or_else(
+                    || format!("{}.wac", self.name),
+                    |f| f.to_string_lossy().into_owned(),
+                ),
+                path.file_stem()
+                    .map_or_else(|| self.name.clone(), |f| f.to_string_lossy().into_owned()),
+            ),
+            None => (format!("{}.wac", self.name), self.name.clone()),
+        };
+        let _ = writeln!(
+            out,
+            "// Rebuild it from {} with:",
+            if at.is_some() {
+                "this recipe's folder"
+            } else {
+                "the project folder"
+            }
+        );
+        let _ = write!(out, "//   wac compose {file}");
+        for c in &self.components {
+            let path = match (recipe_dir, &c.binary) {
+                (Some(_), Some(_)) => recipe_binary_path(&c.id),
+                (Some(dir), None) => relative_to(&project_dir.join(&c.path), dir),
+                (None, _) => c.path.clone(),
+            };
+            let _ = write!(
+                out,
+                " \\\n//     --dep {PACKAGE_NAMESPACE}:{}={}",
+                c.id,
+                path.display()
+            );
+        }
+        for (name, path) in &self.stubs {
+            let _ = write!(out, " \\\n//     --dep {SEALED_NAMESPACE}:{name}={path}");
+        }
+        let _ = writeln!(out, " \\\n//     -o {stem}.wasm");
+        out
+    }
+}
+
+/// `path` as seen from `dir` (both made absolute first), or `path` itself.
+fn relative_to(path: &Path, dir: &Path) -> PathBuf {
+    let absolute = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    pathdiff::diff_paths(absolute(path), absolute(dir)).unwrap_or_else(|| path.to_path_buf())
+}
+
+/// The folder a sealed export writes its stubs to.
+const STUB_DIR: &str = crate::seal::STUB_FOLDER;
+
+/// Where the packages of `ws`'s recipe (with `extra` stubs) come from.
+pub(crate) fn recipe_sources(ws: &Workspace, extra: &[ExtraInstance<'_>]) -> RecipeSources {
+    let project = ws.project();
+    let components = project
+        .components
+        .iter()
+        .filter(|(id, _)| project.nodes.values().any(|n| n.component == **id))
+        .map(|(id, component)| RecipeComponent {
+            id: id.to_string(),
+            path: component.path.clone(),
+            binary: ws.part(id).and_then(|p| p.as_ref().ok()).and_then(|p| {
+                (p.loaded.kind != patchbay_inspect::SourceKind::Component)
+                    .then(|| p.loaded.bytes.clone())
+            }),
+        })
+        .collect();
+    RecipeSources {
+        name: project.name.clone(),
+        project_file: ws.doc().path.clone(),
+        components,
+        stubs: extra
+            .iter()
+            .map(|s| (s.name.to_string(), s.path.clone()))
+            .collect(),
+    }
+}
+
 /// The `.wac` source of the composition with `extra` instances, each
 /// satisfying one import of its node.
 pub(crate) fn wac_text(ws: &Workspace, extra: &[ExtraInstance<'_>]) -> String {
     let project = ws.project();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "// Composition `{}`, written by Patchbay from {}.",
-        project.name,
-        ws.doc().path.display()
-    );
-    if !extra.is_empty() {
-        let _ = writeln!(
-            out,
-            "// Its denials are sealed in: each `{SEALED_NAMESPACE}:*` package is a deny stub,"
-        );
-        let _ = writeln!(
-            out,
-            "// written by `patchbay export` beside this recipe (give its path from the project folder)."
-        );
-    }
-    let _ = writeln!(out, "// Rebuild it from the project folder with:");
-    let _ = write!(out, "//   wac compose {}.wac", project.name);
-    for (id, component) in &project.components {
-        if project.nodes.values().any(|n| n.component == *id) {
-            let _ = write!(
-                out,
-                " \\\n//     --dep {PACKAGE_NAMESPACE}:{id}={}",
-                component.path.display()
-            );
-        }
-    }
-    for stub in extra {
-        let _ = write!(
-            out,
-            " \\\n//     --dep {SEALED_NAMESPACE}:{}={}",
-            stub.name, stub.path
-        );
-    }
-    let _ = writeln!(out, " \\\n//     -o {}.wasm", project.name);
+    let mut out = recipe_sources(ws, extra).header(None);
     let _ = writeln!(out, "package composition:{};", project.name);
 
     for node in ws.node_order() {

@@ -251,6 +251,32 @@ impl Workspace {
     }
 }
 
+/// What a port is, in a WIT user's words.
+fn kind_words(kind: &ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Func(_) => "a function",
+        ItemKind::Instance(_) => "an interface",
+        ItemKind::Type(_) => "a type",
+        ItemKind::Component(_) => "a component",
+        ItemKind::Module(_) => "a core module",
+        ItemKind::Value(_) => "a value",
+    }
+}
+
+/// Why an export of one kind cannot feed an import of another (a function
+/// export into an interface import, say), or `None` when the kinds agree.
+fn kind_mismatch(export: &ItemKind, import: &ItemKind) -> Option<String> {
+    if std::mem::discriminant(export) == std::mem::discriminant(import) {
+        return None;
+    }
+    Some(format!(
+        "the export is {} and the import needs {}; wire {} export to it",
+        kind_words(export),
+        kind_words(import),
+        kind_words(import),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,30 +304,4 @@ mod tests {
         assert_eq!(split_version("handle-request"), None);
         assert_eq!(split_version("wasi:io/streams@banana"), None);
     }
-}
-
-/// What a port is, in a WIT user's words.
-fn kind_words(kind: &ItemKind) -> &'static str {
-    match kind {
-        ItemKind::Func(_) => "a function",
-        ItemKind::Instance(_) => "an interface",
-        ItemKind::Type(_) => "a type",
-        ItemKind::Component(_) => "a component",
-        ItemKind::Module(_) => "a core module",
-        ItemKind::Value(_) => "a value",
-    }
-}
-
-/// Why an export of one kind cannot feed an import of another (a function
-/// export into an interface import, say), or `None` when the kinds agree.
-fn kind_mismatch(export: &ItemKind, import: &ItemKind) -> Option<String> {
-    if std::mem::discriminant(export) == std::mem::discriminant(import) {
-        return None;
-    }
-    Some(format!(
-        "the export is {} and the import needs {}; wire {} export to it",
-        kind_words(export),
-        kind_words(import),
-        kind_words(import),
-    ))
 }

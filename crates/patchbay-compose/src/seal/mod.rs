@@ -44,7 +44,7 @@ pub use stub::{denial_name, DENIAL_PREFIX};
 
 use crate::compose::chain;
 use crate::compose::{encode_graph, Composed};
-use crate::wac::{wac_text, ExtraInstance, SEALED_NAMESPACE};
+use crate::wac::{recipe_sources, wac_text, ExtraInstance, SEALED_NAMESPACE};
 use crate::{read_package, Problem, Workspace};
 use patchbay_project::Binding;
 use std::collections::{HashMap, HashSet};
@@ -347,12 +347,14 @@ impl Workspace {
             })
             .collect();
         let wac = wac_text(self, &extra);
+        let sources = recipe_sources(self, &extra);
         Ok(Sealed {
             composed: Composed {
                 bytes,
                 wac,
                 imports,
                 warnings: problems,
+                sources,
             },
             stubs,
             not_sealed,
