@@ -159,7 +159,16 @@ fn export_preview_shows_both_variants_and_sealed_export_writes_the_stubs() {
         let names: Vec<&str> = sealed.surface.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(out.imports, names);
         assert_eq!(out.size, sealed.size);
-        assert_eq!(std::fs::read_to_string(&out.wac).unwrap(), sealed.wac_text);
+        // The written recipe is the previewed one, its rebuild command's
+        // paths seen from the export folder instead of the project's.
+        let written = std::fs::read_to_string(&out.wac).unwrap();
+        let body =
+            |t: &str| t[t.find("\npackage composition:").expect("a package line")..].to_string();
+        assert_eq!(body(&written), body(&sealed.wac_text));
+        assert!(
+            written.contains("// Rebuild it from this recipe's folder with:"),
+            "{written}"
+        );
 
         // Open writes no stubs and is the open preview's size.
         let open_out = f
