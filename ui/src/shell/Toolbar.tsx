@@ -35,7 +35,8 @@ function ProblemSummary() {
     let warnings = 0;
     for (const p of s.analysis?.problems ?? []) {
       if (p.severity === 'error') errors++;
-      else warnings++;
+      else if (p.severity === 'warning') warnings++;
+      // A note (an empty project's "nothing to compose yet") is neither.
     }
     return `${errors}/${warnings}`;
   });

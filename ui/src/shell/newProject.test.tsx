@@ -96,6 +96,21 @@ describe('New project', () => {
   });
 });
 
+describe('the header of a new project', () => {
+  it('counts the “nothing to compose yet” note as neither error nor warning', () => {
+    const note = {
+      severity: 'note' as const,
+      code: 'nothing-to-compose' as const,
+      message: 'nothing to compose yet: add a component, then a node that instantiates it',
+      location: { kind: 'project' as const },
+      position: null,
+    };
+    act(() => useStore.setState({ doc: empty, analysis: { problems: [note], imports: [], composed: null, millis: 1 } }));
+    render(<Toolbar />);
+    expect(screen.getByTitle('Show the problems')).toHaveTextContent('No problems');
+  });
+});
+
 describe('an empty canvas', () => {
   it('offers the sample components, added in one click', async () => {
     act(() =>
