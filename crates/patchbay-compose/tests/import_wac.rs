@@ -58,17 +58,7 @@ fn recipe(ws: &Workspace, dir: &Path) -> (PathBuf, Vec<(String, PathBuf)>) {
 
 #[test]
 fn every_recipe_imports_as_a_project_that_composes_to_what_wac_builds() {
-    let root = Path::new(patchbay_test_programs::REPO_DIR);
-    let mut folders = Vec::new();
-    for parent in ["samples", "tests/compose"] {
-        for entry in std::fs::read_dir(root.join(parent)).expect("read folder") {
-            let path = entry.expect("entry").path();
-            if path.join("patchbay.toml").is_file() {
-                folders.push(path);
-            }
-        }
-    }
-    folders.sort();
+    let folders = patchbay_test_programs::project_folders();
     let mut imported = 0;
     for folder in &folders {
         let ws = Workspace::open(patchbay_project::load(folder).expect("loads"));

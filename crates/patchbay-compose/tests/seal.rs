@@ -320,17 +320,7 @@ fn the_sealed_recipe_rebuilds_the_sealed_artifact() {
 /// aside.
 #[test]
 fn every_project_that_composes_seals() {
-    let root = Path::new(patchbay_test_programs::REPO_DIR);
-    let mut folders = Vec::new();
-    for parent in ["samples", "tests/compose"] {
-        for entry in std::fs::read_dir(root.join(parent)).expect("read folder") {
-            let path = entry.expect("entry").path();
-            if path.join("patchbay.toml").is_file() {
-                folders.push(path);
-            }
-        }
-    }
-    folders.sort();
+    let folders = patchbay_test_programs::project_folders();
     let mut sealed_some = 0;
     for folder in &folders {
         let ws = Workspace::open(patchbay_project::load(folder).expect("project loads"));

@@ -87,17 +87,7 @@ fn rebuild(dir: &Path, recipe: &Path, what: &str) -> Vec<u8> {
 
 #[test]
 fn every_recipe_rebuilds_with_the_wac_cli() {
-    let root = Path::new(patchbay_test_programs::REPO_DIR);
-    let mut folders = Vec::new();
-    for parent in ["samples", "tests/compose"] {
-        for entry in std::fs::read_dir(root.join(parent)).expect("read folder") {
-            let path = entry.expect("entry").path();
-            if path.join("patchbay.toml").is_file() {
-                folders.push(path);
-            }
-        }
-    }
-    folders.sort();
+    let folders = patchbay_test_programs::project_folders();
     let (mut rebuilt, mut from_wat, mut sealed) = (0, 0, 0);
     for folder in &folders {
         let ws = Workspace::open(patchbay_project::load(folder).expect("loads"));

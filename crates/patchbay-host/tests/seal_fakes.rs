@@ -192,6 +192,15 @@ mode = "grant"
                 r#"err("cannot read env PATCHBAY_SEAL_TEST_SECRET: environment variable not found")"#,
             ),
         ),
+        // Isolation inside the artifact: the variable the scoped node is
+        // granted does not reach the faked node, granted none, although
+        // both run in one sealed component and the runner offers it.
+        (
+            format!(r#"faked#read-env("{GREETING}")"#),
+            Some(
+                r#"err("cannot read env PATCHBAY_SEAL_TEST_GREETING: environment variable not found")"#,
+            ),
+        ),
         // 1700000000123 ms, to the millisecond.
         ("scoped#now-ms()".to_string(), Some("1700000000123")),
         ("scoped#random-u64()".to_string(), None),

@@ -18,6 +18,28 @@
 
 include!(concat!(env!("OUT_DIR"), "/programs.rs"));
 
+/// Every project folder of the samples (`samples/*`) and the compose
+/// fixtures (`tests/compose/*`): each folder holding a `patchbay.toml`,
+/// sorted.
+pub fn project_folders() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(REPO_DIR);
+    let mut folders = Vec::new();
+    for parent in ["samples", "tests/compose"] {
+        let entries = std::fs::read_dir(root.join(parent))
+            .unwrap_or_else(|e| panic!("cannot list {parent}: {e}"));
+        for entry in entries {
+            let path = entry
+                .unwrap_or_else(|e| panic!("cannot list {parent}: {e}"))
+                .path();
+            if path.join("patchbay.toml").is_file() {
+                folders.push(path);
+            }
+        }
+    }
+    folders.sort();
+    folders
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
