@@ -77,7 +77,7 @@ use_build_cache() {
 # removed), and a full disk fails a build with a linker "Bus error". When
 # less than PATCHBAY_MIN_FREE_GIB (default 8) is free where the cache
 # lives, drop the incremental-compilation data (rebuilt as needed), then,
-# if that is not enough, the whole cache.
+# if that is not enough and no other build is running, the whole cache.
 trim_build_cache() {
   local want_kib=$(( ${PATCHBAY_MIN_FREE_GIB:-8} * 1024 * 1024 ))
   free_kib() { df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }'; }
@@ -85,6 +85,13 @@ trim_build_cache() {
   say "less than ${PATCHBAY_MIN_FREE_GIB:-8} GiB free: dropping incremental build data in $CARGO_TARGET_DIR"
   rm -rf "$CARGO_TARGET_DIR"/*/incremental
   [ "$(free_kib)" -ge "$want_kib" ] && return 0
+  # Emptying the cache under a running build breaks that build (cargo loses
+  # its dependency graph) and costs everyone a cold rebuild: only do it when
+  # no compiler is running.
+  if pgrep -x cargo >/dev/null 2>&1 || pgrep -x rustc >/dev/null 2>&1; then
+    say "still short of space, but other builds are running: keeping the build cache $CARGO_TARGET_DIR"
+    return 0
+  fi
   say "still short of space: emptying the build cache $CARGO_TARGET_DIR"
   rm -rf "${CARGO_TARGET_DIR:?}"/* "${PATCHBAY_SAMPLES_TARGET:?}"/*
 }
