@@ -2,10 +2,13 @@
  * Everything `check` found, pinned to what caused it: click a problem to
  * focus its node, wire, binding or export on the canvas.
  */
-import { useStore } from '../store';
+import { problemIndex, useStore, type Severity } from '../store';
 import { EmptyState, Mark } from './common';
 import { locateComponent, removeComponent, unopenedComponent } from './componentFix';
 import { formatBytes, formatMillis, locationText } from './text';
+
+/** Errors first, then warnings, then notes (information, not problems). */
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 
 export function ProblemsPanel() {
   const analysis = useStore((s) => s.analysis);
@@ -21,9 +24,8 @@ export function ProblemsPanel() {
       </section>
     );
   if (!analysis) return <EmptyState>Analyzing…</EmptyState>;
-  const problems = [...analysis.problems].sort((a, b) =>
-    a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
-  );
+  const problems = [...analysis.problems].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const { errors, warnings, notes } = problemIndex(analysis);
   if (problems.length === 0) {
     return (
       <section className="pbp-panel" aria-label="Problems">
@@ -37,13 +39,13 @@ export function ProblemsPanel() {
       </section>
     );
   }
-  const errors = problems.filter((p) => p.severity === 'error').length;
-  const warnings = problems.length - errors;
   return (
     <section className="pbp-panel" aria-label="Problems">
       <div className="pbp-summary">
         {errors > 0 && <span className="pbp-sev-error">{errors} error{errors === 1 ? '' : 's'}</span>}
         {warnings > 0 && <span className="pbp-sev-warning">{warnings} warning{warnings === 1 ? '' : 's'}</span>}
+        {errors + warnings === 0 && <span className="pbp-empty-ok">No problems</span>}
+        {notes > 0 && <span className="pbp-sev-note">{notes} note{notes === 1 ? '' : 's'}</span>}
         <span className="pbp-muted">checked in {formatMillis(analysis.millis)}</span>
       </div>
       <ul className="pbp-problems">
@@ -56,7 +58,7 @@ export function ProblemsPanel() {
               title="Show on the canvas"
             >
               <span className={`pbp-sev-icon pbp-sev-${p.severity}`} role="img" aria-label={p.severity}>
-                <Mark kind={p.severity === 'error' ? 'error' : 'warning'} />
+                <Mark kind={p.severity} />
               </span>
               <span className="pbp-problem-body">
                 <span className="pbp-problem-head">

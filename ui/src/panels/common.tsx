@@ -47,10 +47,15 @@ export function CopyButton({
  * Not a font glyph: symbols such as ✖ are missing from many Linux font sets,
  * and WebKitGTK then draws an empty box.
  */
-export function Mark({ kind }: { kind: 'error' | 'warning' }) {
+export function Mark({ kind }: { kind: 'error' | 'warning' | 'note' }) {
   return (
     <svg className="pbp-mark" viewBox="0 0 12 12" width="0.85em" height="0.85em" aria-hidden="true" focusable="false">
-      {kind === 'error' ? (
+      {kind === 'note' ? (
+        <>
+          <circle cx="6" cy="6" r="5" fill="none" stroke="currentColor" strokeWidth="1.3" />
+          <path d="M6 5.4v3.4M6 3.3v0.1" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+        </>
+      ) : kind === 'error' ? (
         <path d="M2.5 2.5l7 7M9.5 2.5l-7 7" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
       ) : (
         <>

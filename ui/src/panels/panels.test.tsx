@@ -1,7 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { useStore } from '../store';
+import { problemIndex, useStore } from '../store';
 import { type Analysis, type Location, type ProjectDoc, type RunReport } from '../store/backend';
 import { InspectorPanel } from './InspectorPanel';
 import { ProblemsPanel } from './ProblemsPanel';
@@ -74,6 +74,58 @@ describe('ProblemsPanel', () => {
     expect(items[1]).toHaveTextContent('node memory');
     await user.click(within(items[0]).getByRole('button'));
     expect(focusLocation).toHaveBeenCalledWith(location);
+  });
+});
+
+describe('a note', () => {
+  const note = (location: Location): Analysis['problems'][number] => ({
+    severity: 'note',
+    code: 'nothing-to-compose',
+    message: 'nothing to compose yet: add a component, then a node that instantiates it',
+    location,
+    position: null,
+  });
+
+  it('is counted as a note, never as a warning, and is not drawn on the canvas', () => {
+    const index = problemIndex(analysisWith([note({ kind: 'project' }), note({ kind: 'node', node: 'memory' })], false));
+    expect(index).toMatchObject({ errors: 0, warnings: 0, notes: 2 });
+    expect(index.byNode.size).toBe(0);
+    const mixed = problemIndex(
+      analysisWith(
+        [
+          note({ kind: 'project' }),
+          { severity: 'warning', code: 'unused-binding', message: 'nothing calls it', location: { kind: 'node', node: 'memory' }, position: null },
+        ],
+        false,
+      ),
+    );
+    expect(mixed).toMatchObject({ errors: 0, warnings: 1, notes: 1 });
+    expect(mixed.byNode.get('memory')).toHaveLength(1);
+  });
+
+  it('is listed in Problems as a note, after the warnings, under "No problems"', () => {
+    useStore.setState({ doc, focusLocation: vi.fn(), analysis: analysisWith([note({ kind: 'project' })], false) });
+    const { unmount } = render(<ProblemsPanel />);
+    expect(screen.getByText('No problems')).toBeInTheDocument();
+    expect(screen.getByText('1 note')).toBeInTheDocument();
+    expect(screen.queryByText(/warning/)).toBeNull();
+    expect(within(screen.getByRole('listitem')).getByRole('img', { name: 'note' })).toBeInTheDocument();
+    unmount();
+    useStore.setState({
+      analysis: analysisWith(
+        [
+          note({ kind: 'project' }),
+          { severity: 'warning', code: 'unused-binding', message: 'nothing calls it', location: { kind: 'node', node: 'memory' }, position: null },
+        ],
+        false,
+      ),
+    });
+    render(<ProblemsPanel />);
+    expect(screen.getByText('1 warning')).toBeInTheDocument();
+    expect(screen.queryByText('No problems')).toBeNull();
+    const items = screen.getAllByRole('listitem');
+    expect(within(items[0]).getByRole('img', { name: 'warning' })).toBeInTheDocument();
+    expect(within(items[1]).getByRole('img', { name: 'note' })).toBeInTheDocument();
   });
 });
 

@@ -16,13 +16,17 @@ export type ProblemIndex = {
   byWire: Map<number, Problem[]>;
   errors: number;
   warnings: number;
+  /** Notes (an empty project's "nothing to compose yet"): information, not
+   *  problems, so they are neither counted as warnings nor drawn on the
+   *  canvas; the Problems panel lists them as notes. */
+  notes: number;
 };
 
 const problemCache = new WeakMap<Analysis, ProblemIndex>();
 const importCache = new WeakMap<Analysis, Map<string, ImportState>>();
 const wiredCache = new WeakMap<WireEntry[], { imports: Set<string>; exports: Set<string> }>();
 
-const EMPTY_INDEX: ProblemIndex = { byNode: new Map(), byPort: new Map(), byWire: new Map(), errors: 0, warnings: 0 };
+const EMPTY_INDEX: ProblemIndex = { byNode: new Map(), byPort: new Map(), byWire: new Map(), errors: 0, warnings: 0, notes: 0 };
 
 function push<K>(map: Map<K, Problem[]>, key: K, p: Problem): void {
   const list = map.get(key);
@@ -35,8 +39,12 @@ export function problemIndex(analysis: Analysis | null): ProblemIndex {
   if (!analysis) return EMPTY_INDEX;
   let index = problemCache.get(analysis);
   if (index) return index;
-  index = { byNode: new Map(), byPort: new Map(), byWire: new Map(), errors: 0, warnings: 0 };
+  index = { byNode: new Map(), byPort: new Map(), byWire: new Map(), errors: 0, warnings: 0, notes: 0 };
   for (const p of analysis.problems) {
+    if (p.severity === 'note') {
+      index.notes++;
+      continue;
+    }
     if (p.severity === 'error') index.errors++;
     else index.warnings++;
     const loc = p.location;
