@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { ReactFlowProvider } from '@xyflow/react';
+import { Position, ReactFlowProvider } from '@xyflow/react';
 import type { Analysis, ComponentView, OpenedProject, PortInfo, ProjectDoc } from '../store';
 
 const mocks = vi.hoisted(() => ({
@@ -16,7 +16,8 @@ vi.mock('../store/backend', async (importOriginal) => {
 
 import { resetStore, useStore } from '../store';
 import { Canvas } from './Canvas';
-import { dropTarget, isCandidateConnection } from './connection';
+import { dropTarget, endConnection, isCandidateConnection } from './connection';
+import { StatusLine } from '../shell/StatusLine';
 
 function port(name: string, functions: string[] = []): PortInfo {
   const at = name.indexOf('@');
@@ -269,5 +270,25 @@ describe('Canvas', () => {
     // A port on a row of its own opens nothing.
     act(() => useStore.getState().selectPort({ node: 'service', port: 'patchbay:kv/log' }));
     expect(useStore.getState().expandedGroups).toEqual({ service: ['wasi:cli'] });
+  });
+
+  it('refuses a wire between two exports once, on the status line, saying what to do; an edit clears it', () => {
+    open();
+    render(<StatusLine />);
+    const handle = (nodeId: string, id: string) => ({ nodeId, id, type: 'source' as const, position: Position.Right, x: 0, y: 0, width: 8, height: 8 });
+    act(() =>
+      endConnection(useStore.getState(), {
+        isValid: false,
+        fromHandle: handle('memory', 'patchbay:kv/store'),
+        toHandle: handle('service', 'handle-request'),
+      }),
+    );
+    expect(useStore.getState().toasts).toEqual([]);
+    const line = screen.getByTestId('status-line');
+    expect(line).toHaveTextContent('Wire refused: both ends are exports. Drag from an export (right side of a node) to an import (left side).');
+    expect(screen.getAllByText(/both ends are exports/)).toHaveLength(1);
+    // Its cause was the drop; any change of the document makes it old news.
+    act(() => useStore.getState().moveNodes({ memory: { x: 10, y: 0 } }));
+    expect(line).toBeEmptyDOMElement();
   });
 });

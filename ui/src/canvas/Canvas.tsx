@@ -18,7 +18,7 @@ import {
   type FinalConnectionState,
   type OnConnectStartParams,
 } from '@xyflow/react';
-import { registerMeasurer, registerViewport, useStore, type FlowEdge, type FlowNode, type PortAddr } from '../store';
+import { registerMeasurer, registerViewport, useStore, type FlowEdge, type FlowNode } from '../store';
 import { ContextMenu } from './ContextMenu';
 import { NodeSearch } from './NodeSearch';
 import { registerSearchOpener } from './popup';
@@ -26,7 +26,7 @@ import { wireUnderNode, type DrawnWire } from './splice';
 import { ComponentNode } from './ComponentNode';
 import { FakeNode } from './FakeNode';
 import { WireEdge } from './WireEdge';
-import { dropTarget, groupDropOf, isCandidateConnection } from './connection';
+import { dropTarget, endConnection, isCandidateConnection } from './connection';
 import { LIBRARY_MIME, parseLibraryItem } from './dnd';
 
 // Defined once, at module scope, so React Flow never re-creates node views.
@@ -117,34 +117,7 @@ export function Canvas() {
   }, []);
 
   const onConnectEnd = useCallback((_: unknown, state: FinalConnectionState) => {
-    const store = useStore.getState();
-    const from = state.fromHandle;
-    const to = state.toHandle;
-    const onGroup = !state.isValid && to?.id && to.type === 'target' ? groupDropOf(store, { node: to.nodeId, port: to.id }) : null;
-    store.endDrag();
-    if (onGroup && onGroup.candidates.length > 1) {
-      // Several ports of the group fit: open it, and let the person choose.
-      const { group, candidates } = onGroup;
-      store.setGroupExpanded(to!.nodeId, group.package, true);
-      store.setStatus({
-        text: `${candidates.length} imports of ${group.package} on ${to!.nodeId} can take this wire: drop it on one of them`,
-        kind: 'info',
-      });
-      return;
-    }
-    if (state.isValid || !from || !to || !from.id || !to.id) return;
-    if (from.nodeId === to.nodeId && from.id === to.id && from.type === to.type) return;
-    if (from.type === to.type) {
-      const what = from.type === 'source' ? 'exports' : 'imports';
-      store.toast(`Both ends are ${what}: a wire runs from an export to an import.`, 'error');
-      store.setStatus({ text: `Wire refused: both ends are ${what}`, kind: 'error' });
-      return;
-    }
-    // Dropped on a port the checker did not offer: ask it why, and say so.
-    const a: PortAddr = { node: from.nodeId, port: from.id };
-    // On a collapsed group that nothing in fits, ask about the port it shows first.
-    const b: PortAddr = { node: to.nodeId, port: onGroup ? onGroup.group.ports[0].name : to.id };
-    void (from.type === 'source' ? store.connect(a, b) : store.connect(b, a));
+    endConnection(useStore.getState(), state);
   }, []);
 
   // A node dropped on a wire: splice it in, if it fits (the store asks).

@@ -93,8 +93,8 @@ export const createLiveSlice: Slice<LiveSlice> = (set, get) => {
             get().setStatus({ text: `Built \`${event.component}\` in ${seconds(event.millis)}`, kind: 'info' });
           } else {
             const text = `The build of \`${event.component}\` failed (${event.ended}); the last good build stays. Its output is in the Output panel.`;
+            // Once, on the status line (with the output opened), not also as a toast.
             get().setStatus({ text, kind: 'error' });
-            get().toast(text, 'error');
             set({ bottomTab: 'output' });
           }
           return;
@@ -123,8 +123,8 @@ export const createLiveSlice: Slice<LiveSlice> = (set, get) => {
             // Broken on disk (an editor's half-done save, a typo): the
             // editor's document stays, and the status says what is wrong.
             const text = event.error ? `${event.message}\n${event.error}` : event.message;
-            get().setStatus({ text: event.message, kind: 'error' });
-            get().toast(text, 'error');
+            // Once, on the status line (the full text on hover), not also as a toast.
+            get().setStatus({ text, kind: 'error' });
             return;
           }
           const change: DiskChange = { path: event.path, doc: event.doc, components: event.components };
