@@ -23,6 +23,7 @@ import { ContextMenu } from './ContextMenu';
 import { NodeSearch } from './NodeSearch';
 import { registerSearchOpener } from './popup';
 import { wireUnderNode, type DrawnWire } from './splice';
+import { fitRoute } from './route';
 import { ComponentNode } from './ComponentNode';
 import { FakeNode } from './FakeNode';
 import { WireEdge } from './WireEdge';
@@ -140,7 +141,10 @@ export function Canvas() {
         if (e.data?.fake) continue;
         const source = handle(e.source, e.sourceHandle, 'source');
         const target = handle(e.target, e.targetHandle, 'target');
-        if (source && target) wires.push({ id: e.id, source, target, ends: [e.source, e.target] });
+        if (!source || !target) continue;
+        const stored = useStore.getState().wireRoutes[e.id];
+        const route = stored ? fitRoute(stored, source, target) : null;
+        wires.push({ id: e.id, source, target, ends: [e.source, e.target], route });
       }
       const box = { ...own.internals.positionAbsolute, width, height };
       const wire = wireUnderNode(node.id, box, wires);

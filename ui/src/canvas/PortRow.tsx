@@ -2,7 +2,7 @@
 // its interface and version coloured by package, the binding badge of an
 // unwired import, and, when the node is expanded, its function signatures.
 
-import { memo, useEffect, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type MouseEvent, type RefObject } from 'react';
 import { Handle, Position } from '@xyflow/react';
 import {
   selectImportState,
@@ -16,7 +16,7 @@ import {
 import { NODE_WIDTH, PORT_ROW } from '../store/metrics';
 import { portStyle } from './colors';
 import { PortTooltip } from './PortTooltip';
-import { charsIn, elideMiddle, functionLine, grantScopeText, splitPortName } from './portText';
+import { charsIn, elideMiddle, fitMiddle, functionLine, grantScopeText, roomForName, splitPortName, textMeasurer } from './portText';
 
 const HOVER_DELAY_MS = 350;
 /** The longest scope text a badge shows before it is cut in the middle. */
@@ -127,13 +127,23 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
   const handleCls = ['pb-handle', mark ? `pb-handle--${mark}` : ''].filter(Boolean).join(' ');
   const scope = mode === 'grant' && binding?.mode === 'grant' && state ? grantScopeText(state.scopes, binding) : '';
   const badge = mode ? (state?.fake ? `${mode} · ${state.fake}` : scope ? elideMiddle(scope, BADGE_CHARS) : mode) : '';
-  // What is left of the row for the name: the node's width less the
-  // handle, the padding, the version and the badge.
+  // Before the row is laid out (and in unit tests), a cautious estimate of
+  // what is left of the row for the name: the node's width less the
+  // handle, paddings, dot, version, badge and alert. Once laid out, the
+  // name is fitted to the room the row really leaves it (useFittedName).
   const room =
     NODE_WIDTH -
-    44 -
-    (exportedAs ? exportedAs.length * 6.2 + 24 : 0) - (version ? (version.length + 1) * 6.7 : 0) - (badge ? badge.length * 6.2 + 20 : 0) - (problems ? 20 : 0);
-  const shownName = elideMiddle(base, charsIn(inGroup ? room - 12 : room));
+    60 -
+    (exportedAs ? exportedAs.length * 6.2 + 24 : 0) -
+    (version ? (version.length + 1) * 7 + 5 : 0) -
+    (badge ? badge.length * 6.5 + 20 : 0) -
+    (problems ? 21 : 0);
+  const estimated = elideMiddle(base, charsIn(inGroup ? room - 12 : room));
+  const labelRef = useRef<HTMLButtonElement>(null);
+  const nameRef = useRef<HTMLSpanElement>(null);
+  // What else shares the row: when it changes, so does the name's room.
+  const rowParts = `${badge}|${version}|${exportedAs}|${problems?.length ?? 0}|${inGroup ?? false}`;
+  const shownName = useFittedName(base, estimated, rowParts, labelRef, nameRef);
   const sideLabel = side === 'import' ? 'Import' : 'Export';
 
   return (
@@ -163,6 +173,7 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
           </span>
         )}
         <button
+          ref={labelRef}
           type="button"
           className="pb-port__label"
           onClick={onSelect}
@@ -170,7 +181,7 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
           aria-pressed={selected}
         >
           <span className="pb-port__dot" aria-hidden />
-          <span className="pb-port__name" title={port.name}>
+          <span ref={nameRef} className="pb-port__name" title={port.name}>
             {shownName}
           </span>
           {version && <span className="pb-port__version">@{version}</span>}
@@ -212,3 +223,42 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
     </div>
   );
 });
+
+/** `base` cut once, in the middle, to the room the laid-out row leaves its
+ *  name, measured in the label's own font; `estimated` until the row has a
+ *  size (or where text cannot be measured). The label's box does not depend
+ *  on the name (it is `flex: 1` with a zero basis), so fitting never feeds
+ *  back into the room. Fitted again when the row's other parts
+ *  (`rowParts`) change and once the fonts have loaded. */
+function useFittedName(
+  base: string,
+  estimated: string,
+  rowParts: string,
+  labelRef: RefObject<HTMLButtonElement | null>,
+  nameRef: RefObject<HTMLSpanElement | null>,
+): string {
+  const [fitted, setFitted] = useState<{ base: string; room: number; fonts: number; text: string } | null>(null);
+  const [fonts, setFonts] = useState(0);
+  useLayoutEffect(() => {
+    const label = labelRef.current;
+    const name = nameRef.current;
+    if (!label || !name) return;
+    const room = roomForName(label, name);
+    if (room <= 0) return;
+    if (fitted && fitted.base === base && fitted.fonts === fonts && Math.abs(fitted.room - room) < 0.5) return;
+    const measure = textMeasurer(name);
+    if (!measure) return;
+    // Half a pixel of slack: the page may round glyph advances differently.
+    setFitted({ base, room, fonts, text: fitMiddle(base, room - 0.5, measure) });
+  }, [base, fonts, fitted, rowParts, labelRef, nameRef]);
+  useEffect(() => {
+    let live = true;
+    void document.fonts?.ready.then(() => {
+      if (live) setFonts((n) => n + 1);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return fitted && fitted.base === base ? fitted.text : estimated;
+}

@@ -1,14 +1,21 @@
 // A wire from an export to an import. Red with its message when the checker
 // pinned a problem on it; glowing while calls cross it; dashed for a fake.
+// Drawn along the route the last auto-layout gave it (around the nodes)
+// while that still meets its handles, else as a curve (see route.ts).
 
 import { memo, useState } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
-import type { FlowEdge } from '../store';
+import { useStore, type FlowEdge } from '../store';
+import { fitRoute, midpoint, roundedPath } from './route';
 
 export const WireEdge = memo(function WireEdge(props: EdgeProps<FlowEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, data } = props;
   const [hover, setHover] = useState(false);
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const stored = useStore((s) => s.wireRoutes[id]);
+  const route = stored ? fitRoute(stored, { x: sourceX, y: sourceY }, { x: targetX, y: targetY }) : null;
+  const [path, labelX, labelY] = route
+    ? [roundedPath(route), midpoint(route).x, midpoint(route).y]
+    : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const problems = data?.problems ?? null;
   const cls = [
     'pb-edge',
@@ -24,6 +31,7 @@ export const WireEdge = memo(function WireEdge(props: EdgeProps<FlowEdge>) {
     <g
       className={cls}
       data-testid={`edge-${id}`}
+      data-routed={route ? 'true' : undefined}
       onMouseEnter={() => setHover(true)}
       onMouseLeave={() => setHover(false)}
     >

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Grant } from '../store';
-import { charsIn, elideMiddle, grantScopeText } from './portText';
+import { charsIn, elideMiddle, fitMiddle, grantScopeText } from './portText';
 
 const grant = (g: Partial<Grant>): Grant => ({ env: [], dirs: [], allow: [], clock: null, random: null, ...g });
 
@@ -23,9 +23,43 @@ describe('elideMiddle', () => {
     expect(cut).toBe('a-very…ndeed');
   });
 
-  it('counts what an 11 px label holds', () => {
-    expect(charsIn(201)).toBe(30);
+  it('estimates what an 11 px label holds on the cautious side', () => {
+    // An 11 px monospace glyph is 6.6–6.7 px wide: the estimate never counts more.
+    expect(charsIn(201)).toBe(28);
+    expect(charsIn(201) * 6.7).toBeLessThanOrEqual(201);
     expect(charsIn(10)).toBe(8);
+  });
+});
+
+describe('fitMiddle', () => {
+  const mono = (s: string) => s.length * 6.62;
+
+  it('keeps a name that fits whole', () => {
+    expect(fitMiddle('patchbay:kv/store', 200, mono)).toBe('patchbay:kv/store');
+  });
+
+  it('cuts once, in the middle, to the longest text that fits', () => {
+    const name = 'wasi:http/outgoing-handler';
+    const px = 130;
+    const cut = fitMiddle(name, px, mono);
+    expect(cut).toBe('wasi:http/…-handler');
+    expect(mono(cut)).toBeLessThanOrEqual(px);
+    // One more character would not fit: nothing is left for CSS to cut.
+    expect(mono(elideMiddle(name, cut.length + 1))).toBeGreaterThan(px);
+    expect(cut.split('…')).toHaveLength(2);
+  });
+
+  it('fits by measured width, not by characters', () => {
+    // Wide capitals, narrow rest: a proportional font.
+    const prop = (s: string) => [...s].reduce((w, c) => w + (c === c.toUpperCase() && c !== c.toLowerCase() ? 10 : 5), 0);
+    const name = 'wasi:cli/ENVIRONMENT-VARIABLES';
+    const cut = fitMiddle(name, 100, prop);
+    expect(prop(cut)).toBeLessThanOrEqual(100);
+    expect(prop(elideMiddle(name, cut.length + 1))).toBeGreaterThan(100);
+  });
+
+  it('still shows an ellipsis where almost nothing fits', () => {
+    expect(fitMiddle('wasi:http/outgoing-handler', 1, mono)).toBe('w…r');
   });
 });
 

@@ -23,9 +23,55 @@ export function elideMiddle(text: string, max: number): string {
   return `${text.slice(0, head)}…${text.slice(text.length - tail)}`;
 }
 
-/** Characters of an 11 px monospace label that fit in `px` pixels. */
+/** Characters of an 11 px monospace label that surely fit in `px` pixels:
+ *  the estimate used before the row is laid out (and where nothing can be
+ *  measured), on the wide side of an 11 px monospace glyph (6.6–6.7 px). */
 export function charsIn(px: number): number {
-  return Math.max(8, Math.floor(px / 6.7));
+  return Math.max(8, Math.floor(px / 7));
+}
+
+/** The longest middle elision of `text` (see `elideMiddle`) whose width, as
+ *  `measure` gives it, fits in `px` pixels; the whole text when it fits. So
+ *  the label is cut once, in the middle, and CSS never cuts its end again. */
+export function fitMiddle(text: string, px: number, measure: (s: string) => number): string {
+  if (measure(text) <= px) return text;
+  for (let max = text.length - 1; max > 2; max--) {
+    const cut = elideMiddle(text, max);
+    if (measure(cut) <= px) return cut;
+  }
+  return elideMiddle(text, 2);
+}
+
+const contexts = new Map<string, CanvasRenderingContext2D | null>();
+
+/** Measures text in the font `el` is drawn with (a canvas's `measureText`,
+ *  one context per font), or null where nothing can be measured (no canvas,
+ *  as in unit tests). */
+export function textMeasurer(el: Element): ((s: string) => number) | null {
+  const st = getComputedStyle(el);
+  const font = `${st.fontStyle} ${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+  let ctx = contexts.get(font);
+  if (ctx === undefined) {
+    try {
+      ctx = document.createElement('canvas').getContext('2d');
+    } catch {
+      ctx = null;
+    }
+    if (ctx) ctx.font = font;
+    contexts.set(font, ctx);
+  }
+  const c = ctx;
+  return c ? (s) => c.measureText(s).width : null;
+}
+
+/** The room a flex label row leaves its name: the label's width less its
+ *  other children and the gaps between them (0 before layout). */
+export function roomForName(label: HTMLElement, name: HTMLElement): number {
+  const kids = Array.from(label.children) as HTMLElement[];
+  if (!label.clientWidth) return 0;
+  const gap = parseFloat(getComputedStyle(label).columnGap) || 0;
+  const others = kids.filter((k) => k !== name).reduce((w, k) => w + k.offsetWidth, 0);
+  return label.clientWidth - others - gap * (kids.length - 1);
 }
 
 /** The scope of a grant in short form, for the badge of an import whose

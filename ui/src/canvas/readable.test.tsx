@@ -16,6 +16,7 @@ vi.mock('../store/backend', async (importOriginal) => {
 
 import { resetStore, useStore } from '../store';
 import { Canvas } from './Canvas';
+import { elideMiddle, fitMiddle } from './portText';
 
 function port(name: string): PortInfo {
   const at = name.indexOf('@');
@@ -138,5 +139,39 @@ describe('readable at normal zoom', () => {
     open();
     renderCanvas();
     expect(screen.getByLabelText('Interfaces the kv fake provides')).toHaveTextContent('patchbay:kv/store');
+  });
+
+  it('a laid-out row fits the name to the room it leaves, measured in its font, so it is cut only once', () => {
+    // jsdom lays nothing out and has no canvas: give the label a width and
+    // the page an 11 px monospace font, as the app has.
+    const GLYPH = 6.62;
+    const LABEL = 190;
+    const measure = (t: string) => t.length * GLYPH;
+    const restore: (() => void)[] = [];
+    const stub = <K extends keyof HTMLElement>(proto: object, key: K, get: (el: HTMLElement) => unknown) => {
+      const before = Object.getOwnPropertyDescriptor(proto, key);
+      Object.defineProperty(proto, key, { configurable: true, get() { return get(this as HTMLElement); } });
+      restore.push(() => (before ? Object.defineProperty(proto, key, before) : delete (proto as Record<string, unknown>)[key as string]));
+    };
+    stub(HTMLElement.prototype, 'clientWidth', (el) => (el.classList.contains('pb-port__label') ? LABEL : 0));
+    stub(HTMLElement.prototype, 'offsetWidth', (el) => (el.classList.contains('pb-port__dot') ? 7 : measure(el.textContent ?? '')));
+    const getContext = vi
+      .spyOn(HTMLCanvasElement.prototype, 'getContext')
+      .mockImplementation(() => ({ font: '', measureText: (t: string) => ({ width: measure(t) }) }) as never);
+    try {
+      open();
+      renderCanvas();
+      const name = screen.getByTitle(LONG);
+      const shown = name.textContent ?? '';
+      const room = LABEL - 7 - measure('@0.2.6');
+      expect(shown).toBe(fitMiddle(LONG.slice(0, LONG.indexOf('@')), room - 0.5, measure));
+      expect(shown.split('…')).toHaveLength(2);
+      expect(measure(shown)).toBeLessThanOrEqual(room);
+      // As long as fits: one more character would overflow.
+      expect(measure(elideMiddle(LONG.slice(0, LONG.indexOf('@')), shown.length + 1))).toBeGreaterThan(room - 0.5);
+    } finally {
+      getContext.mockRestore();
+      for (const r of restore.reverse()) r();
+    }
   });
 });

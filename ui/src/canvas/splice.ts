@@ -2,9 +2,12 @@
 // middle of the node. Geometry only; whether the node fits into the wire is
 // the backend's answer (see `spliceNode` in the store).
 
+import { along } from './route';
+
 export type Point = { x: number; y: number };
 export type Box = { x: number; y: number; width: number; height: number };
-export type DrawnWire = { id: string; source: Point; target: Point; ends: string[] };
+/** A wire as drawn: its handles, and its route when it is drawn along one. */
+export type DrawnWire = { id: string; source: Point; target: Point; ends: string[]; route?: Point[] | null };
 
 /** React Flow's control-point offset of a bezier edge (`getBezierPath`,
  *  curvature 0.25) for a handle `distance` before the other end. */
@@ -38,7 +41,7 @@ export function wireUnderNode(node: string, box: Box, wires: DrawnWire[]): strin
   let best: { id: string; d: number } | null = null;
   for (const w of wires) {
     if (w.ends.includes(node)) continue;
-    for (const p of wirePoints(w.source, w.target)) {
+    for (const p of w.route ? along(w.route) : wirePoints(w.source, w.target)) {
       const inside = p.x >= inner.x && p.x <= inner.x + inner.width && p.y >= inner.y && p.y <= inner.y + inner.height;
       if (!inside) continue;
       const d = Math.hypot(p.x - centre.x, p.y - centre.y);

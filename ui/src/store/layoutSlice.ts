@@ -1,15 +1,21 @@
 // The layout slice: auto-layout of the document with ELK (layout.ts), using
-// the node sizes the canvas measured, or estimates (metrics.ts).
+// the node sizes the canvas measured, or estimates (metrics.ts), and the
+// wire routes ELK computed with it (drawn by WireEdge while they still fit).
 
 import { errorText } from './backend';
-import { FAKE_PORT, fakeLinks, fakeNodeId } from './doc';
-import { layeredLayout, type LayoutNode } from './layout';
+import { FAKE_PORT, fakeEdgeId, fakeLinks, fakeNodeId, wireId } from './doc';
+import { layeredLayout, type Layout, type LayoutNode } from './layout';
 import { estimateComponentNode, estimateFakeNode, type NodeGeometry } from './metrics';
 import { importRowsOf } from './selectors';
 import type { Slice, Store } from './types';
 
+type LayoutState = 'wireRoutes';
 type LayoutActions = 'autoLayout';
-export type LayoutSlice = Pick<Store, LayoutActions>;
+export type LayoutSlice = Pick<Store, LayoutState | LayoutActions>;
+
+export function layoutInitial(): Pick<Store, LayoutState> {
+  return { wireRoutes: {} };
+}
 
 let measurer: ((id: string) => NodeGeometry | null) | null = null;
 
@@ -19,6 +25,7 @@ export function registerMeasurer(fn: ((id: string) => NodeGeometry | null) | nul
 }
 
 export const createLayoutSlice: Slice<LayoutSlice> = (set, get) => ({
+  ...layoutInitial(),
   async autoLayout() {
     const { doc, components, fakeNodes } = get();
     if (!doc) return;
@@ -29,18 +36,25 @@ export const createLayoutSlice: Slice<LayoutSlice> = (set, get) => ({
     }
     for (const f of fakeNodes) nodes.push({ id: f.id, ...(measurer?.(f.id) ?? estimateFakeNode()) });
     const edges = doc.wires.map((w) => ({
+      id: wireId(w),
       source: w.from.node,
       sourcePort: w.from.port,
       target: w.to.node,
       targetPort: w.to.port,
     }));
     for (const l of fakeLinks(doc)) {
-      edges.push({ source: fakeNodeId(l.fake), sourcePort: FAKE_PORT, target: l.to.node, targetPort: l.to.port });
+      edges.push({
+        id: fakeEdgeId(l.fake, l.selector),
+        source: fakeNodeId(l.fake),
+        sourcePort: FAKE_PORT,
+        target: l.to.node,
+        targetPort: l.to.port,
+      });
     }
-    let positions: Record<string, { x: number; y: number }>;
+    let laid: Layout;
     set((s) => ({ busy: { ...s.busy, layout: true } }));
     try {
-      positions = await layeredLayout(nodes, edges);
+      laid = await layeredLayout(nodes, edges);
     } catch (e) {
       get().toast(`Auto-layout failed: ${errorText(e)}`, 'error');
       return;
@@ -52,7 +66,10 @@ export const createLayoutSlice: Slice<LayoutSlice> = (set, get) => ({
       });
     }
     if (get().doc !== doc) return;
-    get().moveNodes(positions);
+    get().moveNodes(laid.positions);
+    // The routes fit these positions; WireEdge draws one while its ends are
+    // where the layout put them, and a curve once a node at either end moves.
+    set({ wireRoutes: laid.routes });
     get().focusNodes([]);
   },
 });

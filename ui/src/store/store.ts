@@ -13,7 +13,7 @@ import { commands } from './backend';
 import { reconcileEdges, reconcileNodes } from './flow';
 import { analysisInitial, createAnalysisSlice } from './analysisSlice';
 import { createDocSlice, docInitial } from './docSlice';
-import { createLayoutSlice } from './layoutSlice';
+import { createLayoutSlice, layoutInitial } from './layoutSlice';
 import { createLiveSlice, liveInitial } from './liveSlice';
 import { createProjectSlice, projectInitial } from './projectSlice';
 import { createRunSlice, runInitial } from './runSlice';
@@ -69,6 +69,7 @@ function initialState(): State {
     ...liveInitial(),
     ...uiInitial(),
     ...saveInitial(),
+    ...layoutInitial(),
   };
 }
 
