@@ -96,9 +96,13 @@ trim_build_cache() {
   rm -rf "${CARGO_TARGET_DIR:?}"/* "${PATCHBAY_SAMPLES_TARGET:?}"/*
 }
 
+# The Rust samples (samples/build.sh), then the JavaScript and Python ones
+# (samples/polyglot/build.sh, which installs componentize-js from npm and
+# componentize-py from PyPI when missing).
 build_samples() {
   say "building the sample components from source"
   bash "$PATCHBAY_ROOT/samples/build.sh"
+  bash "$PATCHBAY_ROOT/samples/polyglot/build.sh"
 }
 
 # The desktop app (Tauri 2 on WebKitGTK) and its tests. To build it: the

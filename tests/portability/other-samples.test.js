@@ -16,6 +16,7 @@ const covered = {
   'sandbox-demo': 'sandbox-demo.test.js',
   'kv-service': 'kv-service.test.js',
   'order-pipeline': 'order-pipeline.test.js',
+  'order-pipeline-polyglot': 'order-pipeline.test.js',
   'http-hello': 'http-hello.test.js',
   'kv-bench': 'other-samples.test.js',
   hostile: 'other-samples.test.js',

@@ -127,6 +127,18 @@ export function jcoTranspile(wasm, dir) {
   return path.join(dir, `${path.basename(wasm, '.wasm')}.js`);
 }
 
+// Node 20's V8 has extended constant expressions (which the CPython and
+// StarlingMonkey core modules of componentize-py/-js use) behind a flag;
+// newer ones ship them on. The flag is passed only where it exists.
+let nodeWasmFlags;
+function wasmFlags() {
+  if (nodeWasmFlags === undefined) {
+    const v8 = run(process.execPath, ['--v8-options'], { env: baseEnv() }).stdout;
+    nodeWasmFlags = /--experimental-wasm-extended-const\b/.test(v8) ? ['--experimental-wasm-extended-const'] : [];
+  }
+  return nodeWasmFlags;
+}
+
 /** One call of a transpiled component in a fresh node process (lib/jco-call.js). */
 export function jcoCall(module, c, { env = {}, dirs = {} } = {}) {
   const req = {
@@ -138,7 +150,9 @@ export function jcoCall(module, c, { env = {}, dirs = {} } = {}) {
     env,
     preopens: dirs,
   };
-  const r = run(process.execPath, [path.join(here, 'jco-call.js'), JSON.stringify(req)], { env: baseEnv() });
+  const r = run(process.execPath, [...wasmFlags(), path.join(here, 'jco-call.js'), JSON.stringify(req)], {
+    env: baseEnv(),
+  });
   const at = r.stdout.lastIndexOf(`\n${RESULT_MARK}`);
   const line = at < 0 ? undefined : r.stdout.slice(at + 1).split('\n')[0];
   if (!line) throw new Error(`jco run of ${waveCall(c, '.')} reported nothing (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
