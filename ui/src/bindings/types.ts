@@ -1561,7 +1561,12 @@ meaning: string,
  * The nodes that reach the host through it, in instantiation order
  * (a node whose import a stub seals does not).
  */
-nodes: Array<string>, };
+nodes: Array<string>, 
+/**
+ * The interface only names types (no functions): a host declares it,
+ * but it gives the component nothing to call.
+ */
+typesOnly: boolean, };
 
 export type ExportRequest = { 
 /**

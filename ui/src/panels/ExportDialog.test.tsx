@@ -21,12 +21,13 @@ const doc: ProjectDoc = {
 
 const ENV = 'wasi:cli/environment@0.2.12';
 const KV = 'patchbay:kv/store';
+const TYPES = 'wasi:sockets/network@0.2.12';
 
 const sealed: VariantPreview = {
   variant: 'sealed',
   surface: [
-    { name: ENV, meaning: 'reads environment variables and arguments', nodes: ['granted'] },
-    { name: KV, meaning: 'provided by whoever hosts the component', nodes: ['faked'] },
+    { name: ENV, meaning: 'reads environment variables and arguments', nodes: ['granted'], typesOnly: false },
+    { name: KV, meaning: 'provided by whoever hosts the component', nodes: ['faked'], typesOnly: false },
   ],
   stubs: [
     {
@@ -55,8 +56,9 @@ const sealed: VariantPreview = {
 const open: VariantPreview = {
   variant: 'open',
   surface: [
-    { name: ENV, meaning: 'reads environment variables and arguments', nodes: ['granted', 'mocked', 'denied'] },
-    { name: KV, meaning: '', nodes: ['faked'] },
+    { name: TYPES, meaning: 'only names types (no functions): gives the component nothing to call', nodes: ['granted'], typesOnly: true },
+    { name: ENV, meaning: 'reads environment variables and arguments', nodes: ['granted', 'mocked', 'denied'], typesOnly: false },
+    { name: KV, meaning: '', nodes: ['faked'], typesOnly: false },
   ],
   stubs: [],
   notSealed: [],
@@ -114,7 +116,7 @@ describe('ExportDialog', () => {
     expect(within(dialog).getByTestId('export-facts-sealed')).toHaveTextContent(
       '2 imports · 6.0 KiB (+2.0 KiB against open) · 2 stubs',
     );
-    expect(within(dialog).getByTestId('export-facts-open')).toHaveTextContent('2 imports · 4.0 KiB');
+    expect(within(dialog).getByTestId('export-facts-open')).toHaveTextContent('3 imports · 4.0 KiB');
 
     // Sealed: what cannot be sealed and why, the stubs, the surface.
     const notSealed = within(dialog).getByRole('heading', { name: 'Cannot be sealed' }).closest('section')!;
@@ -134,6 +136,11 @@ describe('ExportDialog', () => {
     expect(within(dialog).getByRole('radio', { name: /Open/ })).toBeChecked();
     expect(surfaceOf(dialog)[0]).toContain('used by granted, mocked, denied');
     expect(surfaceOf(dialog)[1]).toContain('a custom interface');
+    // An import that only names types is listed last, marked, and said to be no capability.
+    expect(surfaceOf(dialog)[2]).toContain(`${TYPES}types only`);
+    expect(surfaceOf(dialog)[2]).toContain('gives the component nothing to call');
+    expect(surfaceOf(dialog)[2]).toContain('named by granted');
+    expect(dialog).toHaveTextContent('One of them only names types: nothing to call, no capability.');
     expect(within(dialog).queryByRole('heading', { name: 'Sealed in' })).not.toBeInTheDocument();
     expect(within(dialog).queryByRole('heading', { name: 'Cannot be sealed' })).not.toBeInTheDocument();
     expect(exportArtifacts).not.toHaveBeenCalled();

@@ -392,6 +392,7 @@ function Stubs({ item }: { item: VariantPreview }) {
 }
 
 function Surface({ item }: { item: VariantPreview }) {
+  const typesOnly = item.surface.filter((s) => s.typesOnly).length;
   return (
     <section aria-labelledby="pbp-export-surface" data-variant={item.variant}>
       <h3 id="pbp-export-surface">Attack surface</h3>
@@ -405,17 +406,27 @@ function Surface({ item }: { item: VariantPreview }) {
             {item.variant === 'sealed'
               ? `The sealed component imports these ${item.surface.length}: what is granted or left open, and what cannot be sealed. Whoever runs it provides them.`
               : `The open component imports these ${item.surface.length}. Bindings (grant, mock, deny) are not baked in: whoever runs it decides what each one gets.`}
+            {typesOnly > 0 &&
+              ` ${typesOnly === 1 ? 'One of them only names types' : `${typesOnly} of them only name types`}: nothing to call, no capability.`}
           </p>
           <ul className="pbp-surface">
-            {item.surface.map((s) => (
-              <li key={s.name}>
-                <code>{s.name}</code>
-                <span className="pbp-surface-why">
-                  {s.meaning || explainImport(s.name)}
-                  {s.nodes.length > 0 && <span className="pbp-export-nodes">used by {s.nodes.join(', ')}</span>}
-                </span>
-              </li>
-            ))}
+            {[...item.surface]
+              // Capabilities first; the types-only imports after them, marked.
+              .sort((a, b) => Number(a.typesOnly) - Number(b.typesOnly))
+              .map((s) => (
+                <li key={s.name} className={s.typesOnly ? 'pbp-surface-types' : undefined}>
+                  <code>{s.name}</code>
+                  {s.typesOnly && <span className="pbp-export-kind">types only</span>}
+                  <span className="pbp-surface-why">
+                    {s.meaning || explainImport(s.name)}
+                    {s.nodes.length > 0 && (
+                      <span className="pbp-export-nodes">
+                        {s.typesOnly ? 'named by' : 'used by'} {s.nodes.join(', ')}
+                      </span>
+                    )}
+                  </span>
+                </li>
+              ))}
           </ul>
         </>
       )}

@@ -116,6 +116,10 @@ pub struct SurfaceItem {
     /// The nodes that reach the host through it, in instantiation order
     /// (a node whose import a stub seals does not).
     pub nodes: Vec<String>,
+    /// The interface only names types (no functions): a host declares it,
+    /// but it gives the component nothing to call.
+    #[serde(rename = "typesOnly")]
+    pub types_only: bool,
 }
 
 /// `exportArtifacts`.

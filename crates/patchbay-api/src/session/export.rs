@@ -69,7 +69,7 @@ fn variant_preview(
     variant: ExportVariant,
     artifact: &Artifact,
 ) -> Result<VariantPreview, ApiError> {
-    let described = patchbay_compose::describe_artifact(&artifact.composed).map_err(|e| {
+    let described = artifact.composed.describe().map_err(|e| {
         ApiError::compose_failed("cannot describe the composed component").with_detail(chain(&e))
     })?;
     let stubs = artifact.stubs();
@@ -81,9 +81,15 @@ fn variant_preview(
     let surface = described
         .imports
         .iter()
-        .map(|name| SurfaceItem {
+        .map(|port| (&port.name, port.types_only))
+        .map(|(name, types_only)| SurfaceItem {
             name: name.clone(),
-            meaning: surface_meaning(name),
+            meaning: if types_only {
+                TYPES_ONLY.to_string()
+            } else {
+                surface_meaning(name)
+            },
+            types_only,
             nodes: open_imports
                 .imports
                 .get(name)
@@ -243,6 +249,9 @@ impl Session {
         Ok(exported)
     }
 }
+
+/// What a types-only import of an artifact means for whoever runs it.
+const TYPES_ONLY: &str = "only names types (no functions): gives the component nothing to call";
 
 /// What an import of the composed component lets it do, for the export
 /// dialog's attack-surface list.

@@ -186,3 +186,34 @@ fn export_preview_shows_both_variants_and_sealed_export_writes_the_stubs() {
         assert_eq!(open_out.size, open.size);
     });
 }
+
+#[test]
+fn the_surface_marks_an_import_that_only_names_types() {
+    // order-pipeline's composition imports `patchbay:orders/types`, which
+    // declares records and enums and no function: a host declares it, but it
+    // is no capability.
+    let f = fixture("order-pipeline");
+    block(async {
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let preview = f.session.export_preview(DocRequest { doc }).await.unwrap();
+        let sealed = preview.sealed.expect("order-pipeline seals");
+        for surface in [&preview.open.surface, &sealed.surface] {
+            let types: Vec<&str> = surface
+                .iter()
+                .filter(|s| s.types_only)
+                .map(|s| s.name.as_str())
+                .collect();
+            assert_eq!(types, ["patchbay:orders/types@0.1.0"], "{surface:?}");
+            let item = surface.iter().find(|s| s.types_only).unwrap();
+            assert!(
+                item.meaning.contains("gives the component nothing to call"),
+                "{item:?}"
+            );
+            // The rest are capabilities, said as such (WASI's among them).
+            assert!(surface.iter().any(|s| s.name.starts_with("wasi:")));
+            for other in surface.iter().filter(|s| !s.types_only) {
+                assert!(!other.meaning.contains("nothing to call"), "{other:?}");
+            }
+        }
+    });
+}
