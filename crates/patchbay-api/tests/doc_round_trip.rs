@@ -146,16 +146,26 @@ fn binding() -> impl Strategy<Value = Binding> {
             Just(RandomSetting::Real),
             big().prop_map(|seed| RandomSetting::Seeded { seed })
         ]),
+        prop::option::of(pick(HOSTS)),
+        prop::collection::vec(pick(ENV), 0..3),
+        key_values(TEXT),
+        prop::option::of(pick(ENV)),
     )
-        .prop_map(|(env, dirs, allow, clock, random)| {
-            Binding::Grant(Grant {
-                env,
-                dirs,
-                allow,
-                clock,
-                random,
-            })
-        });
+        .prop_map(
+            |(env, dirs, allow, clock, random, store, buckets, config, config_prefix)| {
+                Binding::Grant(Grant {
+                    env,
+                    dirs,
+                    allow,
+                    clock,
+                    random,
+                    store,
+                    buckets,
+                    config,
+                    config_prefix,
+                })
+            },
+        );
     let mock = (
         prop::option::of(fake()),
         prop::collection::vec(

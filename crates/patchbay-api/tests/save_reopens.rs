@@ -60,6 +60,10 @@ fn mock_without_fake_and_bad_env_and_guest_are_refused_by_save_and_shown_by_anal
                 allow: vec![],
                 clock: None,
                 random: None,
+                store: None,
+                buckets: vec![],
+                config: vec![],
+                config_prefix: None,
             }),
         });
 

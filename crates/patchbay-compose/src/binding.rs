@@ -53,13 +53,44 @@ pub const HOST_INTERFACES: &[&str] = &[
     "wasi:http/outgoing-handler",
 ];
 
-/// Whether the host's WASI implementation provides this import: one of
-/// [`HOST_INTERFACES`] at a `0.2.x` version.
+/// The standard interfaces beyond WASI 0.2 the host implements, at the
+/// exact versions wasmCloud's SDK (`wasmcloud-component` 0.2) and
+/// Wasmtime's `wasmtime-wasi-keyvalue` and `wasmtime-wasi-config` crates
+/// use (a pre-release version matches only itself).
+pub const STANDARD_INTERFACES: &[&str] = &[
+    "wasi:keyvalue/store@0.2.0-draft",
+    "wasi:keyvalue/atomics@0.2.0-draft",
+    "wasi:keyvalue/batch@0.2.0-draft",
+    "wasi:config/store@0.2.0-draft",
+    "wasi:config/store@0.2.0-rc.1",
+    "wasi:logging/logging@0.1.0-draft",
+];
+
+/// Whether the host provides this import: one of [`HOST_INTERFACES`] at a
+/// `0.2.x` version, or one of [`STANDARD_INTERFACES`].
 pub fn host_provides(import: &str) -> bool {
+    host_wasi(import) || STANDARD_INTERFACES.contains(&import)
+}
+
+/// Whether this import is one of [`HOST_INTERFACES`] at a `0.2.x`
+/// version: the host serves every such version with WASI
+/// [`HOST_WASI_VERSION`].
+pub fn host_wasi(import: &str) -> bool {
     match import.split_once('@') {
         Some((base, version)) => version.starts_with("0.2.") && HOST_INTERFACES.contains(&base),
         None => false,
     }
+}
+
+/// Whether `fake` stands in for the whole of `import`, one of the standard
+/// interfaces: `kv` for `wasi:keyvalue`, `config` for `wasi:config/store`.
+pub fn standard_fake(fake: Fake, import: &str) -> bool {
+    STANDARD_INTERFACES.contains(&import)
+        && match fake {
+            Fake::KeyValue => import.starts_with("wasi:keyvalue/"),
+            Fake::Config => import.starts_with("wasi:config/"),
+            _ => false,
+        }
 }
 
 /// The parts of a grant that scope `import` when it is granted: `env` for
@@ -82,6 +113,10 @@ pub fn grant_scopes(import: &str) -> &'static [GrantScope] {
         &[GrantScope::Clock]
     } else if name.starts_with("wasi:random/") {
         &[GrantScope::Random]
+    } else if name.starts_with("wasi:keyvalue/") {
+        &[GrantScope::Store, GrantScope::Buckets]
+    } else if name == "wasi:config/store" {
+        &[GrantScope::Config, GrantScope::ConfigPrefix]
     } else {
         &[]
     }
@@ -151,7 +186,7 @@ pub fn check_binding(port: &PortSummary, binding: &Binding) -> Result<(), Bindin
                 fake: fake.name(),
                 reason,
             };
-            if wasi_fake_prefix(fake).is_some() {
+            if wasi_fake_prefix(fake).is_some() || standard_fake(fake, import) {
                 fake_serves(fake, import, &port.functions).map_err(mismatch)?;
                 if let Some(name) = mock.functions.keys().next() {
                     return Err(mismatch(format!(
@@ -190,6 +225,9 @@ pub fn fake_serves<T: WasmType>(
     import: &str,
     functions: &[PortFunction<T>],
 ) -> Result<(), String> {
+    if standard_fake(fake, import) {
+        return Ok(());
+    }
     if let Some(prefix) = wasi_fake_prefix(fake) {
         return if import.starts_with(prefix) && host_provides(import) {
             Ok(())
@@ -368,7 +406,10 @@ mod tests {
         assert!(host_provides("wasi:http/outgoing-handler@0.2.12"));
         assert!(!host_provides("wasi:http/incoming-handler@0.2.12"));
         assert!(!host_provides("wasi:cli/environment@0.3.0"));
-        assert!(!host_provides("wasi:keyvalue/store@0.2.0-draft"));
+        assert!(host_provides("wasi:keyvalue/store@0.2.0-draft"));
+        assert!(host_provides("wasi:logging/logging@0.1.0-draft"));
+        assert!(!host_wasi("wasi:keyvalue/store@0.2.0-draft"));
+        assert!(!host_provides("wasi:keyvalue/store@0.2.0-draft2"));
         assert!(!host_provides("patchbay:kv/store"));
     }
 
@@ -383,6 +424,13 @@ mod tests {
         assert!(config.contains("also has set"), "{config}");
         let log = fake_serves(Fake::Log, "patchbay:kv/store", &store).unwrap_err();
         assert!(log.contains("`get` returns option<string>"), "{log}");
+        // The standard interfaces' fakes stand in for the whole interface,
+        // and only for theirs.
+        assert_eq!(
+            fake_serves(Fake::KeyValue, "wasi:keyvalue/store@0.2.0-draft", &store),
+            Ok(())
+        );
+        assert!(fake_serves(Fake::Config, "wasi:keyvalue/store@0.2.0-draft", &store).is_err());
         let clock = fake_serves(Fake::Clock, "patchbay:kv/store", &store).unwrap_err();
         assert!(clock.contains("wasi:clocks/"), "{clock}");
         let odd = [f("get", &[WaveType::U32], Some(WaveType::String))];
@@ -396,7 +444,10 @@ mod tests {
     #[test]
     fn each_granted_interface_is_scoped_by_its_own_part_of_the_grant() {
         use GrantScope::*;
-        let cases: [(&str, &[GrantScope]); 9] = [
+        let cases: [(&str, &[GrantScope]); 12] = [
+            ("wasi:keyvalue/store@0.2.0-draft", &[Store, Buckets]),
+            ("wasi:config/store@0.2.0-draft", &[Config, ConfigPrefix]),
+            ("wasi:logging/logging@0.1.0-draft", &[]),
             ("wasi:cli/environment@0.2.6", &[Env]),
             ("wasi:filesystem/preopens@0.2.3", &[Dirs]),
             ("wasi:sockets/tcp@0.2.0", &[Allow]),

@@ -120,6 +120,30 @@ impl Scopes {
                                         push_once(&mut scopes.seeded_random, node, seed);
                                     }
                                 }
+                                GrantScope::Store if grant.store.is_some() => {
+                                    scopes.unsealed.push(Note::new(
+                                        Some(node),
+                                        format!("grant of {import}"),
+                                        format!(
+                                            "the key-value database file and its buckets ({}) are Patchbay's local store; {engine} gives the component a store of its own, so name these buckets in its key-value configuration",
+                                            grant.buckets.join(", ")
+                                        ),
+                                    ));
+                                }
+                                GrantScope::Config
+                                    if !grant.config.is_empty()
+                                        || grant.config_prefix.is_some() =>
+                                {
+                                    scopes.unsealed.push(Note::new(
+                                        Some(node),
+                                        format!("grant of {import}"),
+                                        format!("the configuration values of the grant are not written to the manifest; give them to {engine} as its own configuration (variables)"),
+                                    ));
+                                }
+                                GrantScope::Store
+                                | GrantScope::Buckets
+                                | GrantScope::Config
+                                | GrantScope::ConfigPrefix => {}
                             }
                         }
                     }

@@ -56,7 +56,9 @@ pub enum PlanError {
 /// which other granted interfaces share.
 pub fn host_instance_name(import: &str) -> String {
     match import.split_once('@') {
-        Some((base, _)) if host_provides(import) => format!("{base}@{HOST_WASI_VERSION}"),
+        Some((base, _)) if patchbay_compose::host_wasi(import) => {
+            format!("{base}@{HOST_WASI_VERSION}")
+        }
         _ => import.to_string(),
     }
 }

@@ -79,6 +79,12 @@ impl ResourceLimiter for MemoryCap {
 pub(crate) struct Scope {
     pub wasi: WasiCtx,
     pub http: crate::caps::http::HttpPolicy,
+    /// `wasi:keyvalue` buckets (granted database file or fake).
+    pub kv: crate::caps::keyvalue::KvScope,
+    /// `wasi:config/store` values.
+    pub config: crate::caps::config::ConfigTable,
+    /// Where `wasi:logging` lines go.
+    pub log: crate::caps::logging::LogSink,
 }
 
 /// The `T` of every `Store<T>` the host creates.

@@ -149,6 +149,14 @@ pub(crate) mod v1 {
         pub clock: Option<ClockEntry>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub random: Option<RandomEntry>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub store: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub buckets: Vec<String>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub config: IndexMap<String, String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub config_prefix: Option<String>,
     }
 
     #[derive(Serialize, Deserialize)]

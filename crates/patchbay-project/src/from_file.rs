@@ -225,6 +225,10 @@ fn grant_from_file(g: file::v1::GrantEntry) -> Result<Grant, String> {
         allow,
         clock,
         random,
+        store: g.store.map(PathBuf::from),
+        buckets: g.buckets,
+        config: g.config,
+        config_prefix: g.config_prefix,
     })
 }
 

@@ -72,7 +72,7 @@ pub use read::{
     read_regular, size_text, FileKind, ReadError, MAX_COMPONENT_BYTES, MAX_MANIFEST_BYTES,
 };
 pub use save::{save, to_toml, to_toml_checked, write_atomic, write_output};
-pub use validate::{check_dir_grant, check_env_name, Invalid, Place};
+pub use validate::{check_bucket_name, check_dir_grant, check_env_name, Invalid, Place};
 pub use write::STALE_TEMP_AGE;
 
 use sha2::{Digest, Sha256};

@@ -267,6 +267,17 @@ pub struct Grant {
     pub clock: Option<ClockSetting>,
     /// Random source (`wasi:random`).
     pub random: Option<RandomSetting>,
+    /// The key-value database file (`wasi:keyvalue`), relative to the
+    /// project file or absolute; its data persists across runs.
+    pub store: Option<PathBuf>,
+    /// The buckets of [`Grant::store`] the guest may open (`wasi:keyvalue`).
+    pub buckets: Vec<String>,
+    /// Configuration values by key (`wasi:config/store`).
+    pub config: IndexMap<String, String>,
+    /// A host environment prefix (`APP_`) whose variables become
+    /// configuration values, the prefix stripped and the rest lowercased,
+    /// as Spin's environment variables provider does (`wasi:config/store`).
+    pub config_prefix: Option<String>,
 }
 
 /// One part of a [`Grant`], named as the project file's key.
@@ -282,20 +293,32 @@ pub enum GrantScope {
     Clock,
     /// [`Grant::random`].
     Random,
+    /// [`Grant::store`].
+    Store,
+    /// [`Grant::buckets`].
+    Buckets,
+    /// [`Grant::config`].
+    Config,
+    /// [`Grant::config_prefix`].
+    ConfigPrefix,
 }
 
 impl GrantScope {
     /// Every scope, in the order editors show them.
-    pub const ALL: [GrantScope; 5] = [
+    pub const ALL: [GrantScope; 9] = [
         GrantScope::Env,
         GrantScope::Dirs,
         GrantScope::Allow,
         GrantScope::Clock,
         GrantScope::Random,
+        GrantScope::Store,
+        GrantScope::Buckets,
+        GrantScope::Config,
+        GrantScope::ConfigPrefix,
     ];
 
     /// The key in the project file: `env`, `dirs`, `allow`, `clock`,
-    /// `random`.
+    /// `random`, `store`, `buckets`, `config`, `config-prefix`.
     pub fn key(self) -> &'static str {
         match self {
             GrantScope::Env => "env",
@@ -303,6 +326,10 @@ impl GrantScope {
             GrantScope::Allow => "allow",
             GrantScope::Clock => "clock",
             GrantScope::Random => "random",
+            GrantScope::Store => "store",
+            GrantScope::Buckets => "buckets",
+            GrantScope::Config => "config",
+            GrantScope::ConfigPrefix => "config-prefix",
         }
     }
 }

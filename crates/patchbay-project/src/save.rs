@@ -185,6 +185,10 @@ fn binding_to_file(b: &Binding) -> file::v1::BindingEntry {
                 RandomSetting::Real => RandomEntry::Named("real".into()),
                 RandomSetting::Seeded(seed) => RandomEntry::Seeded { seed },
             }),
+            store: g.store.as_deref().map(path_text),
+            buckets: g.buckets.clone(),
+            config: g.config.clone(),
+            config_prefix: g.config_prefix.clone(),
         }),
         Binding::Mock(m) => BindingEntry::Mock(MockEntry {
             fake: m.fake.map(|f| f.name().to_string()),

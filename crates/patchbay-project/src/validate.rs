@@ -103,6 +103,44 @@ pub fn check_env_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The problems of a grant's key-value scope: a `store` file that names
+/// something, and buckets that are named, listed once, and held by a store.
+fn keyvalue_problems(g: &crate::Grant) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if g.store.as_ref().is_some_and(|p| p.as_os_str().is_empty()) {
+        out.push(("store".into(), "`store` names no database file".into()));
+    }
+    if g.store.is_none() && !g.buckets.is_empty() {
+        out.push((
+            "buckets".into(),
+            "`buckets` lists buckets, but no `store` file holds them; add `store = \"data/kv.redb\"`".into(),
+        ));
+    }
+    for (i, b) in g.buckets.iter().enumerate() {
+        if let Err(e) = check_bucket_name(b) {
+            out.push(("buckets".into(), e));
+        } else if g.buckets[..i].contains(b) {
+            out.push((
+                "buckets".into(),
+                format!("`buckets` lists `{}` twice", shown(b)),
+            ));
+        }
+    }
+    out
+}
+
+/// Checks a bucket name a key-value grant lists: not empty, no control
+/// characters.
+pub fn check_bucket_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.chars().any(char::is_control) {
+        return Err(format!(
+            "`buckets` entry `{}` is not a bucket name",
+            shown(name)
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a folder grant: a host folder, and an absolute guest path.
 pub fn check_dir_grant(host: &str, guest: &str) -> Result<(), String> {
     if host.trim().is_empty() {
@@ -271,6 +309,17 @@ fn binding_problems(binding: &Binding) -> Vec<(String, String)> {
             for d in &g.dirs {
                 if let Err(e) = check_dir_grant(&d.host.to_string_lossy(), &d.guest) {
                     out.push(("dirs".into(), e));
+                }
+            }
+            out.extend(keyvalue_problems(g));
+            for key in g.config.keys() {
+                if key.is_empty() {
+                    out.push(("config".into(), "`config` has an empty key".into()));
+                }
+            }
+            if let Some(prefix) = &g.config_prefix {
+                if let Err(e) = check_env_name(prefix) {
+                    out.push(("config-prefix".into(), format!("`config-prefix`: {e}")));
                 }
             }
             for a in &g.allow {

@@ -33,7 +33,7 @@ export type FunctionKind = "freestanding" | "constructor" | "method" | "static";
 
 export type TypeKind = "record" | "variant" | "enum" | "flags" | "resource" | "type";
 
-export type GrantScope = "env" | "dirs" | "allow" | "clock" | "random";
+export type GrantScope = "env" | "dirs" | "allow" | "clock" | "random" | "store" | "buckets" | "config" | "config-prefix";
 
 export type PortAddr = { 
 /**
@@ -182,7 +182,25 @@ clock: ClockSetting | null,
 /**
  * The random source the guest sees.
  */
-random: RandomSetting | null, };
+random: RandomSetting | null, 
+/**
+ * The key-value database file (`wasi:keyvalue`), relative to the
+ * project file or absolute.
+ */
+store: string | null, 
+/**
+ * The buckets of `store` the guest may open.
+ */
+buckets: Array<string>, 
+/**
+ * Configuration values (`wasi:config/store`).
+ */
+config: Array<KeyValue>, 
+/**
+ * A host environment prefix whose variables become configuration
+ * values (prefix stripped, lowercased).
+ */
+configPrefix: string | null, };
 
 export type DirGrant = { 
 /**

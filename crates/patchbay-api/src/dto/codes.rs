@@ -245,6 +245,14 @@ pub enum GrantScope {
     Clock,
     /// The random source.
     Random,
+    /// The key-value database file.
+    Store,
+    /// The key-value buckets that may be opened.
+    Buckets,
+    /// Configuration values.
+    Config,
+    /// An environment prefix read as configuration.
+    ConfigPrefix,
 }
 
 impl From<patchbay_project::GrantScope> for GrantScope {
@@ -256,6 +264,10 @@ impl From<patchbay_project::GrantScope> for GrantScope {
             S::Allow => GrantScope::Allow,
             S::Clock => GrantScope::Clock,
             S::Random => GrantScope::Random,
+            S::Store => GrantScope::Store,
+            S::Buckets => GrantScope::Buckets,
+            S::Config => GrantScope::Config,
+            S::ConfigPrefix => GrantScope::ConfigPrefix,
         }
     }
 }

@@ -352,6 +352,21 @@ impl Binding {
                     RandomSetting::Real => model::RandomSetting::Real,
                     RandomSetting::Seeded { seed } => model::RandomSetting::Seeded(seed),
                 }),
+                store: g.store.as_deref().map(file_path),
+                buckets: g.buckets.clone(),
+                config: {
+                    let mut out = IndexMap::new();
+                    for e in &g.config {
+                        if out.insert(e.key.clone(), e.value.clone()).is_some() {
+                            return Err(format!(
+                                "config key `{}` is listed twice",
+                                model::shown(&e.key)
+                            ));
+                        }
+                    }
+                    out
+                },
+                config_prefix: g.config_prefix.clone(),
             }),
             Binding::Mock(m) => {
                 let mut functions = IndexMap::new();
@@ -435,6 +450,17 @@ impl Binding {
                     model::RandomSetting::Real => RandomSetting::Real,
                     model::RandomSetting::Seeded(seed) => RandomSetting::Seeded { seed },
                 }),
+                store: g.store.as_deref().map(path_text),
+                buckets: g.buckets.clone(),
+                config: g
+                    .config
+                    .iter()
+                    .map(|(k, v)| KeyValue {
+                        key: k.clone(),
+                        value: v.clone(),
+                    })
+                    .collect(),
+                config_prefix: g.config_prefix.clone(),
             }),
             model::Binding::Mock(m) => Binding::Mock(Mock {
                 fake: m.fake.map(FakeName::from_model),

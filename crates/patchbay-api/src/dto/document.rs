@@ -129,6 +129,17 @@ pub struct Grant {
     pub clock: Option<ClockSetting>,
     /// The random source the guest sees.
     pub random: Option<RandomSetting>,
+    /// The key-value database file (`wasi:keyvalue`), relative to the
+    /// project file or absolute.
+    pub store: Option<String>,
+    /// The buckets of `store` the guest may open.
+    pub buckets: Vec<String>,
+    /// Configuration values (`wasi:config/store`).
+    pub config: Vec<KeyValue>,
+    /// A host environment prefix whose variables become configuration
+    /// values (prefix stripped, lowercased).
+    #[serde(rename = "configPrefix")]
+    pub config_prefix: Option<String>,
 }
 
 /// A folder shared with the guest.

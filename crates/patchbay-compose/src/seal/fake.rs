@@ -179,6 +179,12 @@ pub(crate) fn fake_plan(
             fake.name()
         ));
     }
+    if crate::binding::standard_fake(fake, import) {
+        return Err(format!(
+            "the `{}` fake of the standard `{import}` answers with host resources and results the fakes' guest module does not make yet",
+            fake.name()
+        ));
+    }
     match fake {
         Fake::KeyValue | Fake::Config => {
             let all: &[(&'static str, Role)] = &[
@@ -258,6 +264,22 @@ pub(crate) fn scope_plan(
                 seed,
             ))
         }));
+    }
+    if name.starts_with("wasi:keyvalue/") && grant.store.is_some() {
+        return Some(Err(format!(
+            "the key-value database file `{}` and its buckets are Patchbay's local store",
+            grant
+                .store
+                .as_deref()
+                .unwrap_or(std::path::Path::new(""))
+                .display()
+        )));
+    }
+    if name == "wasi:config/store" && (!grant.config.is_empty() || grant.config_prefix.is_some()) {
+        return Some(Err(
+            "the configuration values come from Patchbay's grant (a table or an environment prefix)"
+                .into(),
+        ));
     }
     if name.starts_with("wasi:random/") {
         return match grant.random {

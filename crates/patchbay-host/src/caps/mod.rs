@@ -9,12 +9,19 @@
 //! - [`http`]: outgoing HTTP, with an allow-list or the canned-response fake.
 //! - [`mock`]: mocks built from WIT types at run time (`func_new`), and the
 //!   `kv`, `log` and `config` fakes.
+//! - [`keyvalue`], [`config`], [`logging`]: the standard
+//!   `wasi:keyvalue`, `wasi:config/store` and `wasi:logging` interfaces,
+//!   granted (a database file scoped to buckets; values and an environment
+//!   prefix; log lines in the output) or faked (`kv`, `config`).
 //! - [`deny`]: denied imports, which fail the call and report an event, and
 //!   imports left open that the host cannot provide, which fail the call
 //!   and leave a scope line.
 
+pub mod config;
 pub mod deny;
 pub mod http;
+pub mod keyvalue;
+pub mod logging;
 pub mod mock;
 mod peer;
 pub mod wasi;
@@ -34,6 +41,8 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 pub(crate) struct Capabilities {
     pub wasi: wasi::WasiConfig,
     pub http: http::HttpConfig,
+    kv: keyvalue::KvConfig,
+    config: config::ConfigValues,
     mocks: Vec<mock::MockedImport>,
     denied: Vec<deny::DeniedImport>,
     types_only: Vec<String>,
@@ -75,6 +84,11 @@ impl Capabilities {
                 Some(Binding::Grant(grant)) => {
                     caps.reached(plan);
                     caps.wasi.grant(&plan.name, grant, project_dir);
+                    match Standard::of(&plan.name) {
+                        Some(Standard::KeyValue) => caps.kv.grant(grant, project_dir, &plan.nodes),
+                        Some(Standard::Config) => caps.config.grant(grant),
+                        None => {}
+                    }
                     if wasi::Reach::of(&plan.name) == Some(wasi::Reach::Http) {
                         caps.http.allow(&grant.allow);
                     }
@@ -83,6 +97,13 @@ impl Capabilities {
                     .denied
                     .push(deny::DeniedImport::new(engine, plan, &item.ty)),
                 Some(Binding::Mock(m)) => match m.fake {
+                    Some(fake) if patchbay_compose::standard_fake(fake, &plan.name) => {
+                        if fake == Fake::Config {
+                            caps.config.fake(&m.values);
+                        } else {
+                            caps.kv.fake(&m.values, &plan.nodes);
+                        }
+                    }
                     Some(Fake::Clock) => caps.wasi.fixed_clock(&plan.name),
                     Some(Fake::Random) => caps.wasi.seeded_random(&plan.name),
                     Some(Fake::Http) => {
@@ -102,6 +123,9 @@ impl Capabilities {
     /// implementation of `plan`'s import, for scope lines.
     fn reached(&mut self, plan: &ImportPlan) {
         self.wasi.reached(&plan.name, &plan.nodes);
+        if Standard::of(&plan.name) == Some(Standard::KeyValue) {
+            self.kv.reached(&plan.nodes);
+        }
         if wasi::Reach::of(&plan.name) == Some(wasi::Reach::Http) {
             self.http.reached(&plan.nodes);
         }
@@ -117,6 +141,9 @@ impl Capabilities {
         Ok(Scope {
             wasi: self.wasi.prepare(stdout, stderr, log)?,
             http: self.http.prepare(log),
+            kv: self.kv.prepare(log),
+            config: self.config.prepare(),
+            log: logging::LogSink(stderr.clone()),
         })
     }
 
@@ -125,6 +152,9 @@ impl Capabilities {
     pub fn link(&self, linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         wasmtime_wasi::p2::add_to_linker_async(linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(linker)?;
+        keyvalue::link(linker)?;
+        config::link(linker)?;
+        logging::link(linker)?;
         linker.allow_shadowing(true);
         self.wasi
             .link_scope_lines(linker, crate::plan::HOST_WASI_VERSION)?;
@@ -138,6 +168,27 @@ impl Capabilities {
             d.link(linker)?;
         }
         Ok(())
+    }
+}
+
+/// The standard interface families with a scope of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standard {
+    KeyValue,
+    Config,
+}
+
+impl Standard {
+    fn of(import: &str) -> Option<Self> {
+        if !patchbay_compose::STANDARD_INTERFACES.contains(&import) {
+            None
+        } else if import.starts_with("wasi:keyvalue/") {
+            Some(Standard::KeyValue)
+        } else if import.starts_with("wasi:config/") {
+            Some(Standard::Config)
+        } else {
+            None
+        }
     }
 }
 
