@@ -77,6 +77,26 @@ const RESPONSES: &[&[&str]; 2] = &[
     &["200 hello", "404", "200  two spaces", "599 x"],
     &["99 too low", "ok"],
 ];
+// Argument presets: the function, the name, the WAVE arguments.
+const CALLS: &[&[&str]; 2] = &[
+    &["handle-request", "patchbay:sandbox/probe#run-all", "get"],
+    &["", "get a", "f()"],
+];
+const PRESET_NAMES: &[&[&str]; 2] = &[
+    &["get a", "quoted \"x\"", "ünïcødé", "'single'", "#1 = [a]"],
+    &["", "two\nlines"],
+];
+const PRESET_ARGS: &[&[&str]; 2] = &[
+    &[
+        "",
+        "\"get a\"",
+        "1, [2, 3]",
+        "some(\"it's\")",
+        "{a: 1}",
+        "'\\n'",
+    ],
+    &["\"open", "(", "1,,"],
+];
 const FUNCTIONS: &[&[&str]; 2] = &[&["get", "set", "book.balance", "get-environment"], &[""]];
 
 fn fake() -> impl Strategy<Value = FakeName> {
@@ -244,9 +264,19 @@ fn document() -> impl Strategy<Value = ProjectDoc> {
             }),
             0..2,
         ),
+        prop::collection::vec(
+            (pick(CALLS), pick(PRESET_NAMES), pick(PRESET_ARGS)).prop_map(
+                |(function, name, args)| PresetEntry {
+                    function,
+                    name,
+                    args,
+                },
+            ),
+            0..3,
+        ),
     )
         .prop_map(
-            |(name, components, nodes, wires, exports, bindings, fake_nodes)| ProjectDoc {
+            |(name, components, nodes, wires, exports, bindings, fake_nodes, presets)| ProjectDoc {
                 name,
                 components,
                 nodes,
@@ -254,6 +284,7 @@ fn document() -> impl Strategy<Value = ProjectDoc> {
                 exports,
                 bindings,
                 fake_nodes,
+                presets,
             },
         )
 }

@@ -77,6 +77,10 @@ pub(crate) mod v1 {
         /// draws each built-in fake.
         #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
         pub fake_nodes: IndexMap<String, FakeNodeEntry>,
+        /// `[presets."<function>"] "<name>" = '<WAVE arguments>'`: argument
+        /// presets of the run panel.
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub presets: IndexMap<String, IndexMap<String, String>>,
     }
 
     #[derive(Serialize, Deserialize)]

@@ -5,7 +5,7 @@
 use crate::error::FileProblem;
 use crate::id::{ComponentId, NodeId};
 use crate::model::*;
-use crate::place::{find, needle};
+use crate::place::{find, find_preset, needle};
 use crate::{file, model};
 use std::path::PathBuf;
 
@@ -166,11 +166,26 @@ pub(crate) fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project,
         exports,
         bindings,
         fake_nodes,
+        presets: f.presets,
     };
     // The document's own rules, the same ones the editor's save applies.
+    let mut placed = Vec::new();
     for invalid in project.validate() {
-        problem(&needle(&invalid.place), invalid.message);
+        match &invalid.place {
+            // A preset's name may be written elsewhere too: look for it
+            // after its function's table.
+            crate::Place::Preset { function, name } => {
+                let at = find_preset(text, function, name);
+                placed.push(FileProblem {
+                    line: at.map(|a| a.0),
+                    column: at.map(|a| a.1),
+                    message: invalid.message,
+                });
+            }
+            place => problem(&needle(place), invalid.message),
+        }
     }
+    problems.extend(placed);
     if problems.is_empty() {
         Ok(project)
     } else {

@@ -57,6 +57,7 @@ mod model;
 mod parse;
 mod paths;
 mod place;
+pub mod preset;
 mod read;
 mod save;
 mod validate;
@@ -68,6 +69,7 @@ pub use load::{load, LoadedProject};
 pub use model::*;
 pub use parse::{parse, CURRENT_VERSION};
 pub use paths::{manifest_path, MANIFEST_NAME};
+pub use preset::{check_preset, Presets, MAX_PRESET_NAME};
 pub use read::{
     read_regular, size_text, FileKind, ReadError, MAX_COMPONENT_BYTES, MAX_MANIFEST_BYTES,
 };

@@ -28,6 +28,9 @@ pub struct Project {
     /// Where the editor draws each built-in fake as a node. Layout only:
     /// what a fake serves is in `bindings`.
     pub fake_nodes: IndexMap<Fake, Position>,
+    /// Named arguments for the functions the composition exports (see
+    /// [`crate::preset`]).
+    pub presets: crate::preset::Presets,
 }
 
 /// A component file used by the project.

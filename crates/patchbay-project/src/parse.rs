@@ -112,5 +112,6 @@ fn upgrade_v0(v0: file::v0::ProjectFile, path: &Path) -> file::v1::ProjectFile {
             .into_iter()
             .collect(),
         fake_nodes: Default::default(),
+        presets: Default::default(),
     }
 }

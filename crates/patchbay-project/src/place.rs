@@ -47,5 +47,24 @@ pub(crate) fn needle(place: &Place) -> String {
         Place::Wire { port, .. } | Place::Export { port, .. } => format!("\"{port}\""),
         Place::Binding { selector, .. } => selector.clone(),
         Place::FakeNode { fake } => fake.name().into(),
+        Place::Preset { name, .. } => name.clone(),
     }
+}
+
+/// Where the preset `name` of `function` is written: its name after the
+/// function's `[presets."…"]` table (or the first `presets` that names the
+/// function), else the table itself.
+pub(crate) fn find_preset(text: &str, function: &str, name: &str) -> Option<(usize, usize)> {
+    let table = text.match_indices("presets").map(|(o, _)| o).find(|&o| {
+        text[o..]
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains(function))
+    })?;
+    let offset = if name.is_empty() {
+        table
+    } else {
+        text[table..].find(name).map_or(table, |o| table + o)
+    };
+    Some(line_col(text, offset))
 }

@@ -155,6 +155,7 @@ fn to_file(p: &Project) -> file::v1::ProjectFile {
                 )
             })
             .collect(),
+        presets: p.presets.clone(),
     }
 }
 

@@ -62,6 +62,14 @@ pub enum Place {
         /// The fake.
         fake: Fake,
     },
+    /// An argument preset.
+    Preset {
+        /// The function it is for, as written.
+        function: String,
+        /// The preset's name (empty when the problem is the function's
+        /// table).
+        name: String,
+    },
 }
 
 impl Place {
@@ -267,6 +275,12 @@ impl Project {
                     message: format!("the `{}` fake's node has no finite position", fake.name()),
                 });
             }
+        }
+        for (function, name, message) in crate::preset::preset_problems(&self.presets) {
+            out.push(Invalid {
+                place: Place::Preset { function, name },
+                message,
+            });
         }
         out
     }

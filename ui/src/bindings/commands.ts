@@ -1,7 +1,7 @@
 // Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
 // Do not edit: change the Rust types and regenerate.
 
-import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckFakeRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeName, FakeTargetsRequest, FakeView, ImportFakesRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, RunReport, RunRequest, SampleComponentView, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SetDirtyRequest, Verdict } from "./types";
+import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckFakeRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeName, FakeTargetsRequest, FakeView, ImportFakesRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, PresetEntry, RunReport, RunRequest, SampleComponentView, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SetDirtyRequest, Verdict } from "./types";
 import { call } from "../ipc/transport";
 
 /** The channel the backend emits `AppEvent`s on. */
@@ -28,6 +28,8 @@ export const commands = {
   run: (request: RunRequest) => call<RunReport>("run", request),
   sessionCall: (request: SessionCallRequest) => call<SessionCalled>("session_call", request),
   sessionStatus: (request: SessionRequest) => call<SessionInfo>("session_status", request),
+  compositionKey: (request: SessionRequest) => call<string>("composition_key", request),
+  checkPreset: (request: PresetEntry) => call<Verdict>("check_preset", request),
   sessionReset: (request: Empty) => call<SessionInfo>("session_reset", request),
   sessionClear: (request: Empty) => call<SessionInfo>("session_clear", request),
   serveStart: (request: ServeRequest) => call<ServeInfo>("serve_start", request),
@@ -42,4 +44,4 @@ export const commands = {
 };
 
 /** The backend's command names, as the shell registers them. */
-export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_fake", "check_grant_entry", "run", "session_call", "session_status", "session_reset", "session_clear", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;
+export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_fake", "check_grant_entry", "run", "session_call", "session_status", "composition_key", "check_preset", "session_reset", "session_clear", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;

@@ -74,7 +74,13 @@ bindings: Array<BindingEntry>,
  * Where the editor draws each built-in fake's node (`[fake-nodes]`).
  * Absent in documents written before it existed (recovery files).
  */
-fakeNodes: Array<FakeNodeEntry>, };
+fakeNodes: Array<FakeNodeEntry>, 
+/**
+ * The run panel's argument presets (`[presets]`), by function in file
+ * order. Absent when there are none (and in documents written before
+ * they existed).
+ */
+presets?: Array<PresetEntry>, };
 
 export type ComponentEntry = { 
 /**
@@ -129,6 +135,21 @@ x: number,
  * Vertical position.
  */
 y: number, };
+
+export type PresetEntry = { 
+/**
+ * The call text before the arguments: `handle-request` or
+ * `patchbay:sandbox/probe#run-all`.
+ */
+function: string, 
+/**
+ * The preset's name, one line.
+ */
+name: string, 
+/**
+ * The arguments as WAVE, without the parentheses.
+ */
+args: string, };
 
 export type WireEntry = { 
 /**

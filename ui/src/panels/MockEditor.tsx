@@ -1,7 +1,8 @@
 /**
  * The mock editor of the binding panel: a built-in fake, and per-function
  * answers (a result, a sequence, cases, a trap) checked as they are typed;
- * the drafts being edited live in `mockDraft.ts`.
+ * the drafts being edited live in `mockDraft.ts`. Each WAVE box has the run
+ * panel's generated form beside it (Form): editing either updates the other.
  */
 import { useMemo, useState } from 'react';
 import { useStore } from '../store';
@@ -16,6 +17,7 @@ import {
 } from '../store/backend';
 import { describeShape, type TypeShape } from '../wave/shape';
 import { CommitInput, KeyValueEditor, WaveInput } from './inputs';
+import { WaveTextForm } from './ValueForm';
 import {
   type BehaviorKind,
   type Draft,
@@ -232,7 +234,8 @@ function FunctionMock({
             {!complete && <span className="pbp-muted">not saved until every value checks</span>}
           </div>
           {draft.kind === 'returns' && (
-            <WaveInput
+            <WaveBox
+              shape={resultShape}
               label={`${key} returns`}
               placeholder={fn.result ?? '()'}
               text={draft.value}
@@ -248,7 +251,8 @@ function FunctionMock({
                 <div key={i} className="pbp-row">
                   <span className="pbp-index">{i + 1}</span>
                   <div className="pbp-grow">
-                    <WaveInput
+                    <WaveBox
+                      shape={resultShape}
                       label={`${key} value ${i + 1}`}
                       placeholder={fn.result ?? '()'}
                       text={v}
@@ -284,7 +288,8 @@ function FunctionMock({
               {draft.cases.map((c, i) => (
                 <div key={i} className="pbp-case">
                   <div className="pbp-grow">
-                    <WaveInput
+                    <WaveBox
+                      shape={argsShape}
                       label={`${key} case ${i + 1} arguments`}
                       placeholder={`(${fn.params.map((p) => p.ty).join(', ')})`}
                       text={c.args}
@@ -298,7 +303,8 @@ function FunctionMock({
                   </div>
                   <span className="pbp-arrow">→</span>
                   <div className="pbp-grow">
-                    <WaveInput
+                    <WaveBox
+                      shape={resultShape}
                       label={`${key} case ${i + 1} returns`}
                       placeholder={fn.result ?? '()'}
                       text={c.returns}
@@ -341,7 +347,8 @@ function FunctionMock({
                 </label>
               </div>
               {draft.otherwise !== null && (
-                <WaveInput
+                <WaveBox
+                  shape={resultShape}
                   label={`${key} otherwise`}
                   placeholder={fn.result ?? '()'}
                   text={draft.otherwise}
@@ -363,6 +370,33 @@ function FunctionMock({
           )}
         </>
       )}
+    </div>
+  );
+}
+
+/** A WAVE box with the value's generated form beside it, shown on demand. */
+function WaveBox({ shape, ...input }: Parameters<typeof WaveInput>[0] & { shape: TypeShape | null }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="pbp-wave-with-form">
+      <div className="pbp-row">
+        <div className="pbp-grow">
+          <WaveInput {...input} />
+        </div>
+        {shape && (
+          <button
+            type="button"
+            className="pbp-btn pbp-btn-small"
+            aria-expanded={open}
+            aria-label={`Form for ${input.label}`}
+            title={open ? 'Hide the form' : 'Edit this value in a form generated from its type'}
+            onClick={() => setOpen(!open)}
+          >
+            Form
+          </button>
+        )}
+      </div>
+      {open && shape && <WaveTextForm shape={shape} text={input.text} onText={input.onText} label={`${input.label} (form)`} />}
     </div>
   );
 }

@@ -74,7 +74,8 @@ describe('RunPanel', () => {
 
   beforeEach(() => {
     run = vi.fn(async (_call: string) => {});
-    useStore.setState({ doc, analysis, lastRun: null, running: false, pendingCall: null, run });
+    // Arguments are remembered per function: each test starts from none.
+    useStore.setState({ doc, analysis, lastRun: null, running: false, pendingCall: null, run, runArgs: {} });
   });
 
   it('builds the call text from a record, list, option, enum and flags form', async () => {

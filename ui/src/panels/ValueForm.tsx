@@ -9,7 +9,7 @@
  * passed up, and every field reports its error to the nearest
  * `FormErrorsContext` so the run button can wait until the form is valid.
  */
-import { useContext, useEffect, useId, useState, type ReactNode } from 'react';
+import { useContext, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { FormErrorsContext } from './formErrors';
 import {
   defaultValue,
@@ -20,6 +20,7 @@ import {
   sameValue,
   variantWithCase,
 } from '../wave/form';
+import { formatWave, parseWave } from '../wave/format';
 import type { PrimitiveName, TypeShape, WaveValue } from '../wave/shape';
 import { describeShape, unenterableReason } from '../wave/shape';
 
@@ -61,6 +62,61 @@ export function ValueField({ shape, value, onChange, label }: FieldProps) {
     case 'flags':
       return <FlagsField shape={shape} value={value} onChange={onChange} label={label} />;
   }
+}
+
+/**
+ * The form of a value written as WAVE text elsewhere (the mock editor's
+ * boxes): it shows what the text holds, and an edit of the form writes the
+ * text. While the text does not parse, it shows the last value that did
+ * and says so; the first edit replaces the text.
+ */
+export function WaveTextForm({
+  shape,
+  text,
+  onText,
+  label,
+}: {
+  shape: TypeShape;
+  text: string;
+  onText: (text: string) => void;
+  label: string;
+}) {
+  const parsed = useMemo<WaveValue | null>(() => {
+    try {
+      return parseWave(shape, text);
+    } catch {
+      return null;
+    }
+  }, [shape, text]);
+  const [last, setLast] = useState<WaveValue | null>(() => parsed ?? defaultValue(shape));
+  if (parsed && (!last || !sameValue(parsed, last))) setLast(parsed);
+  const shown = parsed ?? last;
+  if (!shown) {
+    return (
+      <div className="pbp-unenterable" role="note">
+        <code>{describeShape(shape)}</code>: {unenterableReason(shape) ?? 'this value cannot be entered as a form'}
+      </div>
+    );
+  }
+  return (
+    <div className="pbp-wave-form" role="group" aria-label={label}>
+      {!parsed && (
+        <div className="pbp-muted" role="note">
+          The text does not read as <code>{describeShape(shape)}</code>; the form shows the last value that did, and an
+          edit here replaces the text.
+        </div>
+      )}
+      <ValueField
+        shape={shape}
+        value={shown}
+        label={label}
+        onChange={(v) => {
+          setLast(v);
+          onText(formatWave(shape, v));
+        }}
+      />
+    </div>
+  );
 }
 
 /** Reports `error` for `label` while mounted. */

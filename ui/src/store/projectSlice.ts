@@ -6,6 +6,7 @@ import { allStacked, reconcileFakeNodes } from './doc';
 import { nodesOverlap } from './metrics';
 import { cancelTimers, isCancelled, rt } from './runtime';
 import { importRowsOf } from './selectors';
+import { runMemoryInitial } from './runSlice';
 import type { GetState, OpenError, SetState, Slice, State, Store } from './types';
 
 type ProjectState = 'project' | 'fakes' | 'samples' | 'sampleComponents' | 'openError' | 'newProject';
@@ -162,8 +163,7 @@ export const createProjectSlice: Slice<ProjectSlice> = (set, get) => {
         selectedPort: null,
         drag: null,
         expandedGroups: {},
-        lastRun: null,
-        projectRuns: 0,
+        ...runMemoryInitial(),
         lastCall: null,
         pendingCall: null,
         activeWires: {},

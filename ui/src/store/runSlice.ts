@@ -1,9 +1,12 @@
 // The run slice: running a call with its limits (in the live session, or a
-// fresh instance per call), the session's state, serving, the last report,
-// the live events from the backend (the file watcher's go to liveSlice.ts)
-// and the wires a call lit up.
+// fresh instance per call), the session's state, serving, the last report
+// and whether the document still runs what it ran (the backend's
+// composition key), the run form's memory and the run history
+// (runHistory.ts), the live events from the backend (the file watcher's go
+// to liveSlice.ts) and the wires a call lit up.
 
 import { commands, errorText, type ProjectDoc, type RunReport, type SessionInfo } from './backend';
+import { addToHistory, sessionReplay, type RunHistoryEntry } from './runHistory';
 import { wireId } from './doc';
 import { isLiveEvent } from './liveSlice';
 import { DEFAULT_LIMITS, LIVE_EVENT_LIMIT, WIRE_GLOW_MS } from './runtime';
@@ -11,11 +14,13 @@ import type { Slice, State, Store } from './types';
 
 type RunState =
   | 'lastRun' | 'projectRuns' | 'running' | 'lastCall' | 'pendingCall' | 'limits' | 'session' | 'sessionAt'
-  | 'freshPerCall' | 'serving' | 'activeWires' | 'liveEvents';
+  | 'freshPerCall' | 'serving' | 'activeWires' | 'liveEvents' | 'lastRunKey' | 'docRunKey' | 'runArgs'
+  | 'runTarget' | 'runHistory' | 'sessionCalls';
 type RunActions =
   | 'run' | 'rerunLast' | 'setRunReport' | 'setLimits' | 'setPendingCall' | 'refreshSession'
   | 'resetSession' | 'clearSession' | 'setFreshPerCall' | 'startServing' | 'stopServing'
-  | 'handleEvent' | 'markWireActive';
+  | 'handleEvent' | 'markWireActive' | 'refreshRunKey' | 'setRunArgs' | 'setRunTarget' | 'pinRun'
+  | 'rerunEntry' | 'clearRunHistory';
 export type RunSlice = Pick<Store, RunState | RunActions>;
 
 export function runInitial(): Pick<State, RunState> {
@@ -32,7 +37,46 @@ export function runInitial(): Pick<State, RunState> {
     serving: null,
     activeWires: {},
     liveEvents: [],
+    lastRunKey: null,
+    docRunKey: null,
+    runArgs: {},
+    runTarget: null,
+    runHistory: [],
+    sessionCalls: [],
   };
+}
+
+/** What a new project starts with: no runs, no remembered arguments. */
+export function runMemoryInitial(): Pick<
+  State,
+  'lastRun' | 'projectRuns' | 'lastRunKey' | 'docRunKey' | 'runArgs' | 'runTarget' | 'runHistory' | 'sessionCalls'
+> {
+  return {
+    lastRun: null,
+    projectRuns: 0,
+    lastRunKey: null,
+    docRunKey: null,
+    runArgs: {},
+    runTarget: null,
+    runHistory: [],
+    sessionCalls: [],
+  };
+}
+
+/** Whether the shown result is from before the last edit of what runs: the
+ *  document's composition key (moving a node keeps it) is not the run's. */
+export function resultIsStale(s: Pick<State, 'lastRun' | 'lastRunKey' | 'docRunKey'>): boolean {
+  return s.lastRun !== null && s.lastRunKey !== null && s.docRunKey !== null && s.lastRunKey !== s.docRunKey;
+}
+
+/** The backend's key of what a run of `doc` depends on, or null when it cannot say. */
+async function compositionKey(doc: ProjectDoc): Promise<string | null> {
+  try {
+    return (await commands.compositionKey({ doc, traced: true })) ?? null;
+  } catch {
+    // A document that does not build a workspace: analysis says why.
+    return null;
+  }
 }
 
 let eventSeq = 0;
@@ -42,11 +86,13 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   ...runInitial(),
 
   async run(call) {
-    const { doc, limits, freshPerCall } = get();
+    const { doc, limits, freshPerCall, dirty, project } = get();
     if (!doc) return;
     set({ running: true, lastCall: call });
     try {
+      const key = compositionKey(doc);
       let report: RunReport;
+      let replay = { replay: [call], complete: true };
       if (freshPerCall) {
         report = await commands.run({ doc, call, limits, traced: true });
       } else {
@@ -54,14 +100,42 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
         setSession(set, called.session);
         if (!called.report) return;
         report = called.report;
+        const live = called.session.state === 'live';
+        replay = sessionReplay(get().sessionCalls, call, live ? called.session.calls : null);
+        set({ sessionCalls: live ? replay.replay : [] });
       }
+      const runKey = await key;
       // Runs are numbered per project (the host counts every run of the
       // app); opening a project starts again at 1.
-      set((s) => ({
-        lastRun: { ...report, run: s.projectRuns + 1 },
-        projectRuns: s.projectRuns + 1,
-        bottomTab: s.bottomTab === 'problems' ? 'output' : s.bottomTab,
-      }));
+      set((s) => {
+        const run = s.projectRuns + 1;
+        const entry: RunHistoryEntry = {
+          run,
+          call: report.call,
+          ok: report.ok,
+          result: report.result,
+          failure: report.failure,
+          at: Date.now(),
+          micros: report.micros,
+          mode: report.mode,
+          session: !freshPerCall,
+          replay: replay.replay,
+          replayComplete: replay.complete,
+          limits: report.limits,
+          projectDir: project?.dir ?? null,
+          unsaved: dirty,
+          key: runKey,
+          pinned: false,
+        };
+        return {
+          lastRun: { ...report, run },
+          lastRunKey: runKey,
+          docRunKey: s.doc === doc ? runKey : s.docRunKey,
+          projectRuns: run,
+          runHistory: addToHistory(s.runHistory, entry),
+          bottomTab: s.bottomTab === 'problems' ? 'output' : s.bottomTab,
+        };
+      });
       const glow: string[] = [];
       for (const t of report.trace) glow.push(...wiresBetween(get().doc, t.callee, t.caller, t.function));
       if (glow.length) get().markWireActive(glow);
@@ -75,6 +149,34 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
   async rerunLast() {
     const call = get().lastCall;
     if (call) await get().run(call);
+  },
+
+  async refreshRunKey() {
+    const doc = get().doc;
+    if (!doc) return;
+    const key = await compositionKey(doc);
+    if (get().doc === doc) set({ docRunKey: key });
+  },
+
+  setRunArgs(key, args) {
+    set((s) => ({ runArgs: { ...s.runArgs, [key]: args } }));
+  },
+
+  setRunTarget(callPrefix) {
+    set({ runTarget: callPrefix });
+  },
+
+  pinRun(run, pinned) {
+    set((s) => ({ runHistory: s.runHistory.map((e) => (e.run === run ? { ...e, pinned } : e)) }));
+  },
+
+  async rerunEntry(run) {
+    const entry = get().runHistory.find((e) => e.run === run);
+    if (entry && !get().running) await get().run(entry.call);
+  },
+
+  clearRunHistory() {
+    set((s) => ({ runHistory: s.runHistory.filter((e) => e.pinned) }));
   },
 
   setRunReport(report) {
@@ -102,6 +204,7 @@ export const createRunSlice: Slice<RunSlice> = (set, get) => ({
 
   async resetSession() {
     try {
+      set({ sessionCalls: [] });
       setSession(set, await commands.sessionReset({}));
     } catch (e) {
       get().toast(errorText(e), 'error');

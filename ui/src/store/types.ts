@@ -26,6 +26,7 @@ import type {
   SessionInfo,
 } from './backend';
 import type { Clipboard, FakeNode } from './doc';
+import type { RunHistoryEntry, SavedArgs } from './runHistory';
 
 export type Theme = 'light' | 'dark';
 export type RightTab = 'inspector' | 'binding' | 'run';
@@ -162,6 +163,18 @@ export type State = {
    *  points, end; see layoutSlice.ts); drawn while it still fits its ends. */
   wireRoutes: Record<string, { x: number; y: number }[]>;
   liveEvents: LiveEvent[];
+  /** The backend's composition key of the document the last run ran, and
+   *  of the document now (see `resultIsStale`). */
+  lastRunKey: string | null;
+  docRunKey: string | null;
+  /** The run form's arguments per function (`argsKey`), kept across edits. */
+  runArgs: Record<string, SavedArgs>;
+  /** The function the run panel shows (its call prefix). */
+  runTarget: string | null;
+  /** Calls made in this project, newest first (pinned ones kept). */
+  runHistory: RunHistoryEntry[];
+  /** The live session's calls so far, as this panel made them. */
+  sessionCalls: string[];
   /** Component id → its last build, while it runs and after. */
   builds: Record<string, BuildStatus>;
   /** An outside edit of patchbay.toml met unsaved changes: Reload from disk
@@ -245,6 +258,15 @@ export type Actions = {
   /** Empties the session's mock calls, trace and fake state. */
   clearSession(): Promise<void>;
   setFreshPerCall(fresh: boolean): void;
+  /** Asks the backend for the composition key of the document now. */
+  refreshRunKey(): Promise<void>;
+  setRunArgs(key: string, args: SavedArgs): void;
+  setRunTarget(callPrefix: string | null): void;
+  pinRun(run: number, pinned: boolean): void;
+  /** Runs a history entry's call again (same function, same arguments). */
+  rerunEntry(run: number): Promise<void>;
+  /** Drops the unpinned history entries. */
+  clearRunHistory(): void;
   startServing(port: number | null): Promise<void>;
   stopServing(): Promise<void>;
   save(saveAs: boolean): Promise<boolean>;

@@ -131,7 +131,9 @@ impl Problem {
     /// at the entry of `doc` it names.
     pub(crate) fn invalid(p: &model::Invalid, doc: &ProjectDoc) -> Self {
         let location = match &p.place {
-            model::Place::Name | model::Place::FakeNode { .. } => Location::Project,
+            model::Place::Name | model::Place::FakeNode { .. } | model::Place::Preset { .. } => {
+                Location::Project
+            }
             model::Place::Component { id, .. } => Location::Component {
                 component: id.clone(),
                 nodes: doc

@@ -235,6 +235,16 @@ impl ProjectDoc {
                 .into());
             }
         }
+        for p in &self.presets {
+            let entries = project.presets.entry(p.function.clone()).or_default();
+            if entries.insert(p.name.clone(), p.args.clone()).is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "preset `{}` of `{}` is listed twice",
+                    p.name, p.function
+                ))
+                .into());
+            }
+        }
         Ok(project)
     }
 
@@ -294,6 +304,17 @@ impl ProjectDoc {
                     fake: FakeName::from_model(*fake),
                     x: at.x,
                     y: at.y,
+                })
+                .collect(),
+            presets: project
+                .presets
+                .iter()
+                .flat_map(|(function, entries)| {
+                    entries.iter().map(move |(name, args)| PresetEntry {
+                        function: function.clone(),
+                        name: name.clone(),
+                        args: args.clone(),
+                    })
                 })
                 .collect(),
         }

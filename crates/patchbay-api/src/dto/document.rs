@@ -34,6 +34,24 @@ pub struct ProjectDoc {
     /// Absent in documents written before it existed (recovery files).
     #[serde(default)]
     pub fake_nodes: Vec<FakeNodeEntry>,
+    /// The run panel's argument presets (`[presets]`), by function in file
+    /// order. Absent when there are none (and in documents written before
+    /// they existed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub presets: Vec<PresetEntry>,
+}
+
+/// A named set of arguments for one function the composition exports
+/// (`[presets."handle-request"] "get a" = '"get a"'`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PresetEntry {
+    /// The call text before the arguments: `handle-request` or
+    /// `patchbay:sandbox/probe#run-all`.
+    pub function: String,
+    /// The preset's name, one line.
+    pub name: String,
+    /// The arguments as WAVE, without the parentheses.
+    pub args: String,
 }
 
 /// A built-in fake drawn as a node, and where.

@@ -103,6 +103,28 @@ impl Session {
         Ok(slot.info())
     }
 
+    /// What a run of this document depends on, as a key: the same for two
+    /// documents whose runs cannot differ (moving a node keeps it), another
+    /// after an edit of the composition, its bindings or a component file.
+    /// The run panel keeps the key of each run and marks the result stale
+    /// when the document's key is no longer the run's.
+    pub async fn composition_key(&self, request: SessionRequest) -> Result<String, ApiError> {
+        let ws = self.workspace(&request.doc)?;
+        Ok(run_key(&request.doc, &ws, request.traced))
+    }
+
+    /// Whether a preset can be saved in the project as it is (the project
+    /// file's rule, [`patchbay_project::check_preset`]): the run form asks
+    /// before it adds one.
+    pub async fn check_preset(&self, request: PresetEntry) -> Result<Verdict, ApiError> {
+        Ok(
+            match patchbay_project::check_preset(&request.function, &request.name, &request.args) {
+                Ok(()) => Verdict::ok(),
+                Err(reason) => Verdict::refused(reason),
+            },
+        )
+    }
+
     /// Drops the session's instance and everything it held: the next call
     /// makes a new one.
     pub async fn session_reset(&self, _request: Empty) -> Result<SessionInfo, ApiError> {

@@ -133,6 +133,8 @@ pub(super) fn run_key(doc: &ProjectDoc, ws: &Workspace, traced: bool) -> String 
     for fake in &mut unplaced.fake_nodes {
         (fake.x, fake.y) = (0.0, 0.0);
     }
+    // Presets are the run form's, not the composition's.
+    unplaced.presets.clear();
     let mut h = Sha256::new();
     h.update(serde_json::to_vec(&unplaced).unwrap_or_default());
     h.update([u8::from(traced)]);

@@ -124,3 +124,86 @@ fn a_trap_ends_the_session_until_reset_and_clear_keeps_the_instance() {
         assert_eq!(result(&call(&f, &doc, GET).await), r#""1""#);
     });
 }
+
+async fn key(f: &Fixture, doc: &ProjectDoc) -> String {
+    f.session
+        .composition_key(SessionRequest {
+            doc: doc.clone(),
+            traced: true,
+        })
+        .await
+        .unwrap()
+}
+
+#[test]
+fn the_composition_key_changes_with_what_a_run_depends_on() {
+    let f = fixture("kv-service");
+    block(async {
+        let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let before = key(&f, &doc).await;
+        // Moving a node and adding a preset change no run.
+        doc.nodes[0].x += 40.0;
+        doc.presets.push(PresetEntry {
+            function: "handle-request".into(),
+            name: "get a".into(),
+            args: "\"get a\"".into(),
+        });
+        assert_eq!(key(&f, &doc).await, before);
+        // A binding does, and undoing it gives the old key back.
+        let saved = doc.bindings.clone();
+        doc.bindings.pop();
+        let edited = key(&f, &doc).await;
+        assert_ne!(edited, before);
+        doc.bindings = saved;
+        assert_eq!(key(&f, &doc).await, before);
+    });
+}
+
+#[test]
+fn presets_are_saved_in_the_project_and_come_back_on_open() {
+    let f = fixture("kv-service");
+    block(async {
+        let mut doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        doc.presets.push(PresetEntry {
+            function: "handle-request".into(),
+            name: "set, it's \"1\"".into(),
+            args: "\"set a it's 1\"".into(),
+        });
+        let saved = f
+            .session
+            .save(SaveRequest {
+                doc: doc.clone(),
+                save_as: false,
+            })
+            .await
+            .unwrap();
+        let text = std::fs::read_to_string(&saved.path).unwrap();
+        assert!(text.contains("[presets.handle-request]"), "{text}");
+        let opened = f
+            .session
+            .open_project(OpenProjectRequest {
+                path: Some(saved.path.clone()),
+            })
+            .await
+            .unwrap();
+        assert_eq!(opened.doc.presets, doc.presets);
+
+        // A preset that is not WAVE is refused before anything is written.
+        doc.presets[0].args = "\"open".into();
+        let e = f
+            .session
+            .save(SaveRequest {
+                doc,
+                save_as: false,
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            e.message
+                .contains("preset `set, it's \"1\"` of `handle-request`: the arguments"),
+            "{}",
+            e.message
+        );
+        assert_eq!(std::fs::read_to_string(&saved.path).unwrap(), text);
+    });
+}
