@@ -1,7 +1,8 @@
-//! `patchbay import RECIPE.wac [--dep ns:pkg=FILE]… -o DIR`: a `.wac` file
-//! opened as a project (`patchbay_compose::import_wac`).
+//! `patchbay import FILE [--dep ns:pkg=FILE]… -o DIR`: a `.wac` recipe or a
+//! composed binary opened as a project (`patchbay_compose::import_file`,
+//! which tells them apart by content; the app's *Open* calls the same).
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use patchbay_compose::Workspace;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,9 +10,10 @@ use std::process::ExitCode;
 /// `patchbay import`'s arguments.
 #[derive(clap::Args)]
 pub struct ImportArgs {
-    /// The `.wac` file.
+    /// The `.wac` file, or a component binary (a composition is
+    /// decomposed: its components extracted to `DIR/components/`).
     file: PathBuf,
-    /// A package the file names, as `ns:pkg=FILE` (as `wac compose
+    /// A package a `.wac` file names, as `ns:pkg=FILE` (as `wac compose
     /// --dep`); packages not given are looked for as `wac` does
     /// (`deps/NS/PKG.wasm` beside the file, or `PKG.wasm` beside it).
     #[arg(long = "dep", value_name = "NS:PKG=FILE")]
@@ -42,24 +44,18 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
         );
     }
     std::fs::create_dir_all(&args.output)
-        .with_context(|| format!("cannot create {}", args.output.display()))?;
-    let imported = patchbay_compose::import_wac(&args.file, &deps, &args.output)?;
-    patchbay_project::save(&imported.project, &manifest)?;
-    let project = &imported.project;
-    println!(
-        "imported {}: {} node{}, {} wire{}, {} export{} from {} package{}",
-        args.file.display(),
-        project.nodes.len(),
-        plural(project.nodes.len()),
-        project.wires.len(),
-        plural(project.wires.len()),
-        project.exports.len(),
-        plural(project.exports.len()),
-        imported.packages.len(),
-        plural(imported.packages.len()),
-    );
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.output.display()))?;
+    let imported = patchbay_compose::import_file(&args.file, &deps, &args.output)?;
+    let manifest = patchbay_compose::write_import(&args.output, &imported)?;
+    println!("{}", imported.summary(&args.file));
     for (name, path) in &imported.packages {
         println!("  {name} = {}", path.display());
+    }
+    for file in &imported.files {
+        println!("  wrote {}", args.output.join(&file.path).display());
+    }
+    for note in &imported.notes {
+        println!("note: {note}");
     }
     println!("wrote {}", manifest.display());
     // The new project is checked as `patchbay check` would.
@@ -69,18 +65,10 @@ pub fn run(args: ImportArgs) -> Result<ExitCode> {
     if errors > 0 {
         eprintln!(
             "the imported project has {errors} error{}; see `patchbay check {}`",
-            plural(errors),
+            if errors == 1 { "" } else { "s" },
             args.output.display()
         );
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

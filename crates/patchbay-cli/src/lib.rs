@@ -53,11 +53,14 @@ enum Command {
     /// Refuses a folder that already holds one. `check` accepts the new
     /// project with a note that there is nothing to compose yet.
     New(new::NewArgs),
-    /// Open a `.wac` file as a project: its `let`s become nodes, its
-    /// arguments wires, its exports exports.
+    /// Open a `.wac` file or a composed binary as a project.
     ///
-    /// Resolved as `wac compose` resolves it; a construct a project cannot
-    /// express is refused with its line.
+    /// A `.wac` file is resolved as `wac compose` resolves it: its `let`s
+    /// become nodes, its arguments wires, its exports exports. A binary
+    /// (told apart by content) is decomposed: its embedded components are
+    /// extracted to `DIR/components/`, its instances become nodes, its
+    /// instantiation arguments wires, its exports exports. A construct a
+    /// project cannot express is refused with its line or item.
     Import(import::ImportArgs),
     /// Print a component's world as WIT (or its typed ports as JSON).
     ///

@@ -15,12 +15,13 @@
 //! or of an import.
 
 use crate::compose::chain;
+use crate::import::{kebab, lay_out, unique};
 use indexmap::IndexMap;
 use patchbay_project::{
     Binding, ComponentId, ComponentRef, ExportDecl, ImportSelector, Node, NodeId, PortRef,
     Position, Project, Wire,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use wac_graph::types::BorrowedPackageKey;
 use wac_graph::NodeKind;
@@ -42,10 +43,6 @@ pub struct ImportedWac {
     pub packages: Vec<(String, PathBuf)>,
 }
 
-/// Horizontal and vertical distance between nodes laid out in columns.
-const COLUMN: f64 = 340.0;
-const ROW: f64 = 220.0;
-
 /// Reads `wac` and makes the project it describes, for a project file in
 /// `out_dir`. `deps` are `ns:pkg` names with the file of each; packages
 /// not given are looked for where `wac` looks.
@@ -53,6 +50,27 @@ pub fn import_wac(
     wac: &Path,
     deps: &[(String, PathBuf)],
     out_dir: &Path,
+) -> Result<ImportedWac, WacImportError> {
+    import_wac_noting_missing(wac, deps, out_dir, &mut None)
+}
+
+/// The first package `wac` names that is neither in `deps` nor where
+/// `wac` looks for it (`None` when every package it resolves is found;
+/// the import reports any other problem). The app asks for that file.
+pub fn first_missing_package(wac: &Path, deps: &[(String, PathBuf)]) -> Option<String> {
+    let mut missing = None;
+    let base = wac.parent().unwrap_or(Path::new("."));
+    let _ = import_wac_noting_missing(wac, deps, base, &mut missing);
+    missing
+}
+
+/// [`import_wac`], setting `missing` to the package that could not be
+/// found when that is why it fails.
+fn import_wac_noting_missing(
+    wac: &Path,
+    deps: &[(String, PathBuf)],
+    out_dir: &Path,
+    missing: &mut Option<String>,
 ) -> Result<ImportedWac, WacImportError> {
     let file = wac.display().to_string();
     let text = std::fs::read_to_string(wac)
@@ -84,7 +102,10 @@ pub fn import_wac(
             Err(wac_parser::resolution::Error::UnknownPackage { name, span })
                 if !files.iter().any(|(n, _)| *n == name) =>
             {
-                let path = find_package(&name, deps, base).map_err(|why| at(span.offset(), why))?;
+                let path = find_package(&name, deps, base).map_err(|why| {
+                    *missing = Some(name.clone());
+                    at(span.offset(), why)
+                })?;
                 let read = std::fs::read(&path).map_err(|e| {
                     at(
                         span.offset(),
@@ -299,38 +320,6 @@ fn find_package(name: &str, deps: &[(String, PathBuf)], base: &Path) -> Result<P
     ))
 }
 
-/// Lays the nodes out in columns by how far each is from the instances
-/// that feed it (sources on the left, as the editor draws wires).
-fn lay_out(project: &mut Project) {
-    let mut depth: BTreeMap<String, usize> =
-        project.nodes.keys().map(|n| (n.to_string(), 0)).collect();
-    // Longest path from a source; a wac graph has no cycles.
-    for _ in 0..project.nodes.len() {
-        let mut changed = false;
-        for wire in &project.wires {
-            let d = depth[wire.from.node.as_str()] + 1;
-            let to = depth.get_mut(wire.to.node.as_str()).expect("wired node");
-            if *to < d {
-                *to = d;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    let mut rows: BTreeMap<usize, usize> = BTreeMap::new();
-    for (id, node) in project.nodes.iter_mut() {
-        let column = depth[id.as_str()];
-        let row = rows.entry(column).or_default();
-        node.position = Position {
-            x: column as f64 * COLUMN,
-            y: *row as f64 * ROW,
-        };
-        *row += 1;
-    }
-}
-
 /// The offset of each `let NAME` in the file.
 fn let_offsets(doc: &Document<'_>) -> HashMap<String, usize> {
     doc.statements
@@ -385,44 +374,12 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// `name` as a kebab-case id: lower case, other characters as `-`.
-fn kebab(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_matches('-').to_string();
-    match out.chars().next() {
-        Some(c) if c.is_ascii_digit() => format!("n-{out}"),
-        _ => out,
-    }
-}
-
-/// `base`, or `base-2`, `base-3`… if `taken` says it is taken.
-fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
-    let base = if base.is_empty() { "node" } else { base };
-    if !taken(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|i| format!("{base}-{i}"))
-        .find(|n| !taken(n))
-        .expect("a free name")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn names_become_ids_and_lines_are_counted() {
-        assert_eq!(kebab("My_Service"), "my-service");
-        assert_eq!(kebab("9lives"), "n-9lives");
-        assert_eq!(unique("a", |n| n == "a" || n == "a-2"), "a-3");
+    fn lines_are_counted() {
         assert_eq!(line_col("ab\ncd\nef", 4), (2, 2));
     }
 }

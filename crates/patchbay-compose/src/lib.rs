@@ -33,6 +33,8 @@ mod binding;
 mod check;
 mod compose;
 mod export_dir;
+mod import;
+mod import_binary;
 mod import_wac;
 mod imports;
 mod mock;
@@ -51,7 +53,9 @@ pub use compose::Composed;
 pub use export_dir::{
     describe_artifact, stub_file, write_export, ArtifactDescription, ExportError, ExportFiles,
 };
-pub use import_wac::{import_wac, ImportedWac, WacImportError};
+pub use import::{import_file, write_import, Extracted, ImportError, Imported, ImportedFrom};
+pub use import_binary::{import_binary, import_binary_bytes, BinaryImportError, ImportedBinary};
+pub use import_wac::{first_missing_package, import_wac, ImportedWac, WacImportError};
 pub use imports::{ImportConflict, OpenImport, OpenImports};
 pub use mock::{behavior_for, mock_answers, MockAnswer, MockError, MockValueSite};
 pub use seal::{
