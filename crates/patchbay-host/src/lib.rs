@@ -102,6 +102,20 @@ pub enum PrepareError {
     /// A mock value does not fit its type.
     #[error(transparent)]
     MockValue(#[from] MockValueError),
+    /// A traced run would let concurrent calls across an `async func`
+    /// wire run under the wrong node's capabilities: the two nodes reach
+    /// different things, and a store has one active scope.
+    #[error("cannot trace `{project}`: the wire `{wire}` from `{callee}` to `{caller}` carries `async func` calls, which run concurrently, and the two nodes are granted different capabilities (a store has one active scope, so a task of one could act with the other's); give both nodes the same grants, or run it composed")]
+    AsyncWireScopes {
+        /// The project name.
+        project: String,
+        /// The wire's import (`interface#function`).
+        wire: String,
+        /// The importing node.
+        caller: String,
+        /// The exporting node.
+        callee: String,
+    },
     /// Wasmtime could not compile or link the composition.
     #[error("cannot prepare `{project}` to run: {message}")]
     Wasmtime {

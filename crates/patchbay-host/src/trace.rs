@@ -23,6 +23,8 @@ use wasmtime::component::{
 };
 use wasmtime::StoreContextMut;
 
+mod concurrent;
+
 /// One node ready to be instantiated.
 struct NodeRun {
     id: String,
@@ -431,6 +433,7 @@ impl Host {
         let mut nodes = Vec::new();
         let mut all_caps = Vec::new();
         let mut links = Vec::new();
+        let mut async_wires: Vec<(String, WireEnds)> = Vec::new();
         for node in ws.node_order() {
             let component = &components[node];
             let plans = crate::plan::plan_node_imports(ws, node)?;
@@ -443,18 +446,22 @@ impl Host {
                     .component_type()
                     .get_import(&self.engine, &wire.to.port)
                     .map(|i| i.ty);
-                let mut functions: Vec<(String, Option<String>)> = Vec::new();
+                // Each function's linker name, its name in the interface,
+                // and whether it is declared `async func` (WASI 0.3).
+                let mut functions: Vec<(String, Option<String>, bool)> = Vec::new();
                 let mut resources: Vec<String> = Vec::new();
                 match item {
-                    Some(ComponentItem::ComponentFunc(_)) => {
-                        functions.push((wire.to.port.clone(), None))
+                    Some(ComponentItem::ComponentFunc(func)) => {
+                        functions.push((wire.to.port.clone(), None, func.async_()))
                     }
                     Some(ComponentItem::ComponentInstance(inst)) => {
                         for (f, e) in inst.exports(&self.engine) {
                             match e.ty {
-                                ComponentItem::ComponentFunc(_) => {
-                                    functions.push((f.to_string(), Some(f.to_string())))
-                                }
+                                ComponentItem::ComponentFunc(func) => functions.push((
+                                    f.to_string(),
+                                    Some(f.to_string()),
+                                    func.async_(),
+                                )),
                                 ComponentItem::Resource(_) => resources.push(f.to_string()),
                                 _ => {}
                             }
@@ -479,7 +486,7 @@ impl Host {
                         .position(|n| *n == wire.from.node)
                         .unwrap_or(usize::MAX),
                 };
-                let root = functions.iter().all(|(_, f)| f.is_none()) && resources.is_empty();
+                let root = functions.iter().all(|(_, f, _)| f.is_none()) && resources.is_empty();
                 let mut target = if root {
                     linker.root()
                 } else {
@@ -499,15 +506,26 @@ impl Host {
                         index,
                     });
                 }
-                for (item_name, function) in functions {
+                for (item_name, function, is_async) in functions {
                     let index = export_index(callee, &wire.from.port, function.as_deref())
                         .ok_or_else(|| missing(function.as_deref()))?;
                     let label = match &function {
                         Some(f) => format!("{}#{f}", wire.to.port),
                         None => wire.to.port.clone(),
                     };
-                    define_trampoline(&mut target, &item_name, ends.clone(), label, index)
-                        .map_err(wasmtime_err)?;
+                    if is_async {
+                        async_wires.push((label.clone(), ends.clone()));
+                        concurrent::define_trampoline(
+                            &mut target,
+                            &item_name,
+                            ends.clone(),
+                            label,
+                            index,
+                        )
+                    } else {
+                        define_trampoline(&mut target, &item_name, ends.clone(), label, index)
+                    }
+                    .map_err(wasmtime_err)?;
                 }
             }
             let pre = linker.instantiate_pre(component).map_err(wasmtime_err)?;
@@ -516,6 +534,24 @@ impl Host {
                 pre,
             });
             all_caps.push(caps);
+        }
+        // Calls across an `async func` wire run concurrently with the
+        // rest of the store, so its two ends must reach the same things.
+        for (wire, ends) in async_wires {
+            let scope = |i: usize| all_caps.get(i);
+            let caller_scope = order.iter().position(|n| *n == ends.caller);
+            let same = match (scope(ends.callee_scope), caller_scope.and_then(scope)) {
+                (Some(a), Some(b)) => a.same_reach(b),
+                _ => false,
+            };
+            if !same {
+                return Err(PrepareError::AsyncWireScopes {
+                    project: name,
+                    wire,
+                    caller: ends.caller,
+                    callee: ends.callee,
+                });
+            }
         }
         let exports = node_exports(&self.engine, ws, &components);
         Ok(Runnable {

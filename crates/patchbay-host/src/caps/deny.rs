@@ -5,6 +5,7 @@
 //! line instead: the composition keeps the import for the host it is
 //! deployed to, and a run here can still call everything else.
 
+use super::mock::define_host_func;
 use super::{display_name, import_items};
 use crate::plan::ImportPlan;
 use crate::state::{CapabilityDenied, LeftOpenCall, RunState, ScopeRefusal};
@@ -21,7 +22,8 @@ pub(crate) struct DeniedImport {
     name: String,
     nodes: Vec<String>,
     root_function: bool,
-    functions: Vec<String>,
+    /// Each function's linker name, and whether it is declared `async func`.
+    functions: Vec<(String, bool)>,
     resources: Vec<String>,
     /// Left open (and not provided by the host) rather than denied.
     left_open: bool,
@@ -44,10 +46,10 @@ impl DeniedImport {
         let mut resources = Vec::new();
         for (name, ty) in import_items(engine, item) {
             match ty {
-                ComponentItem::ComponentFunc(_) if root_function => {
-                    functions.push(plan.name.clone())
+                ComponentItem::ComponentFunc(f) if root_function => {
+                    functions.push((plan.name.clone(), f.async_()))
                 }
-                ComponentItem::ComponentFunc(_) => functions.push(name),
+                ComponentItem::ComponentFunc(f) => functions.push((name, f.async_())),
                 ComponentItem::Resource(_) => resources.push(name),
                 _ => {}
             }
@@ -65,7 +67,7 @@ impl DeniedImport {
     pub fn link(&self, linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         let mut target = super::link_target(linker, &self.name, self.root_function)?;
         super::define_resources::<DeniedResource>(&mut target, &self.name, &self.resources)?;
-        for item in &self.functions {
+        for (item, is_async) in &self.functions {
             let denied = CapabilityDenied {
                 nodes: self.nodes.clone(),
                 interface: self.name.clone(),
@@ -81,26 +83,20 @@ impl DeniedImport {
                     interface: denied.interface,
                     function: denied.function,
                 };
-                target.func_new_async(item, move |store, _ty, _params, _results| {
-                    let call = call.clone();
-                    Box::new(async move {
-                        store.data().scope_log.record(ScopeRefusal {
-                            nodes: call.nodes.clone(),
-                            interface: call.interface.clone(),
-                            refused: true,
-                            message: call.to_string(),
-                        });
-                        Err(call.into())
-                    })
+                define_host_func(&mut target, item, *is_async, move |store, _, _| {
+                    store.data().scope_log.record(ScopeRefusal {
+                        nodes: call.nodes.clone(),
+                        interface: call.interface.clone(),
+                        refused: true,
+                        message: call.to_string(),
+                    });
+                    Err(call.clone().into())
                 })?;
                 continue;
             }
-            target.func_new_async(item, move |mut store, _ty, _params, _results| {
-                let denied = denied.clone();
-                Box::new(async move {
-                    store.data_mut().record_denial(denied.clone());
-                    Err(denied.into())
-                })
+            define_host_func(&mut target, item, *is_async, move |mut store, _, _| {
+                store.data_mut().record_denial(denied.clone());
+                Err(denied.clone().into())
             })?;
         }
         Ok(())

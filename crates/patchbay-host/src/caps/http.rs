@@ -42,6 +42,12 @@ pub struct HttpConfig {
 }
 
 impl HttpConfig {
+    /// Whether `other` allows the same peers and answers with the same
+    /// canned responses, whichever nodes each names.
+    pub fn same_reach(&self, other: &Self) -> bool {
+        self.allow == other.allow && self.canned == other.canned
+    }
+
     /// Allows requests to these peers.
     pub fn allow(&mut self, peers: &[HostPort]) {
         for p in peers {

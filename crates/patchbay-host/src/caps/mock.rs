@@ -10,8 +10,8 @@ use patchbay_compose::{display_name, mock_answers, MockAnswer, PortFunction};
 use patchbay_project::{Fake, Mock};
 use std::sync::Arc;
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Linker, Resource, Type, Val};
-use wasmtime::Engine;
+use wasmtime::component::{Linker, LinkerInstance, Resource, Type, Val};
+use wasmtime::{AsContextMut, Engine, StoreContextMut};
 
 /// Marks resources of mocked interfaces; their handles carry a counter.
 struct MockResource;
@@ -24,8 +24,44 @@ struct MockFn {
     item: String,
     /// The name people write (`book.balance`).
     function: String,
+    /// Declared `async func` (WASI 0.3): defined as a concurrent host
+    /// function.
+    is_async: bool,
     answer: MockAnswer<Val>,
     values: Arc<indexmap::IndexMap<String, String>>,
+}
+
+/// Defines host function `item` with `body`, which answers without
+/// waiting. Wasmtime refuses a sync-style host function for an import
+/// declared `async func` (WASI 0.3) at link time, so such an import gets a
+/// concurrent one (`func_new_concurrent`), which reaches the store through
+/// its accessor.
+pub(super) fn define_host_func<F>(
+    target: &mut LinkerInstance<'_, RunState>,
+    item: &str,
+    is_async: bool,
+    body: F,
+) -> wasmtime::Result<()>
+where
+    F: Fn(StoreContextMut<'_, RunState>, &[Val], &mut [Val]) -> wasmtime::Result<()>
+        + Send
+        + Sync
+        + 'static,
+{
+    if is_async {
+        let body = Arc::new(body);
+        target.func_new_concurrent(item, move |accessor, _ty, params, results| {
+            let body = body.clone();
+            Box::pin(async move {
+                accessor.with(|mut access| body(access.as_context_mut(), params, results))
+            })
+        })
+    } else {
+        target.func_new_async(item, move |store, _ty, params, results| {
+            let outcome = body(store, params, results);
+            Box::new(async move { outcome })
+        })
+    }
 }
 
 /// One mocked import.
@@ -50,6 +86,7 @@ impl MockedImport {
     ) -> Result<Self, MockValueError> {
         let root_function = matches!(item, ComponentItem::ComponentFunc(_));
         let mut functions: Vec<PortFunction<Type>> = Vec::new();
+        let mut asyncs = Vec::new();
         let mut resources = Vec::new();
         for (item_name, ty) in import_items(engine, item) {
             let func = match ty {
@@ -65,6 +102,7 @@ impl MockedImport {
             } else {
                 item_name
             };
+            asyncs.push(func.async_());
             functions.push(PortFunction {
                 name: display_name(&item_name),
                 item: item_name,
@@ -82,11 +120,13 @@ impl MockedImport {
         let functions = functions
             .into_iter()
             .zip(answers)
-            .map(|(f, answer)| {
+            .zip(asyncs)
+            .map(|((f, answer), is_async)| {
                 Arc::new(MockFn {
                     interface: plan.name.clone(),
                     item: f.item,
                     function: f.name,
+                    is_async,
                     answer,
                     values: values.clone(),
                 })
@@ -106,20 +146,19 @@ impl MockedImport {
         for f in &self.functions {
             let f = f.clone();
             let item = f.item.clone();
-            target.func_new_async(&item, move |mut store, _ty, params, results| {
-                let f = f.clone();
-                Box::new(async move {
-                    let args: Vec<String> = params
-                        .iter()
-                        .map(crate::value::wave_text)
-                        .collect();
-                    // A call that needs a result and gets none traps, and
-                    // is logged as that trap, never as answered.
+            define_host_func(
+                &mut target,
+                &item,
+                f.is_async,
+                move |mut store, params, results| {
+                    let args: Vec<String> = params.iter().map(crate::value::wave_text).collect();
+                    // A call that needs a result and gets none traps, and is
+                    // logged as that trap, never as answered.
                     let outcome = answer(&f, &mut store, params).and_then(|v| match v {
                         None if !results.is_empty() => Err(wasmtime::Error::msg(format!(
-                            "mock `{}#{}` has no value to return; add `functions.{}` to its binding",
-                            f.interface, f.function, f.function
-                        ))),
+                        "mock `{}#{}` has no value to return; add `functions.{}` to its binding",
+                        f.interface, f.function, f.function
+                    ))),
                         v => Ok(v),
                     });
                     let shown = match &outcome {
@@ -137,8 +176,8 @@ impl MockedImport {
                         *slot = v;
                     }
                     Ok(())
-                })
-            })?;
+                },
+            )?;
         }
         Ok(())
     }

@@ -61,6 +61,19 @@ pub struct MockValueError {
 }
 
 impl Capabilities {
+    /// Whether this scope and `other` reach the same things: variables,
+    /// folders, peers, clocks, random sources and HTTP answers, whichever
+    /// nodes each names, and the same key-value and config settings (those
+    /// compared whole, node names included, so that any doubt counts as a
+    /// difference). Traced runs need it for wires whose calls run
+    /// concurrently (see `trace::concurrent`).
+    pub fn same_reach(&self, other: &Self) -> bool {
+        self.wasi.same_reach(&other.wasi)
+            && self.http.same_reach(&other.http)
+            && format!("{:?}", self.kv) == format!("{:?}", other.kv)
+            && format!("{:?}", self.config) == format!("{:?}", other.config)
+    }
+
     /// Reads the bindings of every import and checks mock values against
     /// the component's types.
     pub fn configure(

@@ -112,6 +112,21 @@ pub struct WasiConfig {
 }
 
 impl WasiConfig {
+    /// Whether `other` reaches the same variables, folders, peers, clocks
+    /// and random sources, whichever nodes each names.
+    pub fn same_reach(&self, other: &Self) -> bool {
+        self.env == other.env
+            && self.dirs == other.dirs
+            && self.tcp == other.tcp
+            && self.udp == other.udp
+            && self.name_lookup == other.name_lookup
+            && self.wall == other.wall
+            && self.monotonic == other.monotonic
+            && self.secure_random == other.secure_random
+            && self.insecure_random == other.insecure_random
+            && self.insecure_seed == other.insecure_seed
+    }
+
     /// Notes that `nodes` reach the host through `import` with WASI's own
     /// implementation (granted, or left open): scope lines about that
     /// interface name them.
