@@ -9,12 +9,13 @@
 # is in scripts/screenshot.mjs, on the app harness in tests/app-driver.
 #
 # Usage: scripts/screenshot.sh [PROJECT] [OUT.png]
-#   PROJECT  a project folder (default: samples/order-pipeline)
+#   PROJECT  a project folder (default: samples/sandbox-demo, the README's)
 #   OUT.png  where to write the picture (default: docs/screenshot.png)
 # Environment:
 #   CALL_ARGS        the export's arguments as WAVE, without the parentheses
-#                    (default: a sensible call for order-pipeline and
-#                    kv-service, else the run form's defaults)
+#                    (default: a sensible call for sandbox-demo,
+#                    order-pipeline and kv-service, else the run form's
+#                    defaults)
 #   SCREENSHOT_SIZE  window and screen size, WxH (default 1600x1000)
 #   APP_PROFILE      debug (default) or release build of the app
 #
@@ -32,7 +33,7 @@ die() {
   exit 1
 }
 
-project="${1:-$repo/samples/order-pipeline}"
+project="${1:-$repo/samples/sandbox-demo}"
 out="${2:-$repo/docs/screenshot.png}"
 [ -f "$project/patchbay.toml" ] || die "no patchbay.toml in $project"
 case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
@@ -47,6 +48,9 @@ if [ -z "${CALL_ARGS+set}" ]; then
       CALL_ARGS='{id: "ord-1042", customer: "alice", region: eu, items: [{sku: "widget", quantity: 2, unit-price-cents: 1250}, {sku: "gadget", quantity: 1, unit-price-cents: 305}], coupon: none}'
       ;;
     kv-service) CALL_ARGS='"set greeting hello"' ;;
+    # granted#read-file, the export the run panel offers first: the granted
+    # node reads the file its /data grant lets it see.
+    sandbox-demo) CALL_ARGS='"/data/motd.txt"' ;;
     *) CALL_ARGS='' ;;
   esac
 fi
