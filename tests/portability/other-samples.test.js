@@ -17,9 +17,11 @@ const covered = {
   'kv-service': 'kv-service.test.js',
   'order-pipeline': 'order-pipeline.test.js',
   'order-pipeline-polyglot': 'order-pipeline.test.js',
+  streams: 'streams.test.js',
   'http-hello': 'http-hello.test.js',
   'kv-bench': 'other-samples.test.js',
   hostile: 'other-samples.test.js',
+  'std-interfaces': 'std-interfaces.test.js',
 };
 
 test('every sample has a portability test', () => {

@@ -77,7 +77,9 @@ pub(crate) fn wave_text_labelled(v: &Val, handle: &mut dyn FnMut() -> String) ->
         };
         match v {
             Val::Resource(_) => handle(),
-            Val::Future(_) | Val::Stream(_) | Val::ErrorContext(_) => "<resource>".into(),
+            Val::Future(_) => "<future>".into(),
+            Val::Stream(_) => "<stream>".into(),
+            Val::ErrorContext(_) => "<error-context>".into(),
             Val::List(items) | Val::FixedLengthList(items) => format!("[{}]", join(items)),
             Val::Tuple(items) => format!("({})", join(items)),
             Val::Record(fields) => format!(

@@ -192,3 +192,30 @@ fn an_async_wire_between_differently_granted_nodes_is_not_traced() {
     let composed = run(&prepare(&ws, false), "run(2)");
     assert_eq!(composed.result.as_deref(), Ok("102"));
 }
+
+/// samples/streams: two WASI 0.3 components built from Rust with
+/// wit-bindgen's async support, a `stream<u32>` crossing the wire. It runs
+/// composed and traced; traced, the stream passes through the host and the
+/// trace shows it.
+#[test]
+fn the_streams_sample_sums_composed_and_traced() {
+    let dir = Path::new(patchbay_test_programs::SAMPLES_DIR).join("streams");
+    let ws = Workspace::open(patchbay_project::load(&dir).expect("project loads"));
+    for traced in [false, true] {
+        let p = prepare(&ws, traced);
+        for (call, expected) in [("sum(0)", "0"), ("sum(10)", "55"), ("sum(100)", "5050")] {
+            let report = run(&p, call);
+            assert_eq!(report.result.as_deref(), Ok(expected), "traced: {traced}");
+            if traced {
+                let n = &call[4..call.len() - 1];
+                assert_eq!(report.trace.len(), 1, "{:?}", report.trace);
+                let entry = &report.trace[0];
+                assert_eq!(entry.function, "patchbay:streams/numbers@0.1.0#count");
+                assert_eq!(
+                    (entry.args.clone(), entry.result.as_str()),
+                    (vec![n.to_string()], "<stream>")
+                );
+            }
+        }
+    }
+}
