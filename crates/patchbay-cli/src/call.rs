@@ -16,8 +16,13 @@ pub struct CallArgs {
     project: PathBuf,
     /// The calls, in WAVE, run in order. Several calls share one instance,
     /// so state the guest keeps lives from one to the next.
-    #[arg(required = true, value_name = "CALL")]
+    #[arg(required_unless_present = "presets", value_name = "CALL")]
     calls: Vec<String>,
+    /// Call with an argument preset saved in the project (`[presets]`,
+    /// made in the run panel), by name; repeatable. Presets run first, in
+    /// the order given, then the CALLs.
+    #[arg(long = "preset", value_name = "NAME")]
+    presets: Vec<String>,
     /// Print the run report as JSON (an array of reports for several calls).
     #[arg(long)]
     json: bool,
@@ -38,6 +43,10 @@ pub struct CallArgs {
 pub fn run(args: CallArgs) -> Result<ExitCode> {
     let limits = args.limits.limits()?;
     let ws = crate::load(&args.project)?;
+    let calls = preset_calls(&ws.project().presets, &args.presets)?
+        .into_iter()
+        .chain(args.calls.iter().cloned())
+        .collect::<Vec<_>>();
     let host = crate::host(args.limits.max_stack()?)?;
     let prepared = if args.traced {
         host.prepare_traced(&ws)?
@@ -49,12 +58,19 @@ pub fn run(args: CallArgs) -> Result<ExitCode> {
     let runtime = crate::runtime()?;
     let mut reports = Vec::new();
     let mut failed = false;
-    for (i, call) in args.calls.iter().enumerate() {
-        let report = runtime.block_on(one(&host, &prepared, &mut session, call, &limits, &args));
+    for (i, call) in calls.iter().enumerate() {
+        let report = runtime.block_on(one(
+            &host,
+            &prepared,
+            &mut session,
+            call,
+            &limits,
+            args.fresh || calls.len() == 1,
+        ));
         let report = match report {
             Ok(report) => report,
             Err(ended) => {
-                let skipped = args.calls.len() - i;
+                let skipped = calls.len() - i;
                 eprintln!(
                     "error[session-ended]: {ended}; {skipped} call{} not run",
                     if skipped == 1 { "" } else { "s" }
@@ -65,7 +81,7 @@ pub fn run(args: CallArgs) -> Result<ExitCode> {
         };
         failed |= report.result.is_err();
         if !args.json {
-            if args.calls.len() > 1 {
+            if calls.len() > 1 {
                 eprintln!("--- call {}: {call}", i + 1);
             }
             crate::output::print_report(&report);
@@ -88,7 +104,7 @@ pub fn run(args: CallArgs) -> Result<ExitCode> {
             .map(|r| patchbay_api::RunReport::from_host(r, limits))
             .collect();
         match json.as_slice() {
-            [one] if args.calls.len() == 1 => crate::output::print_json(one)?,
+            [one] if calls.len() == 1 => crate::output::print_json(one)?,
             all => crate::output::print_json(all)?,
         }
     }
@@ -107,11 +123,49 @@ async fn one(
     session: &mut LiveSession,
     call: &str,
     limits: &Limits,
-    args: &CallArgs,
+    fresh: bool,
 ) -> Result<RunReport, patchbay_host::SessionEnded> {
-    if args.fresh || args.calls.len() == 1 {
+    if fresh {
         Ok(host.run(prepared, call, limits).await)
     } else {
         host.call_in(session, call, limits).await
     }
+}
+
+/// The call text of each named preset: `FUNCTION(ARGS)`. A name must name
+/// exactly one preset of the project.
+fn preset_calls(presets: &patchbay_project::Presets, names: &[String]) -> Result<Vec<String>> {
+    names
+        .iter()
+        .map(|name| {
+            let found: Vec<_> = presets
+                .iter()
+                .filter_map(|(function, entries)| entries.get(name).map(|args| (function, args)))
+                .collect();
+            match found.as_slice() {
+                [(function, args)] => Ok(format!("{function}({args})")),
+                [] => {
+                    let known: Vec<_> = presets
+                        .iter()
+                        .flat_map(|(f, e)| e.keys().map(move |n| format!("`{n}` ({f})")))
+                        .collect();
+                    anyhow::bail!(
+                        "the project has no preset `{name}`; {}",
+                        if known.is_empty() {
+                            "it has none (save one from the run panel)".to_string()
+                        } else {
+                            format!("its presets: {}", known.join(", "))
+                        }
+                    )
+                }
+                several => anyhow::bail!(
+                    "preset `{name}` is saved for {} functions ({}); write the call instead, such as `{}({})`",
+                    several.len(),
+                    several.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>().join(", "),
+                    several[0].0,
+                    several[0].1
+                ),
+            }
+        })
+        .collect()
 }
