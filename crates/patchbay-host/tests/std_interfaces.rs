@@ -72,6 +72,25 @@ mode = "grant"
 mode = "grant"
 "#;
 
+const FAKES: &str = r#"
+[bindings."*.wasi:keyvalue/*"]
+mode = "mock"
+fake = "kv"
+values = { "cache/a" = "seeded", "b" = "in default" }
+
+[bindings."*.wasi:config/*"]
+mode = "mock"
+fake = "config"
+values = { greeting = "faked" }
+
+[bindings."*.wasi:logging/*"]
+mode = "mock"
+fake = "log"
+
+[bindings."*.wasi:*"]
+mode = "grant"
+"#;
+
 fn prepare(ws: &Workspace) -> Runnable {
     let errors: Vec<String> = ws
         .check()
@@ -207,25 +226,7 @@ fn log_lines_reach_the_output_with_their_levels() {
 #[test]
 fn the_kv_and_config_fakes_answer_from_memory() {
     let dir = temp();
-    let fakes = r#"
-[bindings."*.wasi:keyvalue/*"]
-mode = "mock"
-fake = "kv"
-values = { "cache/a" = "seeded", "b" = "in default" }
-
-[bindings."*.wasi:config/*"]
-mode = "mock"
-fake = "config"
-values = { greeting = "faked" }
-
-[bindings."*.wasi:logging/*"]
-mode = "mock"
-fake = "log"
-
-[bindings."*.wasi:*"]
-mode = "grant"
-"#;
-    let ws = project(&dir, fakes);
+    let ws = project(&dir, FAKES);
     let prepared = prepare(&ws);
     assert_eq!(
         ok(&run(&prepared, r#"get("cache", "a")"#)),
@@ -247,6 +248,14 @@ mode = "grant"
     let get = block_on(host().call_in(&mut session, r#"get("anything", "k")"#, &limits))
         .expect("the session lives");
     assert_eq!(ok(&get), r#"ok(some("v"))"#);
+    // Clearing the session's fake state goes back to the seed.
+    session.clear();
+    let get = block_on(host().call_in(&mut session, r#"get("anything", "k")"#, &limits))
+        .expect("the session lives");
+    assert_eq!(ok(&get), "ok(none)");
+    let get = block_on(host().call_in(&mut session, r#"get("cache", "a")"#, &limits))
+        .expect("the session lives");
+    assert_eq!(ok(&get), r#"ok(some("seeded"))"#);
     let greet = run(&prepared, r#"greet("bo")"#);
     assert_eq!(ok(&greet), r#""faked, bo!""#);
     // The log fake records the calls instead of printing them.
@@ -286,4 +295,43 @@ mode = "grant"
         "{errors:?}"
     );
     assert!(host().prepare(&ws).is_err(), "check and prepare agree");
+}
+
+#[test]
+fn sealed_export_keeps_the_standard_interfaces_and_says_why() {
+    let dir = temp();
+    for (bindings, why) in [
+        (GRANTED, "kv.redb"),
+        (FAKES, "the `kv` fake of the standard"),
+    ] {
+        let ws = project(&dir, bindings);
+        let sealed = ws
+            .compose_sealed()
+            .unwrap_or_else(|e| panic!("compose_sealed: {e}"));
+        for import in [
+            "wasi:keyvalue/store@0.2.0-draft",
+            "wasi:keyvalue/atomics@0.2.0-draft",
+            "wasi:keyvalue/batch@0.2.0-draft",
+            "wasi:config/store@0.2.0-draft",
+        ] {
+            assert!(
+                sealed.composed.imports.iter().any(|i| i == import),
+                "{import} stays an import: {:?}",
+                sealed.composed.imports
+            );
+        }
+        let reasons: Vec<String> = sealed.not_sealed.iter().map(|n| n.to_string()).collect();
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("wasi:keyvalue/store@0.2.0-draft") && r.contains(why)),
+            "{reasons:?}"
+        );
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r.contains("wasi:config/store@0.2.0-draft")),
+            "{reasons:?}"
+        );
+    }
 }

@@ -1302,7 +1302,15 @@ address: string, } | { "kind": "response",
 /**
  * The response text.
  */
-text: string, };
+text: string, } | { "kind": "bucket", 
+/**
+ * The bucket's name.
+ */
+name: string, } | { "kind": "config-prefix", 
+/**
+ * The prefix.
+ */
+prefix: string, };
 
 export type CheckGrantEntryRequest = { 
 /**

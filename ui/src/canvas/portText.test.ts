@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { Grant } from '../store';
 import { charsIn, elideMiddle, fitMiddle, grantScopeText } from './portText';
 
-const grant = (g: Partial<Grant>): Grant => ({ env: [], dirs: [], allow: [], clock: null, random: null, ...g });
+const grant = (g: Partial<Grant>): Grant => ({
+  env: [],
+  dirs: [],
+  allow: [],
+  clock: null,
+  random: null,
+  store: null,
+  buckets: [],
+  config: [],
+  configPrefix: null,
+  ...g,
+});
 
 describe('elideMiddle', () => {
   it('keeps a name that fits', () => {
@@ -77,5 +88,13 @@ describe('grantScopeText', () => {
     expect(grantScopeText(['allow'], grant({}))).toBe('no hosts');
     expect(grantScopeText([], grant({ env: ['X'] }))).toBe('');
     expect(grantScopeText(['clock'], grant({ clock: { kind: 'real' } }))).toBe('');
+  });
+
+  it('shows a key-value grant’s file and buckets, and a config grant’s keys and prefix', () => {
+    const kv = grant({ store: 'data/kv.redb', buckets: ['default', 'cache'] });
+    expect(grantScopeText(['store', 'buckets'], kv)).toBe('data/kv.redb · buckets: default, cache');
+    expect(grantScopeText(['store', 'buckets'], grant({}))).toBe('no store');
+    const config = grant({ config: [{ key: 'greeting', value: 'hi' }], configPrefix: 'APP_' });
+    expect(grantScopeText(['config', 'config-prefix'], config)).toBe('config: greeting · APP_*');
   });
 });

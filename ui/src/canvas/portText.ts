@@ -76,7 +76,8 @@ export function roomForName(label: HTMLElement, name: HTMLElement): number {
 
 /** The scope of a grant in short form, for the badge of an import whose
  *  grant scopes (from the backend's `ImportState.scopes`) are `scopes`:
- *  `env: GREETING`, `/data ro`, `127.0.0.1:8080`, `clock 2023-…`; '' when
+ *  `env: GREETING`, `/data ro`, `127.0.0.1:8080`, `clock 2023-…`,
+ *  `data/kv.redb · buckets: default`, `config: greeting · APP_*`; '' when
  *  the grant gives this import nothing to show. */
 export function grantScopeText(scopes: readonly GrantScope[], grant: Grant): string {
   const parts: string[] = [];
@@ -96,6 +97,18 @@ export function grantScopeText(scopes: readonly GrantScope[], grant: Grant): str
         break;
       case 'random':
         if (grant.random?.kind === 'seeded') parts.push(`seed ${grant.random.seed}`);
+        break;
+      case 'store':
+        parts.push(grant.store ? grant.store : 'no store');
+        break;
+      case 'buckets':
+        if (grant.store) parts.push(grant.buckets.length ? `buckets: ${grant.buckets.join(', ')}` : 'no buckets');
+        break;
+      case 'config':
+        if (grant.config.length) parts.push(`config: ${grant.config.map((c) => c.key).join(', ')}`);
+        break;
+      case 'config-prefix':
+        if (grant.configPrefix) parts.push(`${grant.configPrefix}*`);
         break;
     }
   }

@@ -48,10 +48,10 @@ const doc: ProjectDoc = {
   wires: [],
   exports: [{ from: { node: 'granted', port: PROBE }, name: 'granted' }],
   bindings: [
-    { selector: 'granted.wasi:cli/environment@0.2.6', binding: { mode: 'grant', env: ['GREETING'], dirs: [], allow: [], clock: null, random: null } },
+    { selector: 'granted.wasi:cli/environment@0.2.6', binding: { mode: 'grant', env: ['GREETING'], dirs: [], allow: [], clock: null, random: null, store: null, buckets: [], config: [], configPrefix: null } },
     {
       selector: 'granted.wasi:filesystem/preopens@0.2.6',
-      binding: { mode: 'grant', env: [], dirs: [{ host: './data', guest: '/data', writable: false }], allow: [], clock: null, random: null },
+      binding: { mode: 'grant', env: [], dirs: [{ host: './data', guest: '/data', writable: false }], allow: [], clock: null, random: null, store: null, buckets: [], config: [], configPrefix: null },
     },
     { selector: 'granted.patchbay:kv/store', binding: { mode: 'mock', fake: 'kv', functions: [], values: [], responses: [] } },
   ],

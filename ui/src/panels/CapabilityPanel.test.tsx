@@ -1,4 +1,4 @@
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../store';
@@ -116,7 +116,7 @@ describe('CapabilityPanel', () => {
 
   it('turns an edit of an inherited binding into an exact one, and says so', async () => {
     const user = userEvent.setup();
-    setup([{ selector: '*.wasi:*', binding: { mode: 'grant', env: [], dirs: [], allow: [], clock: null, random: null } }], ENV, '*.wasi:*', 'grant');
+    setup([{ selector: '*.wasi:*', binding: { mode: 'grant', env: [], dirs: [], allow: [], clock: null, random: null, store: null, buckets: [], config: [], configPrefix: null } }], ENV, '*.wasi:*', 'grant');
     render(<CapabilityPanel />);
     expect(screen.getByText(/Bound by the broad selector/)).toHaveTextContent(
       `Changing anything here creates an exact binding service.${ENV} for this import only.`,
@@ -131,6 +131,10 @@ describe('CapabilityPanel', () => {
       allow: [],
       clock: null,
       random: null,
+      store: null,
+      buckets: [],
+      config: [],
+      configPrefix: null,
     });
     expect(bindingOf('*.wasi:*')).toMatchObject({ mode: 'grant', env: [] });
     expect(toast).toHaveBeenCalledWith(expect.stringContaining(`Created the exact binding service.${ENV}`), 'info');
@@ -163,7 +167,7 @@ describe('CapabilityPanel', () => {
     await user.type(input, 'example.com');
     expect(await screen.findByText('backend: `example.com` is not host:port')).toBeInTheDocument();
     expect(check).toHaveBeenCalledWith({ entry: { kind: 'allow', address: 'example.com' } });
-    expect(screen.getByRole('button', { name: 'Add' })).toBeDisabled();
+    expect(within(input.parentElement!).getByRole('button', { name: 'Add' })).toBeDisabled();
     await user.type(input, ':443{Enter}');
     expect(bindingOf('service.wasi:http/outgoing-handler@0.2.6')).toMatchObject({ allow: ['example.com:443'] });
   });

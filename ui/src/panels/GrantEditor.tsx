@@ -1,13 +1,15 @@
 /**
- * The grant editor of the binding panel: the scopes a granted WASI import
- * gets (environment names, folders, allow-list, clock, random), each entry
- * checked by the backend as it is typed (`check_grant_entry`).
+ * The grant editor of the binding panel: the scopes a granted import gets
+ * (environment names, folders, allow-list, clock, random; for
+ * `wasi:keyvalue` a database file and its buckets; for `wasi:config/store`
+ * values and an environment prefix), each entry checked by the backend as
+ * it is typed (`check_grant_entry`).
  */
 import { useState } from 'react';
 import type { ClockSetting, DirGrant, Grant, GrantEntry, GrantScope, RandomSetting } from '../store/backend';
 import { ALL_SCOPES, SCOPE_TITLES, checkU64 } from './bindingEdit';
 import { Segmented, StringListEditor } from './common';
-import { CommitInput } from './inputs';
+import { CommitInput, KeyValueEditor } from './inputs';
 import { useGrantEntryCheck } from './useGrantEntryCheck';
 
 export function GrantEditor({
@@ -21,7 +23,17 @@ export function GrantEditor({
 }) {
   const [showAll, setShowAll] = useState(false);
   const shown = showAll || scopes.length === 0 ? ALL_SCOPES : scopes;
-  const g: Grant = { env: grant.env, dirs: grant.dirs, allow: grant.allow, clock: grant.clock, random: grant.random };
+  const g: Grant = {
+    env: grant.env,
+    dirs: grant.dirs,
+    allow: grant.allow,
+    clock: grant.clock,
+    random: grant.random,
+    store: grant.store ?? null,
+    buckets: grant.buckets ?? [],
+    config: grant.config ?? [],
+    configPrefix: grant.configPrefix ?? null,
+  };
   const checkEntry = useGrantEntryCheck();
   return (
     <div className="pbp-grant">
@@ -56,6 +68,43 @@ export function GrantEditor({
           )}
           {scope === 'clock' && <ClockEditor clock={g.clock} onChange={(clock) => onChange({ ...g, clock })} />}
           {scope === 'random' && <RandomEditor random={g.random} onChange={(random) => onChange({ ...g, random })} />}
+          {scope === 'store' && (
+            <CommitInput
+              label="Database file (relative to the project)"
+              value={g.store ?? ''}
+              placeholder="data/kv.redb"
+              onCommit={(v) => onChange({ ...g, store: v.trim() === '' ? null : v.trim() })}
+            />
+          )}
+          {scope === 'buckets' && (
+            <StringListEditor
+              label="Buckets the guest may open"
+              values={g.buckets}
+              placeholder="default"
+              validate={(name) => checkEntry({ kind: 'bucket', name })}
+              onChange={(buckets) => onChange({ ...g, buckets })}
+            />
+          )}
+          {scope === 'config' && (
+            <KeyValueEditor
+              label="Config values"
+              rows={g.config}
+              keyLabel="Key"
+              valueLabel="Value"
+              keyPlaceholder="greeting"
+              valuePlaceholder="hello"
+              onChange={(config) => onChange({ ...g, config })}
+            />
+          )}
+          {scope === 'config-prefix' && (
+            <CommitInput
+              label="Host variables with this prefix (prefix stripped, lowercased)"
+              value={g.configPrefix ?? ''}
+              placeholder="APP_"
+              validate={(v) => (v.trim() === '' ? null : checkEntry({ kind: 'config-prefix', prefix: v.trim() }))}
+              onCommit={(v) => onChange({ ...g, configPrefix: v.trim() === '' ? null : v.trim() })}
+            />
+          )}
         </fieldset>
       ))}
       {scopes.length > 0 && scopes.length < ALL_SCOPES.length && (

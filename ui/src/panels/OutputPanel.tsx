@@ -9,6 +9,7 @@ import type { BuildStatus, LiveEvent } from '../store';
 import { EmptyState, Mark, Spinner } from './common';
 import { OutputBlock } from './RunPanel';
 import { formatMicros } from './text';
+import { LogLines } from './LogLines';
 
 /** Output events since the last `runStarted`. */
 function liveOutput(events: LiveEvent[]): { stdout: string; stderr: string; call: string | null } {
@@ -87,6 +88,7 @@ export function OutputPanel() {
         </div>
         <OutputBlock title="stdout" text={live.stdout} />
         <OutputBlock title="stderr" text={live.stderr} error />
+        <LogLines text={live.stderr} />
         {!live.stdout && !live.stderr && <div className="pbp-muted">No output yet.</div>}
       </>
     );
@@ -108,6 +110,7 @@ export function OutputPanel() {
         </div>
         <OutputBlock title="stdout" text={lastRun.stdout} />
         <OutputBlock title="stderr" text={lastRun.stderr} error />
+        <LogLines text={lastRun.stderr} />
         {!lastRun.stdout && !lastRun.stderr && <div className="pbp-muted">The last run printed nothing.</div>}
         {lastRun.denials.length > 0 && (
           <ul className="pbp-denials">

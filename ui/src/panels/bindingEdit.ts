@@ -14,13 +14,17 @@ export const SCOPE_TITLES: Record<GrantScope, string> = {
   allow: 'Network allow-list',
   clock: 'Clock',
   random: 'Random',
+  store: 'Key-value database file',
+  buckets: 'Key-value buckets',
+  config: 'Config values',
+  'config-prefix': 'Config from environment',
 };
 
 /** Every scope, for a broad selector's grant. */
 export const ALL_SCOPES = Object.keys(SCOPE_TITLES) as GrantScope[];
 
 export function emptyGrant(): Grant {
-  return { env: [], dirs: [], allow: [], clock: null, random: null };
+  return { env: [], dirs: [], allow: [], clock: null, random: null, store: null, buckets: [], config: [], configPrefix: null };
 }
 
 export function emptyMock(): Mock {

@@ -57,7 +57,7 @@ function sampleDoc(): ProjectDoc {
     wires: [{ from: { node: 'memory', port: 'patchbay:kv/store' }, to: { node: 'service', port: 'patchbay:kv/store' } }],
     exports: [{ from: { node: 'service', port: 'handle-request' }, name: null }],
     bindings: [
-      { selector: '*.wasi:*', binding: { mode: 'grant', env: [], dirs: [], allow: [], clock: null, random: null } },
+      { selector: '*.wasi:*', binding: { mode: 'grant', env: [], dirs: [], allow: [], clock: null, random: null, store: null, buckets: [], config: [], configPrefix: null } },
       { selector: 'service.patchbay:kv/log', binding: { mode: 'deny' } },
       { selector: 'memory.wasi:cli/environment@0.2.6', binding: { mode: 'leave' } },
     ],

@@ -192,6 +192,16 @@ pub enum GrantEntry {
         /// The response text.
         text: String,
     },
+    /// A key-value bucket a grant may open (`buckets`).
+    Bucket {
+        /// The bucket's name.
+        name: String,
+    },
+    /// The environment prefix read as configuration (`config-prefix`).
+    ConfigPrefix {
+        /// The prefix.
+        prefix: String,
+    },
 }
 
 impl GrantEntry {
@@ -202,6 +212,15 @@ impl GrantEntry {
             GrantEntry::Dir { host, guest } => model::check_dir_grant(host, guest),
             GrantEntry::Allow { address } => model::HostPort::parse(address).map(|_| ()),
             GrantEntry::Response { text } => model::CannedResponse::parse(text).map(|_| ()),
+            GrantEntry::Bucket { name } => model::check_bucket_name(name),
+            GrantEntry::ConfigPrefix { prefix } => {
+                model::check_env_name(prefix).map_err(|_| {
+                    format!(
+                        "`config-prefix` `{}` cannot begin an environment variable name",
+                        model::shown(prefix)
+                    )
+                })
+            }
         };
         match result {
             Ok(()) => Verdict::ok(),

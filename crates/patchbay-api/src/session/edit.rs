@@ -174,10 +174,13 @@ fn fake_views() -> Vec<FakeView> {
             let (title, description) = match f {
                 model::Fake::KeyValue => (
                     "In-memory key-value",
-                    "Serves get/set/delete/exists over strings from a map that lives for one run; seed it with values.",
+                    "Serves get/set/delete/exists over strings, or the whole of wasi:keyvalue (buckets), from memory that lives for one instance; seed it with values (\"BUCKET/KEY\" for wasi:keyvalue).",
                 ),
                 model::Fake::Log => ("Logging", "Accepts every call that returns nothing and records it."),
-                model::Fake::Config => ("Config", "Answers get(key) from a map of values."),
+                model::Fake::Config => (
+                    "Config",
+                    "Answers get(key), or wasi:config/store, from a map of values.",
+                ),
                 model::Fake::Clock => ("Fixed clock", "wasi:clocks that always reads the same time."),
                 model::Fake::Random => ("Seeded random", "wasi:random from a fixed seed: the same numbers every run."),
                 model::Fake::Http => (

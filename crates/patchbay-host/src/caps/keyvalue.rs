@@ -103,8 +103,13 @@ impl KvConfig {
         } else {
             Backend::Closed
         };
+        let seed = match &backend {
+            Backend::Memory(buckets) => Some(buckets.clone()),
+            _ => None,
+        };
         KvScope {
             backend,
+            seed,
             nodes: self.nodes.clone(),
             log: log.clone(),
         }
@@ -128,6 +133,8 @@ enum Backend {
 /// The key-value state of one scope of one Store.
 pub(crate) struct KvScope {
     backend: Backend,
+    /// The fake's buckets as seeded, for [`KvScope::clear_fake`].
+    seed: Option<HashMap<String, BTreeMap<String, Vec<u8>>>>,
     nodes: Vec<String>,
     log: ScopeLog,
 }
@@ -169,6 +176,14 @@ fn table(name: &str) -> TableDefinition<'_, &'static str, &'static [u8]> {
 }
 
 impl KvScope {
+    /// Puts the `kv` fake back to its seed values (a live session's
+    /// `clear`); a granted store keeps its data.
+    pub fn clear_fake(&mut self) {
+        if let (Backend::Memory(buckets), Some(seed)) = (&mut self.backend, &self.seed) {
+            buckets.clone_from(seed);
+        }
+    }
+
     /// Opens `name`, or says why not.
     fn open(&mut self, name: &str) -> Result<(), store::Error> {
         match &mut self.backend {

@@ -467,6 +467,9 @@ impl LiveSession {
         state.denials.clear();
         state.trace.clear();
         state.kv.clear();
+        for scope in &mut state.scopes {
+            scope.kv.clear_fake();
+        }
         state
             .sequences
             .retain(|key, _| key == crate::caps::mock::RESOURCE_COUNTER);

@@ -39,6 +39,7 @@ use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
 
 mod folders;
+mod keyvalue;
 mod network;
 
 /// The WASI version `sandbox-demo` imports.
