@@ -263,6 +263,9 @@ setup_all() {
   build_samples
   ensure_registry
   ensure_wac_cli
+  # wasm-tools, for the decomposition tests' `wasm-tools compose`
+  # (crates/patchbay-compose/tests/import_binary.rs).
+  ensure_portability_tools
 }
 
 # What the workspace build needs beyond setup_all: patchbay-app is a

@@ -70,7 +70,22 @@ fn start_in(builder: FileDialogBuilder<tauri::Wry>, dir: &Path) -> FileDialogBui
 impl Dialogs for NativeDialogs {
     fn pick_project(&self) -> Option<PathBuf> {
         self.file("Open project")?
+            .add_filter(
+                "Patchbay project, .wac recipe or component",
+                &["toml", "wac", "wasm", "wat"],
+            )
             .add_filter("Patchbay project", &["toml"])
+            .add_filter(
+                ".wac recipe or composed component (imported as a project)",
+                &["wac", "wasm", "wat"],
+            )
+            .blocking_pick_file()
+            .and_then(local_path)
+    }
+
+    fn pick_package(&self, name: &str) -> Option<PathBuf> {
+        self.file(&format!("The component of package {name}"))?
+            .add_filter("WebAssembly components", &["wasm", "wat"])
             .blocking_pick_file()
             .and_then(local_path)
     }

@@ -16,7 +16,8 @@ export const WAIT_MS = 30_000;
 async function graphOf(project) {
   if (!project) return { ids: [], wired: false };
   const toml = await readFile(path.join(project, 'patchbay.toml'), 'utf8');
-  const ids = [...toml.matchAll(/^\[nodes\.(?:"([^"]+)"|([^\]\s]+))\]/gm)].map((m) => m[1] ?? m[2]);
+  // Node ids hold no dots: `[nodes.ID.position]` is a sub-table, not a node.
+  const ids = [...toml.matchAll(/^\[nodes\.(?:"([^"]+)"|([^\].\s]+))\]/gm)].map((m) => m[1] ?? m[2]);
   return { ids, wired: /^\[\[wires\]\]/m.test(toml) };
 }
 

@@ -6,6 +6,7 @@ import {
   BottomPanel,
   ConfirmDialog,
   DiskChangeDialog,
+  ImportDialog,
   LibraryPanel,
   NewProjectDialog,
   NoNodes,
@@ -81,6 +82,7 @@ export function App() {
       <ConfirmDialog />
       <DiskChangeDialog />
       <NewProjectDialog />
+      <ImportDialog />
       <ExportDialog open={exportOpen && hasDoc} onClose={() => setExportOpen(false)} />
       <Toasts />
     </div>

@@ -33,6 +33,10 @@ pub enum ErrorCode {
     /// A folder that holds no `patchbay.toml` (the editor offers to create
     /// a project there; `detail` is the folder).
     NoProject,
+    /// A file that is not a project but can become one: a `.wac` recipe
+    /// or a component binary (the editor offers to import it; `detail` is
+    /// the file).
+    Importable,
     /// A component file that cannot be loaded.
     BadComponent,
     /// The request itself is malformed.
@@ -58,6 +62,7 @@ impl ErrorCode {
             ErrorCode::NotOpen => "not-open",
             ErrorCode::BadProject => "bad-project",
             ErrorCode::NoProject => "no-project",
+            ErrorCode::Importable => "importable",
             ErrorCode::BadComponent => "bad-component",
             ErrorCode::BadRequest => "bad-request",
             ErrorCode::ComposeFailed => "compose-failed",
@@ -132,6 +137,19 @@ impl ApiError {
             ),
         )
         .with_detail(dir.display().to_string())
+    }
+
+    /// `importable`: `file` is a `.wac` recipe or a component binary, not
+    /// a project; the detail is the file, for the editor's import.
+    pub fn importable(file: &std::path::Path) -> Self {
+        Self::new(
+            ErrorCode::Importable,
+            format!(
+                "{} is not a project but can become one: import it",
+                file.display()
+            ),
+        )
+        .with_detail(file.display().to_string())
     }
 
     /// `bad-component`: a component file that cannot be loaded.

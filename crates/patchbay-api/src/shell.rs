@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 /// Native dialogs. They block until the user answers; the session calls
 /// them from a blocking thread.
 pub trait Dialogs: Send + Sync + 'static {
-    /// A `patchbay.toml`, or a folder holding one.
+    /// A `patchbay.toml`, a folder holding one, or a file to import as a
+    /// project (a `.wac` recipe or a component binary).
     fn pick_project(&self) -> Option<PathBuf>;
     /// `.wasm` / `.wat` files.
     fn pick_components(&self) -> Vec<PathBuf>;
@@ -18,6 +19,12 @@ pub trait Dialogs: Send + Sync + 'static {
     /// A folder for a new project (the shell may title the dialog so).
     fn pick_new_project_folder(&self, start: &Path) -> Option<PathBuf> {
         self.pick_folder(start)
+    }
+    /// The component file of package `name` (`ns:pkg`) a `.wac` recipe
+    /// names (the shell may title the dialog with the name).
+    fn pick_package(&self, name: &str) -> Option<PathBuf> {
+        let _ = name;
+        self.pick_components().into_iter().next()
     }
 }
 

@@ -183,7 +183,18 @@ pub fn import_binary_bytes(bytes: &[u8], path: &Path) -> Result<ImportedBinary, 
             .get(&index)
             .cloned()
             .or_else(|| own_name(part))
-            .or_else(|| top.instance_names.get(&inst.instance_index).cloned())
+            .or_else(|| {
+                // An instance's name names its component only when it is
+                // the component's one instance (two caches are not `far`).
+                let instances = top
+                    .instantiations
+                    .iter()
+                    .filter(|i| i.component == index)
+                    .count();
+                (instances == 1)
+                    .then(|| top.instance_names.get(&inst.instance_index).cloned())
+                    .flatten()
+            })
             .or_else(|| first_export(part))
             .map(|n| kebab(n.rsplit(':').next().unwrap_or(&n)))
             .filter(|n| !n.is_empty())

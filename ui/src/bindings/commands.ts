@@ -1,7 +1,7 @@
 // Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
 // Do not edit: change the Rust types and regenerate.
 
-import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckFakeRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeName, FakeTargetsRequest, FakeView, ImportFakesRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, PresetEntry, RunReport, RunRequest, SampleComponentView, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SetDirtyRequest, Verdict } from "./types";
+import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckFakeRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeName, FakeTargetsRequest, FakeView, ImportFakesRequest, ImportPickRequest, ImportPlan, ImportPlanRequest, ImportProjectRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, PresetEntry, RunReport, RunRequest, SampleComponentView, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SetDirtyRequest, Verdict } from "./types";
 import { call } from "../ipc/transport";
 
 /** The channel the backend emits `AppEvent`s on. */
@@ -14,6 +14,9 @@ export const commands = {
   samples: (request: Empty) => call<Array<SampleView>>("samples", request),
   openSample: (request: OpenSampleRequest) => call<OpenedProject>("open_sample", request),
   newProject: (request: NewProjectRequest) => call<OpenedProject>("new_project", request),
+  importPlan: (request: ImportPlanRequest) => call<ImportPlan>("import_plan", request),
+  importPick: (request: ImportPickRequest) => call<string>("import_pick", request),
+  importProject: (request: ImportProjectRequest) => call<OpenedProject>("import_project", request),
   sampleComponents: (request: Empty) => call<Array<SampleComponentView>>("sample_components", request),
   addComponents: (request: AddComponentsRequest) => call<Array<ComponentView>>("add_components", request),
   analyze: (request: DocRequest) => call<Analysis>("analyze", request),
@@ -44,4 +47,4 @@ export const commands = {
 };
 
 /** The backend's command names, as the shell registers them. */
-export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_fake", "check_grant_entry", "run", "session_call", "session_status", "composition_key", "check_preset", "session_reset", "session_clear", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;
+export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "import_plan", "import_pick", "import_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_fake", "check_grant_entry", "run", "session_call", "session_status", "composition_key", "check_preset", "session_reset", "session_clear", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts"] as const;

@@ -21,7 +21,7 @@ message: string,
  */
 detail: string | null, };
 
-export type ErrorCode = "cancelled" | "not-permitted" | "not-open" | "bad-project" | "no-project" | "bad-component" | "bad-request" | "compose-failed" | "run-failed" | "serve-failed" | "io" | "internal";
+export type ErrorCode = "cancelled" | "not-permitted" | "not-open" | "bad-project" | "no-project" | "importable" | "bad-component" | "bad-request" | "compose-failed" | "run-failed" | "serve-failed" | "io" | "internal";
 
 export type FailureKind = "bad-call" | "instantiate" | "denied" | "left-open" | "timeout" | "fuel" | "memory" | "stack" | "output" | "trap";
 
@@ -1116,6 +1116,73 @@ dir: string | null,
  * folder.
  */
 name: string | null, };
+
+export type PackageFile = { 
+/**
+ * `ns:pkg`, as the recipe names it.
+ */
+name: string, 
+/**
+ * The component file (picked with `importPick`).
+ */
+path: string, };
+
+export type ImportPlanRequest = { 
+/**
+ * The `.wac` or component file the user opened.
+ */
+file: string, 
+/**
+ * Packages given so far.
+ */
+deps: Array<PackageFile>, };
+
+export type ImportKind = "wac" | "binary";
+
+export type ImportPlan = { 
+/**
+ * The file.
+ */
+file: string, 
+/**
+ * What it is.
+ */
+kind: ImportKind, 
+/**
+ * The folder the project goes to unless another is picked: a new
+ * folder beside the file, named after it.
+ */
+output: string, 
+/**
+ * Packages the recipe names that are neither given nor beside it, in
+ * the order it needs them (the first one only: the next shows once
+ * it is given).
+ */
+missingPackages: Array<string>, };
+
+export type ImportPickRequest = { 
+/**
+ * The file being imported (the dialog starts beside it).
+ */
+file: string, 
+/**
+ * The package whose file to pick; `null` picks the project folder.
+ */
+package: string | null, };
+
+export type ImportProjectRequest = { 
+/**
+ * The file to import (one the user opened).
+ */
+file: string, 
+/**
+ * The project folder: the plan's `output` or one picked.
+ */
+output: string, 
+/**
+ * Packages of a `.wac` recipe given by the user.
+ */
+deps: Array<PackageFile>, };
 
 export type SampleComponentView = { 
 /**

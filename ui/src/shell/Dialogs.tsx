@@ -1,10 +1,12 @@
 // The recovery prompt (unsaved changes autosaved earlier), the "save
 // before closing / opening another project?" confirmation, and the choice
 // when patchbay.toml changed on disk while the editor has unsaved changes;
-// and *New project*.
+// *New project*, and the import of a `.wac` recipe or a composed binary.
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { baseName, useStore } from '../store';
+import { commands, errorText, type ImportPlan, type PackageFile } from '../store/backend';
+import { isCancelled } from '../store/runtime';
 import { Dialog } from './Dialog';
 import { MOD } from './platform';
 import '../canvas/menus.css';
@@ -176,6 +178,122 @@ function NewProjectForm({ dir }: { dir: string | null }) {
       {dirty && current && (
         <p className="pb-warning" role="note">
           {current} has unsaved changes; they are dropped when the new project opens. Save first ({MOD}S) to keep them.
+        </p>
+      )}
+    </Dialog>
+  );
+}
+
+/** *Open* of a `.wac` recipe or a component binary: where the new project
+ *  goes (a new folder beside the file unless another is picked) and, for a
+ *  recipe, the file of each package not found beside it. The backend plans,
+ *  picks (native dialogs), imports and opens. */
+export function ImportDialog() {
+  const file = useStore((s) => s.importing);
+  if (!file) return null;
+  return <ImportForm key={file} file={file} />;
+}
+
+function ImportForm({ file }: { file: string }) {
+  const [plan, setPlan] = useState<ImportPlan | null>(null);
+  const [output, setOutput] = useState<string | null>(null);
+  const [deps, setDeps] = useState<PackageFile[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const dirty = useStore((s) => s.dirty);
+  const current = useStore((s) => s.doc?.name ?? null);
+  const close = () => useStore.getState().setImporting(null);
+
+  useEffect(() => {
+    let live = true;
+    commands
+      .importPlan({ file, deps })
+      .then((p) => {
+        if (!live) return;
+        setPlan(p);
+        setError(null);
+      })
+      .catch((e) => live && setError(errorText(e)));
+    return () => {
+      live = false;
+    };
+  }, [file, deps]);
+
+  const pick = async (pkg: string | null) => {
+    try {
+      const path = await commands.importPick({ file, package: pkg });
+      if (pkg === null) setOutput(path);
+      else setDeps((d) => [...d.filter((x) => x.name !== pkg), { name: pkg, path }]);
+    } catch (e) {
+      if (!isCancelled(e)) setError(errorText(e));
+    }
+  };
+  const missing = plan?.missingPackages ?? [];
+  const target = output ?? plan?.output ?? null;
+  const run = async () => {
+    if (!target) return;
+    setBusy(true);
+    const done = await useStore.getState().importProject(file, target, deps);
+    setBusy(false);
+    if (done) close();
+  };
+  const what = plan?.kind === 'wac' ? 'recipe' : 'component binary';
+  return (
+    <Dialog
+      title={`Import ${baseName(file)} as a project`}
+      onEscape={close}
+      actions={
+        <>
+          <button
+            type="button"
+            className="pb-btn pb-btn--primary"
+            disabled={busy || !plan || !target || missing.length > 0}
+            onClick={() => void run()}
+          >
+            {busy ? 'Importing…' : 'Import and open'}
+          </button>
+          <button type="button" className="pb-btn" onClick={close}>
+            Cancel
+          </button>
+        </>
+      }
+    >
+      <p>
+        <code>{file}</code> is a {plan ? what : 'file'}, not a project.{' '}
+        {plan?.kind === 'wac'
+          ? 'Its instances become nodes, its arguments wires and its exports exports.'
+          : 'Its embedded components are extracted beside the new project; its instances become nodes, its instantiation arguments wires and its exports exports.'}
+      </p>
+      <div className="pb-field" data-testid="import-output">
+        <span>Project folder</span>
+        <code>{target ?? '…'}</code>
+        <button type="button" className="pb-btn" onClick={() => void pick(null)}>
+          Choose folder…
+        </button>
+      </div>
+      {deps.map((d) => (
+        <p key={d.name} className="pb-muted">
+          Package <code>{d.name}</code>: <code>{d.path}</code>
+        </p>
+      ))}
+      {missing.map((name) => (
+        <div key={name} className="pb-warning" role="note" data-testid="import-missing">
+          The recipe needs package <code>{name}</code>, which is not beside it (<code>deps/…</code> or{' '}
+          <code>{name.split(':').pop()}.wasm</code>).{' '}
+          <button type="button" className="pb-btn" onClick={() => void pick(name)}>
+            Choose the file of {name}…
+          </button>
+        </div>
+      ))}
+      {error && (
+        <pre className="pb-open-failure__detail" role="alert">
+          {error}
+        </pre>
+      )}
+      {dirty && current && (
+        <p className="pb-warning" role="note">
+          {current} has unsaved changes; they are dropped when the imported project opens. Save first ({MOD}S) to keep
+          them.
         </p>
       )}
     </Dialog>

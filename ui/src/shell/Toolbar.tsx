@@ -102,7 +102,7 @@ export function Toolbar() {
           className="pb-btn pb-btn--collapsible"
           onClick={() => void a().openProject(null)}
           aria-label="Open…"
-          title={`Open a project (${MOD}O)`}
+          title={`Open a project, or import a .wac recipe or a composed .wasm as one (${MOD}O)`}
         >
           <Icon name="open" /> <span className="pb-btn__label">Open…</span>
         </button>

@@ -3,7 +3,7 @@ export { LibraryPanel } from './LibraryPanel';
 export { Palette } from './Palette';
 export { Toasts } from './Toasts';
 export { StatusLine } from './StatusLine';
-export { RecoveryPrompt, ConfirmDialog, DiskChangeDialog, NewProjectDialog } from './Dialogs';
+export { RecoveryPrompt, ConfirmDialog, DiskChangeDialog, ImportDialog, NewProjectDialog } from './Dialogs';
 export { useOwnContextMenu } from './webviewMenu';
 export { NoProject, NoNodes } from './EmptyState';
 export { RightPanel, BottomPanel } from './Panels';

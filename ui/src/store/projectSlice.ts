@@ -9,9 +9,17 @@ import { importRowsOf } from './selectors';
 import { runMemoryInitial } from './runSlice';
 import type { GetState, OpenError, SetState, Slice, State, Store } from './types';
 
-type ProjectState = 'project' | 'fakes' | 'samples' | 'sampleComponents' | 'openError' | 'newProject';
+type ProjectState = 'project' | 'fakes' | 'samples' | 'sampleComponents' | 'openError' | 'newProject' | 'importing';
 type ProjectActions =
-  | 'startup' | 'retryStartup' | 'openProject' | 'openSample' | 'applyOpened' | 'setNewProject' | 'createProject';
+  | 'startup'
+  | 'retryStartup'
+  | 'openProject'
+  | 'openSample'
+  | 'applyOpened'
+  | 'setNewProject'
+  | 'createProject'
+  | 'setImporting'
+  | 'importProject';
 export type ProjectSlice = Pick<Store, ProjectState | ProjectActions>;
 
 export function projectInitial(): Pick<State, ProjectState> {
@@ -22,6 +30,7 @@ export function projectInitial(): Pick<State, ProjectState> {
     sampleComponents: [],
     openError: null,
     newProject: null,
+    importing: null,
   };
 }
 
@@ -32,6 +41,12 @@ export function projectOps(set: SetState, get: GetState) {
   /** A project that failed to open: with none open, the empty state keeps
    *  saying why (a toast would vanish); with one open, a toast says it. */
   function openFailed(e: unknown, retry: OpenError['retry']): void {
+    // A `.wac` recipe or a component binary: the import dialog takes it
+    // (the detail is the file), whether or not a project is open.
+    if (isApiError(e) && e.code === 'importable' && e.detail) {
+      set({ importing: e.detail, openError: get().doc ? get().openError : null });
+      return;
+    }
     if (get().doc) {
       get().toast(errorText(e), 'error');
       return;
@@ -139,6 +154,21 @@ export const createProjectSlice: Slice<ProjectSlice> = (set, get) => {
       }
     },
 
+    setImporting(file) {
+      set({ importing: file });
+    },
+
+    async importProject(file, output, deps) {
+      try {
+        const opened = await commands.importProject({ file, output, deps });
+        get().applyOpened(opened);
+        return true;
+      } catch (e) {
+        if (!isCancelled(e)) get().toast(errorText(e), 'error');
+        return false;
+      }
+    },
+
     applyOpened(opened) {
       cancelTimers();
       rt.analyzeSeq++;
@@ -147,6 +177,7 @@ export const createProjectSlice: Slice<ProjectSlice> = (set, get) => {
       set({
         openError: null,
         newProject: null,
+        importing: null,
         project: { path: opened.path, dir: opened.dir },
         doc: opened.doc,
         savedDoc: opened.doc,

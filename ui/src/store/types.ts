@@ -14,6 +14,7 @@ import type {
   FakeView,
   Location,
   OpenedProject,
+  PackageFile,
   PortAddr,
   Problem,
   ProjectDoc,
@@ -124,6 +125,9 @@ export type State = {
   /** The components shipped with the samples, addable without a dialog. */
   sampleComponents: SampleComponentView[];
   newProject: NewProjectDialog | null;
+  /** A `.wac` recipe or component binary being imported as a project (the
+   *  import dialog is open on it). */
+  importing: string | null;
   /** The search popup that adds a node at a point of the canvas. */
   nodeSearch: CanvasPoint | null;
   contextMenu: ContextMenuRequest | null;
@@ -224,6 +228,11 @@ export type Actions = {
   setNewProject(request: NewProjectDialog | null): void;
   /** Creates an empty project in `dir` (a dialog picks it when null) and opens it. */
   createProject(name: string, dir: string | null): Promise<boolean>;
+  /** Opens (or with null closes) the import dialog on a file. */
+  setImporting(file: string | null): void;
+  /** Imports `file` into the folder `output` (with a recipe's packages
+   *  `deps`) and opens the project; false (and a toast) if it fails. */
+  importProject(file: string, output: string, deps: PackageFile[]): Promise<boolean>;
   setNodeSearch(point: CanvasPoint | null): void;
   setContextMenu(menu: ContextMenuRequest | null): void;
   addFakeNode(fake: FakeName, at?: { x: number; y: number }): void;

@@ -9,7 +9,8 @@
 //! document), `convert` (the document to and from the project model),
 //! `component` (components and their types), `project` (open, recover, save),
 //! `edit` (checks while editing), `analysis` (checking and composing),
-//! `run` (running and serving), `export` and `event`.
+//! `run` (running and serving), `export`, `import` (a recipe or a
+//! composed binary opened as a project) and `event`.
 
 mod analysis;
 mod codes;
@@ -19,6 +20,7 @@ mod document;
 mod edit;
 mod event;
 mod export;
+mod import;
 mod project;
 mod run;
 
@@ -30,6 +32,7 @@ pub use document::*;
 pub use edit::*;
 pub use event::*;
 pub use export::*;
+pub use import::*;
 pub use project::*;
 pub use run::*;
 

@@ -13,6 +13,7 @@ mod analysis;
 mod deploy;
 mod edit;
 mod export;
+mod import;
 mod instance;
 mod live;
 mod new_project;

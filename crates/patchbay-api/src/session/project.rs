@@ -138,6 +138,9 @@ impl Session {
         if let Some(dir) = folder.filter(|dir| !dir.join(model::MANIFEST_NAME).exists()) {
             return Err(ApiError::no_project(&normalize(dir)));
         }
+        if path.is_file() && super::import::importable(path) {
+            return Err(ApiError::importable(&normalize(path)));
+        }
         if !path.exists() {
             // Said plainly rather than as a read error of a file the user
             // never named (`PATH` is taken for the manifest itself).

@@ -2,13 +2,14 @@
 //! module per area, as in `src/session/`: `project` (start-up, open,
 //! samples, the path gate, save, recovery, watching), `new_project`
 //! (starting from nothing, save as into a new folder), `edit` (wires, mock
-//! values, document rules), `run`, `instance` (the live session) and
-//! `export`.
+//! values, document rules), `run`, `instance` (the live session),
+//! `export` and `import` (a composed binary or a recipe opened).
 
 #[path = "../common/mod.rs"]
 mod common;
 mod edit;
 mod export;
+mod import;
 mod instance;
 mod new_project;
 mod project;
