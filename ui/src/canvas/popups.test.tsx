@@ -152,7 +152,10 @@ describe('a node’s menu makes a new project runnable', () => {
     expect(screen.getByRole('menuitem', { name: 'Stop exporting handle-request' })).toBeInTheDocument();
     await user.click(screen.getByRole('menuitem', { name: /Grant its WASI imports/ }));
     expect(state().doc!.bindings).toEqual([
-      { selector: 'service.wasi:*', binding: { mode: 'grant', env: [], dirs: [], allow: [], clock: null, random: null } },
+      {
+        selector: 'service.wasi:*',
+        binding: { mode: 'grant', env: [], dirs: [], allow: [], clock: null, random: null, store: null, buckets: [], config: [], configPrefix: null },
+      },
     ]);
     act(() => state().setContextMenu({ kind: 'node', node: 'service', ...point }));
     expect(screen.queryByRole('menuitem', { name: /Grant its WASI imports/ })).toBeNull();
