@@ -213,14 +213,12 @@ impl GrantEntry {
             GrantEntry::Allow { address } => model::HostPort::parse(address).map(|_| ()),
             GrantEntry::Response { text } => model::CannedResponse::parse(text).map(|_| ()),
             GrantEntry::Bucket { name } => model::check_bucket_name(name),
-            GrantEntry::ConfigPrefix { prefix } => {
-                model::check_env_name(prefix).map_err(|_| {
-                    format!(
-                        "`config-prefix` `{}` cannot begin an environment variable name",
-                        model::shown(prefix)
-                    )
-                })
-            }
+            GrantEntry::ConfigPrefix { prefix } => model::check_env_name(prefix).map_err(|_| {
+                format!(
+                    "`config-prefix` `{}` cannot begin an environment variable name",
+                    model::shown(prefix)
+                )
+            }),
         };
         match result {
             Ok(()) => Verdict::ok(),
