@@ -87,9 +87,32 @@ fn parse_value<V: WasmValue>(ty: Option<&V::Type>, text: &str) -> Result<Option<
         None => Err(format!(
             "the function returns nothing, so its value must be `()`, not `{text}`"
         )),
+        Some(ty) if holds_handle(ty) => Err(format!(
+            "`{text}` cannot stand for a value of this type: it holds a handle (a resource, stream or future), which a mock cannot make from WAVE values; wire the import to a component that provides it, deny it or leave it open"
+        )),
         Some(ty) => wasm_wave::from_str::<V>(ty, text)
             .map(Some)
             .map_err(|e| format!("`{text}` is not a valid {}: {e}", type_text(ty))),
+    }
+}
+
+/// Whether a value of `ty` holds a handle anywhere (a resource, or a
+/// WASI 0.3 stream or future): WAVE has no text for one.
+fn holds_handle<T: wasm_wave::wasm::WasmType>(ty: &T) -> bool {
+    use wasm_wave::wasm::WasmTypeKind as K;
+    match ty.kind() {
+        K::Unsupported => true,
+        K::List => ty.list_element_type().is_some_and(|t| holds_handle(&t)),
+        K::Option => ty.option_some_type().is_some_and(|t| holds_handle(&t)),
+        K::Tuple => ty.tuple_element_types().any(|t| holds_handle(&t)),
+        K::Record => ty.record_fields().any(|(_, t)| holds_handle(&t)),
+        K::Variant => ty
+            .variant_cases()
+            .any(|(_, t)| t.is_some_and(|t| holds_handle(&t))),
+        K::Result => ty.result_types().is_some_and(|(ok, err)| {
+            ok.is_some_and(|t| holds_handle(&t)) || err.is_some_and(|t| holds_handle(&t))
+        }),
+        _ => false,
     }
 }
 

@@ -219,3 +219,33 @@ fn the_streams_sample_sums_composed_and_traced() {
         }
     }
 }
+
+/// A mock cannot make a stream from WAVE values: `check` says so in the
+/// user's terms (not as a resource-handle parse error), and the run is
+/// refused by the same rule.
+#[test]
+fn a_mock_of_a_function_returning_a_stream_is_refused_by_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let summer = Path::new(patchbay_test_programs::STREAM_SUMMER);
+    let text = format!(
+        "version = 1\nname = \"m\"\n\n[components.s]\npath = {summer:?}\n\n[nodes.summer]\ncomponent = \"s\"\n\n[[exports]]\nfrom = \"summer.sum\"\n\n[bindings.\"*.wasi:*\"]\nmode = \"grant\"\n\n[bindings.\"summer.patchbay:streams/numbers@0.1.0\"]\nmode = \"mock\"\nfunctions.count = {{ returns = \"[1, 2]\" }}\n"
+    );
+    std::fs::write(dir.path().join("patchbay.toml"), text).unwrap();
+    let ws = Workspace::open(patchbay_project::load(dir.path()).expect("project loads"));
+    let errors: Vec<String> = ws
+        .check()
+        .into_iter()
+        .filter(|p| p.is_error())
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    for words in [
+        "`count`",
+        "stream",
+        "cannot make from WAVE values",
+        "deny it",
+    ] {
+        assert!(errors[0].contains(words), "{words}: {}", errors[0]);
+    }
+    assert!(host().prepare(&ws).is_err());
+}
