@@ -124,7 +124,8 @@ fn polyglot_pipeline_answers_as_the_rust_one_composed_and_traced() {
             let quote = t.trace.iter().find(|e| e.callee == "tax").unwrap();
             assert_eq!(quote.function, "patchbay:orders/tax@0.1.0#quote");
             assert!(
-                quote.result.starts_with("ok({rule: ") || quote.result == r#"err("subtotal too large")"#,
+                quote.result.starts_with("ok({rule: ")
+                    || quote.result == r#"err("subtotal too large")"#,
                 "{call}: {quote:?}"
             );
         }
