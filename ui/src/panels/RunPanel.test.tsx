@@ -78,6 +78,43 @@ describe('RunPanel', () => {
     useStore.setState({ doc, analysis, lastRun: null, running: false, pendingCall: null, run, runArgs: {} });
   });
 
+  it("preselects the first function of the node selected on the canvas, and keeps the user's pick otherwise", () => {
+    const fn = (name: string): FunctionInfo => ({
+      ...processOrder,
+      name,
+      key: name,
+      params: [],
+      signature: `${name}: func() -> result<string, string>`,
+    });
+    const twoNodes: Analysis = {
+      ...analysis,
+      composed: {
+        ...analysis.composed!,
+        runTargets: [
+          { export: 'ping', function: fn('ping'), callPrefix: 'ping', callable: true },
+          { export: 'pong', function: fn('pong'), callPrefix: 'pong', callable: true },
+        ],
+      },
+    } as Analysis;
+    const exports = [
+      { from: { node: 'a', port: 'ping' }, name: null },
+      { from: { node: 'b', port: 'pong' }, name: null },
+    ];
+    useStore.setState({ doc: { ...doc, exports }, analysis: twoNodes, runTarget: null, selectedNodes: [] });
+    render(<RunPanel />);
+    const select = screen.getByRole('combobox', { name: 'Function' }) as HTMLSelectElement;
+    expect(select.value).toBe('ping');
+    act(() => useStore.setState({ selectedNodes: ['b'] }));
+    expect(select.value).toBe('pong');
+    // Selecting a node that exports nothing, or several nodes, keeps the choice.
+    act(() => useStore.setState({ selectedNodes: ['c'] }));
+    expect(select.value).toBe('pong');
+    act(() => useStore.setState({ selectedNodes: ['a', 'b'] }));
+    expect(select.value).toBe('pong');
+    act(() => useStore.setState({ selectedNodes: ['a'] }));
+    expect(select.value).toBe('ping');
+  });
+
   it('builds the call text from a record, list, option, enum and flags form', async () => {
     const user = userEvent.setup();
     render(<RunPanel />);

@@ -11,6 +11,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from '../store';
+import type { RunTarget } from '../store/backend';
 import { resultIsStale } from '../store/runSlice';
 import { CopyButton, EmptyState, Spinner } from './common';
 import { unversioned } from './text';
@@ -37,7 +38,19 @@ export function RunPanel() {
   const targets = analysis?.composed?.runTargets ?? [];
   const target = targets.find((t) => t.callPrefix === chosen) ?? targets.find((t) => t.callable) ?? targets[0] ?? null;
   // The node whose export the function is: the form's arguments are kept per node too.
-  const node = doc?.exports.find((e) => (e.name ?? e.from.port) === target?.export)?.from.node ?? null;
+  const nodeOf = (t: RunTarget | null) => doc?.exports.find((e) => (e.name ?? e.from.port) === t?.export)?.from.node ?? null;
+  const node = nodeOf(target);
+
+  // Selecting one node on the canvas preselects its first exported
+  // function, unless the chosen one is already that node's.
+  const selected = useStore((s) => (s.selectedNodes.length === 1 ? s.selectedNodes[0] : null));
+  useEffect(() => {
+    if (!selected || node === selected) return;
+    const own = targets.find((t) => nodeOf(t) === selected);
+    if (own) setChosen(own.callPrefix);
+    // Only a new selection moves the choice; later edits keep the user's pick.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selected]);
 
   // After an edit, ask the backend whether the document still runs what
   // the shown result ran (moving a node does not change it).
