@@ -128,7 +128,7 @@ pub fn import_binary_bytes(bytes: &[u8], path: &Path) -> Result<ImportedBinary, 
     } else {
         top.own_code.map(|what| {
             format!(
-                "it runs code of its own ({what}) beside the {} component{} it embeds, which a project cannot express",
+                "it is a single component: it runs code of its own ({what}), and the {} component{} it embeds (such as wit-component's type shims) are part of it",
                 top.instantiations.len(),
                 if top.instantiations.len() == 1 { "" } else { "s" }
             )
