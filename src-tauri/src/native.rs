@@ -127,6 +127,11 @@ impl Dialogs for NativeDialogs {
             .blocking_pick_folder()
             .and_then(local_path)
     }
+
+    fn show_folder(&self, folder: &Path) -> Result<(), String> {
+        // The desktop's own opener (xdg-open, open, explorer), not waited for.
+        open::that_detached(folder).map_err(|e| e.to_string())
+    }
 }
 
 /// Forwards the session's events to the page.

@@ -81,6 +81,7 @@ macro_rules! for_each_command {
             (close_window, $crate::Empty, ()),
             (export_preview, $crate::DocRequest, $crate::ExportPreview),
             (export_artifacts, $crate::ExportRequest, $crate::Exported),
+            (show_export_folder, $crate::ShowFolderRequest, ()),
         }
     };
 }
@@ -217,6 +218,7 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         NotSealedItem,
         SurfaceItem,
         ExportRequest,
+        ShowFolderRequest,
         DeployTargets,
         OciTarget,
         DeployTarget,

@@ -26,6 +26,9 @@ pub trait Dialogs: Send + Sync + 'static {
         let _ = name;
         self.pick_components().into_iter().next()
     }
+    /// Shows `folder` in the system's file manager; `Err` says why it
+    /// could not.
+    fn show_folder(&self, folder: &Path) -> Result<(), String>;
 }
 
 /// Receives the session's events (the shell forwards them to the page).

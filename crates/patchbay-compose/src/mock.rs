@@ -13,7 +13,7 @@ use crate::wave::type_text;
 use crate::PortFunction;
 use patchbay_project::{Fake, Mock, MockBehavior};
 use wasm_wave::untyped::UntypedFuncCall;
-use wasm_wave::wasm::WasmValue;
+use wasm_wave::wasm::{WasmType, WasmValue};
 
 /// How a mocked function answers, with its values parsed.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,18 +87,23 @@ fn parse_value<V: WasmValue>(ty: Option<&V::Type>, text: &str) -> Result<Option<
         None => Err(format!(
             "the function returns nothing, so its value must be `()`, not `{text}`"
         )),
-        Some(ty) if holds_handle(ty) => Err(format!(
-            "`{text}` cannot stand for a value of this type: it holds a handle (a resource, stream or future), which a mock cannot make from WAVE values; wire the import to a component that provides it, deny it or leave it open"
+        Some(ty) if ty.kind() == wasm_wave::wasm::WasmTypeKind::Unsupported => Err(format!(
+            "`{text}` cannot stand for the value returned: it is a handle (a resource, stream or future), which a mock cannot make from WAVE values; wire the import to a component that provides it, deny it or leave it open"
         )),
-        Some(ty) => wasm_wave::from_str::<V>(ty, text)
-            .map(Some)
-            .map_err(|e| format!("`{text}` is not a valid {}: {e}", type_text(ty))),
+        Some(ty) => wasm_wave::from_str::<V>(ty, text).map(Some).map_err(|e| {
+            let hint = if holds_handle(ty) {
+                " (a value holding a handle, a resource, stream or future, cannot be written in WAVE: give one without, such as an empty list, a `none` or another case)"
+            } else {
+                ""
+            };
+            format!("`{text}` is not a valid {}: {e}{hint}", type_text(ty))
+        }),
     }
 }
 
-/// Whether a value of `ty` holds a handle anywhere (a resource, or a
-/// WASI 0.3 stream or future): WAVE has no text for one.
-fn holds_handle<T: wasm_wave::wasm::WasmType>(ty: &T) -> bool {
+/// Whether a value of `ty` may hold a handle (a resource, or a WASI 0.3
+/// stream or future): WAVE has no text for one.
+fn holds_handle<T: WasmType>(ty: &T) -> bool {
     use wasm_wave::wasm::WasmTypeKind as K;
     match ty.kind() {
         K::Unsupported => true,

@@ -1705,6 +1705,12 @@ variant: ExportVariant,
  */
 targets: DeployTargets, };
 
+export type ShowFolderRequest = { 
+/**
+ * The folder ([`Exported::dir`]).
+ */
+dir: string, };
+
 export type DeployTargets = { 
 /**
  * Write `spin.toml` (Spin manifest version 2) beside the artifact.

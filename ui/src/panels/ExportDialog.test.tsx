@@ -174,6 +174,28 @@ describe('ExportDialog', () => {
     );
   });
 
+  it('opens the folder it wrote to, and says why when the system cannot', async () => {
+    useStore.setState({ doc, toast: vi.fn() });
+    vi.spyOn(commands, 'exportPreview').mockResolvedValue(preview);
+    vi.spyOn(commands, 'exportArtifacts').mockResolvedValue(exported);
+    const show = vi
+      .spyOn(commands, 'showExportFolder')
+      .mockResolvedValueOnce(null)
+      .mockRejectedValueOnce({ code: 'io', message: 'cannot show /p/out: no file manager', detail: null });
+    const user = userEvent.setup();
+    render(<ExportDialog open onClose={() => {}} />);
+    const dialog = screen.getByRole('dialog', { name: 'Export composed component' });
+    await within(dialog).findByRole('radio', { name: /Sealed/ });
+    expect(within(dialog).queryByRole('button', { name: 'Open folder' })).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Export' }));
+    const written = await within(dialog).findByRole('status');
+    await user.click(within(written).getByRole('button', { name: 'Open folder' }));
+    expect(show).toHaveBeenCalledWith({ dir: '/p/out' });
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+    await user.click(within(written).getByRole('button', { name: 'Open folder' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent('no file manager');
+  });
+
   it('falls back to open and says why when the project cannot be sealed', async () => {
     useStore.setState({ doc, toast: vi.fn() });
     vi.spyOn(commands, 'exportPreview').mockResolvedValue({

@@ -525,13 +525,26 @@ function Deploy({
 
 function Written({ written }: { written: Exported }) {
   const files = [written.wasm, written.wac, written.wit, ...written.stubs];
+  const [showError, setShowError] = useState<string | null>(null);
+  const showFolder = () => {
+    setShowError(null);
+    commands.showExportFolder({ dir: written.dir }).catch((e: unknown) => setShowError(errorText(e)));
+  };
   return (
     <section className="pbp-written" aria-labelledby="pbp-export-written" role="status">
       <h3 id="pbp-export-written">Written</h3>
       <p className="pbp-muted">
         {LABEL[written.variant]} export, {formatBytes(written.size)}, {plural(written.imports.length, 'import')}, in{' '}
-        <code>{written.dir}</code>
+        <code>{written.dir}</code>{' '}
+        <button type="button" className="pbp-btn pbp-btn-small" onClick={showFolder}>
+          Open folder
+        </button>
       </p>
+      {showError && (
+        <div className="pbp-error-box" role="alert">
+          {showError}
+        </div>
+      )}
       <ul>
         {files.map((p) => (
           <li key={p}>

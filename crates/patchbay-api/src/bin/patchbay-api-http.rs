@@ -41,6 +41,12 @@ impl Dialogs for NoDialogs {
     fn pick_folder(&self, _start: &Path) -> Option<PathBuf> {
         None
     }
+    fn show_folder(&self, folder: &Path) -> Result<(), String> {
+        Err(format!(
+            "the browser harness has no file manager; the folder is {}",
+            folder.display()
+        ))
+    }
 }
 
 struct Broadcast(broadcast::Sender<AppEvent>);

@@ -234,6 +234,14 @@ pub enum TargetResult {
     },
 }
 
+/// `show_export_folder`: the folder an export was written to, to show in
+/// the system's file manager.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ShowFolderRequest {
+    /// The folder ([`Exported::dir`]).
+    pub dir: String,
+}
+
 /// Written files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Exported {

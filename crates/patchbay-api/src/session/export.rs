@@ -173,6 +173,36 @@ impl Session {
         })
     }
 
+    /// Shows an export's folder in the system's file manager: the default
+    /// export folder or one chosen in the export dialog, the folders an
+    /// export may write to, and no other.
+    pub async fn show_export_folder(&self, request: ShowFolderRequest) -> Result<(), ApiError> {
+        let dir = normalize(Path::new(&request.dir));
+        let default = normalize(&self.default_export_dir()?);
+        let chosen = self
+            .export_dirs
+            .lock()
+            .map(|s| s.contains(&dir))
+            .unwrap_or(false);
+        if dir != default && !chosen {
+            return Err(ApiError::not_permitted(format!(
+                "{} is not a folder the export dialog wrote to",
+                dir.display()
+            )));
+        }
+        if !dir.is_dir() {
+            return Err(ApiError::io(format!(
+                "{} does not exist (yet): export first",
+                dir.display()
+            )));
+        }
+        let dialogs = self.dialogs.clone();
+        let shown = dir.clone();
+        Self::blocking(move || dialogs.show_folder(&shown))
+            .await?
+            .map_err(|e| ApiError::io(format!("cannot show {}: {e}", dir.display())))
+    }
+
     /// Writes the chosen variant: the composed `.wasm`, the `.wac` recipe,
     /// the WIT and, sealed, the stubs the recipe names; then goes to the
     /// deployment targets asked for (a push, then `spin.toml` and

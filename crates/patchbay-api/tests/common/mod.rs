@@ -26,6 +26,8 @@ pub struct Scripted {
     pub components: Mutex<Vec<PathBuf>>,
     pub folder: Mutex<Option<PathBuf>>,
     pub save: Mutex<Option<PathBuf>>,
+    /// The folders shown in the file manager, in order.
+    pub shown: Mutex<Vec<PathBuf>>,
 }
 
 impl Dialogs for Scripted {
@@ -40,6 +42,10 @@ impl Dialogs for Scripted {
     }
     fn pick_folder(&self, _start: &Path) -> Option<PathBuf> {
         self.folder.lock().unwrap().take()
+    }
+    fn show_folder(&self, folder: &Path) -> Result<(), String> {
+        self.shown.lock().unwrap().push(folder.to_path_buf());
+        Ok(())
     }
 }
 

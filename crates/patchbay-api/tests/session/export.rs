@@ -217,3 +217,44 @@ fn the_surface_marks_an_import_that_only_names_types() {
         }
     });
 }
+
+#[test]
+fn the_export_folder_is_shown_only_once_written_and_only_if_the_dialog_may_write_there() {
+    let f = fixture("kv-service");
+    block(async {
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let preview = f
+            .session
+            .export_preview(DocRequest { doc: doc.clone() })
+            .await
+            .unwrap();
+        let show = |dir: &str| {
+            f.session.show_export_folder(ShowFolderRequest {
+                dir: dir.to_string(),
+            })
+        };
+        // Before anything is written there is nothing to show.
+        let err = show(&preview.dir).await.unwrap_err();
+        assert!(err.message.contains("export first"), "{err:?}");
+        let out = f
+            .session
+            .export_artifacts(ExportRequest {
+                doc,
+                dir: None,
+                choose_dir: false,
+                variant: ExportVariant::Open,
+                targets: DeployTargets::default(),
+            })
+            .await
+            .unwrap();
+        show(&out.dir).await.unwrap();
+        assert_eq!(
+            *f.dialogs.shown.lock().unwrap(),
+            [std::path::PathBuf::from(&out.dir)]
+        );
+        // Any other folder is refused, and nothing is opened.
+        let err = show(f.root.to_str().unwrap()).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotPermitted, "{err:?}");
+        assert_eq!(f.dialogs.shown.lock().unwrap().len(), 1);
+    });
+}
