@@ -76,24 +76,41 @@ use_build_cache() {
 # A build cache shared by every clone keeps growing (old artifacts are never
 # removed), and a full disk fails a build with a linker "Bus error". When
 # less than PATCHBAY_MIN_FREE_GIB (default 8) is free where the cache
-# lives, drop the incremental-compilation data (rebuilt as needed), then,
-# if that is not enough and no other build is running, the whole cache.
+# lives: first remove superseded executables (below); then, only if no
+# other build is running (removing files under a running build breaks it:
+# cargo loses its dependency graph), the incremental-compilation data, and
+# at last the whole cache.
 trim_build_cache() {
   local want_kib=$(( ${PATCHBAY_MIN_FREE_GIB:-8} * 1024 * 1024 ))
   free_kib() { df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }'; }
   [ "$(free_kib)" -ge "$want_kib" ] && return 0
-  say "less than ${PATCHBAY_MIN_FREE_GIB:-8} GiB free: dropping incremental build data in $CARGO_TARGET_DIR"
-  rm -rf "$CARGO_TARGET_DIR"/*/incremental
+  say "less than ${PATCHBAY_MIN_FREE_GIB:-8} GiB free: removing superseded test and program executables in $CARGO_TARGET_DIR"
+  prune_stale_executables
   [ "$(free_kib)" -ge "$want_kib" ] && return 0
-  # Emptying the cache under a running build breaks that build (cargo loses
-  # its dependency graph) and costs everyone a cold rebuild: only do it when
-  # no compiler is running.
   if pgrep -x cargo >/dev/null 2>&1 || pgrep -x rustc >/dev/null 2>&1; then
     say "still short of space, but other builds are running: keeping the build cache $CARGO_TARGET_DIR"
     return 0
   fi
+  say "still short of space: dropping incremental build data in $CARGO_TARGET_DIR"
+  rm -rf "$CARGO_TARGET_DIR"/*/incremental
+  [ "$(free_kib)" -ge "$want_kib" ] && return 0
   say "still short of space: emptying the build cache $CARGO_TARGET_DIR"
   rm -rf "${CARGO_TARGET_DIR:?}"/* "${PATCHBAY_SAMPLES_TARGET:?}"/*
+}
+
+# Each change of a crate's dependencies or features links its tests and
+# programs again under a new hash (`NAME-HASH` in `deps/`) and leaves the
+# old executables, hundreds of MB each, that nothing runs again. Keeps the
+# newest executable of each name; one still needed is linked again.
+prune_stale_executables() {
+  local deps file
+  for deps in "$CARGO_TARGET_DIR"/*/deps; do
+    [ -d "$deps" ] || continue
+    find "$deps" -maxdepth 1 -type f -perm -u+x ! -name '*.*' -printf '%T@ %f\n' |
+      sort -rn |
+      awk '{ name = $2; sub(/-[0-9a-f]+$/, "", name); if (seen[name]++) print $2 }' |
+      while read -r file; do rm -f "$deps/$file"; done
+  done
 }
 
 # The Rust samples (samples/build.sh), then the JavaScript and Python ones
