@@ -24,6 +24,9 @@ use wasmtime::component::{
 use wasmtime::StoreContextMut;
 
 mod concurrent;
+mod forward;
+
+use forward::{results_to_importer, wired_func};
 
 /// One node ready to be instantiated.
 struct NodeRun {
@@ -309,13 +312,7 @@ fn define_trampoline(
     target.func_new_async(item_name, move |mut store, _ty, params, results| {
         let (ends, label) = (ends.clone(), label.clone());
         Box::new(async move {
-            let callee = &ends.callee;
-            let instance = *store.data().nodes.get(callee).ok_or_else(|| {
-                wasmtime::Error::msg(format!("node `{callee}` is not instantiated"))
-            })?;
-            let func = instance.get_func(&mut store, index).ok_or_else(|| {
-                wasmtime::Error::msg(format!("`{label}` is not a function of `{callee}`"))
-            })?;
+            let func = wired_func(&mut store, &ends, &label, index)?;
             let started = Instant::now();
             let (mut lent, mut returned) = (Vec::new(), Vec::new());
             let caller_scope = store.data_mut().enter(ends.callee_scope);
@@ -331,27 +328,17 @@ fn define_trampoline(
                     params
                 };
                 func.call_async(&mut store, params, results).await?;
-                for r in results.iter_mut() {
-                    if has_resource(r) {
-                        *r = swap_resources(r, &mut |h| to_importer(&mut store, h, &mut returned))?;
-                    }
-                }
-                Ok::<_, wasmtime::Error>(())
+                results_to_importer(&mut store, results, &mut returned)
             }
             .await;
-            store.data_mut().enter(caller_scope);
-            let args = values_text(params, &lent);
-            let result = match &outcome {
-                Ok(()) => results_text(results, &returned),
-                Err(e) => format!("error: {e}"),
-            };
-            ends.record(
+            ends.finish(
                 store.data_mut(),
+                caller_scope,
                 label,
                 started,
-                args,
-                result,
-                outcome.is_err(),
+                (params, &lent),
+                (results, &returned),
+                &outcome,
             );
             outcome
         })

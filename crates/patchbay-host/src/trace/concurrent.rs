@@ -10,7 +10,8 @@
 //! different things ([`crate::caps::Capabilities::same_reach`]); between
 //! nodes that reach the same, which scope is active changes nothing.
 
-use super::{has_resource, results_text, swap_resources, to_exporter, to_importer, values_text};
+use super::forward::{results_to_importer, wired_func};
+use super::{has_resource, swap_resources, to_exporter};
 use super::{RunState, WireEnds};
 use std::time::Instant;
 use wasmtime::component::{ComponentExportIndex, LinkerInstance};
@@ -35,13 +36,7 @@ pub(super) fn define_trampoline(
             // over and enter the callee's scope, all before the call starts.
             let prepared = accessor.with(|mut access| {
                 let mut store = access.as_context_mut();
-                let callee = &ends.callee;
-                let instance = *store.data().nodes.get(callee).ok_or_else(|| {
-                    wasmtime::Error::msg(format!("node `{callee}` is not instantiated"))
-                })?;
-                let func = instance.get_func(&mut store, index).ok_or_else(|| {
-                    wasmtime::Error::msg(format!("`{label}` is not a function of `{callee}`"))
-                })?;
+                let func = wired_func(&mut store, &ends, &label, index)?;
                 let forwarded = params
                     .iter()
                     .map(|v| {
@@ -59,34 +54,17 @@ pub(super) fn define_trampoline(
             let mut outcome = func.call_concurrent(accessor, &forwarded, results).await;
             accessor.with(|mut access| {
                 let mut store = access.as_context_mut();
-                store.data_mut().enter(caller_scope);
                 if outcome.is_ok() {
-                    for r in results.iter_mut() {
-                        if has_resource(r) {
-                            match swap_resources(r, &mut |h| {
-                                to_importer(&mut store, h, &mut returned)
-                            }) {
-                                Ok(swapped) => *r = swapped,
-                                Err(e) => {
-                                    outcome = Err(e);
-                                    break;
-                                }
-                            }
-                        }
-                    }
+                    outcome = results_to_importer(&mut store, results, &mut returned);
                 }
-                let args = values_text(params, &lent);
-                let result = match &outcome {
-                    Ok(()) => results_text(results, &returned),
-                    Err(e) => format!("error: {e}"),
-                };
-                ends.record(
+                ends.finish(
                     store.data_mut(),
+                    caller_scope,
                     label,
                     started,
-                    args,
-                    result,
-                    outcome.is_err(),
+                    (params, &lent),
+                    (results, &returned),
+                    &outcome,
                 );
             });
             outcome
