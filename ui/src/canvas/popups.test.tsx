@@ -206,6 +206,10 @@ describe('Ctrl+K', () => {
     open();
     const labels = buildItems(state()).map((i) => i.label);
     expect(labels).toContain('New project…');
+    // Open takes a project, a .wac recipe or a composed binary alike.
+    const openItem = buildItems(state()).find((i) => i.label === 'Open…')!;
+    expect(openItem.detail).toContain('.wac');
+    expect(labels).not.toContain('Open project…');
     expect(labels).toContain('Add Logging fake');
     expect(labels).toContain('Add a node of kv-service');
     expect(labels).toContain('Add sample component kv-cache');

@@ -80,7 +80,7 @@ export function buildItems(s: Store): Item[] {
     if (enabled) items.push({ key: `cmd:${label}`, kind: 'command', label, detail, run: act(fn) });
   };
   command('New project…', 'Ctrl+N', () => s.setNewProject({ dir: null }));
-  command('Open project…', 'Ctrl+O', () => void s.openProject(null));
+  command('Open…', 'a project, or a .wac recipe or composed .wasm as one (Ctrl+O)', () => void s.openProject(null));
   for (const sample of orderedSamples(s.samples)) {
     command(`Open the ${sample.name} sample`, sample.description || 'a sample project', () => void s.openSample(sample.name));
   }
