@@ -43,8 +43,34 @@ pub(crate) struct Scopes {
     pub fixed_clocks: Vec<(String, u64)>,
     /// Nodes with a seeded random source, and its seed.
     pub seeded_random: Vec<(String, u64)>,
+    /// Key-value database files granted, with their buckets.
+    pub kv: Vec<KvGrant>,
+    /// Configuration granted: values and environment prefixes.
+    pub config: Vec<ConfigGrant>,
     /// Bindings the artifact does not carry, each a note for any engine.
     pub unsealed: Vec<Note>,
+}
+
+/// A `wasi:keyvalue` grant of a database file to a node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct KvGrant {
+    /// The node.
+    pub node: String,
+    /// The database file, as the project names it.
+    pub file: String,
+    /// The buckets the node may open.
+    pub buckets: Vec<String>,
+}
+
+/// A `wasi:config/store` grant to a node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ConfigGrant {
+    /// The node.
+    pub node: String,
+    /// The values, by key, in the project's order.
+    pub values: Vec<(String, String)>,
+    /// The environment prefix, if any.
+    pub prefix: Option<String>,
 }
 
 impl Scopes {
@@ -120,30 +146,34 @@ impl Scopes {
                                         push_once(&mut scopes.seeded_random, node, seed);
                                     }
                                 }
-                                GrantScope::Store if grant.store.is_some() => {
-                                    scopes.unsealed.push(Note::new(
-                                        Some(node),
-                                        format!("grant of {import}"),
-                                        format!(
-                                            "the key-value database file and its buckets ({}) are Patchbay's local store; {engine} gives the component a store of its own, so name these buckets in its key-value configuration",
-                                            grant.buckets.join(", ")
-                                        ),
-                                    ));
+                                GrantScope::Store => {
+                                    if let Some(file) = &grant.store {
+                                        let store = KvGrant {
+                                            node: node.as_str().to_string(),
+                                            file: file.to_string_lossy().replace('\\', "/"),
+                                            buckets: grant.buckets.clone(),
+                                        };
+                                        if !scopes.kv.contains(&store) {
+                                            scopes.kv.push(store);
+                                        }
+                                    }
                                 }
-                                GrantScope::Config
-                                    if !grant.config.is_empty()
-                                        || grant.config_prefix.is_some() =>
-                                {
-                                    scopes.unsealed.push(Note::new(
-                                        Some(node),
-                                        format!("grant of {import}"),
-                                        format!("the configuration values of the grant are not written to the manifest; give them to {engine} as its own configuration (variables)"),
-                                    ));
+                                GrantScope::Config => {
+                                    let config = ConfigGrant {
+                                        node: node.as_str().to_string(),
+                                        values: grant
+                                            .config
+                                            .iter()
+                                            .map(|(k, v)| (k.clone(), v.clone()))
+                                            .collect(),
+                                        prefix: grant.config_prefix.clone(),
+                                    };
+                                    let empty = config.values.is_empty() && config.prefix.is_none();
+                                    if !empty && !scopes.config.contains(&config) {
+                                        scopes.config.push(config);
+                                    }
                                 }
-                                GrantScope::Store
-                                | GrantScope::Buckets
-                                | GrantScope::Config
-                                | GrantScope::ConfigPrefix => {}
+                                GrantScope::Buckets | GrantScope::ConfigPrefix => {}
                             }
                         }
                     }

@@ -15,9 +15,19 @@
 //!   NAME=VALUE`, never from the host's environment (Spin `variables` are
 //!   read through `spin:variables`, which the guest does not import), so
 //!   each name is a note telling the operator to pass it to `spin up`;
+//! - a granted `wasi:keyvalue` database file becomes `key_value_stores`:
+//!   the grant's buckets are the store labels (Spin's `open` takes a
+//!   label, as Patchbay's takes a bucket); Spin keeps the data in stores of
+//!   its own (`default` in its SQLite file), never in the redb file, and a
+//!   label other than `default` needs Spin's runtime configuration, both
+//!   said in notes;
+//! - granted `wasi:config` values become application `[variables]` with
+//!   the value as `default`, and the component's `variables` refer to them
+//!   (Spin serves `wasi:config/store` from a component's variables); a key
+//!   that is not a Spin variable name, and an environment prefix, are notes;
 //! - fixed clocks and seeded random sources are notes: Spin has neither.
 
-use crate::scope::Scopes;
+use crate::scope::{ConfigGrant, KvGrant, Scopes};
 use crate::{header, unversioned, Artifact, DeployError, Manifest, Note};
 use patchbay_compose::Workspace;
 use serde::Serialize;
@@ -37,6 +47,8 @@ const INCOMING_HANDLER: &str = "wasi:http/incoming-handler";
 struct SpinToml {
     spin_manifest_version: u32,
     application: Application,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    variables: BTreeMap<String, Variable>,
     trigger: Triggers,
     component: BTreeMap<String, Component>,
 }
@@ -45,6 +57,11 @@ struct SpinToml {
 struct Application {
     name: String,
     description: String,
+}
+
+#[derive(Serialize)]
+struct Variable {
+    default: String,
 }
 
 #[derive(Serialize)]
@@ -65,6 +82,10 @@ struct Component {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     files: Vec<Mount>,
     allowed_outbound_hosts: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    key_value_stores: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    variables: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +177,8 @@ pub fn spin_manifest(ws: &Workspace, artifact: &Artifact) -> Result<Manifest, De
             ),
         ));
     }
+    let key_value_stores = stores(&scopes.kv, &mut notes);
+    let (variables, component_variables) = variables(&scopes.config, &mut notes);
     notes.extend(scopes.clock_and_random("Spin"));
     notes.extend(scopes.widened("Spin"));
     for import in &artifact.imports {
@@ -177,6 +200,7 @@ pub fn spin_manifest(ws: &Workspace, artifact: &Artifact) -> Result<Manifest, De
                 if artifact.sealed { "sealed" } else { "open" }
             ),
         },
+        variables,
         trigger: Triggers {
             http: vec![HttpTrigger {
                 route: SPIN_ROUTE.to_string(),
@@ -190,6 +214,8 @@ pub fn spin_manifest(ws: &Workspace, artifact: &Artifact) -> Result<Manifest, De
                 source: artifact.file.clone(),
                 files,
                 allowed_outbound_hosts: hosts,
+                key_value_stores,
+                variables: component_variables,
             },
         )]),
     };
@@ -202,6 +228,111 @@ pub fn spin_manifest(ws: &Workspace, artifact: &Artifact) -> Result<Manifest, De
         text: format!("{}{body}", header(project, "Spin", &notes, &extra)),
         notes,
     })
+}
+
+/// Spin's store labels for the granted buckets, and the notes on what
+/// Spin does differently.
+fn stores(grants: &[KvGrant], notes: &mut Vec<Note>) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::new();
+    for grant in grants {
+        for bucket in &grant.buckets {
+            if !labels.contains(bucket) {
+                labels.push(bucket.clone());
+            }
+        }
+        notes.push(Note::new(
+            Some(&grant.node),
+            format!("store {}", grant.file),
+            format!(
+                "Spin does not read Patchbay's redb file: the buckets ({}) are the component's `key_value_stores` labels, and Spin keeps their data in its own stores (`default` in its SQLite file, `.spin/sqlite_key_value.db`), so copy any data the guest needs there",
+                if grant.buckets.is_empty() { "none".to_string() } else { grant.buckets.join(", ") }
+            ),
+        ));
+    }
+    let undefined: Vec<&str> = labels
+        .iter()
+        .map(String::as_str)
+        .filter(|l| *l != SPIN_DEFAULT_STORE)
+        .collect();
+    if !undefined.is_empty() {
+        notes.push(Note::new(
+            None,
+            format!("key_value_stores {}", undefined.join(", ")),
+            format!(
+                "Spin defines only the `default` store and refuses to start with another label until its runtime configuration defines it: run `spin up --runtime-config-file runtime-config.toml` with {}",
+                undefined
+                    .iter()
+                    .map(|l| format!("`[key_value_store.{l}] type = \"spin\" path = \"{l}.db\"`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    labels
+}
+
+/// The application's variables and the component's references to them,
+/// from the granted configuration values.
+fn variables(
+    grants: &[ConfigGrant],
+    notes: &mut Vec<Note>,
+) -> (BTreeMap<String, Variable>, BTreeMap<String, String>) {
+    let mut declared: BTreeMap<String, Variable> = BTreeMap::new();
+    let mut used: BTreeMap<String, String> = BTreeMap::new();
+    for grant in grants {
+        for (key, value) in &grant.values {
+            if !spin_variable_name(key) {
+                notes.push(Note::new(
+                    Some(&grant.node),
+                    format!("config {key}"),
+                    "Spin variable names are lower snake case (a letter, then letters, digits and `_`), so this value is not written and the guest finds no such key under Spin",
+                ));
+                continue;
+            }
+            if let Some(other) = declared.get(key) {
+                if &other.default != value {
+                    notes.push(Note::new(
+                        Some(&grant.node),
+                        format!("config {key}"),
+                        format!(
+                            "another node's grant sets it to `{}`; Spin gives one component one set of variables, so this node reads that value",
+                            other.default
+                        ),
+                    ));
+                }
+                continue;
+            }
+            declared.insert(
+                key.clone(),
+                Variable {
+                    default: value.clone(),
+                },
+            );
+            used.insert(key.clone(), format!("{{{{ {key} }}}}"));
+        }
+        if let Some(prefix) = &grant.prefix {
+            notes.push(Note::new(
+                Some(&grant.node),
+                format!("config-prefix {prefix}"),
+                format!(
+                    "Spin reads no `{prefix}*` host variables: it sets a declared variable `name` from `SPIN_VARIABLE_NAME`, so declare each key the guest reads in `[variables]` and the component's `variables`, and set `SPIN_VARIABLE_…` when starting"
+                ),
+            ));
+        }
+    }
+    (declared, used)
+}
+
+/// The store label Spin always defines.
+const SPIN_DEFAULT_STORE: &str = "default";
+
+/// Whether `name` is a Spin variable name: a lowercase letter, then
+/// lowercase letters, digits and `_`.
+fn spin_variable_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// `path` relative to `base` with `/` separators, or absolute when no

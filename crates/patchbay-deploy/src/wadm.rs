@@ -8,13 +8,19 @@
 //! artifact exporting `wasi:http/incoming-handler` gets the `httpserver`
 //! capability provider linked to it, as wasmCloud's own examples do, on
 //! [`HTTP_SERVER_ADDRESS`]; one importing `wasi:http/outgoing-handler` gets
-//! the `httpclient` provider linked from it. What wadm cannot say is a
-//! note: environment names (wasmCloud gives components named config
-//! through `wasi:config/store`, not through `wasi:cli/environment`), folders
+//! the `httpclient` provider linked from it. A granted `wasi:keyvalue`
+//! database file becomes links to the NATS key-value provider
+//! ([`KEYVALUE_IMAGE`]), one per bucket, named after the bucket (that
+//! provider's `open` takes the link name) with the bucket as its NATS
+//! bucket; granted `wasi:config` values become the component's named
+//! config, which wasmCloud serves through `wasi:config/store`. What wadm
+//! cannot say is a note: the redb file's data, an environment prefix,
+//! environment names (wasmCloud gives components named config through
+//! `wasi:config/store`, not through `wasi:cli/environment`), folders
 //! (a wasmCloud host preopens none), allow-lists (the HTTP client provider
 //! reaches any host), fixed clocks and seeded random sources.
 
-use crate::scope::Scopes;
+use crate::scope::{KvGrant, Scopes};
 use crate::{header, unversioned, Artifact, DeployError, Manifest, Note};
 use patchbay_compose::Workspace;
 use serde::Serialize;
@@ -59,6 +65,8 @@ struct Component {
 #[derive(Serialize)]
 struct Properties {
     image: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    config: Vec<Config>,
 }
 
 #[derive(Serialize)]
@@ -77,6 +85,8 @@ enum TraitProperties {
 
 #[derive(Serialize)]
 struct Link {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
     namespace: &'static str,
     package: &'static str,
     interfaces: Vec<&'static str>,
@@ -88,6 +98,8 @@ struct Link {
 #[derive(Serialize)]
 struct Target {
     name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    config: Vec<Config>,
 }
 
 #[derive(Serialize)]
@@ -98,7 +110,7 @@ struct Source {
 #[derive(Serialize)]
 struct Config {
     name: String,
-    properties: BTreeMap<&'static str, String>,
+    properties: BTreeMap<String, String>,
 }
 
 /// The file name the manifest is written to.
@@ -109,6 +121,13 @@ pub const HTTP_SERVER_IMAGE: &str = "ghcr.io/wasmcloud/http-server:0.27.0";
 
 /// The HTTP client provider's image.
 pub const HTTP_CLIENT_IMAGE: &str = "ghcr.io/wasmcloud/http-client:0.13.1";
+
+/// The key-value provider's image: NATS JetStream buckets, as wasmCloud's
+/// examples pin it.
+pub const KEYVALUE_IMAGE: &str = "ghcr.io/wasmcloud/keyvalue-nats:0.3.1";
+
+/// The key-value provider's name in the manifest.
+const KEYVALUE_PROVIDER: &str = "kv-nats";
 
 /// Where the HTTP server provider listens for the component.
 pub const HTTP_SERVER_ADDRESS: &str = "0.0.0.0:8000";
@@ -147,16 +166,51 @@ pub fn wadm_manifest(ws: &Workspace, artifact: &Artifact) -> Result<Manifest, De
         component_traits.push(link("outgoing-handler", "httpclient", None));
         providers.push(provider("httpclient", HTTP_CLIENT_IMAGE, vec![]));
     }
+    if !scopes.kv.is_empty() {
+        component_traits.extend(keyvalue_links(project, &scopes.kv, &mut notes));
+        providers.push(provider(KEYVALUE_PROVIDER, KEYVALUE_IMAGE, vec![]));
+    }
+    let mut values: BTreeMap<String, String> = BTreeMap::new();
+    for grant in &scopes.config {
+        for (key, value) in &grant.values {
+            match values.get(key) {
+                Some(other) if other != value => notes.push(Note::new(
+                    Some(&grant.node),
+                    format!("config {key}"),
+                    format!("another node's grant sets it to `{other}`; wasmCloud gives one component one config, so this node reads that value"),
+                )),
+                Some(_) => {}
+                None => {
+                    values.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        if let Some(prefix) = &grant.prefix {
+            notes.push(Note::new(
+                Some(&grant.node),
+                format!("config-prefix {prefix}"),
+                format!("wasmCloud serves a component only its named config, never `{prefix}*` host variables; add the keys the guest reads to the config `{project}-config`"),
+            ));
+        }
+    }
+    let config = if values.is_empty() {
+        Vec::new()
+    } else {
+        vec![Config {
+            name: format!("{project}-config"),
+            properties: values,
+        }]
+    };
     components.push(Component {
         name: component.clone(),
         kind: "component",
-        properties: Properties { image },
+        properties: Properties { image, config },
         traits: component_traits,
     });
     if exports("wasi:http/incoming-handler") {
         let address = Config {
             name: format!("{project}-http"),
-            properties: BTreeMap::from([("address", HTTP_SERVER_ADDRESS.to_string())]),
+            properties: BTreeMap::from([("address".to_string(), HTTP_SERVER_ADDRESS.to_string())]),
         };
         let link = link(
             "incoming-handler",
@@ -246,6 +300,7 @@ fn provider(name: &str, image: &str, traits: Vec<Trait>) -> Component {
         kind: "capability",
         properties: Properties {
             image: image.to_string(),
+            config: Vec::new(),
         },
         traits,
     }
@@ -256,15 +311,61 @@ fn link(interface: &'static str, target: &str, source: Option<Source>) -> Trait 
     Trait {
         kind: "link",
         properties: TraitProperties::Link(Link {
+            name: None,
             namespace: "wasi",
             package: "http",
             interfaces: vec![interface],
             target: Target {
                 name: target.to_string(),
+                config: Vec::new(),
             },
             source,
         }),
     }
+}
+
+/// One `wasi:keyvalue` link per granted bucket to the NATS provider, named
+/// after the bucket, and the notes on the redb file each grant names.
+fn keyvalue_links(project: &str, grants: &[KvGrant], notes: &mut Vec<Note>) -> Vec<Trait> {
+    let mut buckets: Vec<&str> = Vec::new();
+    for grant in grants {
+        for bucket in &grant.buckets {
+            if !buckets.contains(&bucket.as_str()) {
+                buckets.push(bucket);
+            }
+        }
+        notes.push(Note::new(
+            Some(&grant.node),
+            format!("store {}", grant.file),
+            format!(
+                "wasmCloud does not read Patchbay's redb file: each bucket ({}) is a link to the NATS key-value provider named after it, whose data lives in the NATS bucket of that name (created if missing), so copy any data the guest needs there",
+                if grant.buckets.is_empty() { "none".to_string() } else { grant.buckets.join(", ") }
+            ),
+        ));
+    }
+    buckets
+        .into_iter()
+        .map(|bucket| Trait {
+            kind: "link",
+            properties: TraitProperties::Link(Link {
+                name: Some(bucket.to_string()),
+                namespace: "wasi",
+                package: "keyvalue",
+                interfaces: vec!["store", "atomics", "batch"],
+                target: Target {
+                    name: KEYVALUE_PROVIDER.to_string(),
+                    config: vec![Config {
+                        name: format!("{project}-kv-{bucket}"),
+                        properties: BTreeMap::from([
+                            ("bucket".to_string(), bucket.to_string()),
+                            ("enable_bucket_auto_create".to_string(), "true".to_string()),
+                        ]),
+                    }],
+                },
+                source: None,
+            }),
+        })
+        .collect()
 }
 
 /// Whether `name` is a wadm application name: `^[-\w]+$`, as wadm checks.

@@ -1,7 +1,8 @@
 //! The Spin and wadm manifests of sealed (and open) exports: http-hello
 //! (an HTTP export), sandbox-demo (granted folder, environment and HTTP
 //! allow-list, no HTTP export) and a project serving HTTP with an outbound
-//! allow-list. Each wadm manifest is validated by wadm's own validator
+//! allow-list, and an HTTP service whose other node is granted a
+//! key-value database file and configuration. Each wadm manifest is validated by wadm's own validator
 //! (`wadm-types`, built in `wadm-check/`, its own workspace); each Spin
 //! manifest by Spin's documented rules (`spin_rules`).
 
@@ -9,7 +10,7 @@ mod spin_rules;
 
 use patchbay_compose::Workspace;
 use patchbay_deploy::{spin_manifest, wadm_manifest, Artifact, DeployError, Note};
-use patchbay_test_programs::{HTTP_HELLO, SAMPLES_DIR, SANDBOX_DEMO};
+use patchbay_test_programs::{HTTP_HELLO, SAMPLES_DIR, SANDBOX_DEMO, STD_INTERFACES};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -329,4 +330,154 @@ fn an_outbound_allow_list_becomes_spin_allowed_outbound_hosts() {
         wadm.notes
     );
     assert!(wadm.text.contains("httpserver") && wadm.text.contains("httpclient"));
+}
+
+/// An HTTP service beside the std-interfaces sample (`app`), granted a
+/// database file with two buckets and configuration values (one key Spin
+/// cannot name) and an environment prefix.
+fn store_project(root: &Path) -> PathBuf {
+    let project = root.join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let toml = format!(
+        r#"version = 1
+name = "web-store"
+
+[components.http-hello]
+path = {hello:?}
+
+[components.std-interfaces]
+path = {app:?}
+
+[nodes.web]
+component = "http-hello"
+position = {{ x = 0.0, y = 0.0 }}
+
+[nodes.app]
+component = "std-interfaces"
+position = {{ x = 0.0, y = 200.0 }}
+
+[[exports]]
+from = "web.wasi:http/incoming-handler@0.2.12"
+
+[[exports]]
+from = "app.get"
+
+[bindings."app.wasi:keyvalue/*"]
+mode = "grant"
+store = "data/kv.redb"
+buckets = ["default", "cache"]
+
+[bindings."app.wasi:config/*"]
+mode = "grant"
+config = {{ greeting = "hello", Region-Name = "eu" }}
+config-prefix = "STD_DEMO_"
+
+[bindings."*.wasi:*"]
+mode = "grant"
+"#,
+        hello = HTTP_HELLO,
+        app = STD_INTERFACES,
+    );
+    std::fs::write(project.join("patchbay.toml"), toml).unwrap();
+    project
+}
+
+#[test]
+fn a_key_value_grant_becomes_spin_stores_and_config_becomes_variables() {
+    let root = tempfile::tempdir().unwrap();
+    let (ws, artifact, dir) = export(&store_project(root.path()), false);
+    assert!(
+        artifact
+            .imports
+            .iter()
+            .any(|i| i.starts_with("wasi:keyvalue/store")),
+        "the artifact keeps the granted import: {:?}",
+        artifact.imports
+    );
+    let spin = spin_manifest(&ws, &artifact).unwrap();
+    let m = assert_spin_valid(&spin.text, dir.path());
+    let component = &m.component["web-store"];
+    assert_eq!(component.key_value_stores, ["default", "cache"]);
+    assert_eq!(
+        m.variables["greeting"].default.as_deref(),
+        Some("hello"),
+        "{}",
+        spin.text
+    );
+    assert_eq!(component.variables["greeting"], "{{ greeting }}");
+    assert_eq!(component.variables.len(), 1, "{}", spin.text);
+    let notes = &spin.notes;
+    assert!(
+        has_note(notes, "app", "store data/kv.redb", "sqlite_key_value.db"),
+        "{notes:#?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.node.is_none()
+            && n.subject == "key_value_stores cache"
+            && n.reason.contains("[key_value_store.cache] type = \"spin\"")),
+        "{notes:#?}"
+    );
+    assert!(
+        has_note(notes, "app", "config Region-Name", "lower snake case"),
+        "{notes:#?}"
+    );
+    assert!(
+        has_note(notes, "app", "config-prefix STD_DEMO_", "SPIN_VARIABLE_"),
+        "{notes:#?}"
+    );
+}
+
+#[test]
+fn a_key_value_grant_becomes_wadm_links_per_bucket_and_config_the_components_config() {
+    let root = tempfile::tempdir().unwrap();
+    let (ws, artifact, dir) = export(&store_project(root.path()), false);
+    let wadm = wadm_manifest(&ws, &artifact).unwrap();
+    assert_wadm_valid(&wadm.text, dir.path());
+    let doc: serde_yaml::Value = serde_yaml::from_str(&wadm.text).unwrap();
+    let components = doc["spec"]["components"].as_sequence().unwrap();
+    let app = components
+        .iter()
+        .find(|c| c["name"] == "web-store")
+        .expect("the component");
+    let config = &app["properties"]["config"][0];
+    assert_eq!(config["properties"]["greeting"], "hello");
+    assert_eq!(config["properties"]["Region-Name"], "eu");
+    let links: Vec<&serde_yaml::Value> = app["traits"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter(|t| t["type"] == "link" && t["properties"]["package"] == "keyvalue")
+        .collect();
+    let named: Vec<(&str, &str)> = links
+        .iter()
+        .map(|t| {
+            let p = &t["properties"];
+            (
+                p["name"].as_str().unwrap(),
+                p["target"]["config"][0]["properties"]["bucket"]
+                    .as_str()
+                    .unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(named, [("default", "default"), ("cache", "cache")]);
+    assert!(links
+        .iter()
+        .all(|t| t["properties"]["target"]["name"] == "kv-nats"));
+    assert!(
+        components
+            .iter()
+            .any(|c| c["name"] == "kv-nats" && c["type"] == "capability"),
+        "{}",
+        wadm.text
+    );
+    let notes = &wadm.notes;
+    assert!(
+        has_note(notes, "app", "store data/kv.redb", "NATS bucket"),
+        "{notes:#?}"
+    );
+    assert!(
+        has_note(notes, "app", "config-prefix STD_DEMO_", "web-store-config"),
+        "{notes:#?}"
+    );
 }
