@@ -4,6 +4,9 @@
 //! Which binding becomes what ([`plan`]):
 //! - the `kv` and `config` fakes: the guest's map, seeded with the
 //!   binding's `values`;
+//! - the `config` fake of the standard `wasi:config/store`: a mock stub
+//!   answering the binding's `values` (`get` matches the key, `get-all`
+//!   lists them), which fixed values need no map for;
 //! - the `random` fake, and a grant whose `random` is seeded: the guest's
 //!   random sources, seeded as the host seeds them, so the artifact draws
 //!   the numbers `patchbay call` draws;
@@ -28,7 +31,9 @@
 use patchbay_fakes::{
     Core, GuestModule, Role, CLOCK_NOW_KEY, HOST_MODULE_PREFIX, RANDOM_SEED_KEY, SEED_SYMBOL,
 };
-use patchbay_project::{ClockSetting, Fake, Grant, Mock, MockBehavior, RandomSetting};
+use patchbay_project::{
+    shown, ClockSetting, Fake, Grant, Mock, MockBehavior, MockCase, RandomSetting,
+};
 use std::collections::HashMap;
 use wasm_encoder::{
     ConstExpr, DataCountSection, DataSection, EntityType, ExportKind, ExportSection, ImportSection,
@@ -179,6 +184,9 @@ pub(crate) fn fake_plan(
             fake.name()
         ));
     }
+    if fake == Fake::Config && crate::binding::standard_fake(fake, import) {
+        return standard_config(mock, functions).map(Plan::Mock);
+    }
     if crate::binding::standard_fake(fake, import) {
         return Err(format!(
             "the `{}` fake of the standard `{import}` answers with host resources and results the fakes' guest module does not make yet",
@@ -225,6 +233,58 @@ pub(crate) fn fake_plan(
                 .into(),
         ),
     }
+}
+
+/// The `config` fake of the standard `wasi:config/store`, as the mock its
+/// values make: `get` answers each key's value (`ok(some(…))`) and
+/// `ok(none)` for any other key, `get-all` every pair in the binding's
+/// order, as the host's fake does. The check made sure the binding sets no
+/// `functions` of its own.
+fn standard_config(mock: &Mock, functions: &[String]) -> Result<Mock, String> {
+    let string = |text: &str| {
+        wasm_wave::to_string(
+            &<wasm_wave::value::Value as wasm_wave::wasm::WasmValue>::make_string(text.into()),
+        )
+        .map_err(|e| {
+            format!(
+                "the config value {} cannot be written as WAVE: {e}",
+                shown(text)
+            )
+        })
+    };
+    let mut sealed = Mock::default();
+    for function in functions {
+        let behavior = match function.as_str() {
+            "get" => MockBehavior::Match {
+                cases: mock
+                    .values
+                    .iter()
+                    .map(|(key, value)| {
+                        Ok(MockCase {
+                            args: format!("({})", string(key)?),
+                            returns: format!("ok(some({}))", string(value)?),
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                otherwise: Some("ok(none)".into()),
+            },
+            "get-all" => {
+                let pairs = mock
+                    .values
+                    .iter()
+                    .map(|(key, value)| Ok(format!("({}, {})", string(key)?, string(value)?)))
+                    .collect::<Result<Vec<_>, String>>()?;
+                MockBehavior::Returns(format!("ok([{}])", pairs.join(", ")))
+            }
+            other => {
+                return Err(format!(
+                    "the `config` fake does not know the function `{other}` of the standard config store"
+                ))
+            }
+        };
+        sealed.functions.insert(function.clone(), behavior);
+    }
+    Ok(sealed)
 }
 
 /// How a grant of `import` is enforced inside the artifact: `None` when

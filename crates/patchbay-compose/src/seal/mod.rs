@@ -20,7 +20,8 @@
 //! Fakes and grant scopes are sealed too ([`fake`]): the `kv` and
 //! `config` fakes and seeded random sources by the fakes' guest module
 //! (Rust, built from source by the `patchbay-fakes` crate) configured with
-//! the binding's values; a grant of `wasi:cli/environment` by the guest's
+//! the binding's values; the `config` fake of the standard
+//! `wasi:config/store` by a mock stub of its values; a grant of `wasi:cli/environment` by the guest's
 //! environment filter, which passes on only the variables the grant names;
 //! the `clock` fake and fixed wall clocks, and the `log` fake, by mock
 //! stubs.
