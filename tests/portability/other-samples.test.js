@@ -19,9 +19,11 @@ const covered = {
   'order-pipeline-polyglot': 'order-pipeline.test.js',
   streams: 'streams.test.js',
   'http-hello': 'http-hello.test.js',
+  'http-hello-p3': 'http-hello-p3.test.js',
   'kv-bench': 'other-samples.test.js',
   hostile: 'other-samples.test.js',
   'std-interfaces': 'std-interfaces.test.js',
+  'std-interfaces-spin': 'std-interfaces.test.js',
 };
 
 test('every sample has a portability test', () => {

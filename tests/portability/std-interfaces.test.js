@@ -1,10 +1,12 @@
-// std-interfaces (built with wasmCloud's SDK) outside Patchbay. Its
-// artifact keeps the standard interfaces as imports, sealed or open: a
+// std-interfaces (built with wasmCloud's SDK) and std-interfaces-spin
+// (built with Spin's SDK, Spin 3's versions of the interfaces) outside
+// Patchbay. Each artifact keeps the standard interfaces as imports, sealed or open: a
 // granted key-value store and configuration are the engine's to give, and
 // the fakes' guest module does not make `wasi:keyvalue` buckets. The
 // standalone wasmtime CLI (49) cannot run it: it has no `wasi:logging`,
 // and its `-S config` serves `wasi:config/store@0.2.0-rc.1`, not the
-// `@0.2.0-draft` wasmCloud's SDK imports; the test pins that refusal, so a
+// `@0.2.0-draft` wasmCloud's SDK imports (nor Spin 3's
+// `@0.2.0-draft-2024-09-27`); the test pins that refusal, so a
 // wasmtime that starts serving them shows up here. jco has no
 // implementation of these interfaces, so it is not run.
 import assert from 'node:assert/strict';
@@ -33,5 +35,26 @@ for (const mode of ['sealed', 'open']) {
     const wasmtime = wasmtimeInvoke(art.wasm, c);
     assert.equal(wasmtime.kind, 'trapped', JSON.stringify(wasmtime));
     assert.match(wasmtime.message, /wasi:(logging|config|keyvalue)\/\S+@0\.[12]\.0-draft/);
+  });
+}
+
+const SPIN_3 = [
+  'wasi:keyvalue/store@0.2.0-draft2',
+  'wasi:keyvalue/atomics@0.2.0-draft2',
+  'wasi:config/store@0.2.0-draft-2024-09-27',
+];
+
+for (const mode of ['sealed', 'open']) {
+  test(`std-interfaces-spin ${mode}: Spin 3's versions stay imports, which wasmtime's CLI does not serve`, () => {
+    const project = sample('std-interfaces-spin');
+    const art = exportAndTranspile(project, 'std-interfaces-spin', mode);
+    for (const i of SPIN_3) assert.ok(art.imports.includes(i), `${mode} artifact imports ${i}: ${art.imports}`);
+    const c = { instance: null, fn: 'setting', args: [str('greeting')] };
+    const patchbay = patchbayCall(project, c);
+    assert.equal(patchbay.kind, 'returned', JSON.stringify(patchbay));
+    assert.equal(patchbay.wave, 'ok(some("hello"))');
+    const wasmtime = wasmtimeInvoke(art.wasm, c);
+    assert.equal(wasmtime.kind, 'trapped', JSON.stringify(wasmtime));
+    assert.match(wasmtime.message, /wasi:(config|keyvalue)\/\S+@0\.2\.0-draft/);
   });
 }

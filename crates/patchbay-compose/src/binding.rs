@@ -54,14 +54,19 @@ pub const HOST_INTERFACES: &[&str] = &[
 ];
 
 /// The standard interfaces beyond WASI 0.2 the host implements, at the
-/// exact versions wasmCloud's SDK (`wasmcloud-component` 0.2) and
+/// exact versions wasmCloud's SDK (`wasmcloud-component` 0.2), Spin 3
+/// (`spin-sdk`'s `wasi:keyvalue@0.2.0-draft2`, `wasi:config@0.2.0-draft-2024-09-27`) and
 /// Wasmtime's `wasmtime-wasi-keyvalue` and `wasmtime-wasi-config` crates
 /// use (a pre-release version matches only itself).
 pub const STANDARD_INTERFACES: &[&str] = &[
     "wasi:keyvalue/store@0.2.0-draft",
     "wasi:keyvalue/atomics@0.2.0-draft",
     "wasi:keyvalue/batch@0.2.0-draft",
+    "wasi:keyvalue/store@0.2.0-draft2",
+    "wasi:keyvalue/atomics@0.2.0-draft2",
+    "wasi:keyvalue/batch@0.2.0-draft2",
     "wasi:config/store@0.2.0-draft",
+    "wasi:config/store@0.2.0-draft-2024-09-27",
     "wasi:config/store@0.2.0-rc.1",
     "wasi:logging/logging@0.1.0-draft",
 ];
@@ -409,7 +414,9 @@ mod tests {
         assert!(host_provides("wasi:keyvalue/store@0.2.0-draft"));
         assert!(host_provides("wasi:logging/logging@0.1.0-draft"));
         assert!(!host_wasi("wasi:keyvalue/store@0.2.0-draft"));
-        assert!(!host_provides("wasi:keyvalue/store@0.2.0-draft2"));
+        assert!(host_provides("wasi:keyvalue/store@0.2.0-draft2"));
+        assert!(host_provides("wasi:config/store@0.2.0-draft-2024-09-27"));
+        assert!(!host_provides("wasi:keyvalue/store@0.2.0-draft3"));
         assert!(!host_provides("patchbay:kv/store"));
     }
 

@@ -1,7 +1,9 @@
 //! `wasi:config/store`, from a table of values per scope: `@0.2.0-rc.1`
-//! served by Wasmtime's `wasmtime-wasi-config`, `@0.2.0-draft` (what
-//! wasmCloud's SDK imports, the same functions) by bindings generated
-//! here from its WIT (`wit/config`), over the same table:
+//! served by Wasmtime's `wasmtime-wasi-config`; `@0.2.0-draft` (what
+//! wasmCloud's SDK imports) and `@0.2.0-draft-2024-09-27` (what Spin 3
+//! serves and its SDK imports), the same functions, by bindings generated
+//! here from their WIT (`wit/config`, `wit/config-draft-2024-09-27`), all
+//! over the same table:
 //!
 //! - **granted**: the grant's `config` values, and the host's environment
 //!   variables that start with `config-prefix`, the prefix stripped and the
@@ -23,7 +25,16 @@ mod draft {
     });
 }
 
+mod spin3 {
+    wasmtime::component::bindgen!({
+        path: "wit/config-draft-2024-09-27",
+        world: "wasi:config/imports",
+        imports: { default: trappable },
+    });
+}
+
 use draft::wasi::config::store as draft_store;
+use spin3::wasi::config::store as spin3_store;
 
 /// The configuration values of one scope.
 #[derive(Debug, Clone, Default)]
@@ -100,19 +111,42 @@ impl draft_store::Host for DraftConfig<'_> {
     }
 
     fn get_all(&mut self) -> wasmtime::Result<Result<Vec<(String, String)>, draft_store::Error>> {
-        Ok(Ok(self
-            .0
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()))
+        Ok(Ok(all(self.0)))
     }
 }
 
-/// Adds both versions of `wasi:config/store` to the linker, served from
-/// the Store's active scope.
+/// Every value of the table, in its order.
+fn all(values: &IndexMap<String, String>) -> Vec<(String, String)> {
+    values.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// `@0.2.0-draft-2024-09-27`, the same answers.
+struct Spin3Config<'a>(&'a IndexMap<String, String>);
+
+struct Spin3Data;
+
+impl HasData for Spin3Data {
+    type Data<'a> = Spin3Config<'a>;
+}
+
+impl spin3_store::Host for Spin3Config<'_> {
+    fn get(&mut self, key: String) -> wasmtime::Result<Result<Option<String>, spin3_store::Error>> {
+        Ok(Ok(self.0.get(&key).cloned()))
+    }
+
+    fn get_all(&mut self) -> wasmtime::Result<Result<Vec<(String, String)>, spin3_store::Error>> {
+        Ok(Ok(all(self.0)))
+    }
+}
+
+/// Adds the three versions of `wasi:config/store` to the linker, served
+/// from the Store's active scope.
 pub(crate) fn link(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
     wasmtime_wasi_config::add_to_linker(linker, |state| WasiConfig::from(&active(state).vars))?;
     draft_store::add_to_linker::<RunState, DraftData>(linker, |state| {
         DraftConfig(&active(state).values)
+    })?;
+    spin3_store::add_to_linker::<RunState, Spin3Data>(linker, |state| {
+        Spin3Config(&active(state).values)
     })
 }

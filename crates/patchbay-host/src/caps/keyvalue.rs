@@ -9,9 +9,16 @@
 //!   `default` bucket), kept for the Store, so a live session sees its own
 //!   writes.
 //!
+//! Two versions of the WIT are served from the one store and its one set of
+//! rules: `@0.2.0-draft` (wasmCloud's SDK, here) and `@0.2.0-draft2`
+//! (Spin 3 and its SDK, [`draft2`]: a string cursor, a signed increment,
+//! compare-and-swap). A scope, its buckets and their data are the same
+//! whichever version a guest imports.
+//!
 //! Wasmtime's `wasmtime-wasi-keyvalue` keeps its data in a map it is built
 //! with and cannot be given a database, so the host side is generated here
-//! from the same WIT (vendored in `wit/keyvalue`) with `bindgen!`.
+//! from the same WIT (vendored in `wit/keyvalue` and `wit/keyvalue-draft2`)
+//! with `bindgen!`.
 
 use crate::state::{RunState, ScopeLog, ScopeRefusal};
 use indexmap::IndexMap;
@@ -33,6 +40,9 @@ mod bindings {
 }
 
 use bindings::wasi::keyvalue::{atomics, batch, store};
+
+#[path = "keyvalue_draft2.rs"]
+mod draft2;
 
 /// The bucket a fake's value seeds when its name has no `BUCKET/`.
 pub const DEFAULT_BUCKET: &str = "default";
@@ -418,28 +428,40 @@ impl atomics::Host for KvHost<'_> {
     fn increment(&mut self, bucket: Resource<Bucket>, key: String, delta: u64) -> Answer<u64> {
         let (scope, name) = self.bucket(&bucket)?;
         Ok(scope.write(&name, |e| {
-            let now = match e.read(&key)? {
-                None => 0,
-                Some(bytes) => std::str::from_utf8(&bytes)
-                    .ok()
-                    .and_then(|t| t.parse::<u64>().ok())
-                    .ok_or_else(|| {
-                        other(format!(
-                            "`{}` does not hold a decimal number to increment",
-                            crate::state::shown(&key)
-                        ))
-                    })?,
-            };
-            let next = now.checked_add(delta).ok_or_else(|| {
-                other(format!(
-                    "incrementing `{}` overflows u64",
-                    crate::state::shown(&key)
-                ))
-            })?;
-            e.put(&key, next.to_string().as_bytes())?;
-            Ok(next)
+            increment(e, &key, "u64", |n: u64| n.checked_add(delta))
         }))
     }
+}
+
+/// Adds to the decimal number under `key` (none counts as 0) and stores
+/// the sum: the one increment rule of both versions, `kind` naming the
+/// number type in messages.
+fn increment<T: std::str::FromStr + std::fmt::Display + Default>(
+    e: &mut dyn Entries,
+    key: &str,
+    kind: &str,
+    add: impl FnOnce(T) -> Option<T>,
+) -> Result<T, store::Error> {
+    let now = match e.read(key)? {
+        None => T::default(),
+        Some(bytes) => std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|t| t.parse::<T>().ok())
+            .ok_or_else(|| {
+                other(format!(
+                    "`{}` does not hold a decimal number to increment",
+                    crate::state::shown(key)
+                ))
+            })?,
+    };
+    let next = add(now).ok_or_else(|| {
+        other(format!(
+            "incrementing `{}` overflows {kind}",
+            crate::state::shown(key)
+        ))
+    })?;
+    e.put(key, next.to_string().as_bytes())?;
+    Ok(next)
 }
 
 impl batch::Host for KvHost<'_> {
@@ -476,8 +498,8 @@ impl batch::Host for KvHost<'_> {
     }
 }
 
-/// Adds `wasi:keyvalue@0.2.0-draft` to the linker, served from the Store's
-/// active scope.
+/// Adds `wasi:keyvalue@0.2.0-draft` and `@0.2.0-draft2` to the linker,
+/// served from the Store's active scope.
 pub(crate) fn link(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
     fn host(state: &mut RunState) -> KvHost<'_> {
         KvHost(state)
@@ -485,5 +507,5 @@ pub(crate) fn link(linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
     store::add_to_linker::<RunState, KvData>(linker, host)?;
     atomics::add_to_linker::<RunState, KvData>(linker, host)?;
     batch::add_to_linker::<RunState, KvData>(linker, host)?;
-    Ok(())
+    draft2::link(linker)
 }
