@@ -285,6 +285,7 @@ fn document() -> impl Strategy<Value = ProjectDoc> {
                 bindings,
                 fake_nodes,
                 presets,
+                composites: Vec::new(),
             },
         )
 }

@@ -32,6 +32,7 @@
 mod binding;
 mod check;
 mod compose;
+mod composite;
 mod export_dir;
 mod import;
 mod import_binary;
@@ -73,6 +74,7 @@ pub use wires::{Candidate, Direction, WireError};
 use indexmap::IndexMap;
 use patchbay_inspect::{ComponentInfo, InspectError, LoadedComponent};
 use patchbay_project::{ComponentId, LoadedProject};
+use std::sync::Arc;
 use wac_graph::types::{FuncTypeId, ItemKind, Type, Types};
 use wac_graph::{types::Package, CompositionGraph, PackageId};
 
@@ -171,7 +173,12 @@ impl<T> PortFunction<T> {
 #[derive(Clone)]
 pub struct Workspace {
     doc: LoadedProject,
-    parts: IndexMap<ComponentId, Result<Part, PartError>>,
+    parts: Arc<IndexMap<ComponentId, Result<Part, PartError>>>,
+    /// Composites composed into components of their own, by name, in
+    /// definition order (see `composite.rs`).
+    composites: Arc<IndexMap<ComponentId, Result<Part, PartError>>>,
+    /// The problems inside each composite definition, as its own graph.
+    composite_problems: Arc<IndexMap<ComponentId, Vec<Problem>>>,
     graph: CompositionGraph,
 }
 
@@ -222,7 +229,16 @@ impl Workspace {
             };
             parts.insert(id.clone(), part);
         }
-        Self { doc, parts, graph }
+        let parts = Arc::new(parts);
+        let (composites, composite_problems) =
+            composite::compose_composites(&doc, &parts, &mut graph);
+        Self {
+            doc,
+            parts,
+            composites: Arc::new(composites),
+            composite_problems: Arc::new(composite_problems),
+            graph,
+        }
     }
 
     /// The project document.
@@ -240,10 +256,23 @@ impl Workspace {
         self.parts.get(component)
     }
 
-    /// The loaded component behind `node`, if both exist.
+    /// A composite by name, composed into a component of its own (its
+    /// unwired imports are its imports, its `exports` its exports), or why
+    /// it does not compose.
+    pub fn composite_part(&self, name: &str) -> Option<&Result<Part, PartError>> {
+        self.composites.get(name)
+    }
+
+    /// What a node instantiates, by name: a component, else a composite.
+    pub(crate) fn instantiated(&self, name: &str) -> Option<&Result<Part, PartError>> {
+        self.parts.get(name).or_else(|| self.composites.get(name))
+    }
+
+    /// The loaded component behind `node` (a component, or a composite
+    /// composed into one), if both exist.
     pub fn node_part(&self, node: &str) -> Option<&Part> {
         let node = self.doc.project.nodes.get(node)?;
-        self.parts.get(&node.component)?.as_ref().ok()
+        self.instantiated(&node.component)?.as_ref().ok()
     }
 
     pub(crate) fn package_world(&self, part: &Part) -> &wac_graph::types::World {
@@ -252,7 +281,7 @@ impl Workspace {
     }
 }
 
-fn invalid(id: &str, message: String) -> PartError {
+pub(crate) fn invalid(id: &str, message: String) -> PartError {
     PartError::Invalid {
         component: id.to_string(),
         message,
@@ -305,6 +334,16 @@ fn load_part(
         }
         Err(e) => return Err(invalid(id, e.to_string())),
     };
+    register_part(id, loaded, path, graph)
+}
+
+/// Registers a component's bytes as the package `project:ID` of `graph`.
+pub(crate) fn register_part(
+    id: &str,
+    loaded: LoadedComponent,
+    path: &std::path::Path,
+    graph: &mut CompositionGraph,
+) -> Result<Part, PartError> {
     let name = format!("{PACKAGE_NAMESPACE}:{id}");
     let package = read_package(&name, loaded.bytes.clone(), graph.types_mut()).map_err(|e| {
         invalid(

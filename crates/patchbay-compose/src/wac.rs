@@ -111,9 +111,12 @@ pub struct RecipeComponent {
     /// folder, or absolute).
     pub path: PathBuf,
     /// The binary Patchbay made of it when the file is not a binary
-    /// component (WAT text, a core module), which `wac` cannot read; a
-    /// written recipe gets it beside itself.
+    /// component (WAT text, a core module), which `wac` cannot read, or
+    /// when it is a composite; a written recipe gets it beside itself.
     pub binary: Option<Vec<u8>>,
+    /// Whether it is a composite of the project (composed by Patchbay from
+    /// its definition; `path` is empty).
+    pub composite: bool,
 }
 
 /// Where a written recipe's binaries of non-binary components go, beside
@@ -153,7 +156,22 @@ impl RecipeSources {
                 }
             );
         }
-        for c in self.components.iter().filter(|c| c.binary.is_some()) {
+        for c in self.components.iter().filter(|c| c.composite) {
+            let _ = writeln!(
+                out,
+                "// `{PACKAGE_NAMESPACE}:{}` is composite `{}` of the project, composed by Patchbay (`patchbay compose --composite {}`): its binary is written beside {} as {}.",
+                c.id,
+                c.id,
+                c.id,
+                if at.is_some() { "this recipe" } else { "a recipe written by `patchbay export` or `patchbay compose --wac`" },
+                recipe_binary_path(&c.id).display()
+            );
+        }
+        for c in self
+            .components
+            .iter()
+            .filter(|c| c.binary.is_some() && !c.composite)
+        {
             let _ = writeln!(
                 out,
                 "// `{PACKAGE_NAMESPACE}:{}` is {}, which wac cannot read: its binary is written beside {} as {}.",
@@ -187,6 +205,7 @@ impl RecipeSources {
         for c in &self.components {
             let path = match (recipe_dir, &c.binary) {
                 (Some(_), Some(_)) => recipe_binary_path(&c.id),
+                (None, _) if c.composite => recipe_binary_path(&c.id),
                 (Some(dir), None) => relative_to(&project_dir.join(&c.path), dir),
                 (None, _) => c.path.clone(),
             };
@@ -228,7 +247,23 @@ pub(crate) fn recipe_sources(ws: &Workspace, extra: &[ExtraInstance<'_>]) -> Rec
                 (p.loaded.kind != patchbay_inspect::SourceKind::Component)
                     .then(|| p.loaded.bytes.clone())
             }),
+            composite: false,
         })
+        .chain(
+            project
+                .composites
+                .keys()
+                .filter(|name| project.nodes.values().any(|n| n.component == **name))
+                .map(|name| RecipeComponent {
+                    id: name.to_string(),
+                    path: PathBuf::new(),
+                    binary: ws
+                        .composite_part(name)
+                        .and_then(|p| p.as_ref().ok())
+                        .map(|p| p.loaded.bytes.clone()),
+                    composite: true,
+                }),
+        )
         .collect();
     RecipeSources {
         name: project.name.clone(),

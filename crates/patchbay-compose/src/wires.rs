@@ -129,7 +129,7 @@ impl Workspace {
                 node: node.to_string(),
             });
         };
-        match self.parts.get(&n.component) {
+        match self.instantiated(&n.component) {
             Some(Ok(part)) => Ok(part),
             _ => Err(WireError::NodeUnavailable {
                 node: node.to_string(),

@@ -3,7 +3,7 @@
 //! These are the only `Serialize`/`Deserialize` types of the crate: the
 //! domain model in [`crate::model`] is converted to and from them explicitly.
 //! Every version ever written keeps its own module so that old files can be
-//! read and upgraded step by step (`v0` → `v1`).
+//! read and upgraded step by step (`v0` → `v1` → `v2`).
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -54,13 +54,15 @@ pub(crate) mod v0 {
     }
 }
 
-/// Version 1: the current format.
+/// Version 1: the format before composites. Every version-1 file means the
+/// same as version 2 read with no composites; it is read only to upgrade.
 pub(crate) mod v1 {
     use super::*;
 
-    #[derive(Serialize, Deserialize)]
+    #[derive(Deserialize)]
     #[serde(deny_unknown_fields, rename_all = "kebab-case")]
     pub struct ProjectFile {
+        #[allow(dead_code)]
         pub version: u32,
         pub name: String,
         #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
@@ -224,5 +226,65 @@ pub(crate) mod v1 {
     pub struct MockCaseEntry {
         pub args: String,
         pub returns: String,
+    }
+}
+
+/// Version 2: the current format. Version 1 plus composite definitions
+/// (`[composites.NAME]` with their own `nodes`, `wires` and `exports`),
+/// and nodes that instantiate a composite (`composite = "NAME"`) instead
+/// of a component.
+pub(crate) mod v2 {
+    use super::*;
+    // The entries version 2 keeps as version 1 wrote them.
+    pub use super::v1::{
+        BindingEntry, ComponentEntry, ExportEntry, FakeNodeEntry, Position, WireEntry,
+    };
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct ProjectFile {
+        pub version: u32,
+        pub name: String,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub components: IndexMap<String, ComponentEntry>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub nodes: IndexMap<String, NodeEntry>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub wires: Vec<WireEntry>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub exports: Vec<ExportEntry>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub bindings: IndexMap<String, BindingEntry>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub fake_nodes: IndexMap<String, FakeNodeEntry>,
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub presets: IndexMap<String, IndexMap<String, String>>,
+        /// `[composites.NAME]`: composite definitions. Written last, so
+        /// the top-level graph reads first.
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub composites: IndexMap<String, CompositeEntry>,
+    }
+
+    /// A node instantiates exactly one of a component or a composite.
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct NodeEntry {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub component: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub composite: Option<String>,
+        #[serde(default)]
+        pub position: Position,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct CompositeEntry {
+        #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+        pub nodes: IndexMap<String, NodeEntry>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub wires: Vec<WireEntry>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub exports: Vec<ExportEntry>,
     }
 }

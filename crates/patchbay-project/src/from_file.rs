@@ -5,15 +5,15 @@
 use crate::error::FileProblem;
 use crate::id::{ComponentId, NodeId};
 use crate::model::*;
-use crate::place::{find, find_preset, needle};
+use crate::place::{find_needle, find_preset, needle};
 use crate::{file, model};
 use std::path::PathBuf;
 
-pub(crate) fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project, Vec<FileProblem>> {
-    use file::v1::*;
+pub(crate) fn from_file(f: file::v2::ProjectFile, text: &str) -> Result<Project, Vec<FileProblem>> {
+    use file::v2::*;
     let mut problems = Vec::new();
     let mut problem = |needle: &str, message: String| {
-        let at = find(text, needle);
+        let at = find_needle(text, needle);
         problems.push(FileProblem {
             line: at.map(|a| a.0),
             column: at.map(|a| a.1),
@@ -42,64 +42,32 @@ pub(crate) fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project,
         );
     }
 
-    let mut nodes = indexmap::IndexMap::new();
-    for (id, n) in f.nodes {
-        let node_id = match NodeId::new(id.as_str()) {
-            Ok(node_id) => node_id,
+    let composite_names: Vec<String> = f.composites.keys().cloned().collect();
+    let top = |place: crate::Place| place;
+    let nodes = nodes_from_file(f.nodes, &composite_names, &top, &mut problem);
+    let wires = wires_from_file(&f.wires, &top, &mut problem);
+    let exports = exports_from_file(f.exports, &top, &mut problem);
+
+    let mut composites = indexmap::IndexMap::new();
+    for (name, c) in f.composites {
+        let id = match ComponentId::new(name.as_str()) {
+            Ok(id) => id,
             Err(e) => {
-                let place = crate::Place::Node { id, field: None };
-                problem(&needle(&place), format!("node {e}"));
+                let place = crate::Place::Composite { name, inner: None };
+                problem(&needle(&place), format!("composite {e}"));
                 continue;
             }
         };
-        let component = match ComponentId::new(n.component.as_str()) {
-            Ok(component) => component,
-            Err(e) => {
-                problem(
-                    &format!("\"{}\"", n.component),
-                    format!("node `{node_id}`: `component` names no component: {e}"),
-                );
-                continue;
-            }
+        let inside = |place: crate::Place| crate::Place::Composite {
+            name: name.clone(),
+            inner: Some(Box::new(place)),
         };
-        nodes.insert(
-            node_id,
-            Node {
-                component,
-                position: model::Position {
-                    x: n.position.x,
-                    y: n.position.y,
-                },
-            },
-        );
-    }
-
-    let mut wires = Vec::new();
-    for (i, w) in f.wires.iter().enumerate() {
-        match (PortRef::parse(&w.from), PortRef::parse(&w.to)) {
-            (Ok(from), Ok(to)) => wires.push(Wire { from, to }),
-            (from, to) => {
-                for (side, text_value, r) in [("from", &w.from, from), ("to", &w.to, to)] {
-                    if let Err(e) = r {
-                        problem(
-                            &format!("\"{text_value}\""),
-                            format!("wire {} `{side}`: {e}", i + 1),
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    let mut exports = Vec::new();
-    for e in f.exports {
-        match PortRef::parse(&e.from) {
-            Ok(from) => exports.push(ExportDecl {
-                from,
-                name: e.as_name,
-            }),
-            Err(msg) => problem(&format!("\"{}\"", e.from), format!("export: {msg}")),
-        }
+        let composite = Composite {
+            nodes: nodes_from_file(c.nodes, &composite_names, &inside, &mut problem),
+            wires: wires_from_file(&c.wires, &inside, &mut problem),
+            exports: exports_from_file(c.exports, &inside, &mut problem),
+        };
+        composites.insert(id, composite);
     }
 
     let mut bindings = indexmap::IndexMap::new();
@@ -161,6 +129,7 @@ pub(crate) fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project,
     let project = Project {
         name: f.name,
         components,
+        composites,
         nodes,
         wires,
         exports,
@@ -193,6 +162,151 @@ pub(crate) fn from_file(f: file::v1::ProjectFile, text: &str) -> Result<Project,
         problems.sort_by_key(|p| (p.line.is_none(), p.line, p.column));
         Err(problems)
     }
+}
+
+/// The problem sink of [`from_file`]: a needle to place and a message.
+type Sink<'a> = dyn FnMut(&str, String) + 'a;
+
+/// Node entries (of the top level or of a composite, as `place` wraps its
+/// places) to the model: each names exactly one of a component or a
+/// composite, and `composite = …` a composite the file defines.
+fn nodes_from_file(
+    entries: indexmap::IndexMap<String, file::v2::NodeEntry>,
+    composites: &[String],
+    place: &dyn Fn(crate::Place) -> crate::Place,
+    problem: &mut Sink<'_>,
+) -> indexmap::IndexMap<NodeId, Node> {
+    let mut nodes = indexmap::IndexMap::new();
+    for (id, n) in entries {
+        let node_id = match NodeId::new(id.as_str()) {
+            Ok(node_id) => node_id,
+            Err(e) => {
+                let at = place(crate::Place::Node {
+                    id: id.clone(),
+                    field: None,
+                });
+                problem(&needle(&at), format!("node {e}"));
+                continue;
+            }
+        };
+        let at = needle(&place(crate::Place::Node {
+            id: id.clone(),
+            field: None,
+        }));
+        let (key, named) = match (n.component, n.composite) {
+            (Some(c), None) => ("component", c),
+            (None, Some(c)) => {
+                if !composites.contains(&c) {
+                    problem(
+                        &at,
+                        format!(
+                            "node `{node_id}`: `composite = \"{}\"` names no composite; define it as [composites.{}]",
+                            shown(&c),
+                            shown(&c)
+                        ),
+                    );
+                    continue;
+                }
+                ("composite", c)
+            }
+            (Some(_), Some(_)) => {
+                problem(
+                    &at,
+                    format!("node `{node_id}` has both `component` and `composite`; a node instantiates one of them"),
+                );
+                continue;
+            }
+            (None, None) => {
+                problem(
+                    &at,
+                    format!("node `{node_id}` needs `component = \"…\"` or `composite = \"…\"`"),
+                );
+                continue;
+            }
+        };
+        if key == "component" && composites.contains(&named) {
+            problem(
+                &at,
+                format!(
+                    "node `{node_id}`: `{}` is a composite; write `composite = \"{}\"`",
+                    shown(&named),
+                    shown(&named)
+                ),
+            );
+            continue;
+        }
+        let component = match ComponentId::new(named.as_str()) {
+            Ok(component) => component,
+            Err(e) => {
+                problem(
+                    &format!("\"{named}\""),
+                    format!("node `{node_id}`: `{key}` names no {key}: {e}"),
+                );
+                continue;
+            }
+        };
+        nodes.insert(
+            node_id,
+            Node {
+                component,
+                position: model::Position {
+                    x: n.position.x,
+                    y: n.position.y,
+                },
+            },
+        );
+    }
+    nodes
+}
+
+fn wires_from_file(
+    entries: &[file::v2::WireEntry],
+    place: &dyn Fn(crate::Place) -> crate::Place,
+    problem: &mut Sink<'_>,
+) -> Vec<Wire> {
+    let mut wires = Vec::new();
+    for (i, w) in entries.iter().enumerate() {
+        match (PortRef::parse(&w.from), PortRef::parse(&w.to)) {
+            (Ok(from), Ok(to)) => wires.push(Wire { from, to }),
+            (from, to) => {
+                for (side, text_value, r) in [("from", &w.from, from), ("to", &w.to, to)] {
+                    if let Err(e) = r {
+                        let at = place(crate::Place::Wire {
+                            index: i,
+                            side,
+                            port: text_value.clone(),
+                        });
+                        problem(&needle(&at), format!("wire {} `{side}`: {e}", i + 1));
+                    }
+                }
+            }
+        }
+    }
+    wires
+}
+
+fn exports_from_file(
+    entries: Vec<file::v2::ExportEntry>,
+    place: &dyn Fn(crate::Place) -> crate::Place,
+    problem: &mut Sink<'_>,
+) -> Vec<ExportDecl> {
+    let mut exports = Vec::new();
+    for (index, e) in entries.into_iter().enumerate() {
+        match PortRef::parse(&e.from) {
+            Ok(from) => exports.push(ExportDecl {
+                from,
+                name: e.as_name,
+            }),
+            Err(msg) => {
+                let at = place(crate::Place::Export {
+                    index,
+                    port: e.from.clone(),
+                });
+                problem(&needle(&at), format!("export: {msg}"));
+            }
+        }
+    }
+    exports
 }
 
 fn grant_from_file(g: file::v1::GrantEntry) -> Result<Grant, String> {

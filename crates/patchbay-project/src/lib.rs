@@ -2,7 +2,7 @@
 //! files, the nodes instantiating them, the wires between nodes, a binding
 //! for every unwired import, and the exports of the composition.
 //!
-//! The file is versioned (`version = 1`). Older versions are upgraded on
+//! The file is versioned (`version = 2`). Older versions are upgraded on
 //! load; newer or broken files give an error with line and column.
 //!
 //! # What saving guarantees

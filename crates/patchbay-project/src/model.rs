@@ -17,7 +17,11 @@ pub struct Project {
     pub name: String,
     /// Components by id.
     pub components: IndexMap<ComponentId, ComponentRef>,
-    /// Nodes (component instances) by id.
+    /// Composite definitions by name: reusable sub-graphs a node can
+    /// instantiate like a component. Composite names and component ids
+    /// share one namespace.
+    pub composites: IndexMap<ComponentId, Composite>,
+    /// Nodes (component or composite instances) by id.
     pub nodes: IndexMap<NodeId, Node>,
     /// Wires, each feeding one node's import from another node's export.
     pub wires: Vec<Wire>,
@@ -47,13 +51,124 @@ pub struct ComponentRef {
     pub hash: Option<String>,
 }
 
-/// An instance of a component on the canvas.
+/// An instance of a component or of a composite on the canvas.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    /// Id of the component this node instantiates.
+    /// What this node instantiates: a component id, or the name of a
+    /// composite ([`Project::composites`]; one namespace for both). The
+    /// file writes `component = …` or `composite = …` accordingly.
     pub component: ComponentId,
     /// Position in the editor.
     pub position: Position,
+}
+
+/// A composite definition: a sub-graph of nodes, wires and exports that
+/// composes into one component of its own. Its inner nodes have no
+/// bindings: every import no inner wire feeds becomes an import (a port)
+/// of the composite, by name (inner nodes importing the same name share
+/// that port), and the enclosing graph wires or binds it on the node that
+/// instantiates the composite. Its exports are [`Composite::exports`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Composite {
+    /// Inner nodes by id; an inner node may instantiate a component or
+    /// another composite (nesting, without cycles).
+    pub nodes: IndexMap<NodeId, Node>,
+    /// Wires between inner nodes.
+    pub wires: Vec<Wire>,
+    /// The composite's exports: inner node exports, optionally renamed.
+    pub exports: Vec<ExportDecl>,
+}
+
+impl Project {
+    /// Whether `name` names a composite definition.
+    pub fn is_composite(&self, name: &str) -> bool {
+        self.composites.contains_key(name)
+    }
+
+    /// The composite `name` as a project of its own: the same components
+    /// and composite definitions, the composite's nodes, wires and exports
+    /// at the top, and every import its inner nodes leave unwired left open
+    /// (`*.*` = `leave`), which is what makes them the composite's ports.
+    /// This is what composing a composite composes, and what a library
+    /// folder saved from it holds.
+    pub fn composite_project(&self, name: &str) -> Option<Project> {
+        let c = self.composites.get(name)?;
+        let leave_all = ImportSelector {
+            node: None,
+            import: String::new(),
+            prefix: true,
+        };
+        Some(Project {
+            name: name.to_string(),
+            components: self.components.clone(),
+            composites: self.composites.clone(),
+            nodes: c.nodes.clone(),
+            wires: c.wires.clone(),
+            exports: c.exports.clone(),
+            bindings: [(leave_all, Binding::Leave)].into_iter().collect(),
+            fake_nodes: IndexMap::new(),
+            presets: Default::default(),
+        })
+    }
+
+    /// Composite names in an order where each comes after the composites
+    /// its nodes instantiate, and the composites that are part of a
+    /// definition cycle (which have no such order), each cycle once as the
+    /// path that closes it (`a`, `b`, `a`).
+    pub fn composite_order(&self) -> (Vec<ComponentId>, Vec<Vec<ComponentId>>) {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            Visiting,
+            Done,
+        }
+        fn visit(
+            p: &Project,
+            name: &ComponentId,
+            marks: &mut std::collections::HashMap<ComponentId, Mark>,
+            stack: &mut Vec<ComponentId>,
+            order: &mut Vec<ComponentId>,
+            cycles: &mut Vec<Vec<ComponentId>>,
+        ) {
+            match marks.get(name) {
+                Some(Mark::Done) => return,
+                Some(Mark::Visiting) => {
+                    let start = stack.iter().position(|n| n == name).unwrap_or(0);
+                    let mut cycle = stack[start..].to_vec();
+                    cycle.push(name.clone());
+                    cycles.push(cycle);
+                    return;
+                }
+                None => {}
+            }
+            marks.insert(name.clone(), Mark::Visiting);
+            stack.push(name.clone());
+            if let Some(c) = p.composites.get(name) {
+                for node in c.nodes.values() {
+                    if p.composites.contains_key(&node.component) {
+                        visit(p, &node.component, marks, stack, order, cycles);
+                    }
+                }
+            }
+            stack.pop();
+            marks.insert(name.clone(), Mark::Done);
+            order.push(name.clone());
+        }
+        let mut marks = std::collections::HashMap::new();
+        let (mut order, mut cycles) = (Vec::new(), Vec::new());
+        for name in self.composites.keys() {
+            visit(
+                self,
+                name,
+                &mut marks,
+                &mut Vec::new(),
+                &mut order,
+                &mut cycles,
+            );
+        }
+        let cyclic: std::collections::HashSet<&ComponentId> = cycles.iter().flatten().collect();
+        let order = order.into_iter().filter(|n| !cyclic.contains(n)).collect();
+        (order, cycles)
+    }
 }
 
 /// A point on the editor canvas.

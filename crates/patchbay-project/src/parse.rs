@@ -1,5 +1,6 @@
 //! Reading project text: [`parse`] tells the file's version apart, refuses
-//! a newer one, upgrades version 0 and converts the rest to the model.
+//! a newer one, upgrades versions 0 and 1 step by step (`v0` → `v1` →
+//! `v2`) and converts the rest to the model.
 
 use crate::error::{FileProblem, ProjectError};
 use crate::file;
@@ -9,10 +10,12 @@ use crate::place::{find, line_col, shown_message};
 use std::path::Path;
 
 /// The project file version this build writes.
-pub const CURRENT_VERSION: u32 = 1;
+pub const CURRENT_VERSION: u32 = 2;
 
 /// Parses project text; `path` is only used in error messages. Returns the
-/// project and, if the text was an older version, that version.
+/// project and, if the text was version 0, that version. A version-1 file is
+/// upgraded too, but not reported: version 2 only adds composites, so a
+/// version-1 file means exactly what it says and needs no saving.
 pub fn parse(text: &str, path: &Path) -> Result<(Project, Option<u32>), ProjectError> {
     let syntax = |e: toml::de::Error| {
         let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
@@ -24,7 +27,7 @@ pub fn parse(text: &str, path: &Path) -> Result<(Project, Option<u32>), ProjectE
         }
     };
     let probe: file::VersionProbe = toml::from_str(text).map_err(syntax)?;
-    let (v1, upgraded_from) = match probe.version {
+    let (v2, upgraded_from) = match probe.version {
         None => {
             let v0: file::v0::ProjectFile = toml::from_str(text).map_err(syntax)?;
             // Without `version`, a file is version 0 only if it has what a
@@ -47,9 +50,10 @@ pub fn parse(text: &str, path: &Path) -> Result<(Project, Option<u32>), ProjectE
                     }],
                 });
             }
-            (upgrade_v0(v0, path), Some(0))
+            (upgrade_v1(upgrade_v0(v0, path)), Some(0))
         }
-        Some(toml::Value::Integer(1)) => (toml::from_str(text).map_err(syntax)?, None),
+        Some(toml::Value::Integer(1)) => (upgrade_v1(toml::from_str(text).map_err(syntax)?), None),
+        Some(toml::Value::Integer(2)) => (toml::from_str(text).map_err(syntax)?, None),
         Some(toml::Value::Integer(n)) if n > CURRENT_VERSION as i64 => {
             return Err(ProjectError::TooNew {
                 path: path.to_path_buf(),
@@ -63,11 +67,13 @@ pub fn parse(text: &str, path: &Path) -> Result<(Project, Option<u32>), ProjectE
                 path: path.to_path_buf(),
                 line,
                 column,
-                message: format!("`version` must be {CURRENT_VERSION}, found {other}"),
+                message: format!(
+                    "`version` must be {CURRENT_VERSION} (or an older version), found {other}"
+                ),
             });
         }
     };
-    let project = from_file(v1, text).map_err(|problems| ProjectError::Invalid {
+    let project = from_file(v2, text).map_err(|problems| ProjectError::Invalid {
         path: path.to_path_buf(),
         problems,
     })?;
@@ -82,7 +88,7 @@ fn upgrade_v0(v0: file::v0::ProjectFile, path: &Path) -> file::v1::ProjectFile {
             .unwrap_or_else(|| "project".into())
     });
     file::v1::ProjectFile {
-        version: CURRENT_VERSION,
+        version: 1,
         name,
         components: v0.components,
         nodes: v0
@@ -113,5 +119,35 @@ fn upgrade_v0(v0: file::v0::ProjectFile, path: &Path) -> file::v1::ProjectFile {
             .collect(),
         fake_nodes: Default::default(),
         presets: Default::default(),
+    }
+}
+
+/// Version 1 → 2: the same graph, every node naming its component, and no
+/// composites.
+fn upgrade_v1(v1: file::v1::ProjectFile) -> file::v2::ProjectFile {
+    file::v2::ProjectFile {
+        version: CURRENT_VERSION,
+        name: v1.name,
+        components: v1.components,
+        nodes: v1
+            .nodes
+            .into_iter()
+            .map(|(id, n)| {
+                (
+                    id,
+                    file::v2::NodeEntry {
+                        component: Some(n.component),
+                        composite: None,
+                        position: n.position,
+                    },
+                )
+            })
+            .collect(),
+        wires: v1.wires,
+        exports: v1.exports,
+        bindings: v1.bindings,
+        fake_nodes: v1.fake_nodes,
+        presets: v1.presets,
+        composites: Default::default(),
     }
 }

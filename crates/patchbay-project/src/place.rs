@@ -48,7 +48,33 @@ pub(crate) fn needle(place: &Place) -> String {
         Place::Binding { selector, .. } => selector.clone(),
         Place::FakeNode { fake } => fake.name().into(),
         Place::Preset { name, .. } => name.clone(),
+        Place::Composite { name, inner } => match inner {
+            None => format!("composites.{name}"),
+            Some(inner) => format!("composites.{name}{ANCHOR}{}", needle(inner)),
+        },
     }
+}
+
+/// Separates the parts of a needle that are found one after the other (a
+/// composite's table, then the entry inside it).
+const ANCHOR: char = '\0';
+
+/// Locates a needle made by [`needle`]: its parts one after the other, each
+/// searched after the previous one; a part not found places the problem at
+/// the last part that was.
+pub(crate) fn find_needle(text: &str, needle: &str) -> Option<(usize, usize)> {
+    let mut from = 0;
+    let mut found = None;
+    for part in needle.split(ANCHOR) {
+        match text[from..].find(part) {
+            Some(o) => {
+                found = Some(from + o);
+                from += o;
+            }
+            None => break,
+        }
+    }
+    found.map(|o| line_col(text, o))
 }
 
 /// Where the preset `name` of `function` is written: its name after the

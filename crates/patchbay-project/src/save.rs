@@ -3,6 +3,7 @@
 //! and the atomic [`save`], [`write_atomic`] and [`write_output`].
 
 use crate::error::{FileProblem, ProjectError};
+use crate::id::NodeId;
 use crate::model::*;
 use crate::parse::{parse, CURRENT_VERSION};
 use crate::paths::path_text;
@@ -86,8 +87,52 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write::replace(path, bytes, false)
 }
 
-fn to_file(p: &Project) -> file::v1::ProjectFile {
-    use file::v1::*;
+fn nodes_to_file(
+    p: &Project,
+    nodes: &indexmap::IndexMap<NodeId, Node>,
+) -> indexmap::IndexMap<String, file::v2::NodeEntry> {
+    nodes
+        .iter()
+        .map(|(id, n)| {
+            let named = Some(n.component.to_string());
+            let composite = p.is_composite(&n.component);
+            (
+                id.to_string(),
+                file::v2::NodeEntry {
+                    component: if composite { None } else { named.clone() },
+                    composite: if composite { named } else { None },
+                    position: file::v2::Position {
+                        x: n.position.x,
+                        y: n.position.y,
+                    },
+                },
+            )
+        })
+        .collect()
+}
+
+fn wires_to_file(wires: &[Wire]) -> Vec<file::v2::WireEntry> {
+    wires
+        .iter()
+        .map(|w| file::v2::WireEntry {
+            from: w.from.to_string(),
+            to: w.to.to_string(),
+        })
+        .collect()
+}
+
+fn exports_to_file(exports: &[ExportDecl]) -> Vec<file::v2::ExportEntry> {
+    exports
+        .iter()
+        .map(|e| file::v2::ExportEntry {
+            from: e.from.to_string(),
+            as_name: e.name.clone(),
+        })
+        .collect()
+}
+
+fn to_file(p: &Project) -> file::v2::ProjectFile {
+    use file::v2::*;
     ProjectFile {
         version: CURRENT_VERSION,
         name: p.name.clone(),
@@ -106,38 +151,9 @@ fn to_file(p: &Project) -> file::v1::ProjectFile {
                 )
             })
             .collect(),
-        nodes: p
-            .nodes
-            .iter()
-            .map(|(id, n)| {
-                (
-                    id.to_string(),
-                    NodeEntry {
-                        component: n.component.to_string(),
-                        position: file::v1::Position {
-                            x: n.position.x,
-                            y: n.position.y,
-                        },
-                    },
-                )
-            })
-            .collect(),
-        wires: p
-            .wires
-            .iter()
-            .map(|w| WireEntry {
-                from: w.from.to_string(),
-                to: w.to.to_string(),
-            })
-            .collect(),
-        exports: p
-            .exports
-            .iter()
-            .map(|e| ExportEntry {
-                from: e.from.to_string(),
-                as_name: e.name.clone(),
-            })
-            .collect(),
+        nodes: nodes_to_file(p, &p.nodes),
+        wires: wires_to_file(&p.wires),
+        exports: exports_to_file(&p.exports),
         bindings: p
             .bindings
             .iter()
@@ -150,12 +166,26 @@ fn to_file(p: &Project) -> file::v1::ProjectFile {
                 (
                     fake.name().to_string(),
                     FakeNodeEntry {
-                        position: file::v1::Position { x: at.x, y: at.y },
+                        position: Position { x: at.x, y: at.y },
                     },
                 )
             })
             .collect(),
         presets: p.presets.clone(),
+        composites: p
+            .composites
+            .iter()
+            .map(|(name, c)| {
+                (
+                    name.to_string(),
+                    CompositeEntry {
+                        nodes: nodes_to_file(p, &c.nodes),
+                        wires: wires_to_file(&c.wires),
+                        exports: exports_to_file(&c.exports),
+                    },
+                )
+            })
+            .collect(),
     }
 }
 

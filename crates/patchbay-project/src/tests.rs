@@ -165,7 +165,7 @@ fn syntax_errors_have_line_and_column() {
     assert!(e.contains("colour"), "{e}");
     let e = parse_err("version = \"one\"\nname = \"x\"\n");
     assert!(
-        e.starts_with("p/patchbay.toml:1:1: `version` must be 1"),
+        e.starts_with("p/patchbay.toml:1:1: `version` must be 2"),
         "{e}"
     );
 }

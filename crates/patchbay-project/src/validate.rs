@@ -62,6 +62,15 @@ pub enum Place {
         /// The fake.
         fake: Fake,
     },
+    /// A composite definition, or an entry inside it.
+    Composite {
+        /// The composite's name, as written.
+        name: String,
+        /// The entry inside it (a [`Place::Node`], [`Place::Wire`] or
+        /// [`Place::Export`] of the composite), or `None` for the
+        /// definition itself.
+        inner: Option<Box<Place>>,
+    },
     /// An argument preset.
     Preset {
         /// The function it is for, as written.
@@ -276,10 +285,117 @@ impl Project {
                 });
             }
         }
+        out.extend(self.composite_problems());
         for (function, name, message) in crate::preset::preset_problems(&self.presets) {
             out.push(Invalid {
                 place: Place::Preset { function, name },
                 message,
+            });
+        }
+        out
+    }
+}
+
+impl Project {
+    /// The rules of composite definitions: a name no component has, inner
+    /// wires and exports between the composite's own nodes, ports that read
+    /// back, export names given once, positions on the canvas, and no
+    /// definition that contains itself (through other composites or not).
+    fn composite_problems(&self) -> Vec<Invalid> {
+        let mut out = Vec::new();
+        for (name, c) in &self.composites {
+            let at = |inner: Option<Place>| Place::Composite {
+                name: name.to_string(),
+                inner: inner.map(Box::new),
+            };
+            let this = format!("composite `{}`", shown(name));
+            if self.components.contains_key(name) {
+                out.push(Invalid {
+                    place: at(None),
+                    message: format!(
+                        "{this} has the name of a component; components and composites share one set of names"
+                    ),
+                });
+            }
+            for (id, n) in &c.nodes {
+                if !n.position.x.is_finite() || !n.position.y.is_finite() {
+                    out.push(Invalid {
+                        place: at(Some(Place::Node {
+                            id: id.to_string(),
+                            field: Some("position"),
+                        })),
+                        message: format!("{this}, node `{}` has no finite position", shown(id)),
+                    });
+                }
+            }
+            for (i, w) in c.wires.iter().enumerate() {
+                for (side, port) in [("from", &w.from), ("to", &w.to)] {
+                    let place = at(Some(Place::Wire {
+                        index: i,
+                        side,
+                        port: port.to_string(),
+                    }));
+                    if let Err(e) = check_port(port) {
+                        out.push(Invalid {
+                            place,
+                            message: format!("{this}, wire {} `{side}`: {e}", i + 1),
+                        });
+                    } else if !c.nodes.contains_key(&port.node) {
+                        out.push(Invalid {
+                            place,
+                            message: format!(
+                                "{this}, wire {} `{side}`: `{}` names no node of the composite",
+                                i + 1,
+                                shown(&port.to_string())
+                            ),
+                        });
+                    }
+                }
+            }
+            let mut names: Vec<&str> = Vec::new();
+            for (i, e) in c.exports.iter().enumerate() {
+                let place = || {
+                    at(Some(Place::Export {
+                        index: i,
+                        port: e.from.to_string(),
+                    }))
+                };
+                if let Err(msg) = check_port(&e.from) {
+                    out.push(Invalid {
+                        place: place(),
+                        message: format!("{this}, export: {msg}"),
+                    });
+                } else if !c.nodes.contains_key(&e.from.node) {
+                    out.push(Invalid {
+                        place: place(),
+                        message: format!(
+                            "{this}, export `{}` names no node of the composite",
+                            shown(&e.from.to_string())
+                        ),
+                    });
+                }
+                let export = e.export_name();
+                if names.contains(&export) {
+                    out.push(Invalid {
+                        place: place(),
+                        message: format!("{this} exports `{}` twice", shown(export)),
+                    });
+                }
+                names.push(export);
+            }
+        }
+        for cycle in self.composite_order().1 {
+            let path: Vec<&str> = cycle.iter().map(|n| n.as_str()).collect();
+            out.push(Invalid {
+                place: Place::Composite {
+                    name: path[0].to_string(),
+                    inner: None,
+                },
+                message: format!(
+                    "composite `{}` contains itself: {}; a composite cannot be part of its own definition",
+                    path[0],
+                    path.join(" → ")
+                ),
             });
         }
         out

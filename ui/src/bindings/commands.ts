@@ -1,7 +1,7 @@
 // Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
 // Do not edit: change the Rust types and regenerate.
 
-import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckFakeRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportPreview, ExportRequest, Exported, FakeName, FakeTargetsRequest, FakeView, ImportFakesRequest, ImportPickRequest, ImportPlan, ImportPlanRequest, ImportProjectRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, PresetEntry, RunReport, RunRequest, SampleComponentView, SampleView, SaveRequest, Saved, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SetDirtyRequest, ShowFolderRequest, Verdict } from "./types";
+import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckFakeRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportCompositeRequest, ExportPreview, ExportRequest, Exported, ExportedComposite, FakeName, FakeTargetsRequest, FakeView, GroupNodesRequest, Grouped, ImportFakesRequest, ImportPickRequest, ImportPlan, ImportPlanRequest, ImportProjectRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, PresetEntry, RunReport, RunRequest, SampleComponentView, SampleView, SaveCompositeRequest, SaveRequest, Saved, SavedComposite, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SetDirtyRequest, ShowFolderRequest, UngroupNodeRequest, Ungrouped, Verdict } from "./types";
 import { call } from "../ipc/transport";
 
 /** The channel the backend emits `AppEvent`s on. */
@@ -45,7 +45,11 @@ export const commands = {
   exportPreview: (request: DocRequest) => call<ExportPreview>("export_preview", request),
   exportArtifacts: (request: ExportRequest) => call<Exported>("export_artifacts", request),
   showExportFolder: (request: ShowFolderRequest) => call<null>("show_export_folder", request),
+  groupNodes: (request: GroupNodesRequest) => call<Grouped>("group_nodes", request),
+  ungroupNode: (request: UngroupNodeRequest) => call<Ungrouped>("ungroup_node", request),
+  exportComposite: (request: ExportCompositeRequest) => call<ExportedComposite>("export_composite", request),
+  saveCompositeToLibrary: (request: SaveCompositeRequest) => call<SavedComposite>("save_composite_to_library", request),
 };
 
 /** The backend's command names, as the shell registers them. */
-export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "import_plan", "import_pick", "import_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_fake", "check_grant_entry", "run", "session_call", "session_status", "composition_key", "check_preset", "session_reset", "session_clear", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts", "show_export_folder"] as const;
+export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "import_plan", "import_pick", "import_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_fake", "check_grant_entry", "run", "session_call", "session_status", "composition_key", "check_preset", "session_reset", "session_clear", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts", "show_export_folder", "group_nodes", "ungroup_node", "export_composite", "save_composite_to_library"] as const;

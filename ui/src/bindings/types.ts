@@ -80,7 +80,14 @@ fakeNodes: Array<FakeNodeEntry>,
  * order. Absent when there are none (and in documents written before
  * they existed).
  */
-presets?: Array<PresetEntry>, };
+presets?: Array<PresetEntry>, 
+/**
+ * Composite definitions (`[composites.NAME]`), in file order. A node
+ * whose `component` is one of their names instantiates that composite
+ * (component ids and composite names share one namespace). Absent
+ * when there are none.
+ */
+composites?: Array<CompositeEntry>, };
 
 export type ComponentEntry = { 
 /**
@@ -110,7 +117,7 @@ export type NodeEntry = {
  */
 id: string, 
 /**
- * Component id.
+ * Component id, or the name of a composite of `composites`.
  */
 component: string, 
 /**
@@ -121,6 +128,24 @@ x: number,
  * Vertical position.
  */
 y: number, };
+
+export type CompositeEntry = { 
+/**
+ * Its name (kebab-case), unique among components and composites.
+ */
+name: string, 
+/**
+ * Inner nodes, each instantiating a component or another composite.
+ */
+nodes: Array<NodeEntry>, 
+/**
+ * Wires between inner nodes.
+ */
+wires: Array<WireEntry>, 
+/**
+ * The composite's exports: inner node exports, optionally renamed.
+ */
+exports: Array<ExportEntry>, };
 
 export type FakeNodeEntry = { 
 /**
@@ -704,7 +729,19 @@ index: number,
 /**
  * Its name.
  */
-name: string, };
+name: string, } | { "kind": "composite", 
+/**
+ * The composite's name.
+ */
+composite: string, 
+/**
+ * The nodes of the enclosing graph that instantiate it.
+ */
+nodes: Array<string>, 
+/**
+ * Where inside the composite's own graph (its node, wire, export…).
+ */
+inner: Location, };
 
 export type ImportMode = "wired" | "leave" | "grant" | "mock" | "deny";
 
@@ -1710,6 +1747,125 @@ export type ShowFolderRequest = {
  * The folder ([`Exported::dir`]).
  */
 dir: string, };
+
+export type GroupNodesRequest = { 
+/**
+ * The document.
+ */
+doc: ProjectDoc, 
+/**
+ * Ids of top-level nodes to group (at least one).
+ */
+nodes: Array<string>, 
+/**
+ * The new composite's name (kebab-case, unused by components and
+ * composites).
+ */
+name: string, };
+
+export type Grouped = { 
+/**
+ * The new document.
+ */
+doc: ProjectDoc, 
+/**
+ * Id of the node that instantiates the new composite (its name, or
+ * the name with `-2`, `-3`… when a node has it).
+ */
+node: string, };
+
+export type UngroupNodeRequest = { 
+/**
+ * The document.
+ */
+doc: ProjectDoc, 
+/**
+ * Id of a top-level node that instantiates a composite.
+ */
+node: string, };
+
+export type Ungrouped = { 
+/**
+ * The new document.
+ */
+doc: ProjectDoc, 
+/**
+ * Ids the inner nodes got in the enclosing graph, in definition order.
+ */
+nodes: Array<string>, };
+
+export type ExportCompositeRequest = { 
+/**
+ * The document.
+ */
+doc: ProjectDoc, 
+/**
+ * The composite's name.
+ */
+composite: string, 
+/**
+ * Target folder, by the export dialog's rule: the default (`out/`
+ * beside the project) when `null`, else a folder chosen in the dialog
+ * this session.
+ */
+dir: string | null, 
+/**
+ * Show a folder dialog first.
+ */
+chooseDir: boolean, };
+
+export type ExportedComposite = { 
+/**
+ * The `.wasm` file written (`DIR/NAME.wasm`).
+ */
+path: string, 
+/**
+ * Its size in bytes.
+ */
+size: number, 
+/**
+ * Its imports (the composite's ports).
+ */
+imports: Array<string>, 
+/**
+ * Its exports.
+ */
+exports: Array<string>, };
+
+export type SaveCompositeRequest = { 
+/**
+ * The document.
+ */
+doc: ProjectDoc, 
+/**
+ * The composite's name.
+ */
+composite: string, 
+/**
+ * The library folder, by the export dialog's rule (`null`: `out/`
+ * beside the project); the project goes to `FOLDER/NAME/`.
+ */
+folder: string | null, 
+/**
+ * Show a folder dialog first.
+ */
+chooseFolder: boolean, };
+
+export type SavedComposite = { 
+/**
+ * The project folder written (`FOLDER/NAME`).
+ */
+folder: string, 
+/**
+ * Its `patchbay.toml`: the composite's graph as a project, its
+ * components copied under `components/`.
+ */
+manifest: string, 
+/**
+ * The composed component (`FOLDER/NAME/NAME.wasm`), the file another
+ * project adds.
+ */
+component: string, };
 
 export type DeployTargets = { 
 /**

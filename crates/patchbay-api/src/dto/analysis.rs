@@ -123,6 +123,15 @@ pub enum Location {
         /// Its name.
         name: String,
     },
+    /// Something inside a composite definition.
+    Composite {
+        /// The composite's name.
+        composite: String,
+        /// The nodes of the enclosing graph that instantiate it.
+        nodes: Vec<String>,
+        /// Where inside the composite's own graph (its node, wire, export…).
+        inner: Box<Location>,
+    },
 }
 
 impl Problem {
@@ -130,42 +139,7 @@ impl Problem {
     /// or one [`model::Project::validate`] finds), code `invalid-document`,
     /// at the entry of `doc` it names.
     pub(crate) fn invalid(p: &model::Invalid, doc: &ProjectDoc) -> Self {
-        let location = match &p.place {
-            model::Place::Name | model::Place::FakeNode { .. } | model::Place::Preset { .. } => {
-                Location::Project
-            }
-            model::Place::Component { id, .. } => Location::Component {
-                component: id.clone(),
-                nodes: doc
-                    .nodes
-                    .iter()
-                    .filter(|n| n.component == *id)
-                    .map(|n| n.id.clone())
-                    .collect(),
-            },
-            model::Place::Node { id, .. } => Location::Node { node: id.clone() },
-            model::Place::Wire { index, .. } => {
-                let wire = doc.wires.get(*index);
-                let text = |a: &PortAddr| format!("{}.{}", a.node, a.port);
-                Location::Wire {
-                    index: u32::try_from(*index).unwrap_or(u32::MAX),
-                    from: wire.map(|w| text(&w.from)).unwrap_or_default(),
-                    to: wire.map(|w| text(&w.to)).unwrap_or_default(),
-                }
-            }
-            model::Place::Export { index, port } => Location::Export {
-                index: u32::try_from(*index).unwrap_or(u32::MAX),
-                name: doc
-                    .exports
-                    .get(*index)
-                    .and_then(|e| e.name.clone().filter(|n| !n.is_empty()))
-                    .or_else(|| doc.exports.get(*index).map(|e| e.from.port.clone()))
-                    .unwrap_or_else(|| port.clone()),
-            },
-            model::Place::Binding { selector, .. } => Location::Binding {
-                selector: selector.clone(),
-            },
-        };
+        let location = place_location(&p.place, doc, (&doc.nodes, &doc.wires, &doc.exports));
         Self {
             severity: Severity::Error,
             code: ProblemCode::InvalidDocument,
@@ -178,7 +152,6 @@ impl Problem {
 
 impl From<&patchbay_compose::Problem> for Problem {
     fn from(p: &patchbay_compose::Problem) -> Self {
-        use patchbay_compose::Location as L;
         Self {
             severity: match p.severity {
                 patchbay_compose::Severity::Error => Severity::Error,
@@ -187,30 +160,7 @@ impl From<&patchbay_compose::Problem> for Problem {
             },
             code: p.code.into(),
             message: p.message.clone(),
-            location: match &p.location {
-                L::Project => Location::Project,
-                L::Component { component, nodes } => Location::Component {
-                    component: component.clone(),
-                    nodes: nodes.clone(),
-                },
-                L::Node { node } => Location::Node { node: node.clone() },
-                L::Port { node, port } => Location::Port {
-                    node: node.clone(),
-                    port: port.clone(),
-                },
-                L::Wire { index, from, to } => Location::Wire {
-                    index: u32::try_from(*index).unwrap_or(u32::MAX),
-                    from: from.clone(),
-                    to: to.clone(),
-                },
-                L::Binding { selector } => Location::Binding {
-                    selector: selector.clone(),
-                },
-                L::Export { index, name } => Location::Export {
-                    index: u32::try_from(*index).unwrap_or(u32::MAX),
-                    name: name.clone(),
-                },
-            },
+            location: Location::from_check(&p.location),
             position: p.position.map(|at| FilePosition {
                 line: u32::try_from(at.line).unwrap_or(u32::MAX),
                 column: u32::try_from(at.column).unwrap_or(u32::MAX),
@@ -305,4 +255,109 @@ pub struct Analysis {
     pub composed: Option<ComposedSummary>,
     /// How long checking and composing took, in milliseconds.
     pub millis: f64,
+}
+
+impl Location {
+    /// The location of a problem `check` found.
+    fn from_check(l: &patchbay_compose::Location) -> Self {
+        use patchbay_compose::Location as L;
+        match l {
+            L::Project => Location::Project,
+            L::Component { component, nodes } => Location::Component {
+                component: component.clone(),
+                nodes: nodes.clone(),
+            },
+            L::Node { node } => Location::Node { node: node.clone() },
+            L::Port { node, port } => Location::Port {
+                node: node.clone(),
+                port: port.clone(),
+            },
+            L::Wire { index, from, to } => Location::Wire {
+                index: u32::try_from(*index).unwrap_or(u32::MAX),
+                from: from.clone(),
+                to: to.clone(),
+            },
+            L::Binding { selector } => Location::Binding {
+                selector: selector.clone(),
+            },
+            L::Export { index, name } => Location::Export {
+                index: u32::try_from(*index).unwrap_or(u32::MAX),
+                name: name.clone(),
+            },
+            L::Composite {
+                composite,
+                nodes,
+                inner,
+            } => Location::Composite {
+                composite: composite.clone(),
+                nodes: nodes.clone(),
+                inner: Box::new(Location::from_check(inner)),
+            },
+        }
+    }
+}
+
+/// Where a document problem at `place` is, its wires and exports looked up
+/// in `graph` (the top level's, or a composite's for places inside one).
+fn place_location(
+    place: &model::Place,
+    doc: &ProjectDoc,
+    (nodes, wires, exports): (&[NodeEntry], &[WireEntry], &[ExportEntry]),
+) -> Location {
+    let users = |id: &str| {
+        nodes
+            .iter()
+            .filter(|n| n.component == *id)
+            .map(|n| n.id.clone())
+            .collect()
+    };
+    match place {
+        model::Place::Name | model::Place::FakeNode { .. } | model::Place::Preset { .. } => {
+            Location::Project
+        }
+        model::Place::Component { id, .. } => Location::Component {
+            component: id.clone(),
+            nodes: users(id),
+        },
+        model::Place::Node { id, .. } => Location::Node { node: id.clone() },
+        model::Place::Wire { index, .. } => {
+            let wire = wires.get(*index);
+            let text = |a: &PortAddr| format!("{}.{}", a.node, a.port);
+            Location::Wire {
+                index: u32::try_from(*index).unwrap_or(u32::MAX),
+                from: wire.map(|w| text(&w.from)).unwrap_or_default(),
+                to: wire.map(|w| text(&w.to)).unwrap_or_default(),
+            }
+        }
+        model::Place::Export { index, port } => Location::Export {
+            index: u32::try_from(*index).unwrap_or(u32::MAX),
+            name: exports
+                .get(*index)
+                .and_then(|e| e.name.clone().filter(|n| !n.is_empty()))
+                .or_else(|| exports.get(*index).map(|e| e.from.port.clone()))
+                .unwrap_or_else(|| port.clone()),
+        },
+        model::Place::Binding { selector, .. } => Location::Binding {
+            selector: selector.clone(),
+        },
+        model::Place::Composite { name, inner } => {
+            let composite = doc.composites.iter().find(|c| c.name == *name);
+            let inner = match (inner, composite) {
+                (Some(inner), Some(c)) => {
+                    place_location(inner, doc, (&c.nodes, &c.wires, &c.exports))
+                }
+                _ => Location::Project,
+            };
+            Location::Composite {
+                composite: name.clone(),
+                nodes: doc
+                    .nodes
+                    .iter()
+                    .filter(|n| n.component == *name)
+                    .map(|n| n.id.clone())
+                    .collect(),
+                inner: Box::new(inner),
+            }
+        }
+    }
 }

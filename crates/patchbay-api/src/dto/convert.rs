@@ -22,7 +22,7 @@ impl PortAddr {
         Ok(model::PortRef::new(node, &self.port))
     }
 
-    fn from_model(port: &model::PortRef) -> Self {
+    pub(super) fn from_model(port: &model::PortRef) -> Self {
         Self {
             node: port.node.to_string(),
             port: port.port.clone(),
@@ -135,76 +135,46 @@ impl ProjectDoc {
                 .into());
             }
         }
-        for n in &self.nodes {
-            let place = |field| model::Place::Node {
-                id: n.id.clone(),
-                field,
-            };
-            let id =
-                model::NodeId::new(n.id.as_str()).map_err(|e| (place(None), format!("node {e}")));
-            let component = model::ComponentId::new(n.component.as_str()).map_err(|e| {
-                (
-                    place(Some("component")),
-                    format!(
-                        "node `{}`: `component` names no component: {e}",
-                        model::shown(&n.id)
-                    ),
-                )
-            });
-            let (id, component) = match (id, component) {
-                (Ok(id), Ok(component)) => (id, component),
-                (id, component) => {
-                    for (place, message) in [id.err(), component.err()].into_iter().flatten() {
-                        bad_ids.push(model::Invalid { place, message });
-                    }
+        let top = |place: model::Place| place;
+        (project.nodes, project.wires, project.exports) = super::graph::graph_to_model(
+            (&self.nodes, &self.wires, &self.exports),
+            &top,
+            &mut bad_ids,
+        )?;
+        for c in &self.composites {
+            let name = match model::ComponentId::new(c.name.as_str()) {
+                Ok(name) => name,
+                Err(e) => {
+                    bad_ids.push(model::Invalid {
+                        place: model::Place::Composite {
+                            name: c.name.clone(),
+                            inner: None,
+                        },
+                        message: format!("composite {e}"),
+                    });
                     continue;
                 }
             };
-            let node = model::Node {
-                component,
-                position: model::Position { x: n.x, y: n.y },
+            let inside = |place: model::Place| model::Place::Composite {
+                name: c.name.clone(),
+                inner: Some(Box::new(place)),
             };
-            if project.nodes.insert(id, node).is_some() {
-                return Err(
-                    ApiError::bad_request(format!("node id `{}` is used twice", n.id)).into(),
-                );
-            }
-        }
-        let mut port = |addr: &PortAddr, place: model::Place, what: &str| match model::NodeId::new(
-            addr.node.as_str(),
-        ) {
-            Ok(node) => Some(model::PortRef::new(node, &addr.port)),
-            Err(e) => {
-                bad_ids.push(model::Invalid {
-                    place,
-                    message: format!("{what}: node {e}"),
-                });
-                None
-            }
-        };
-        for (index, w) in self.wires.iter().enumerate() {
-            let side = |side, addr: &PortAddr| model::Place::Wire {
-                index,
-                side,
-                port: format!("{}.{}", addr.node, addr.port),
+            let (nodes, wires, exports) = super::graph::graph_to_model(
+                (&c.nodes, &c.wires, &c.exports),
+                &inside,
+                &mut bad_ids,
+            )?;
+            let composite = model::Composite {
+                nodes,
+                wires,
+                exports,
             };
-            let what = |side| format!("wire {} `{side}`", index + 1);
-            let from = port(&w.from, side("from", &w.from), &what("from"));
-            let to = port(&w.to, side("to", &w.to), &what("to"));
-            if let (Some(from), Some(to)) = (from, to) {
-                project.wires.push(model::Wire { from, to });
-            }
-        }
-        for (index, e) in self.exports.iter().enumerate() {
-            let place = model::Place::Export {
-                index,
-                port: format!("{}.{}", e.from.node, e.from.port),
-            };
-            if let Some(from) = port(&e.from, place, "export") {
-                project.exports.push(model::ExportDecl {
-                    from,
-                    name: e.name.clone().filter(|n| !n.is_empty()),
-                });
+            if project.composites.insert(name, composite).is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "composite `{}` is defined twice",
+                    c.name
+                ))
+                .into());
             }
         }
         if !bad_ids.is_empty() {
@@ -263,32 +233,9 @@ impl ProjectDoc {
                     hash: c.hash.clone(),
                 })
                 .collect(),
-            nodes: project
-                .nodes
-                .iter()
-                .map(|(id, n)| NodeEntry {
-                    id: id.to_string(),
-                    component: n.component.to_string(),
-                    x: n.position.x,
-                    y: n.position.y,
-                })
-                .collect(),
-            wires: project
-                .wires
-                .iter()
-                .map(|w| WireEntry {
-                    from: PortAddr::from_model(&w.from),
-                    to: PortAddr::from_model(&w.to),
-                })
-                .collect(),
-            exports: project
-                .exports
-                .iter()
-                .map(|e| ExportEntry {
-                    from: PortAddr::from_model(&e.from),
-                    name: e.name.clone(),
-                })
-                .collect(),
+            nodes: super::graph::nodes_from_model(&project.nodes),
+            wires: super::graph::wires_from_model(&project.wires),
+            exports: super::graph::exports_from_model(&project.exports),
             bindings: project
                 .bindings
                 .iter()
@@ -315,6 +262,16 @@ impl ProjectDoc {
                         name: name.clone(),
                         args: args.clone(),
                     })
+                })
+                .collect(),
+            composites: project
+                .composites
+                .iter()
+                .map(|(name, c)| CompositeEntry {
+                    name: name.to_string(),
+                    nodes: super::graph::nodes_from_model(&c.nodes),
+                    wires: super::graph::wires_from_model(&c.wires),
+                    exports: super::graph::exports_from_model(&c.exports),
                 })
                 .collect(),
         }

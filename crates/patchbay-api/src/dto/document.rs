@@ -14,7 +14,7 @@ pub struct PortAddr {
     pub port: String,
 }
 
-/// The project as the editor edits it; mirrors `patchbay.toml` version 1.
+/// The project as the editor edits it; mirrors `patchbay.toml` version 2.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectDoc {
@@ -39,6 +39,29 @@ pub struct ProjectDoc {
     /// they existed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub presets: Vec<PresetEntry>,
+    /// Composite definitions (`[composites.NAME]`), in file order. A node
+    /// whose `component` is one of their names instantiates that composite
+    /// (component ids and composite names share one namespace). Absent
+    /// when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composites: Vec<CompositeEntry>,
+}
+
+/// A composite definition: a sub-graph that composes into one component
+/// of its own. Its ports are the imports its inner wires leave unfed (by
+/// name; inner nodes importing the same name share one port) and its
+/// `exports`. Inner nodes have no bindings: the enclosing graph binds or
+/// wires the composite node's ports (selectors `node.import` as usual).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CompositeEntry {
+    /// Its name (kebab-case), unique among components and composites.
+    pub name: String,
+    /// Inner nodes, each instantiating a component or another composite.
+    pub nodes: Vec<NodeEntry>,
+    /// Wires between inner nodes.
+    pub wires: Vec<WireEntry>,
+    /// The composite's exports: inner node exports, optionally renamed.
+    pub exports: Vec<ExportEntry>,
 }
 
 /// A named set of arguments for one function the composition exports
@@ -80,12 +103,12 @@ pub struct ComponentEntry {
     pub hash: Option<String>,
 }
 
-/// A node: an instance of a component, placed on the canvas.
+/// A node: an instance of a component or a composite, placed on the canvas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct NodeEntry {
     /// Node id (kebab-case).
     pub id: String,
-    /// Component id.
+    /// Component id, or the name of a composite of `composites`.
     pub component: String,
     /// Horizontal position.
     pub x: f64,

@@ -203,13 +203,16 @@ impl Session {
             .map_err(|e| ApiError::io(format!("cannot show {}: {e}", dir.display())))
     }
 
-    /// Writes the chosen variant: the composed `.wasm`, the `.wac` recipe,
-    /// the WIT and, sealed, the stubs the recipe names; then goes to the
-    /// deployment targets asked for (a push, then `spin.toml` and
-    /// `wadm.yaml` beside the artifact), each with its own outcome.
-    pub async fn export_artifacts(&self, request: ExportRequest) -> Result<Exported, ApiError> {
+    /// The folder an export writes to: the default (`out/` beside the
+    /// project), a folder chosen in the export dialog this session, or (with
+    /// `choose`) one the dialog picks now. Any other folder is refused.
+    pub(crate) async fn export_target_dir(
+        &self,
+        dir: Option<String>,
+        choose: bool,
+    ) -> Result<PathBuf, ApiError> {
         let default = self.default_export_dir()?;
-        let dir = if request.choose_dir {
+        Ok(if choose {
             let dialogs = self.dialogs.clone();
             let start = default.clone();
             let picked = Self::blocking(move || dialogs.pick_folder(&start)).await?;
@@ -219,7 +222,7 @@ impl Session {
             }
             picked
         } else {
-            match request.dir {
+            match dir {
                 None => default.clone(),
                 Some(d) => {
                     let d = normalize(Path::new(&d));
@@ -237,7 +240,17 @@ impl Session {
                     d
                 }
             }
-        };
+        })
+    }
+
+    /// Writes the chosen variant: the composed `.wasm`, the `.wac` recipe,
+    /// the WIT and, sealed, the stubs the recipe names; then goes to the
+    /// deployment targets asked for (a push, then `spin.toml` and
+    /// `wadm.yaml` beside the artifact), each with its own outcome.
+    pub async fn export_artifacts(&self, request: ExportRequest) -> Result<Exported, ApiError> {
+        let dir = self
+            .export_target_dir(request.dir, request.choose_dir)
+            .await?;
         // The workspace is not kept across the push's await.
         let (mut exported, planned, bytes) = {
             let ws = self.workspace(&request.doc)?;

@@ -5,11 +5,13 @@
 //! recovery, close), `new_project` (an empty project, the sample
 //! components), `edit` (checks while editing), `analysis` (checking and
 //! composing), `run` (running and serving), `instance` (the run panel's live
-//! session), `export` and its `deploy` targets. Each adds its
+//! session), `export` and its `deploy` targets, `composite` (group and
+//! ungroup nodes, write a composite alone). Each adds its
 //! commands to [`Session`]. `live` bridges the host's file watcher to the
 //! page's events.
 
 mod analysis;
+mod composite;
 mod deploy;
 mod edit;
 mod export;

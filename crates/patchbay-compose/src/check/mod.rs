@@ -108,7 +108,7 @@ impl Workspace {
         let mut problems = Vec::new();
 
         // Components.
-        for (id, part) in &self.parts {
+        for (id, part) in self.parts.iter() {
             let nodes: Vec<String> = project
                 .nodes
                 .iter()
@@ -145,13 +145,15 @@ impl Workspace {
 
         // Nodes.
         for (id, node) in &project.nodes {
-            if !project.components.contains_key(&node.component) {
+            if !project.components.contains_key(&node.component)
+                && !project.is_composite(&node.component)
+            {
                 problems.push(
                     Problem::error(
                         ProblemCode::UnknownComponent,
                         Location::Node { node: id.to_string() },
                         format!(
-                            "node `{id}` instantiates component `{}`, which the project does not list under [components]",
+                            "node `{id}` instantiates component `{}`, which the project does not list under [components] nor define under [composites]",
                             node.component
                         ),
                     )
@@ -326,6 +328,9 @@ impl Workspace {
                 message,
             ));
         }
+
+        // Inside composite definitions, each as its own graph.
+        problems.extend(self.composite_problems());
 
         problems.sort_by_key(|p| p.severity);
         problems

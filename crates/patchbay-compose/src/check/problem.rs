@@ -62,6 +62,16 @@ pub enum Location {
         /// Its name in the composition.
         name: String,
     },
+    /// Something inside a composite definition (its node, wire, export…;
+    /// nested composites nest).
+    Composite {
+        /// The composite's name.
+        composite: String,
+        /// The nodes of the enclosing graph that instantiate it.
+        nodes: Vec<String>,
+        /// Where inside the composite's own graph.
+        inner: Box<Location>,
+    },
 }
 
 impl fmt::Display for Location {
@@ -76,6 +86,9 @@ impl fmt::Display for Location {
             }
             Location::Binding { selector } => write!(f, "binding `{selector}`"),
             Location::Export { name, .. } => write!(f, "export `{name}`"),
+            Location::Composite {
+                composite, inner, ..
+            } => write!(f, "composite `{composite}`, {inner}"),
         }
     }
 }
