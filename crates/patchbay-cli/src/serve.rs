@@ -1,8 +1,9 @@
 //! `patchbay serve`: answers HTTP on a local address with the composition's
-//! `wasi:http/incoming-handler` export, a fresh instance per request.
+//! `wasi:http/incoming-handler` (WASI 0.2) or `wasi:http/handler` (WASI
+//! 0.3) export, a fresh instance per request.
 
 use anyhow::{Context, Result};
-use patchbay_host::serve::Server;
+use patchbay_host::serve::{HttpVersion, Server};
 use patchbay_host::Event;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -47,7 +48,11 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr = listener.local_addr().unwrap_or(args.listen);
         let mut events = host.subscribe();
-        println!("serving {name} on http://{addr} (Ctrl-C to stop)");
+        let wasi = match server.http_version() {
+            HttpVersion::P2 => "wasi:http 0.2",
+            HttpVersion::P3 => "wasi:http 0.3",
+        };
+        println!("serving {name} ({wasi}) on http://{addr} (Ctrl-C to stop)");
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
             eprintln!("stopping: finishing the requests in flight (Ctrl-C again to quit now)");
@@ -111,6 +116,15 @@ fn print_event(event: &Event) {
             ..
         } => println!(
             "  denied: {} called `{interface}#{function}`",
+            nodes.join(", ")
+        ),
+        Event::OutOfScope {
+            nodes,
+            interface,
+            message,
+            ..
+        } => println!(
+            "  out of scope: {} ({interface}): {message}",
             nodes.join(", ")
         ),
         _ => {}

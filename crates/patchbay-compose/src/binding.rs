@@ -53,6 +53,13 @@ pub const HOST_INTERFACES: &[&str] = &[
     "wasi:http/outgoing-handler",
 ];
 
+/// The WASI 0.3 interfaces the host implements (`wasmtime-wasi-http`'s
+/// `p3` module), at the exact version Wasmtime 48 serves: the types and
+/// the outgoing `client` a `wasi:http/handler@0.3.0` uses. Outgoing
+/// requests through `client` take the same allow-list, fake and refusals
+/// as `wasi:http/outgoing-handler`.
+pub const HOST_P3_INTERFACES: &[&str] = &["wasi:http/types@0.3.0", "wasi:http/client@0.3.0"];
+
 /// The standard interfaces beyond WASI 0.2 the host implements, at the
 /// exact versions wasmCloud's SDK (`wasmcloud-component` 0.2), Spin 3
 /// (`spin-sdk`'s `wasi:keyvalue@0.2.0-draft2`, `wasi:config@0.2.0-draft-2024-09-27`) and
@@ -72,9 +79,12 @@ pub const STANDARD_INTERFACES: &[&str] = &[
 ];
 
 /// Whether the host provides this import: one of [`HOST_INTERFACES`] at a
-/// `0.2.x` version, or one of [`STANDARD_INTERFACES`].
+/// `0.2.x` version, one of [`HOST_P3_INTERFACES`], or one of
+/// [`STANDARD_INTERFACES`].
 pub fn host_provides(import: &str) -> bool {
-    host_wasi(import) || STANDARD_INTERFACES.contains(&import)
+    host_wasi(import)
+        || HOST_P3_INTERFACES.contains(&import)
+        || STANDARD_INTERFACES.contains(&import)
 }
 
 /// Whether this import is one of [`HOST_INTERFACES`] at a `0.2.x`
@@ -112,7 +122,10 @@ pub fn grant_scopes(import: &str) -> &'static [GrantScope] {
         &[GrantScope::Env]
     } else if name.starts_with("wasi:filesystem/") {
         &[GrantScope::Dirs]
-    } else if name.starts_with("wasi:sockets/") || name == "wasi:http/outgoing-handler" {
+    } else if name.starts_with("wasi:sockets/")
+        || name == "wasi:http/outgoing-handler"
+        || name == "wasi:http/client"
+    {
         &[GrantScope::Allow]
     } else if name.starts_with("wasi:clocks/") {
         &[GrantScope::Clock]
@@ -411,6 +424,10 @@ mod tests {
         assert!(host_provides("wasi:http/outgoing-handler@0.2.12"));
         assert!(!host_provides("wasi:http/incoming-handler@0.2.12"));
         assert!(!host_provides("wasi:cli/environment@0.3.0"));
+        assert!(host_provides("wasi:http/client@0.3.0"));
+        assert!(host_provides("wasi:http/types@0.3.0"));
+        assert!(!host_provides("wasi:http/client@0.3.1"));
+        assert!(!host_wasi("wasi:http/types@0.3.0"));
         assert!(host_provides("wasi:keyvalue/store@0.2.0-draft"));
         assert!(host_provides("wasi:logging/logging@0.1.0-draft"));
         assert!(!host_wasi("wasi:keyvalue/store@0.2.0-draft"));
@@ -451,7 +468,9 @@ mod tests {
     #[test]
     fn each_granted_interface_is_scoped_by_its_own_part_of_the_grant() {
         use GrantScope::*;
-        let cases: [(&str, &[GrantScope]); 12] = [
+        let cases: [(&str, &[GrantScope]); 14] = [
+            ("wasi:http/client@0.3.0", &[Allow]),
+            ("wasi:http/types@0.3.0", &[]),
             ("wasi:keyvalue/store@0.2.0-draft", &[Store, Buckets]),
             ("wasi:config/store@0.2.0-draft", &[Config, ConfigPrefix]),
             ("wasi:logging/logging@0.1.0-draft", &[]),

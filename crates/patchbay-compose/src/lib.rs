@@ -47,7 +47,8 @@ mod wires;
 
 pub use binding::{
     check_binding, fake_serves, grant_scopes, host_provides, host_wasi, left_open_note, signature,
-    standard_fake, BindingError, HOST_INTERFACES, HOST_WASI_VERSION, STANDARD_INTERFACES,
+    standard_fake, BindingError, HOST_INTERFACES, HOST_P3_INTERFACES, HOST_WASI_VERSION,
+    STANDARD_INTERFACES,
 };
 pub use check::{locate, problem_line, Location, Problem, ProblemCode, Severity};
 pub use compose::Composed;

@@ -57,6 +57,7 @@ pub use report::{
     CapabilityDenied, FailureKind, LeftOpenCall, MemoryLimitHit, MockCall, RunFailure, RunMode,
     RunReport, ScopeRefusal, TraceEntry,
 };
+pub use run::streams;
 pub use run::{
     LimitError, LimitRange, LimitUnits, Limits, LiveSession, Prepared, SessionEnded, SessionStatus,
 };

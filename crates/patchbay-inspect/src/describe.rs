@@ -162,7 +162,23 @@ pub enum TypeShape {
         /// Whether it is a `borrow`.
         borrow: bool,
     },
-    /// A type WAVE cannot write (`future`, `stream`, `error-context`).
+    /// `stream<T>`: a call can give one as the list of items the stream
+    /// delivers.
+    Stream {
+        /// Item type (`None` for a stream without values).
+        of: Option<Box<TypeShape>>,
+        /// The type as WIT.
+        wit: String,
+    },
+    /// `future<T>`: a call can give one as the value it resolves to.
+    Future {
+        /// Value type (`None` for a future without a value).
+        of: Option<Box<TypeShape>>,
+        /// The type as WIT.
+        wit: String,
+    },
+    /// A type WAVE cannot write (`error-context`, and anything a call
+    /// cannot give).
     Unsupported {
         /// The type as WIT.
         wit: String,
@@ -265,6 +281,14 @@ pub fn type_shape(resolve: &Resolve, ty: &Type) -> TypeShape {
                 TypeDefKind::Resource => TypeShape::Handle {
                     name,
                     borrow: false,
+                },
+                TypeDefKind::Stream(of) => TypeShape::Stream {
+                    of: of.as_ref().map(boxed),
+                    wit: type_name(resolve, ty),
+                },
+                TypeDefKind::Future(of) => TypeShape::Future {
+                    of: of.as_ref().map(boxed),
+                    wit: type_name(resolve, ty),
                 },
                 _ => TypeShape::Unsupported {
                     wit: type_name(resolve, ty),

@@ -606,7 +606,15 @@ name: string | null,
 /**
  * `borrow<…>` rather than `own<…>`.
  */
-borrow: boolean, } | { "kind": "unsupported", 
+borrow: boolean, } | { "kind": "stream", 
+/**
+ * Item type.
+ */
+of: TypeShape, } | { "kind": "future", 
+/**
+ * Value type.
+ */
+of: TypeShape, } | { "kind": "unsupported", 
 /**
  * The type as WIT.
  */

@@ -2,7 +2,8 @@
  * A form for one component-model value, generated from its `TypeShape`:
  * proper inputs for primitives (with range and character checks), lists
  * with add/remove, options with a "some" toggle, results with an ok/err
- * switch, tuples, records, variants, enums and flags. Handles and other
+ * switch, tuples, records, variants, enums and flags; a stream argument as
+ * the list of its items, a future argument as its value. Handles and other
  * values WAVE cannot write explain why instead.
  *
  * Inputs keep what was typed even while it is invalid; only valid values are
@@ -22,7 +23,7 @@ import {
 } from '../wave/form';
 import { formatWave, parseWave } from '../wave/format';
 import type { PrimitiveName, TypeShape, WaveValue } from '../wave/shape';
-import { describeShape, unenterableReason } from '../wave/shape';
+import { describeShape, unenterableReason, writtenAs } from '../wave/shape';
 
 
 type FieldProps = {
@@ -61,7 +62,30 @@ export function ValueField({ shape, value, onChange, label }: FieldProps) {
       return <EnumField shape={shape} value={value} onChange={onChange} label={label} />;
     case 'flags':
       return <FlagsField shape={shape} value={value} onChange={onChange} label={label} />;
+    case 'stream':
+    case 'future':
+      return <HandleArgField shape={shape} value={value} onChange={onChange} label={label} />;
   }
+}
+
+/**
+ * A `stream<T>` or `future<T>` argument: the host makes it from what is
+ * entered here (`writtenAs`), so a stream is edited as the list of items
+ * it delivers and a future as the value it resolves to.
+ */
+function HandleArgField({ shape, value, onChange, label }: FieldProps & { shape: TypeShape }) {
+  const note =
+    shape.kind === 'stream'
+      ? 'The items the host writes into the stream, in order; it ends the stream after the last.'
+      : 'The value the host resolves the future to.';
+  return (
+    <div className="pbp-handle-arg">
+      <div className="pbp-muted" role="note">
+        <code>{describeShape(shape)}</code>: {note}
+      </div>
+      <ValueField shape={writtenAs(shape)} value={value} onChange={onChange} label={label} />
+    </div>
+  );
 }
 
 /**

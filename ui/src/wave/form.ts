@@ -6,12 +6,13 @@
 import { formatArgs, formatFloat, parseArgs, WaveParseError } from './format';
 import { parseF32 } from './numbers';
 import type { PrimitiveName, TypeShape, WaveValue } from './shape';
-import { INT_RANGES, isFloatName, isIntName, unenterableReason } from './shape';
+import { INT_RANGES, isFloatName, isIntName, unenterableReason, writtenAs } from './shape';
 
 /**
  * The value a fresh form shows for `shape`: false, 0, 'a', "", empty lists,
- * `none`, `ok` with its default payload, the first case, no flags. Null when
- * the shape cannot be entered at all (resource handles, streams, futures).
+ * `none`, `ok` with its default payload, the first case, no flags; a
+ * stream's empty list of items, a future's value. Null when the shape
+ * cannot be entered at all (resource handles, error contexts).
  */
 export function defaultValue(shape: TypeShape): WaveValue | null {
   switch (shape.kind) {
@@ -59,6 +60,9 @@ export function defaultValue(shape: TypeShape): WaveValue | null {
       return shape.cases.length > 0 ? { kind: 'enum', case: shape.cases[0] } : null;
     case 'flags':
       return { kind: 'flags', flags: [] };
+    case 'stream':
+    case 'future':
+      return defaultValue(writtenAs(shape));
     case 'handle':
     case 'unsupported':
       return null;

@@ -16,7 +16,7 @@
  * the editor keeps to the spec. `tests/wave/cases.json` holds both to this.
  */
 import type { TypeShape, WaveValue } from './shape';
-import { INT_RANGES, describeShape, isFloatName, isIntName } from './shape';
+import { INT_RANGES, describeShape, isFloatName, isIntName, writtenAs } from './shape';
 import { parseF32, waveFloat } from './numbers';
 import { quoteText } from './text';
 
@@ -119,6 +119,9 @@ export function formatWave(shape: TypeShape, value: WaveValue): string {
       }
       return `{${shape.flags.filter((f) => v.flags.includes(f)).join(", ")}}`;
     }
+    case 'stream':
+    case 'future':
+      return formatWave(writtenAs(shape), value);
     case 'handle':
     case 'unsupported':
       throw new Error(`${describeShape(shape)} values cannot be written in WAVE`);
@@ -308,6 +311,9 @@ class Parser {
         return this.result(shape);
       case 'flags':
         return this.flags(shape);
+      case 'stream':
+      case 'future':
+        return this.value(writtenAs(shape));
       case 'handle':
       case 'unsupported':
         return this.fail(`${describeShape(shape)} values cannot be written in WAVE`);

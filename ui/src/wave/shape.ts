@@ -49,6 +49,18 @@ export function isFloatName(name: string): boolean {
   return name === 'f32' || name === 'f64';
 }
 
+/**
+ * How a call writes a `stream<T>` or `future<T>` argument (the backend's
+ * rule, `patchbay_host::streams`): a stream as the WAVE list of the items
+ * the host writes into it, a future as the value it resolves to. Other
+ * shapes are written as themselves.
+ */
+export function writtenAs(shape: TypeShape): TypeShape {
+  if (shape.kind === 'stream') return { kind: 'list', of: shape.of };
+  if (shape.kind === 'future') return shape.of;
+  return shape;
+}
+
 /** WIT-like spelling of a shape, for labels and error messages. */
 export function describeShape(shape: TypeShape): string {
   switch (shape.kind) {
@@ -75,6 +87,10 @@ export function describeShape(shape: TypeShape): string {
       return shape.name ?? 'flags';
     case 'handle':
       return shape.borrow ? `borrow<${shape.name ?? "resource"}>` : `own<${shape.name ?? "resource"}>`;
+    case 'stream':
+      return `stream<${describeShape(shape.of)}>`;
+    case 'future':
+      return `future<${describeShape(shape.of)}>`;
     case 'unsupported':
       return shape.wit;
   }
@@ -86,9 +102,11 @@ export function unenterableReason(shape: TypeShape): string | null {
     case 'handle':
       return `${describeShape(shape)} is a resource handle: it only exists inside a running instance, so it cannot be written as a value`;
     case 'unsupported':
-      return `${shape.wit} values (futures, streams, error contexts) cannot be written in WAVE`;
+      return `${shape.wit} values cannot be written in WAVE (a call gives streams and futures of bool, integers, floats, char and string only)`;
     case 'list':
     case 'option':
+    case 'stream':
+    case 'future':
       return unenterableReason(shape.of);
     case 'result':
       return (shape.ok && unenterableReason(shape.ok)) || (shape.err && unenterableReason(shape.err)) || null;

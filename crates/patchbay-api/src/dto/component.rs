@@ -235,7 +235,20 @@ pub enum TypeShape {
         /// `borrow<…>` rather than `own<…>`.
         borrow: bool,
     },
-    /// A type WAVE cannot spell.
+    /// `stream<T>` of a payload the host can make: written as the WAVE
+    /// list of the items the stream delivers.
+    Stream {
+        /// Item type.
+        of: Box<TypeShape>,
+    },
+    /// `future<T>` of a payload the host can make: written as the WAVE
+    /// value it resolves to.
+    Future {
+        /// Value type.
+        of: Box<TypeShape>,
+    },
+    /// A type WAVE cannot spell (or a stream or future of a payload the
+    /// host cannot make).
     Unsupported {
         /// The type as WIT.
         wit: String,
@@ -309,6 +322,18 @@ impl From<&patchbay_inspect::TypeShape> for TypeShape {
                 name: name.clone(),
                 borrow: *borrow,
             },
+            S::Stream { of, wit } | S::Future { of, wit } => {
+                // The payloads the host makes streams and futures of
+                // (`patchbay_host::streams::PAYLOADS`).
+                let payload = of.as_deref().filter(|of| {
+                    matches!(of, S::Primitive { name } if patchbay_host::streams::PAYLOADS.contains(name))
+                });
+                match (payload, s) {
+                    (Some(of), S::Stream { .. }) => TypeShape::Stream { of: b(of) },
+                    (Some(of), _) => TypeShape::Future { of: b(of) },
+                    (None, _) => TypeShape::Unsupported { wit: wit.clone() },
+                }
+            }
             S::Unsupported { wit } => TypeShape::Unsupported { wit: wit.clone() },
         }
     }

@@ -106,7 +106,7 @@ fn composed_summary(c: &patchbay_compose::Composed) -> ComposedSummary {
     let mut serves_http = false;
     if let Some(info) = &info {
         for port in &info.exports {
-            if port.name.starts_with("wasi:http/incoming-handler@") {
+            if patchbay_host::serve::is_http_handler(&port.name) {
                 serves_http = true;
             }
             for f in &port.functions {

@@ -165,6 +165,7 @@ impl Capabilities {
     pub fn link(&self, linker: &mut Linker<RunState>) -> wasmtime::Result<()> {
         wasmtime_wasi::p2::add_to_linker_async(linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(linker)?;
+        wasmtime_wasi_http::p3::add_to_linker(linker)?;
         keyvalue::link(linker)?;
         config::link(linker)?;
         logging::link(linker)?;

@@ -72,7 +72,7 @@ impl Reach {
             "wasi:sockets/tcp" | "wasi:sockets/tcp-create-socket" => Reach::Tcp,
             "wasi:sockets/udp" | "wasi:sockets/udp-create-socket" => Reach::Udp,
             "wasi:sockets/ip-name-lookup" => Reach::NameLookup,
-            "wasi:http/outgoing-handler" => Reach::Http,
+            "wasi:http/outgoing-handler" | "wasi:http/client" => Reach::Http,
             "wasi:clocks/wall-clock" => Reach::WallClock,
             "wasi:clocks/monotonic-clock" => Reach::MonotonicClock,
             "wasi:random/random" => Reach::SecureRandom,

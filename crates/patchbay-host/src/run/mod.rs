@@ -3,6 +3,7 @@
 mod failure;
 mod limits;
 mod session;
+pub mod streams;
 
 use crate::report::{FailureKind, RunFailure, RunMode, RunReport};
 pub(crate) use failure::{classify, refine_call_failure, refine_failure};
@@ -14,7 +15,7 @@ pub use session::{LiveSession, SessionEnded, SessionStatus};
 use crate::caps::Capabilities;
 use crate::events::Event;
 use crate::state::{MemoryCap, RunState, ScopeLog};
-use crate::value::{type_desc, wave_text};
+use crate::value::wave_text;
 use crate::{CacheHit, Host, PrepareError};
 use patchbay_compose::{Composed, Workspace};
 use std::collections::HashMap;
@@ -338,7 +339,9 @@ pub(crate) async fn invoke(
         .params()
         .find(|(_, t)| matches!(t, Type::Own(_) | Type::Borrow(_)))
     {
-        let hint = if export.name.starts_with("wasi:http/incoming-handler") {
+        let hint = if export.name.starts_with("wasi:http/incoming-handler")
+            || export.name.starts_with("wasi:http/handler@0.3.")
+        {
             "; serve it with `patchbay serve` instead"
         } else {
             ""
@@ -357,32 +360,95 @@ pub(crate) async fn invoke(
             format!("cannot parse the arguments of `{call}` as WAVE: {e}"),
         )
     })?;
-    let params: Vec<Val> = parsed.to_wasm_params(param_types.iter()).map_err(|e| {
-        let expected = fty
-            .params()
-            .map(|(n, t)| format!("{n}: {}", type_desc(&t)))
+    let expected = || {
+        fty.params()
+            .map(|(n, t)| format!("{n}: {}", streams::handle_type_text(&t)))
             .collect::<Vec<_>>()
-            .join(", ");
-        bad(
-            FailureKind::BadCall,
-            format!(
-                "arguments of `{call}` do not fit `{}({expected})`: {e}",
-                export.name
-            ),
-        )
-    })?;
+            .join(", ")
+    };
+    let is_handle = |t: &Type| matches!(t, Type::Stream(_) | Type::Future(_));
+    let params: Vec<Val> = if param_types.iter().any(is_handle) {
+        stream_params(store, &fty, &parsed).map_err(|e| {
+            bad(
+                FailureKind::BadCall,
+                format!(
+                    "arguments of `{call}` do not fit `{}({})`: {e}",
+                    export.name,
+                    expected()
+                ),
+            )
+        })?
+    } else {
+        parsed.to_wasm_params(param_types.iter()).map_err(|e| {
+            bad(
+                FailureKind::BadCall,
+                format!(
+                    "arguments of `{call}` do not fit `{}({})`: {e}",
+                    export.name,
+                    expected()
+                ),
+            )
+        })?
+    };
     let mut results = vec![Val::Bool(false); fty.results().len()];
     func.call_async(&mut *store, &params, &mut results)
         .await
         .map_err(|e| classify(e, &export.node, limits, false))?;
-    Ok(match results.as_slice() {
+    // Stream and future results are read (streams to their end, capped)
+    // in the Store's event loop, where the guest's tasks keep writing.
+    let mut pending: Vec<Option<streams::Pending>> = fty
+        .results()
+        .zip(&results)
+        .map(|(ty, v)| streams::read_result(store, &ty, v))
+        .collect();
+    if pending.iter().any(Option::is_some) {
+        store
+            .run_concurrent(async |_| {
+                for p in pending.iter_mut().flatten() {
+                    p.finished().await;
+                }
+            })
+            .await
+            .map_err(|e| classify(e, &export.node, limits, false))?;
+    }
+    let texts: Vec<String> = results
+        .iter()
+        .zip(&pending)
+        .map(|(v, p)| p.as_ref().map_or_else(|| wave_text(v), |p| p.text()))
+        .collect();
+    Ok(match texts.as_slice() {
         [] => "()".to_string(),
-        [one] => wave_text(one),
-        many => format!(
-            "({})",
-            many.iter().map(wave_text).collect::<Vec<_>>().join(", ")
-        ),
+        [one] => one.clone(),
+        many => format!("({})", many.join(", ")),
     })
+}
+
+/// The arguments of a call to a function taking a stream or future: each
+/// one read by [`streams::argument`] against its parameter's type (no
+/// omitted trailing options here).
+fn stream_params(
+    store: &mut Store<RunState>,
+    fty: &wasmtime::component::types::ComponentFunc,
+    parsed: &UntypedFuncCall<'_>,
+) -> Result<Vec<Val>, String> {
+    let nodes: Vec<_> = match parsed.params_node() {
+        Some(node) => node.as_tuple().map_err(|e| e.to_string())?.collect(),
+        None => Vec::new(),
+    };
+    if nodes.len() != fty.params().len() {
+        return Err(format!(
+            "{} argument(s) given, {} expected",
+            nodes.len(),
+            fty.params().len()
+        ));
+    }
+    fty.params()
+        .zip(nodes)
+        .map(|((name, ty), node)| {
+            streams::argument(store, &ty, node, parsed.source())
+                .map_err(|e| format!("`{name}`: {e}"))
+        })
+        .collect()
 }
 
 impl Host {
