@@ -24,7 +24,7 @@ pub struct Grouped {
     /// The new document.
     pub doc: ProjectDoc,
     /// Id of the node that instantiates the new composite (its name, or
-    /// the name with `-2`, `-3`… when a node has it).
+    /// the name with `2`, `3`… added when a node has it).
     pub node: String,
 }
 

@@ -181,15 +181,16 @@ fn part_of<'a>(ws: &'a Workspace, component: &str) -> Result<&'a Part, ApiError>
     }
 }
 
-/// A node id like `base` that no node in `taken` has: `base`, `base-2`…
+/// A node id like `base` that `taken` does not hold: `base`, else `base2`,
+/// `base3`… (`n1-v2`… when `base` ends in a digit; a kebab-case word
+/// cannot start with one).
 fn fresh_id(base: &str, taken: impl Fn(&str) -> bool) -> Result<NodeId, ApiError> {
+    let digit = base.ends_with(|c: char| c.is_ascii_digit());
     let id = (1..)
-        .map(|n| {
-            if n == 1 {
-                base.to_string()
-            } else {
-                format!("{base}-{n}")
-            }
+        .map(|n| match n {
+            1 => base.to_string(),
+            n if digit => format!("{base}-v{n}"),
+            n => format!("{base}{n}"),
         })
         .find(|id| !taken(id))
         .unwrap_or_default();
@@ -382,7 +383,7 @@ pub(crate) fn group(
 }
 
 /// Replaces composite node `node` by the composite's inner nodes (ids made
-/// unique: `a`, else `a-2`…), placed around it: inner wires come out,
+/// unique: `a`, else `a2`…), placed around it: inner wires come out,
 /// wires into a port feed every inner node importing it unwired, its
 /// binding applies to each of them, wires and exports from its exports
 /// start at the inner export behind them. The definition is removed when

@@ -8,6 +8,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod edit;
+mod composite;
 mod export;
 mod import;
 mod instance;
