@@ -78,6 +78,9 @@ pub fn print_report(report: &patchbay_host::RunReport) {
             }
         }
     }
+    for line in &report.logs {
+        eprintln!("{line}");
+    }
     for call in &report.mock_calls {
         eprintln!(
             "mock   {}#{}({}) -> {}",

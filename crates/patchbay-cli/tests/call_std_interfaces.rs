@@ -66,9 +66,9 @@ fn call_keeps_granted_key_value_data_across_invocations() {
         stdout, "ok\nok(2)\nerr(\"bucket `secret`: access denied\")\n",
         "{stderr}"
     );
-    assert!(stderr.contains("[INFO kv] put default/a"), "{stderr}");
+    assert!(stderr.contains("INFO kv: put default/a"), "{stderr}");
     assert!(
-        stderr.contains("[WARN kv] cannot open `secret`: access denied"),
+        stderr.contains("WARN kv: cannot open `secret`: access denied"),
         "{stderr}"
     );
     assert!(
@@ -103,5 +103,5 @@ fn call_reads_configuration_and_prints_log_levels() {
         stdout, "ok(some(\"eu-west\"))\n\"hello, ana!\"\n",
         "{stderr}"
     );
-    assert!(stderr.contains("[INFO greet] greeting ana"), "{stderr}");
+    assert!(stderr.contains("INFO greet: greeting ana"), "{stderr}");
 }

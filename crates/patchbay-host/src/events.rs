@@ -59,6 +59,13 @@ pub enum Event {
         /// What was refused or withheld.
         message: String,
     },
+    /// A guest logged a line through `wasi:logging`.
+    Log {
+        /// Run number.
+        run: u64,
+        /// The line: nodes, level, context, message.
+        line: crate::LogRecord,
+    },
     /// A mocked function answered.
     Mocked {
         /// Run number.

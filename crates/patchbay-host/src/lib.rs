@@ -54,8 +54,8 @@ pub use engine::{default_cache_dir, Allocator, CacheHit, HostOptions};
 pub use events::{Event, EventSink};
 pub use plan::{fake_serves, host_provides, ImportPlan, PlanError};
 pub use report::{
-    CapabilityDenied, FailureKind, LeftOpenCall, MemoryLimitHit, MockCall, RunFailure, RunMode,
-    RunReport, ScopeRefusal, TraceEntry,
+    CapabilityDenied, FailureKind, LeftOpenCall, LogLevel, LogRecord, MemoryLimitHit, MockCall,
+    RunFailure, RunMode, RunReport, ScopeRefusal, TraceEntry,
 };
 pub use run::streams;
 pub use run::{

@@ -137,6 +137,8 @@ pub struct RunReport {
     pub denials: Vec<CapabilityDenied>,
     /// Calls across wires (traced mode).
     pub trace: Vec<TraceEntry>,
+    /// `wasi:logging` lines, in the order they were logged.
+    pub logs: Vec<LogRecord>,
     /// Reaches outside a node's granted scope (refused connections,
     /// requests and paths) and the narrowed views it was given (its
     /// environment, its folders), each naming the nodes and interface.
@@ -144,6 +146,68 @@ pub struct RunReport {
     /// Wall-clock time of the call, in microseconds, instantiation included
     /// when the call made the instance (a fresh one, or a session's first).
     pub micros: u64,
+}
+
+/// The level of a `wasi:logging` line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogLevel {
+    /// `trace`.
+    Trace,
+    /// `debug`.
+    Debug,
+    /// `info`.
+    Info,
+    /// `warn`.
+    Warn,
+    /// `error`.
+    Error,
+    /// `critical`.
+    Critical,
+}
+
+impl LogLevel {
+    /// The level as lines show it: `TRACE` … `CRITICAL`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Trace => "TRACE",
+            LogLevel::Debug => "DEBUG",
+            LogLevel::Info => "INFO",
+            LogLevel::Warn => "WARN",
+            LogLevel::Error => "ERROR",
+            LogLevel::Critical => "CRITICAL",
+        }
+    }
+}
+
+/// One `wasi:logging` line a guest logged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogRecord {
+    /// The nodes whose scope logged it (one in traced runs; in composed
+    /// runs, every node importing `wasi:logging`).
+    pub nodes: Vec<String>,
+    /// Its level.
+    pub level: LogLevel,
+    /// The guest's context (`""` when it gave none).
+    pub context: String,
+    /// The message.
+    pub message: String,
+}
+
+impl std::fmt::Display for LogRecord {
+    /// `WARN cache: miss for a`; `INFO started` without a context.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.context.is_empty() {
+            write!(f, "{} {}", self.level.as_str(), self.message)
+        } else {
+            write!(
+                f,
+                "{} {}: {}",
+                self.level.as_str(),
+                self.context,
+                self.message
+            )
+        }
+    }
 }
 
 /// A denied capability, reported as the error of the call.

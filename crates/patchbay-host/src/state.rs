@@ -108,6 +108,8 @@ pub(crate) struct RunState {
     pub mock_calls: Vec<MockCall>,
     pub denials: Vec<CapabilityDenied>,
     pub trace: Vec<TraceEntry>,
+    /// `wasi:logging` lines, at most [`crate::caps::logging::MAX_LOG_LINES`].
+    pub logs: Vec<crate::LogRecord>,
     /// Position in each `sequence` mock, by `interface#function`.
     pub sequences: HashMap<String, usize>,
     /// Contents of `kv` fakes, by interface.

@@ -208,19 +208,51 @@ fn configuration_comes_from_the_table_and_the_environment_prefix() {
 }
 
 #[test]
-fn log_lines_reach_the_output_with_their_levels() {
+fn log_lines_are_typed_records_in_the_report_and_on_the_event_stream() {
+    use patchbay_host::{Event, LogLevel, LogRecord};
     let dir = temp();
     let prepared = prepare(&project(&dir, GRANTED));
+    let line = |level, context: &str, message: &str| LogRecord {
+        nodes: vec!["app".to_string()],
+        level,
+        context: context.to_string(),
+        message: message.to_string(),
+    };
+    let mut events = host().events().subscribe();
     let report = run(&prepared, r#"greet("ana")"#);
     assert_eq!(ok(&report), r#""hi, ana!""#);
-    assert_eq!(report.stderr, "[INFO greet] greeting ana\n");
+    assert_eq!(report.logs, [line(LogLevel::Info, "greet", "greeting ana")]);
+    assert_eq!(report.stderr, "", "log lines are not guest output");
+    assert_eq!(report.logs[0].to_string(), "INFO greet: greeting ana");
+    let mut sent = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let Event::Log { run, line } = event {
+            sent.push((run, line));
+        }
+    }
+    assert_eq!(sent, [(report.run, report.logs[0].clone())]);
     let report = run(&prepared, r#"get("default", "missing")"#);
-    assert_eq!(report.stderr, "[DEBUG kv] miss default/missing\n");
+    assert_eq!(
+        report.logs,
+        [line(LogLevel::Debug, "kv", "miss default/missing")]
+    );
     let report = run(&prepared, r#"get("other", "x")"#);
     assert_eq!(
-        report.stderr,
-        "[WARN kv] cannot open `other`: access denied\n"
+        report.logs,
+        [line(
+            LogLevel::Warn,
+            "kv",
+            "cannot open `other`: access denied"
+        )]
     );
+    // A session's calls each report their own lines.
+    let mut session = host().session(std::sync::Arc::new(prepare(&project(&dir, GRANTED))));
+    let limits = Limits::default();
+    let first = block_on(host().call_in(&mut session, r#"greet("bo")"#, &limits)).expect("lives");
+    let second = block_on(host().call_in(&mut session, r#"put("default", "b", "2")"#, &limits))
+        .expect("lives");
+    assert_eq!(first.logs, [line(LogLevel::Info, "greet", "greeting bo")]);
+    assert_eq!(second.logs, [line(LogLevel::Info, "kv", "put default/b")]);
 }
 
 #[test]
@@ -300,9 +332,11 @@ mode = "grant"
 #[test]
 fn sealed_export_keeps_the_standard_interfaces_and_says_why() {
     let dir = temp();
-    for (bindings, why) in [
-        (GRANTED, "kv.redb"),
-        (FAKES, "the `kv` fake of the standard"),
+    // The `config` fake is sealed as a mock stub of its values (seal_std.rs);
+    // a config grant and every key-value binding stay imports.
+    for (bindings, why, config_kept) in [
+        (GRANTED, "kv.redb", true),
+        (FAKES, "the `kv` fake of the standard", false),
     ] {
         let ws = project(&dir, bindings);
         let sealed = ws
@@ -312,7 +346,6 @@ fn sealed_export_keeps_the_standard_interfaces_and_says_why() {
             "wasi:keyvalue/store@0.2.0-draft",
             "wasi:keyvalue/atomics@0.2.0-draft",
             "wasi:keyvalue/batch@0.2.0-draft",
-            "wasi:config/store@0.2.0-draft",
         ] {
             assert!(
                 sealed.composed.imports.iter().any(|i| i == import),
@@ -320,6 +353,16 @@ fn sealed_export_keeps_the_standard_interfaces_and_says_why() {
                 sealed.composed.imports
             );
         }
+        assert_eq!(
+            sealed
+                .composed
+                .imports
+                .iter()
+                .any(|i| i == "wasi:config/store@0.2.0-draft"),
+            config_kept,
+            "{:?}",
+            sealed.composed.imports
+        );
         let reasons: Vec<String> = sealed.not_sealed.iter().map(|n| n.to_string()).collect();
         assert!(
             reasons
@@ -327,10 +370,11 @@ fn sealed_export_keeps_the_standard_interfaces_and_says_why() {
                 .any(|r| r.contains("wasi:keyvalue/store@0.2.0-draft") && r.contains(why)),
             "{reasons:?}"
         );
-        assert!(
+        assert_eq!(
             reasons
                 .iter()
                 .any(|r| r.contains("wasi:config/store@0.2.0-draft")),
+            config_kept,
             "{reasons:?}"
         );
     }

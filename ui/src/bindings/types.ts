@@ -949,6 +949,26 @@ startMicros: number,
  */
 micros: number, };
 
+export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL";
+
+export type LogLine = { 
+/**
+ * The nodes whose scope logged it.
+ */
+nodes: Array<string>, 
+/**
+ * Its level.
+ */
+level: LogLevel, 
+/**
+ * The guest's context (empty when it gave none).
+ */
+context: string, 
+/**
+ * The message.
+ */
+message: string, };
+
 export type ScopeLine = { 
 /**
  * The nodes whose scope it was.
@@ -1017,6 +1037,10 @@ denials: Array<Denial>,
  * Calls across wires.
  */
 trace: Array<TraceEntry>, 
+/**
+ * `wasi:logging` lines, in order.
+ */
+logs: Array<LogLine>, 
 /**
  * Reaches outside a node's scope, and narrowed views, by node.
  */
@@ -2049,7 +2073,15 @@ interface: string,
 /**
  * What was refused or withheld.
  */
-message: string, } | { "kind": "output", 
+message: string, } | { "kind": "log", 
+/**
+ * Run number.
+ */
+run: number, 
+/**
+ * The line.
+ */
+line: LogLine, } | { "kind": "output", 
 /**
  * Run number.
  */

@@ -6,13 +6,14 @@
  */
 import { useStore } from '../store';
 import type { BuildStatus, LiveEvent } from '../store';
+import type { LogLine } from '../bindings/types';
 import { EmptyState, Mark, Spinner } from './common';
 import { OutputBlock } from './RunPanel';
 import { formatMicros } from './text';
 import { LogLines } from './LogLines';
 
-/** Output events since the last `runStarted`. */
-function liveOutput(events: LiveEvent[]): { stdout: string; stderr: string; call: string | null } {
+/** Output and log events since the last `runStarted`. */
+function liveOutput(events: LiveEvent[]): { stdout: string; stderr: string; logs: LogLine[]; call: string | null } {
   let start = 0;
   let call: string | null = null;
   for (let i = events.length - 1; i >= 0; i--) {
@@ -25,12 +26,14 @@ function liveOutput(events: LiveEvent[]): { stdout: string; stderr: string; call
   }
   let stdout = '';
   let stderr = '';
+  const logs: LogLine[] = [];
   for (const { event } of events.slice(start)) {
+    if (event.kind === 'log') logs.push(event.line);
     if (event.kind !== 'output') continue;
     if (event.stream === 'stdout') stdout += event.text;
     else stderr += event.text;
   }
-  return { stdout, stderr, call };
+  return { stdout, stderr, logs, call };
 }
 
 /** The watcher's builds, one per component: running, or how it ended. */
@@ -88,8 +91,8 @@ export function OutputPanel() {
         </div>
         <OutputBlock title="stdout" text={live.stdout} />
         <OutputBlock title="stderr" text={live.stderr} error />
-        <LogLines text={live.stderr} />
-        {!live.stdout && !live.stderr && <div className="pbp-muted">No output yet.</div>}
+        <LogLines lines={live.logs} />
+        {!live.stdout && !live.stderr && live.logs.length === 0 && <div className="pbp-muted">No output yet.</div>}
       </>
     );
   } else if (lastRun) {
@@ -110,8 +113,8 @@ export function OutputPanel() {
         </div>
         <OutputBlock title="stdout" text={lastRun.stdout} />
         <OutputBlock title="stderr" text={lastRun.stderr} error />
-        <LogLines text={lastRun.stderr} />
-        {!lastRun.stdout && !lastRun.stderr && <div className="pbp-muted">The last run printed nothing.</div>}
+        <LogLines lines={lastRun.logs ?? []} />
+        {!lastRun.stdout && !lastRun.stderr && (lastRun.logs ?? []).length === 0 && <div className="pbp-muted">The last run printed nothing.</div>}
         {lastRun.denials.length > 0 && (
           <ul className="pbp-denials">
             {lastRun.denials.map((d, i) => (

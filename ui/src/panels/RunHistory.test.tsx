@@ -84,6 +84,7 @@ function report(call: string, result: string): RunReport {
     mockCalls: [],
     denials: [],
     trace: [],
+    logs: [],
     scope: [],
     micros: 1500,
     limits: useStore.getState().limits,

@@ -144,6 +144,7 @@ describe('TraceTimeline', () => {
       stderr: '',
       mockCalls: [],
       denials: [],
+      logs: [],
       scope: [],
       micros: 900,
       limits: { timeoutMs: 5000, maxMemoryMib: 64, fuel: null, maxOutputKib: 256 },

@@ -44,6 +44,13 @@ pub enum AppEvent {
         /// What was refused or withheld.
         message: String,
     },
+    /// A `wasi:logging` line, as the guest logs it.
+    Log {
+        /// Run number.
+        run: u64,
+        /// The line.
+        line: super::LogLine,
+    },
     /// Guest output.
     Output {
         /// Run number.
@@ -165,6 +172,10 @@ impl AppEvent {
                 run: *run,
                 stream: stream.to_string(),
                 text: text.clone(),
+            },
+            E::Log { run, line } => AppEvent::Log {
+                run: *run,
+                line: line.into(),
             },
             E::Denied {
                 run,

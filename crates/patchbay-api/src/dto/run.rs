@@ -113,6 +113,56 @@ pub struct ScopeLine {
     pub message: String,
 }
 
+/// The level of a `wasi:logging` line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum LogLevel {
+    /// `TRACE`.
+    Trace,
+    /// `DEBUG`.
+    Debug,
+    /// `INFO`.
+    Info,
+    /// `WARN`.
+    Warn,
+    /// `ERROR`.
+    Error,
+    /// `CRITICAL`.
+    Critical,
+}
+
+/// One `wasi:logging` line a guest logged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LogLine {
+    /// The nodes whose scope logged it.
+    pub nodes: Vec<String>,
+    /// Its level.
+    pub level: LogLevel,
+    /// The guest's context (empty when it gave none).
+    pub context: String,
+    /// The message.
+    pub message: String,
+}
+
+impl From<&patchbay_host::LogRecord> for LogLine {
+    fn from(l: &patchbay_host::LogRecord) -> Self {
+        use patchbay_host::LogLevel as L;
+        Self {
+            nodes: l.nodes.clone(),
+            level: match l.level {
+                L::Trace => LogLevel::Trace,
+                L::Debug => LogLevel::Debug,
+                L::Info => LogLevel::Info,
+                L::Warn => LogLevel::Warn,
+                L::Error => LogLevel::Error,
+                L::Critical => LogLevel::Critical,
+            },
+            context: l.context.clone(),
+            message: l.message.clone(),
+        }
+    }
+}
+
 /// A call across a wire.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -175,6 +225,8 @@ pub struct RunReport {
     pub denials: Vec<Denial>,
     /// Calls across wires.
     pub trace: Vec<TraceEntry>,
+    /// `wasi:logging` lines, in order.
+    pub logs: Vec<LogLine>,
     /// Reaches outside a node's scope, and narrowed views, by node.
     pub scope: Vec<ScopeLine>,
     /// Duration in microseconds.
@@ -229,6 +281,7 @@ impl RunReport {
                 })
                 .collect(),
             trace: r.trace.iter().map(TraceEntry::from).collect(),
+            logs: r.logs.iter().map(LogLine::from).collect(),
             scope: r
                 .scope
                 .iter()

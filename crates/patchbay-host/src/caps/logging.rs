@@ -1,13 +1,19 @@
-//! `wasi:logging/logging@0.1.0-draft`: every message becomes a line of
-//! the run's output, `[LEVEL context] message` on the Store's stderr pipe,
-//! so it shows in the output panel, in `patchbay call` and in the run
-//! report with its level, and counts against the output cap like any
-//! other output.
+//! `wasi:logging/logging@0.1.0-draft`: every message becomes a typed log
+//! line ([`LogRecord`]: the nodes of the scope that logged it, its level,
+//! context and message), kept in the run's report and sent on the event
+//! stream as it is logged ([`Event::Log`]), so the output panel shows and
+//! filters it by level and `patchbay call` prints it as `LEVEL context:
+//! message`. A Store keeps at most [`MAX_LOG_LINES`]; past that one line
+//! says the rest were dropped, so a guest logging in a loop cannot grow a
+//! session without bound.
 
+use crate::events::Event;
+use crate::report::{LogLevel, LogRecord};
 use crate::state::RunState;
 use wasmtime::component::{HasData, Linker};
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::p2::OutputStream;
+
+/// Most log lines a Store keeps (a session's, across its calls).
+pub const MAX_LOG_LINES: usize = 10_000;
 
 mod bindings {
     wasmtime::component::bindgen!({
@@ -18,43 +24,31 @@ mod bindings {
 }
 
 use bindings::wasi::logging::logging;
-pub use bindings::wasi::logging::logging::Level;
+use bindings::wasi::logging::logging::Level;
 
-/// A level as log lines show it.
-pub fn level_name(level: Level) -> &'static str {
+/// The report's level of a WIT level.
+fn level(level: Level) -> LogLevel {
     match level {
-        Level::Trace => "TRACE",
-        Level::Debug => "DEBUG",
-        Level::Info => "INFO",
-        Level::Warn => "WARN",
-        Level::Error => "ERROR",
-        Level::Critical => "CRITICAL",
+        Level::Trace => LogLevel::Trace,
+        Level::Debug => LogLevel::Debug,
+        Level::Info => LogLevel::Info,
+        Level::Warn => LogLevel::Warn,
+        Level::Error => LogLevel::Error,
+        Level::Critical => LogLevel::Critical,
     }
 }
 
-/// One log line: `[WARN cache] miss for a`; `[INFO] started` without a
-/// context.
-pub fn line(level: Level, context: &str, message: &str) -> String {
-    if context.is_empty() {
-        format!("[{}] {message}\n", level_name(level))
-    } else {
-        format!("[{} {context}] {message}\n", level_name(level))
-    }
-}
-
-/// Where a scope's log lines go: the Store's stderr.
+/// Who logs through one scope: the nodes its lines name.
 #[derive(Clone)]
-pub(crate) struct LogSink(pub MemoryOutputPipe);
+pub(crate) struct LogSink {
+    nodes: Vec<String>,
+}
 
 impl LogSink {
-    fn write(&mut self, text: &str) {
-        // Past the output cap the pipe refuses the rest, as it does for
-        // the guest's own writes.
-        let room = self.0.check_write().unwrap_or(0);
-        let bytes = text.as_bytes();
-        let _ = self.0.write(bytes::Bytes::copy_from_slice(
-            &bytes[..bytes.len().min(room)],
-        ));
+    pub fn new(nodes: &[String]) -> Self {
+        Self {
+            nodes: nodes.to_vec(),
+        }
     }
 }
 
@@ -65,13 +59,33 @@ impl HasData for LogData {
 }
 
 impl logging::Host for &mut RunState {
-    fn log(&mut self, level: Level, context: String, message: String) -> wasmtime::Result<()> {
-        let text = line(level, &context, &message);
-        let scope = match self.scopes.get_mut(self.active) {
-            Some(scope) => scope,
-            None => &mut self.closed,
+    fn log(&mut self, at: Level, context: String, message: String) -> wasmtime::Result<()> {
+        let nodes = match self.scopes.get(self.active) {
+            Some(scope) => scope.log.nodes.clone(),
+            None => self.closed.log.nodes.clone(),
         };
-        scope.log.write(&text);
+        let line = match self.logs.len() {
+            n if n < MAX_LOG_LINES => LogRecord {
+                nodes,
+                level: level(at),
+                context,
+                message,
+            },
+            n if n == MAX_LOG_LINES => LogRecord {
+                nodes,
+                level: LogLevel::Warn,
+                context: "patchbay".into(),
+                message: format!(
+                    "later log lines are dropped: a run keeps the first {MAX_LOG_LINES}"
+                ),
+            },
+            _ => return Ok(()),
+        };
+        self.events.send(Event::Log {
+            run: self.run,
+            line: line.clone(),
+        });
+        self.logs.push(line);
         Ok(())
     }
 }

@@ -43,6 +43,8 @@ pub(crate) struct Capabilities {
     pub http: http::HttpConfig,
     kv: keyvalue::KvConfig,
     config: config::ConfigValues,
+    /// The nodes reaching `wasi:logging`, named in their log lines.
+    log_nodes: Vec<String>,
     mocks: Vec<mock::MockedImport>,
     denied: Vec<deny::DeniedImport>,
     types_only: Vec<String>,
@@ -142,6 +144,13 @@ impl Capabilities {
         if wasi::Reach::of(&plan.name) == Some(wasi::Reach::Http) {
             self.http.reached(&plan.nodes);
         }
+        if plan.name.starts_with("wasi:logging/") {
+            for n in &plan.nodes {
+                if !self.log_nodes.contains(n) {
+                    self.log_nodes.push(n.clone());
+                }
+            }
+        }
     }
 
     /// Builds the WASI context and HTTP policy of this scope for one run.
@@ -156,7 +165,7 @@ impl Capabilities {
             http: self.http.prepare(log),
             kv: self.kv.prepare(log),
             config: self.config.prepare(),
-            log: logging::LogSink(stderr.clone()),
+            log: logging::LogSink::new(&self.log_nodes),
         })
     }
 

@@ -258,6 +258,7 @@ impl Host {
             mock_calls,
             denials,
             trace,
+            logs,
             scope,
             ..
         } = records.unwrap_or_default();
@@ -272,6 +273,7 @@ impl Host {
             mock_calls,
             denials,
             trace,
+            logs,
             scope,
             micros,
         }
@@ -484,6 +486,7 @@ impl Host {
             mock_calls: Vec::new(),
             denials: Vec::new(),
             trace: Vec::new(),
+            logs: Vec::new(),
             sequences: HashMap::new(),
             kv: HashMap::new(),
             nodes: HashMap::new(),

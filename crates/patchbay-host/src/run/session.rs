@@ -113,6 +113,7 @@ struct Seen {
     mock_calls: usize,
     denials: usize,
     trace: usize,
+    logs: usize,
     scope: usize,
 }
 
@@ -154,6 +155,7 @@ pub(crate) struct CallRecords {
     pub mock_calls: Vec<MockCall>,
     pub denials: Vec<CapabilityDenied>,
     pub trace: Vec<TraceEntry>,
+    pub logs: Vec<crate::LogRecord>,
     pub scope: Vec<ScopeRefusal>,
     /// The innermost node whose call failed, or the node of the export.
     pub failed_node: Option<String>,
@@ -253,6 +255,7 @@ impl Host {
             mock_calls: state.mock_calls[seen.mock_calls..].to_vec(),
             denials: state.denials[seen.denials..].to_vec(),
             trace: state.trace[seen.trace..].to_vec(),
+            logs: state.logs[seen.logs..].to_vec(),
             scope: state
                 .scope_log
                 .lines()
@@ -265,6 +268,7 @@ impl Host {
             mock_calls: state.mock_calls.len(),
             denials: state.denials.len(),
             trace: state.trace.len(),
+            logs: state.logs.len(),
             scope: state.scope_log.len(),
         };
         CallOutcome {
@@ -457,7 +461,8 @@ impl LiveSession {
         self.ended = None;
     }
 
-    /// Empties the mock call log, the denials, the trace and the fakes'
+    /// Empties the mock call log, the denials, the trace, the log lines and
+    /// the fakes'
     /// state (the kv fakes' maps, reseeded from their values on next use;
     /// the positions in sequence mocks), keeping the instance.
     pub fn clear(&mut self) {
@@ -466,6 +471,7 @@ impl LiveSession {
         state.mock_calls.clear();
         state.denials.clear();
         state.trace.clear();
+        state.logs.clear();
         state.kv.clear();
         for scope in &mut state.scopes {
             scope.kv.clear_fake();
@@ -476,5 +482,6 @@ impl LiveSession {
         live.seen.mock_calls = 0;
         live.seen.denials = 0;
         live.seen.trace = 0;
+        live.seen.logs = 0;
     }
 }
