@@ -409,6 +409,38 @@ async fn a_p3_handlers_outgoing_requests_keep_the_grants_scope() {
     stop.send(()).unwrap();
     serving.await.unwrap();
 
+    // Denied: the guest's `send` traps, the host answers 500, and the
+    // denial names the node and the interface.
+    let deny = "[bindings.\"hello.wasi:http/client@0.3.0\"]\nmode = \"deny\"\n";
+    let mut events = host.subscribe();
+    let (addr, stop, serving) = start(&host, p3_project(&host, dir.path(), deny)).await;
+    let denied = get(addr, &format!("/fetch?{target}")).await;
+    assert_eq!(denied.status, 500, "{}", denied.body);
+    let hello = get(addr, "/still-here").await;
+    assert_eq!(hello.status, 200, "{}", hello.body);
+    stop.send(()).unwrap();
+    serving.await.unwrap();
+    let mut denials = Vec::new();
+    while let Ok(event) = events.try_recv() {
+        if let Event::Denied {
+            nodes,
+            interface,
+            function,
+            ..
+        } = event
+        {
+            denials.push((nodes, interface, function));
+        }
+    }
+    assert_eq!(
+        denials,
+        vec![(
+            vec!["hello".to_string()],
+            "wasi:http/client@0.3.0".to_string(),
+            "send".to_string()
+        )]
+    );
+
     stop_p2.send(()).unwrap();
     let stats = serving_p2.await.unwrap();
     assert_eq!(
