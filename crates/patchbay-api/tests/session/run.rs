@@ -78,3 +78,54 @@ fn run_limits_out_of_range_are_refused_naming_the_range() {
         );
     });
 }
+
+/// The app's serve action on a WASI 0.3 handler: analysis says the
+/// composition serves HTTP, and the server answers on loopback.
+#[test]
+fn serves_a_wasi_http_0_3_handler() {
+    use std::io::{Read, Write};
+    let f = fixture("http-hello-p3");
+    block(async {
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let analysis = f
+            .session
+            .analyze(DocRequest { doc: doc.clone() })
+            .await
+            .unwrap();
+        assert!(analysis.composed.expect("composes").serves_http);
+        let info = f
+            .session
+            .serve_start(ServeRequest {
+                doc,
+                port: None,
+                limits: RunLimits::default(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(info.node, "hello");
+        let addr = info
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let raw = tokio::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+            write!(
+                stream,
+                "GET /p3 HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut raw = String::new();
+            stream.read_to_string(&mut raw).unwrap();
+            raw
+        })
+        .await
+        .unwrap();
+        assert!(raw.starts_with("HTTP/1.1 200"), "{raw}");
+        assert!(
+            raw.contains("hello from patchbay over wasi:http 0.3: GET /p3"),
+            "{raw}"
+        );
+        f.session.serve_stop(Empty {}).await.unwrap();
+    });
+}
