@@ -96,6 +96,10 @@ enum Command {
         /// Also write the WIT of the composed component.
         #[arg(long)]
         wit: Option<PathBuf>,
+        /// Compose only this composite of the project, alone, into a
+        /// component (its unwired imports are the component's imports).
+        #[arg(long, value_name = "NAME")]
+        composite: Option<String>,
     },
     /// Export a project for deployment: the composed component, its `.wac`
     /// recipe and its WIT, written to a folder.
@@ -224,7 +228,14 @@ pub fn run_composition_verb(cli: Cli) -> Result<ExitCode> {
             output,
             wac,
             wit,
-        } => compose(&project, &output, wac.as_deref(), wit.as_deref()),
+            composite,
+        } => compose(
+            &project,
+            composite.as_deref(),
+            &output,
+            wac.as_deref(),
+            wit.as_deref(),
+        ),
         Command::Export {
             project,
             output,
@@ -305,17 +316,33 @@ fn check(project: &Path, json: bool) -> Result<ExitCode> {
     })
 }
 
-fn compose(project: &Path, out: &Path, wac: Option<&Path>, wit: Option<&Path>) -> Result<ExitCode> {
+fn compose(
+    project: &Path,
+    composite: Option<&str>,
+    out: &Path,
+    wac: Option<&Path>,
+    wit: Option<&Path>,
+) -> Result<ExitCode> {
     let ws = load(project)?;
-    let composed = match ws.compose() {
+    let composed = match composite {
+        Some(name) => ws.compose_composite(name),
+        None => ws.compose(),
+    };
+    let composed = match composed {
         Ok(c) => c,
         Err(mut problems) => {
             output::locate(&ws, &mut problems);
             output::print_problems(&ws, &problems);
-            anyhow::bail!(
-                "cannot compose {}: fix the errors above",
-                ws.doc().path.display()
-            );
+            match composite {
+                Some(name) => anyhow::bail!(
+                    "cannot compose composite `{name}` of {}: fix the errors above",
+                    ws.doc().path.display()
+                ),
+                None => anyhow::bail!(
+                    "cannot compose {}: fix the errors above",
+                    ws.doc().path.display()
+                ),
+            }
         }
     };
     let mut warnings = composed.warnings.clone();

@@ -32,7 +32,7 @@ fn new_writes_an_empty_project_that_check_accepts_with_a_note() {
         text(&out.stdout)
     );
     let written = std::fs::read_to_string(&manifest).unwrap();
-    assert!(written.contains("version = 1"), "{written}");
+    assert!(written.contains("version = 2"), "{written}");
     assert!(written.contains("name = \"fresh-start\""), "{written}");
 
     let out = patchbay(&["check", arg(&dir)]);

@@ -130,19 +130,35 @@ fn base_config(options: &HostOptions) -> Config {
     config
 }
 
+/// Core instances one component may hold: about two per node of a
+/// composed graph, whose composites lift wasmparser's 1000 instances per
+/// component level.
+const MAX_CORE_INSTANCES_PER_COMPONENT: u32 = 16_384;
+
 fn pooling(options: &HostOptions) -> PoolingAllocationConfig {
     let mut pooling = PoolingAllocationConfig::default();
     pooling.total_component_instances(options.max_instances);
-    // Composed components hold several core instances each (kv-service: 7).
-    pooling.total_core_instances(options.max_instances.saturating_mul(8));
+    // Composed components hold several core instances each (kv-service: 7;
+    // a chain of 2000 nodes grouped in composites, 4001). The pool only
+    // counts core instances (their state is allocated when made), so a high
+    // limit costs nothing until used.
+    pooling.total_core_instances(
+        options
+            .max_instances
+            .saturating_mul(8)
+            .max(MAX_CORE_INSTANCES_PER_COMPONENT),
+    );
     pooling.total_memories(options.max_instances.saturating_mul(2));
     pooling.total_tables(options.max_instances.saturating_mul(8));
     // Every pooled stack is mapped (with a guard page) when the engine
     // starts, so size the pool to the runs that can be live at once.
     pooling.total_stacks(options.max_concurrent_runs.max(1));
     pooling.max_memory_size(options.max_memory_size);
-    // Core instances of composed components hold many functions and tables.
-    pooling.max_core_instances_per_component(64);
+    pooling.max_core_instances_per_component(MAX_CORE_INSTANCES_PER_COMPONENT);
+    // The runtime state of one component instance and its core instances
+    // (about 800 bytes per core instance; allocated when made, only
+    // checked against this).
+    pooling.max_component_instance_size(32 << 20);
     pooling.max_memories_per_component(32);
     pooling.max_tables_per_component(64);
     pooling
