@@ -6,15 +6,15 @@
  * before an edit of what runs is marked stale. Runs share the live
  * session's instance unless "Fresh instance per call" is on. Every call
  * goes into the history below, to run again, pin or copy as a `patchbay
- * call` command line. Compositions that export
- * `wasi:http/incoming-handler` can be served.
+ * call` command line. Compositions that export a `wasi:http` handler
+ * (`incoming-handler` of WASI 0.2, `handler` of WASI 0.3; the backend's
+ * `servesHttp` says) can be served.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from '../store';
 import type { RunTarget } from '../store/backend';
 import { resultIsStale } from '../store/runSlice';
 import { CopyButton, EmptyState, Spinner } from './common';
-import { unversioned } from './text';
 import { SessionBar } from './RunSession';
 import { ArgsEditor } from './RunPanelArgs';
 import { RunResult } from './RunPanelResult';
@@ -258,16 +258,14 @@ function LimitInput({
   );
 }
 
-/** Start/Stop serving a `wasi:http/incoming-handler` export on localhost. */
+/** Start/Stop serving the composition's `wasi:http` handler on localhost. */
 function ServeControls() {
   const composed = useStore((s) => s.analysis?.composed ?? null);
   const serving = useStore((s) => s.serving);
   const startServing = useStore((s) => s.startServing);
   const stopServing = useStore((s) => s.stopServing);
   const [busy, setBusy] = useState(false);
-  const exportsHttp =
-    (composed?.servesHttp ?? false) ||
-    (composed?.info?.exports.some((p) => unversioned(p.name) === 'wasi:http/incoming-handler') ?? false);
+  const exportsHttp = composed?.servesHttp ?? false;
   if (!exportsHttp && !serving) return null;
   const act = async (f: () => Promise<void>) => {
     setBusy(true);
@@ -294,7 +292,7 @@ function ServeControls() {
         </>
       ) : (
         <>
-          <span className="pbp-muted">exports wasi:http/incoming-handler</span>
+          <span className="pbp-muted">exports a wasi:http handler</span>
           <button type="button" className="pbp-btn" disabled={busy} onClick={() => void act(() => startServing(null))}>
             Start serving
           </button>
