@@ -1,7 +1,7 @@
 // Generated from crates/patchbay-api by `BLESS=1 cargo test -p patchbay-api --test bindings`.
 // Do not edit: change the Rust types and regenerate.
 
-import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckFakeRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportCompositeRequest, ExportPreview, ExportRequest, Exported, ExportedComposite, FakeName, FakeTargetsRequest, FakeView, GroupNodesRequest, Grouped, ImportFakesRequest, ImportPickRequest, ImportPlan, ImportPlanRequest, ImportProjectRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, PresetEntry, RunReport, RunRequest, SampleComponentView, SampleView, SaveCompositeRequest, SaveRequest, Saved, SavedComposite, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SetDirtyRequest, ShowFolderRequest, UngroupNodeRequest, Ungrouped, Verdict } from "./types";
+import type { AddComponentsRequest, Analysis, Candidates, CandidatesRequest, CheckFakeRequest, CheckGrantEntryRequest, CheckMockValueRequest, CheckWireRequest, ComponentView, DocRequest, Empty, ExportCompositeRequest, ExportPreview, ExportRequest, Exported, ExportedComposite, FakeName, FakeTargetsRequest, FakeView, GroupNodesRequest, Grouped, ImportFakesRequest, ImportPickRequest, ImportPlan, ImportPlanRequest, ImportProjectRequest, NewProjectRequest, OpenProjectRequest, OpenSampleRequest, OpenedProject, PortAddr, PresetEntry, RunReport, RunRequest, SampleComponentView, SampleView, SaveCompositeRequest, SaveRequest, Saved, SavedComposite, ServeInfo, ServeRequest, SessionCallRequest, SessionCalled, SessionInfo, SessionRequest, SessionTrace, SetDirtyRequest, ShowFolderRequest, UngroupNodeRequest, Ungrouped, Verdict } from "./types";
 import { call } from "../ipc/transport";
 
 /** The channel the backend emits `AppEvent`s on. */
@@ -35,6 +35,7 @@ export const commands = {
   checkPreset: (request: PresetEntry) => call<Verdict>("check_preset", request),
   sessionReset: (request: Empty) => call<SessionInfo>("session_reset", request),
   sessionClear: (request: Empty) => call<SessionInfo>("session_clear", request),
+  sessionTrace: (request: Empty) => call<SessionTrace>("session_trace", request),
   serveStart: (request: ServeRequest) => call<ServeInfo>("serve_start", request),
   serveStop: (request: Empty) => call<null>("serve_stop", request),
   save: (request: SaveRequest) => call<Saved>("save", request),
@@ -52,4 +53,4 @@ export const commands = {
 };
 
 /** The backend's command names, as the shell registers them. */
-export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "import_plan", "import_pick", "import_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_fake", "check_grant_entry", "run", "session_call", "session_status", "composition_key", "check_preset", "session_reset", "session_clear", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts", "show_export_folder", "group_nodes", "ungroup_node", "export_composite", "save_composite_to_library"] as const;
+export const COMMAND_NAMES = ["startup", "open_project", "samples", "open_sample", "new_project", "import_plan", "import_pick", "import_project", "sample_components", "add_components", "analyze", "candidates", "check_wire", "check_mock_value", "fakes", "fake_targets", "import_fakes", "check_fake", "check_grant_entry", "run", "session_call", "session_status", "composition_key", "check_preset", "session_reset", "session_clear", "session_trace", "serve_start", "serve_stop", "save", "save_recovery", "discard_recovery", "set_dirty", "close_window", "export_preview", "export_artifacts", "show_export_folder", "group_nodes", "ungroup_node", "export_composite", "save_composite_to_library"] as const;

@@ -969,6 +969,27 @@ context: string,
  */
 message: string, };
 
+export type SessionTrace = { 
+/**
+ * The session's calls in the order they were made (since it began
+ * or was cleared), each with the wire calls it made.
+ */
+calls: Array<CallTrace>, };
+
+export type CallTrace = { 
+/**
+ * Its run number (the run report's).
+ */
+run: number, 
+/**
+ * The call as written.
+ */
+call: string, 
+/**
+ * The calls across wires it made, in the order they started.
+ */
+entries: Array<TraceEntry>, };
+
 export type ScopeLine = { 
 /**
  * The nodes whose scope it was.
@@ -1802,7 +1823,7 @@ export type Grouped = {
 doc: ProjectDoc, 
 /**
  * Id of the node that instantiates the new composite (its name, or
- * the name with `-2`, `-3`… when a node has it).
+ * the name with `2`, `3`… added when a node has it).
  */
 node: string, };
 

@@ -197,6 +197,25 @@ impl From<&patchbay_host::TraceEntry> for TraceEntry {
     }
 }
 
+/// The live session's calls across wires, call by call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SessionTrace {
+    /// The session's calls in the order they were made (since it began
+    /// or was cleared), each with the wire calls it made.
+    pub calls: Vec<CallTrace>,
+}
+
+/// One call of a live session and the calls across wires it made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CallTrace {
+    /// Its run number (the run report's).
+    pub run: u64,
+    /// The call as written.
+    pub call: String,
+    /// The calls across wires it made, in the order they started.
+    pub entries: Vec<TraceEntry>,
+}
+
 /// Everything about one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

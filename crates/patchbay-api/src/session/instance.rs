@@ -19,6 +19,17 @@ pub(super) struct Instance {
     /// Set when an edit ended the last session, until the next call or
     /// reset.
     edited: Option<SessionEnd>,
+    /// Where each call of the session starts and ends in its trace, in
+    /// call order, so the Trace tab can show the session call by call.
+    marks: Vec<CallMark>,
+}
+
+/// One call of the session and its stretch of the session's trace.
+struct CallMark {
+    run: u64,
+    call: String,
+    from: usize,
+    to: usize,
 }
 
 impl Instance {
@@ -45,6 +56,7 @@ impl Instance {
             });
         }
         self.current = None;
+        self.marks.clear();
     }
 
     fn info(&self) -> SessionInfo {
@@ -76,6 +88,7 @@ impl Session {
         let current = match slot.current.take() {
             Some(current) => current,
             None => {
+                slot.marks.clear();
                 let runnable = self
                     .runnable(ws, key.clone(), request.traced, &request.call)
                     .await?;
@@ -83,9 +96,22 @@ impl Session {
             }
         };
         let (_, session) = slot.current.insert(current);
+        let from = session.trace().len();
         let report = match self.host.call_in(session, &request.call, &limits).await {
-            Ok(report) => Some(RunReport::from_host(&report, request.limits)),
-            Err(_) => None,
+            Ok(report) => {
+                let mark = CallMark {
+                    run: report.run,
+                    call: request.call.clone(),
+                    from,
+                    to: session.trace().len(),
+                };
+                slot.marks.push(mark);
+                Some(RunReport::from_host(&report, request.limits))
+            }
+            Err(_) => {
+                slot.marks.clear();
+                None
+            }
         };
         Ok(SessionCalled {
             report,
@@ -140,6 +166,30 @@ impl Session {
         if let Some((_, session)) = &mut slot.current {
             session.clear();
         }
+        slot.marks.clear();
         Ok(slot.info())
+    }
+
+    /// Every call across a wire the live session recorded since it began
+    /// (or was cleared), grouped by the call that made it, in call order:
+    /// the Trace tab's view of the session. Empty with no live session.
+    pub async fn session_trace(&self, _request: Empty) -> Result<SessionTrace, ApiError> {
+        let slot = self.instance.lock().await;
+        let entries = slot.current.as_ref().map_or(&[][..], |(_, s)| s.trace());
+        let calls = slot
+            .marks
+            .iter()
+            .map(|m| CallTrace {
+                run: m.run,
+                call: m.call.clone(),
+                entries: entries
+                    .get(m.from.min(entries.len())..m.to.min(entries.len()))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(TraceEntry::from)
+                    .collect(),
+            })
+            .collect();
+        Ok(SessionTrace { calls })
     }
 }

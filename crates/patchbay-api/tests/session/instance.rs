@@ -207,3 +207,76 @@ fn presets_are_saved_in_the_project_and_come_back_on_open() {
         assert_eq!(std::fs::read_to_string(&saved.path).unwrap(), text);
     });
 }
+
+async fn traced_call(f: &Fixture, doc: &ProjectDoc, call: &str) -> SessionCalled {
+    f.session
+        .session_call(SessionCallRequest {
+            doc: doc.clone(),
+            call: call.into(),
+            limits: RunLimits::default(),
+            traced: true,
+        })
+        .await
+        .unwrap()
+}
+
+#[test]
+fn the_session_trace_holds_every_call_grouped_until_clear_or_reset() {
+    let f = fixture("kv-service");
+    block(async {
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let set = traced_call(&f, &doc, SET).await;
+        let get = traced_call(&f, &doc, GET).await;
+        let trace = f.session.session_trace(Empty {}).await.unwrap();
+        let calls: Vec<(u64, &str)> = trace
+            .calls
+            .iter()
+            .map(|c| (c.run, c.call.as_str()))
+            .collect();
+        let runs = (set.report.unwrap().run, get.report.as_ref().unwrap().run);
+        assert_eq!(calls, [(runs.0, SET), (runs.1, GET)]);
+        // Each call keeps the wire calls it made, as its own report had them.
+        assert_eq!(trace.calls[1].entries, get.report.unwrap().trace);
+        assert!(
+            trace.calls[0]
+                .entries
+                .iter()
+                .any(|e| e.function.ends_with("#set")),
+            "{:?}",
+            trace.calls[0].entries
+        );
+        assert!(
+            trace.calls[1]
+                .entries
+                .iter()
+                .all(|e| !e.function.ends_with("#set")),
+            "{:?}",
+            trace.calls[1].entries
+        );
+
+        // Clear empties it; the next call starts the list again.
+        f.session.session_clear(Empty {}).await.unwrap();
+        assert!(f
+            .session
+            .session_trace(Empty {})
+            .await
+            .unwrap()
+            .calls
+            .is_empty());
+        traced_call(&f, &doc, GET).await;
+        assert_eq!(
+            f.session.session_trace(Empty {}).await.unwrap().calls.len(),
+            1
+        );
+
+        // Reset drops the instance and its trace.
+        f.session.session_reset(Empty {}).await.unwrap();
+        assert!(f
+            .session
+            .session_trace(Empty {})
+            .await
+            .unwrap()
+            .calls
+            .is_empty());
+    });
+}
