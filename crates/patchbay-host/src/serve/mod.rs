@@ -243,6 +243,11 @@ impl Server {
                 () = &mut shutdown => break,
                 accepted = listener.accept() => match accepted {
                     Ok((stream, _peer)) => {
+                        // A body that streams in after the headers (a WASI
+                        // 0.3 handler's) would otherwise wait on Nagle's
+                        // algorithm and the client's delayed ACK, about
+                        // 40 ms a response.
+                        let _ = stream.set_nodelay(true);
                         shared.connections.fetch_add(1, Ordering::Relaxed);
                         let shared = shared.clone();
                         let mut stop = stop_rx.clone();
