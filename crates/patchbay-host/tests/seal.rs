@@ -573,3 +573,103 @@ mode = "deny"
         );
     }
 }
+
+/// A composite node's bindings are sealed like any node's: the denial set
+/// on the composite node's port is composed in front of the composite's
+/// component, so the node inside it traps naming the composite node, and a
+/// node beside it with the same component keeps its grant.
+#[test]
+fn a_composite_nodes_denial_is_sealed_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = format!(
+        r#"version = 2
+name = "boxed"
+
+[components.sandbox-demo]
+path = {path:?}
+
+[composites.boxed.nodes.probe]
+component = "sandbox-demo"
+
+[[composites.boxed.exports]]
+from = "probe.patchbay:sandbox/probe"
+
+[nodes.inside]
+composite = "boxed"
+
+[nodes.outside]
+component = "sandbox-demo"
+
+[[exports]]
+from = "inside.patchbay:sandbox/probe"
+as = "inside"
+
+[[exports]]
+from = "outside.patchbay:sandbox/probe"
+as = "outside"
+
+[bindings."inside.wasi:cli/environment@0.2.12"]
+mode = "deny"
+
+[bindings."*.wasi:*"]
+mode = "grant"
+"#,
+        path = patchbay_test_programs::SANDBOX_DEMO
+    );
+    std::fs::write(dir.path().join("patchbay.toml"), toml).expect("write project");
+    let ws = open(dir.path());
+    let sealed = seal(&ws);
+    assert!(sealed.not_sealed.is_empty(), "{:?}", sealed.not_sealed);
+    assert!(
+        sealed.stubs.iter().any(|s| s.kind == StubKind::Deny
+            && s.node == "inside"
+            && s.import == "wasi:cli/environment@0.2.12"),
+        "{:?}",
+        sealed
+            .stubs
+            .iter()
+            .map(|s| (s.kind, &s.node, &s.import))
+            .collect::<Vec<_>>()
+    );
+
+    // In Patchbay (the composite's inner node runs under the composite
+    // node's binding) and in the artifact, the inside probe is denied.
+    let in_app = host()
+        .prepare(&ws)
+        .unwrap_or_else(|e| panic!("prepare the project: {e}"));
+    let call = r#"inside#read-env("HOME")"#;
+    let report = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(host().run(&in_app, call, &Limits::default()));
+    let failure = report
+        .result
+        .as_ref()
+        .expect_err("the denial holds in Patchbay");
+    assert_eq!(failure.kind, FailureKind::Denied, "{}", failure.message);
+
+    let art_dir = tempfile::tempdir().expect("temp dir");
+    let artifact = artifact_project(art_dir.path(), &sealed, &["inside", "outside"]);
+    let prepared = host()
+        .prepare_composed(&artifact)
+        .unwrap_or_else(|e| panic!("prepare the sealed artifact: {e}"));
+    let report = run(&prepared, call);
+    let failure = report.result.as_ref().expect_err("the denial is sealed in");
+    assert_eq!(failure.kind, FailureKind::Denied, "{}", failure.message);
+    assert!(
+        failure
+            .message
+            .starts_with("denied: node inside called wasi:cli/environment@0.2.12#get-environment"),
+        "{}",
+        failure.message
+    );
+    // The node beside it, granted an empty environment, answers.
+    let report = run(&prepared, r#"outside#read-env("HOME")"#);
+    assert_eq!(
+        report.result.as_deref(),
+        Ok(r#"err("cannot read env HOME: environment variable not found")"#),
+        "{:?}",
+        report.result
+    );
+}
