@@ -41,6 +41,40 @@ pub(crate) fn component_views(ws: &Workspace) -> Vec<ComponentView> {
         .collect()
 }
 
+/// The document's composites as the nodes show them: each composed into a
+/// component of its own (`path` and `absPath` empty, `size` the composed
+/// bytes), whose ports are a composite node's, or why it does not compose.
+pub(crate) fn composite_views(ws: &Workspace) -> Vec<ComponentView> {
+    ws.project()
+        .composites
+        .keys()
+        .map(|name| {
+            let mut view = ComponentView {
+                id: name.to_string(),
+                path: String::new(),
+                abs_path: String::new(),
+                size: 0,
+                hash: None,
+                info: None,
+                error: None,
+            };
+            match ws.composite_part(name) {
+                Some(Ok(part)) => {
+                    view.size = part.loaded.input_size as u64;
+                    view.hash = Some(part.loaded.hash.clone());
+                    match part.info() {
+                        Ok(info) => view.info = Some(ComponentInfo::from(info)),
+                        Err(e) => view.error = Some(e.to_string()),
+                    }
+                }
+                Some(Err(e)) => view.error = Some(e.to_string()),
+                None => view.error = Some(format!("composite `{name}` is not composed")),
+            }
+            view
+        })
+        .collect()
+}
+
 /// Loads one component file for the live view (after a change on disk).
 pub(crate) fn load_view(id: &str, rel: &str, abs: &Path) -> ComponentView {
     let mut view = ComponentView {

@@ -853,7 +853,13 @@ composed: ComposedSummary | null,
 /**
  * How long checking and composing took, in milliseconds.
  */
-millis: number, };
+millis: number, 
+/**
+ * The document's composites, each as the component it composes into
+ * (the ports of a node instantiating it) or why it does not compose.
+ * Absent when the document defines none.
+ */
+composites?: Array<ComponentView>, };
 
 export type RunLimits = { 
 /**

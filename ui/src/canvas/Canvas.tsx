@@ -2,7 +2,8 @@
 // Rust checker (candidates while dragging, checkWire on drop); nothing here
 // knows WIT typing. A node dropped on a wire is spliced into it (when the
 // backend finds ports that fit); double-click or Tab opens the node search,
-// right-click Patchbay's own context menu.
+// right-click Patchbay's own context menu. Double-click on a composite node
+// enters it (the breadcrumb leads back out).
 
 import { useCallback, useEffect, useRef, type DragEvent, type MouseEvent as ReactMouseEvent } from 'react';
 import {
@@ -19,7 +20,9 @@ import {
   type OnConnectStartParams,
 } from '@xyflow/react';
 import { registerMeasurer, registerViewport, useStore, type FlowEdge, type FlowNode } from '../store';
+import { Breadcrumb, CompositePorts } from './Breadcrumb';
 import { ContextMenu } from './ContextMenu';
+import { GroupPrompt } from './GroupPrompt';
 import { NodeSearch } from './NodeSearch';
 import { registerSearchOpener } from './popup';
 import { wireUnderNode, type DrawnWire } from './splice';
@@ -51,6 +54,7 @@ export function Canvas() {
   const dragging = useStore((s) => s.drag !== null && !s.drag.pending);
   const theme = useStore((s) => s.theme);
   const focus = useStore((s) => s.focus);
+  const inside = useStore((s) => s.inside.length > 0);
   const rf = useReactFlow<FlowNode, FlowEdge>();
   const initialized = useNodesInitialized();
   const handledFocus = useRef(0);
@@ -193,7 +197,7 @@ export function Canvas() {
   return (
     <div
       ref={boxRef}
-      className={`pb-canvas ${dragging ? 'is-wiring' : ''}`}
+      className={`pb-canvas ${dragging ? 'is-wiring' : ''} ${inside ? 'is-inside' : ''}`}
       data-testid="canvas"
       onDragOver={onDragOver}
       onDrop={onDrop}
@@ -212,6 +216,7 @@ export function Canvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         onNodeDragStop={onNodeDragStop}
+        onNodeDoubleClick={(_, n) => void (n.type === 'component' && useStore.getState().enterComposite(n.id))}
         onPaneContextMenu={(e) => useStore.getState().setContextMenu({ kind: 'pane', ...menuAt(e) })}
         onNodeContextMenu={(e, n) => useStore.getState().setContextMenu({ kind: 'node', node: n.id, ...menuAt(e) })}
         onEdgeContextMenu={(e, edge) => useStore.getState().setContextMenu({ kind: 'edge', edge: edge.id, ...menuAt(e) })}
@@ -240,8 +245,11 @@ export function Canvas() {
         />
         <Controls showInteractive={false} aria-label="Zoom controls" />
       </ReactFlow>
+      <Breadcrumb />
+      <CompositePorts />
       <ContextMenu fitView={() => void rf.fitView({ ...FIT_ALL, duration: 250 })} />
       <NodeSearch />
+      <GroupPrompt />
     </div>
   );
 }

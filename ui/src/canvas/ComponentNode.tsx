@@ -1,13 +1,17 @@
 // A node that instantiates a component: titled with the node id, the
-// component id below, imports on the left and exports on the right.
+// component id below, imports on the left and exports on the right. A node
+// that instantiates a composite is drawn the same, its ports the composed
+// definition's (the backend's view of it), with a stacked border and
+// "composite · NAME · N nodes" below its id.
 
 import { memo, useEffect, useRef, useState } from 'react';
 import { useStore as useFlowStore, useUpdateNodeInternals, type NodeProps, type ReactFlowState } from '@xyflow/react';
-import { dragMarkOf, selectImportRows, selectNodeProblems, useStore, type ComponentFlowNode, type PortInfo } from '../store';
+import { compositeOf, dragMarkOf, selectImportRows, selectNodeProblems, useStore, type ComponentFlowNode, type PortInfo } from '../store';
 import { NODE_WIDTH } from '../store/metrics';
 import { GroupRow } from './GroupRow';
 import { PortRow, type Detail } from './PortRow';
 import { formatSize } from './format';
+import './composites.css';
 
 /** Below this zoom, port text is unreadable: rows draw as bars. */
 export const FAR_ZOOM = 0.35;
@@ -22,6 +26,9 @@ const selectDetail = (s: ReactFlowState): Detail =>
 
 export const ComponentNode = memo(function ComponentNode({ id, data, selected }: NodeProps<ComponentFlowNode>) {
   const view = useStore((s) => s.components[data.component]);
+  // A composite node: its definition's size, null for a component node.
+  const innerCount = useStore((s) => compositeOf(s.doc, data.component)?.nodes.length ?? null);
+  const composite = innerCount !== null;
   const problems = useStore(selectNodeProblems(id));
   // One subscription per node, not per port: it changes only when a wire
   // drag starts, gets its candidates, or ends.
@@ -53,6 +60,7 @@ export const ComponentNode = memo(function ComponentNode({ id, data, selected }:
   const cls = [
     'pb-node',
     'pb-node--component',
+    composite ? 'pb-node--composite' : '',
     selected ? 'pb-node--selected' : '',
     problems ? (errors ? 'pb-node--error' : 'pb-node--warning') : '',
   ]
@@ -66,10 +74,17 @@ export const ComponentNode = memo(function ComponentNode({ id, data, selected }:
           <div className="pb-node__title" title={id}>
             {id}
           </div>
-          <div className="pb-node__subtitle" title={view?.absPath ?? data.component}>
-            {data.component}
-            {view ? <span className="pb-muted"> · {formatSize(view.size)}</span> : null}
-          </div>
+          {composite ? (
+            <div className="pb-node__subtitle" title={`Composite ${data.component}: double-click to enter it`}>
+              <span className="pb-node__composite-mark">composite</span> · {data.component} · {innerCount} node
+              {innerCount === 1 ? '' : 's'}
+            </div>
+          ) : (
+            <div className="pb-node__subtitle" title={view?.absPath ?? data.component}>
+              {data.component}
+              {view ? <span className="pb-muted"> · {formatSize(view.size)}</span> : null}
+            </div>
+          )}
         </div>
         {problems && (
           <span
@@ -97,7 +112,8 @@ export const ComponentNode = memo(function ComponentNode({ id, data, selected }:
           </svg>
         </button>
       </div>
-      {!view && <div className="pb-node__error">Component “{data.component}” is not in the project.</div>}
+      {!view && !composite && <div className="pb-node__error">Component “{data.component}” is not in the project.</div>}
+      {!view && composite && <div className="pb-muted pb-node__note">Composing {data.component}…</div>}
       {view?.error && <div className="pb-node__error">{view.error}</div>}
       {imports.length > 0 && (
         <section className="pb-node__section" aria-label={`Imports of ${id}`}>

@@ -48,8 +48,10 @@ export function CapabilityPanel() {
   const selectedPort = useStore((s) => s.selectedPort);
   const selectedEdges = useStore((s) => s.selectedEdges);
   const [picked, setPicked] = useState<Picked>(null);
+  const inside = useStore((s) => s.inside);
 
   if (!doc) return <EmptyState>Open a project to bind its imports.</EmptyState>;
+  if (inside.length) return <InsideComposite />;
 
   // A selected fake edge stands for the exact binding it draws.
   const fakeEdge = selectedEdges.find((e) => e.startsWith('fake:') && e.includes('->'));
@@ -78,6 +80,32 @@ export function CapabilityPanel() {
   return (
     <section className="pbp-panel pbp-capability" aria-label="Capability">
       {body}
+    </section>
+  );
+}
+
+/** Inside a composite nothing is bound: its unwired imports are the
+ *  composite node's ports, bound (or wired) on that node outside. */
+function InsideComposite() {
+  const step = useStore((s) => s.inside[s.inside.length - 1]);
+  const leave = useStore((s) => s.leaveComposite);
+  const depth = useStore((s) => s.inside.length - 1);
+  return (
+    <section className="pbp-panel pbp-capability" aria-label="Capability">
+      <div className="pbp-note">
+        Bindings are not set inside composite <code>{step.composite}</code>: its unwired imports are the ports of the
+        composite node <code>{step.node}</code>, bound or wired where that node is.
+      </div>
+      <button
+        type="button"
+        className="pb-btn"
+        onClick={() => {
+          leave(depth);
+          useStore.getState().showNodeBindings(step.node);
+        }}
+      >
+        Go out to {step.node}
+      </button>
     </section>
   );
 }

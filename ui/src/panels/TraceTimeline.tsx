@@ -14,7 +14,8 @@ import type { CallTrace, Location, ProjectDoc, TraceEntry } from '../bindings/ty
 import { useStore } from '../store';
 import { EmptyState } from './common';
 import { commands, errorText } from '../store/backend';
-import { formatMicros, wireIndexOf } from './text';
+import { formatMicros } from './text';
+import { nodePathText, traceTarget } from './traceInside';
 
 export function TraceTimeline() {
   const lastRun = useStore((s) => s.lastRun);
@@ -143,10 +144,13 @@ function Rows({
   return (
     <>
       {calls.map((t, i) => {
-        const index = doc ? wireIndexOf(doc, t) : -1;
-        const wire = index >= 0 && doc ? doc.wires[index] : null;
+        // Inside composites the row leads into the one that holds the wire.
+        const target = doc ? traceTarget(doc, t) : null;
+        const index = target?.index ?? -1;
+        const wire = target?.wire ?? null;
         const focus = () => {
           if (!wire) return;
+          useStore.getState().enterPath(target!.steps);
           focusLocation({
             kind: 'wire',
             index,
@@ -166,10 +170,14 @@ function Rows({
                 focus();
               }
             }}
-            title={wire ? `Show wire #${index + 1} on the canvas` : 'No wire in the document matches this call'}
+            title={
+              wire
+                ? `Show wire #${index + 1}${target!.steps.length ? ` inside ${target!.steps.map((x) => x.node).join(' › ')}` : ''} on the canvas`
+                : 'No wire in the document matches this call'
+            }
           >
             <td className="pbp-nowrap">
-              <code>{t.caller}</code> → <code>{t.callee}</code>
+              <code>{nodePathText(t.caller)}</code> → <code>{nodePathText(t.callee)}</code>
             </td>
             <td className="pbp-trace-call">
               <code>

@@ -51,6 +51,8 @@ export function locationText(location: Location): string {
       return `binding ${location.selector}`;
     case 'export':
       return `export #${location.index + 1} ${location.name}`;
+    case 'composite':
+      return `composite ${location.composite}, ${locationText(location.inner)}`;
   }
 }
 

@@ -1,7 +1,7 @@
 // What Ctrl+K lists: nodes, components, ports and commands.
 
 import { addableItems } from '../canvas/addable';
-import { orderedSamples, type Store } from '../store';
+import { compositeOf, fakeOfNodeId, orderedSamples, viewDoc, type Store } from '../store';
 
 export type Item = {
   key: string;
@@ -20,7 +20,7 @@ export function buildItems(s: Store): Item[] {
     fn();
   };
   if (doc) {
-    for (const n of doc.nodes) {
+    for (const n of (viewDoc(s) ?? doc).nodes) {
       items.push({
         key: `node:${n.id}`,
         kind: 'node',
@@ -54,7 +54,7 @@ export function buildItems(s: Store): Item[] {
         }),
       });
     }
-    for (const n of doc.nodes) {
+    for (const n of (viewDoc(s) ?? doc).nodes) {
       const info = s.components[n.component]?.info;
       if (!info) continue;
       for (const [side, ports] of [
@@ -91,6 +91,19 @@ export function buildItems(s: Store): Item[] {
     items.push({ key: `cmd:${a.key}`, kind: 'add', label: `Add ${what}`, detail: a.detail, run: act(a.run) });
   }
   command('Auto-layout', 'lay the graph out left to right', () => void s.autoLayout(), !!doc);
+  const picked = s.selectedNodes.filter((id) => !fakeOfNodeId(id));
+  command('Group selection…', picked.length ? `${picked.length} selected node${picked.length === 1 ? '' : 's'} into a composite (Ctrl+G)` : 'select nodes first (Ctrl+G)', () => s.requestGroup(), !!doc && picked.length > 0);
+  const shown = viewDoc(s);
+  for (const n of shown?.nodes ?? []) {
+    if (!compositeOf(doc, n.component)) continue;
+    command(`Enter composite ${n.id}`, `${n.component}: its inner graph`, () => void s.enterComposite(n.id));
+    command(`Ungroup ${n.id}`, 'its inner nodes in its place (Ctrl+Shift+G)', () => void s.ungroupNode(n.id));
+  }
+  for (const c of doc?.composites ?? []) {
+    command(`Export composite ${c.name}…`, 'the composite alone, as a component', () => void s.exportComposite(c.name));
+    command(`Save composite ${c.name} to library…`, 'a folder another project can use', () => void s.saveCompositeToLibrary(c.name));
+  }
+  if (s.inside.length) command('Go out of the composite', 'Esc', () => s.leaveComposite(s.inside.length - 1));
   command('Export…', 'Ctrl+E', () => s.setExportOpen(true), !!doc);
   command('Save', 'Ctrl+S', () => void s.save(false), !!doc);
   command('Save as…', 'Ctrl+Shift+S', () => void s.save(true), !!doc);

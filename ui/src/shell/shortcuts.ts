@@ -2,7 +2,8 @@
 
 import { useEffect } from 'react';
 import { openNodeSearchAtPointer } from '../canvas/popup';
-import { useStore } from '../store';
+import { allNodes } from '../canvas/menuItems';
+import { compositeOf, useStore, viewDoc } from '../store';
 
 function isTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -93,7 +94,19 @@ export function handleShortcut(e: KeyboardEvent): boolean {
   }
   if (mod && key === 'a') {
     if (!s.doc) return false;
-    s.setSelection([...s.doc.nodes.map((n) => n.id), ...s.fakeNodes.map((f) => f.id)], []);
+    s.setSelection(allNodes(s), []);
+    return true;
+  }
+  if (mod && key === 'g') {
+    if (!s.doc) return false;
+    if (e.shiftKey) {
+      // Ungroup the selected composite node.
+      const node = s.selectedNodes.length === 1 ? s.selectedNodes[0] : null;
+      const component = node ? viewDoc(s)?.nodes.find((n) => n.id === node)?.component : undefined;
+      if (!node || !component || !compositeOf(s.doc, component)) {
+        s.setStatus({ text: 'Not ungrouped: select one composite node first', kind: 'error' });
+      } else void s.ungroupNode(node);
+    } else s.requestGroup();
     return true;
   }
   if (!mod && (key === 'Delete' || key === 'Backspace')) {
@@ -104,6 +117,11 @@ export function handleShortcut(e: KeyboardEvent): boolean {
   if (!mod && key === 'Escape') {
     if (s.selectedNodes.length || s.selectedEdges.length) {
       s.setSelection([], []);
+      return true;
+    }
+    // With nothing selected, Escape goes up out of a composite.
+    if (s.inside.length) {
+      s.leaveComposite(s.inside.length - 1);
       return true;
     }
   }

@@ -2,6 +2,7 @@
 // again (debounced, see runtime.ts) after every edit.
 
 import { commands, errorText } from './backend';
+import { withCompositeViews } from './inside';
 import { rt } from './runtime';
 import type { Slice, State, Store } from './types';
 
@@ -28,7 +29,7 @@ export const createAnalysisSlice: Slice<AnalysisSlice> = (set, get) => ({
     try {
       const analysis = await commands.analyze({ doc });
       if (seq !== rt.analyzeSeq) return;
-      set({ analysis, analysisError: null, analyzing: false });
+      set((s) => ({ analysis, analysisError: null, analyzing: false, components: withCompositeViews(s.components, analysis) }));
     } catch (e) {
       if (seq !== rt.analyzeSeq) return;
       // The last analysis no longer holds: the header, the Problems tab and

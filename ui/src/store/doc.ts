@@ -187,7 +187,8 @@ export function pasteIntoDoc(doc: ProjectDoc, clip: Clipboard, offset: { x: numb
     taken.add(id);
     rename.set(n.id, id);
   }
-  const known = new Set(doc.components.map((c) => c.id));
+  // A node instantiates a component or a composite.
+  const known = new Set([...doc.components.map((c) => c.id), ...(doc.composites ?? []).map((c) => c.name)]);
   const added: string[] = [];
   for (const n of clip.nodes) {
     if (!known.has(n.component)) continue;

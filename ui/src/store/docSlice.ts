@@ -20,6 +20,7 @@ import {
   uniqueId,
   wireId,
 } from './doc';
+import { currentComposite, editRecipe, validSteps, viewDoc } from './inside';
 import { HISTORY_LIMIT, isCancelled, rt, scheduleAnalyze, scheduleRecovery } from './runtime';
 import { NODE_WIDTH } from './metrics';
 import { contains, freeSpotNear, visibleArea, type Point, type Rect } from './placement';
@@ -47,13 +48,17 @@ export function docInitial(): Pick<State, DocState> {
 /** Runs after every change of `doc`: dirty flag, fake nodes, selection
  *  pruning, and the debounced analysis and recovery autosave. */
 export function afterDocChange(set: SetState, get: GetState): void {
-  const { doc, savedDoc, fakeNodes, selectedNodes, selectedEdges, selectedPort } = get();
+  const { doc, savedDoc, fakeNodes, selectedNodes, selectedEdges, selectedPort, inside } = get();
   if (!doc) return;
-  const nodeIds = new Set(doc.nodes.map((n) => n.id));
+  // A composite entered that is gone (undone, ungrouped) is left.
+  const steps = validSteps(doc, inside);
+  if (steps !== inside) set({ inside: steps });
+  const shown = viewDoc(get())!;
+  const nodeIds = new Set(shown.nodes.map((n) => n.id));
   const nextFakes = reconcileFakeNodes(doc, fakeNodes);
-  for (const f of nextFakes) nodeIds.add(f.id);
-  const edgeIds = new Set(doc.wires.map(wireId));
-  for (const l of fakeLinks(doc)) edgeIds.add(`fake:${l.fake}->${l.selector}`);
+  if (!steps.length) for (const f of nextFakes) nodeIds.add(f.id);
+  const edgeIds = new Set(shown.wires.map(wireId));
+  for (const l of fakeLinks(shown)) edgeIds.add(`fake:${l.fake}->${l.selector}`);
   const nextNodes = selectedNodes.filter((id) => nodeIds.has(id));
   const nextEdges = selectedEdges.filter((id) => edgeIds.has(id));
   const { expandedGroups } = get();
@@ -93,7 +98,7 @@ const NEW_NODE = { width: NODE_WIDTH, height: 160 };
  *  the middle of what the canvas shows, each on a free spot; and whether
  *  the view must move to show them (only when they fall outside it). */
 function spotsForNew(get: GetState, count: number, at?: Point): { spots: Point[]; outOfView: boolean } {
-  const doc = get().doc!;
+  const doc = viewDoc(get())!;
   const area = visibleArea();
   const taken: Rect[] = get().flowNodes.map((n) => ({
     x: n.position.x,
@@ -116,17 +121,24 @@ function spotsForNew(get: GetState, count: number, at?: Point): { spots: Point[]
   return { spots, outOfView };
 }
 
+/** Makes `next` the document as one undoable edit called `label` (nothing
+ *  when it is the document already). */
+export function commitDoc(set: SetState, get: GetState, label: string, next: ProjectDoc): void {
+  const { doc, past } = get();
+  if (!doc || next === doc) return;
+  const trimmed = past.length >= HISTORY_LIMIT ? past.slice(past.length - HISTORY_LIMIT + 1) : past;
+  set({ doc: next, past: [...trimmed, { doc, label }], future: [] });
+  afterDocChange(set, get);
+}
+
 export const createDocSlice: Slice<DocSlice> = (set, get) => ({
   ...docInitial(),
 
   updateDoc(label, recipe) {
-    const { doc, past } = get();
+    const { doc } = get();
     if (!doc) return;
-    const next = produce(doc, recipe);
-    if (next === doc) return;
-    const trimmed = past.length >= HISTORY_LIMIT ? past.slice(past.length - HISTORY_LIMIT + 1) : past;
-    set({ doc: next, past: [...trimmed, { doc, label }], future: [] });
-    afterDocChange(set, get);
+    // Inside a composite, the recipe edits its definition (inside.ts).
+    commitDoc(set, get, label, produce(doc, editRecipe(currentComposite(get()), recipe)));
   },
 
   undo() {
@@ -191,7 +203,7 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
   },
 
   addNode(componentId, at) {
-    const doc = get().doc;
+    const doc = viewDoc(get());
     if (!doc || !doc.components.some((c) => c.id === componentId)) return null;
     const id = uniqueId(componentId, new Set(doc.nodes.map((n) => n.id)));
     const { spots, outOfView } = spotsForNew(get, 1, at);
@@ -204,7 +216,7 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
   },
 
   duplicateNode(nodeId) {
-    const doc = get().doc;
+    const doc = viewDoc(get());
     const clip = doc && copyFromDoc(doc, new Set([nodeId]));
     if (!clip) return null;
     let added: string[] = [];
@@ -216,7 +228,7 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
   },
 
   renameNode(from, to) {
-    const doc = get().doc;
+    const doc = viewDoc(get());
     const id = to.trim();
     if (!doc || !id || id === from) return false;
     if (doc.nodes.some((n) => n.id === id)) {
@@ -236,6 +248,12 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
   addFakeNode(fake, at) {
     const { fakeNodes, doc } = get();
     if (!doc) return;
+    if (currentComposite(get()) !== null) {
+      // Inside a composite, its unwired imports are its ports: bound (or
+      // faked) on the composite node outside.
+      get().setStatus({ text: `Fakes serve the composite node's ports: go out of it to add the ${fake} fake`, kind: 'error' });
+      return;
+    }
     const id = fakeNodeId(fake);
     // A fake has one node: adding it again shows the one there is.
     let show = fakeNodes.some((f) => f.id === id);
@@ -260,7 +278,8 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
   },
 
   moveNodes(positions) {
-    const { doc, fakeNodes } = get();
+    const { fakeNodes } = get();
+    const doc = viewDoc(get());
     if (!doc) return;
     const fakesMoved = fakeNodes.filter((f) => {
       const p = positions[f.id];
@@ -290,7 +309,8 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
   },
 
   deleteSelection() {
-    const { doc, selectedNodes, selectedEdges } = get();
+    const { selectedNodes, selectedEdges } = get();
+    const doc = viewDoc(get());
     if (!doc || (selectedNodes.length === 0 && selectedEdges.length === 0)) return;
     const nodeIds = new Set(selectedNodes.filter((id) => !isFakeNodeId(id)));
     const removedFakes = new Set<FakeName>();
@@ -307,7 +327,8 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
   },
 
   copySelection() {
-    const { doc, selectedNodes } = get();
+    const { selectedNodes } = get();
+    const doc = viewDoc(get());
     if (!doc) return;
     const clip = copyFromDoc(doc, new Set(selectedNodes));
     if (!clip) return;
@@ -319,7 +340,8 @@ export const createDocSlice: Slice<DocSlice> = (set, get) => ({
   },
 
   paste() {
-    const { doc, clipboard } = get();
+    const { clipboard } = get();
+    const doc = viewDoc(get());
     if (!doc || !clipboard) return;
     rt.pasteCount++;
     let added: string[] = [];

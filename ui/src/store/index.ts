@@ -18,3 +18,6 @@ export * from './backend';
 export type { ComponentNodeData, FakeNodeData, ComponentFlowNode, FakeFlowNode, FlowNode, FlowEdge, WireEdgeData } from './flow';
 export * from './metrics';
 export * from './portGroups';
+export { viewDoc, viewAnalysis, currentComposite, compositeOf } from './inside';
+export type { InsideStep } from './inside';
+export { suggestGroupName } from './compositeSlice';

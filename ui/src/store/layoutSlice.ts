@@ -3,6 +3,7 @@
 // wire routes ELK computed with it (drawn by WireEdge while they still fit).
 
 import { errorText } from './backend';
+import { viewDoc } from './inside';
 import { FAKE_PORT, fakeEdgeId, fakeLinks, fakeNodeId, wireId } from './doc';
 import { layeredLayout, type Layout, type LayoutNode } from './layout';
 import { estimateComponentNode, estimateFakeNode, type NodeGeometry } from './metrics';
@@ -27,7 +28,10 @@ export function registerMeasurer(fn: ((id: string) => NodeGeometry | null) | nul
 export const createLayoutSlice: Slice<LayoutSlice> = (set, get) => ({
   ...layoutInitial(),
   async autoLayout() {
-    const { doc, components, fakeNodes } = get();
+    // Inside a composite: its definition, which has no fake nodes.
+    const { components } = get();
+    const doc = viewDoc(get());
+    const fakeNodes = get().inside.length ? [] : get().fakeNodes;
     if (!doc) return;
     const nodes: LayoutNode[] = [];
     for (const n of doc.nodes) {
@@ -65,7 +69,7 @@ export const createLayoutSlice: Slice<LayoutSlice> = (set, get) => ({
         return { busy };
       });
     }
-    if (get().doc !== doc) return;
+    if (viewDoc(get()) !== doc) return;
     get().moveNodes(laid.positions);
     // The routes fit these positions; WireEdge draws one while its ends are
     // where the layout put them, and a curve once a node at either end moves.

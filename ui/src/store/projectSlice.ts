@@ -1,6 +1,7 @@
 // The project slice: start-up, opening a project or a shipped sample, and
 // taking in what the backend opened (document, components, analysis).
 
+import { withCompositeViews } from './inside';
 import { commands, errorText, isApiError, subscribeEvents, type ComponentView } from './backend';
 import { allStacked, reconcileFakeNodes } from './doc';
 import { nodesOverlap } from './metrics';
@@ -181,9 +182,11 @@ export const createProjectSlice: Slice<ProjectSlice> = (set, get) => {
         project: { path: opened.path, dir: opened.dir },
         doc: opened.doc,
         savedDoc: opened.doc,
-        components,
+        components: withCompositeViews(components, opened.analysis),
         analysis: opened.analysis,
         analysisError: null,
+        inside: [],
+        groupPrompt: null,
         analyzing: false,
         dirty: false,
         past: [],

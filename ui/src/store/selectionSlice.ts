@@ -16,6 +16,7 @@ import {
   spliceIntoDoc,
   wireId,
 } from './doc';
+import { viewDoc } from './inside';
 import { collapsedGroupOf } from './portGroups';
 import { rt } from './runtime';
 import { importRowsOf } from './selectors';
@@ -165,7 +166,7 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
     },
 
     focusLocation(loc) {
-      const { doc } = get();
+      const doc = viewDoc(get());
       if (!doc) return;
       switch (loc.kind) {
         case 'project':
@@ -216,6 +217,9 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
           get().focusNodes([e.from.node]);
           return;
         }
+        case 'composite':
+          get().focusInside(loc);
+          return;
       }
     },
 
@@ -227,7 +231,7 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
       let from = fromIn;
       let to = toIn;
       if (fakeOfNodeId(to.node)) [from, to] = [to, from];
-      const doc = get().doc;
+      const doc = viewDoc(get());
       if (!doc) return false;
       const fake = fakeOfNodeId(from.node);
       if (fake) {
@@ -291,7 +295,7 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
     },
 
     async spliceNode(node, edge) {
-      const doc = get().doc;
+      const doc = viewDoc(get());
       const wire = doc?.wires.find((w) => wireId(w) === edge);
       if (!doc || !wire || wire.from.node === node || wire.to.node === node) return false;
       const name = `${selectorOf(wire.from)} → ${selectorOf(wire.to)}`;
@@ -310,7 +314,7 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
         set({ status: { text: `Not spliced into ${name}: ${errorText(e)}`, kind: 'error' } });
         return false;
       }
-      if (get().doc !== doc) return false;
+      if (viewDoc(get()) !== doc) return false;
       const unwired = (p: PortAddr) => !doc.wires.some((w) => samePort(w.to, p));
       const input = pick(takes, node, wire.to.port, unwired);
       const output = pick(feeds, node, wire.from.port, () => true);
@@ -340,7 +344,7 @@ export const createSelectionSlice: Slice<SelectionSlice> = (set, get) => {
     },
 
     async beginDrag(port, side) {
-      const doc = get().doc;
+      const doc = viewDoc(get());
       if (!doc) return;
       const seq = ++rt.dragSeq;
       const fake = fakeOfNodeId(port.node);

@@ -4,6 +4,7 @@
 
 import type { Analysis, ImportState, PortInfo, Problem, ProjectDoc, WireEntry } from './backend';
 import { parseExactSelector, portKey, selectorNode } from './doc';
+import { viewAnalysis, viewDoc } from './inside';
 import { importRows, sameRows, type ImportRow, type ImportRowsInput } from './portGroups';
 import type { DragState, State, Store } from './types';
 
@@ -61,6 +62,10 @@ export function problemIndex(analysis: Analysis | null): ProblemIndex {
         break;
       case 'wire':
         push(index.byWire, loc.index, p);
+        break;
+      case 'composite':
+        // Inside a composite: on the nodes that instantiate it.
+        for (const n of loc.nodes) push(index.byNode, n, p);
         break;
       case 'binding': {
         const exact = parseExactSelector(loc.selector);
@@ -122,15 +127,15 @@ export function sampleBlurb(description: string): string {
 // Selectors returning primitives or stable references, for `useStore(sel)`.
 
 export const selectNodeProblemCount = (node: string) => (s: Store) =>
-  problemIndex(s.analysis).byNode.get(node)?.length ?? 0;
+  problemIndex(viewAnalysis(s)).byNode.get(node)?.length ?? 0;
 
-export const selectNodeProblems = (node: string) => (s: Store) => problemIndex(s.analysis).byNode.get(node);
+export const selectNodeProblems = (node: string) => (s: Store) => problemIndex(viewAnalysis(s)).byNode.get(node);
 
 export const selectImportMode = (node: string, port: string) => (s: Store) =>
-  importStates(s.analysis).get(portKey({ node, port }))?.mode ?? null;
+  importStates(viewAnalysis(s)).get(portKey({ node, port }))?.mode ?? null;
 
 export const selectIsWired = (node: string, port: string, side: 'import' | 'export') => (s: Store) =>
-  wiredPorts(s.doc)[side === 'import' ? 'imports' : 'exports'].has(portKey({ node, port }));
+  wiredPorts(viewDoc(s))[side === 'import' ? 'imports' : 'exports'].has(portKey({ node, port }));
 
 export type DragMark = '' | 'origin' | 'lit' | 'dim';
 
@@ -148,10 +153,10 @@ export const selectDragMark = (node: string, port: string, side: 'import' | 'exp
   dragMarkOf(s.drag, node, port, side);
 
 export const selectPortProblems = (node: string, port: string) => (s: Store) =>
-  problemIndex(s.analysis).byPort.get(portKey({ node, port }));
+  problemIndex(viewAnalysis(s)).byPort.get(portKey({ node, port }));
 
 export const selectImportState = (node: string, port: string) => (s: Store) =>
-  importStates(s.analysis).get(portKey({ node, port })) ?? null;
+  importStates(viewAnalysis(s)).get(portKey({ node, port })) ?? null;
 
 export const selectIsSelectedPort = (node: string, port: string, side: 'import' | 'export') => (s: Store) =>
   s.selectedPort !== null && s.selectedPort.node === node && s.selectedPort.port === port && s.selectedPort.side === side;
@@ -161,10 +166,10 @@ export const selectIsSelectedPort = (node: string, port: string, side: 'import' 
 const NO_PACKAGES: readonly string[] = [];
 
 /** What `importRows` needs about `node`, read through the cached indexes. */
-export function importRowsInput(s: Pick<State, 'analysis' | 'doc' | 'expandedGroups'>, node: string): ImportRowsInput {
-  const states = importStates(s.analysis);
-  const wired = wiredPorts(s.doc).imports;
-  const problems = problemIndex(s.analysis).byPort;
+export function importRowsInput(s: Pick<State, 'analysis' | 'doc' | 'expandedGroups' | 'inside'>, node: string): ImportRowsInput {
+  const states = importStates(viewAnalysis(s));
+  const wired = wiredPorts(viewDoc(s)).imports;
+  const problems = problemIndex(viewAnalysis(s)).byPort;
   const expanded = s.expandedGroups[node] ?? NO_PACKAGES;
   return {
     states: { get: (port) => states.get(portKey({ node, port })) },
@@ -175,8 +180,8 @@ export function importRowsInput(s: Pick<State, 'analysis' | 'doc' | 'expandedGro
 }
 
 /** The imports of a node as the canvas draws them (no node: none). */
-export function importRowsOf(s: Pick<State, 'analysis' | 'doc' | 'expandedGroups' | 'components'>, node: string): ImportRow[] {
-  const component = s.doc?.nodes.find((n) => n.id === node)?.component;
+export function importRowsOf(s: Pick<State, 'analysis' | 'doc' | 'expandedGroups' | 'components' | 'inside'>, node: string): ImportRow[] {
+  const component = viewDoc(s)?.nodes.find((n) => n.id === node)?.component;
   const imports = (component && s.components[component]?.info?.imports) || [];
   return importRows(imports, importRowsInput(s, node));
 }
@@ -199,11 +204,12 @@ export const selectImportRows = (node: string, imports: readonly PortInfo[]) => 
     perNode = new Map();
     rowsCache.set(imports, perNode);
   }
-  const wires = s.doc?.wires;
+  const wires = viewDoc(s)?.wires;
   const expanded = s.expandedGroups[node];
+  const analysis = viewAnalysis(s);
   const old = perNode.get(node);
-  if (old && old.analysis === s.analysis && old.wires === wires && old.expanded === expanded) return old.rows;
+  if (old && old.analysis === analysis && old.wires === wires && old.expanded === expanded) return old.rows;
   const rows = importRows(imports, importRowsInput(s, node));
-  perNode.set(node, { analysis: s.analysis, wires, expanded, rows: old && sameRows(old.rows, rows) ? old.rows : rows });
+  perNode.set(node, { analysis, wires, expanded, rows: old && sameRows(old.rows, rows) ? old.rows : rows });
   return perNode.get(node)!.rows;
 };

@@ -12,11 +12,13 @@ import { create } from 'zustand';
 import { commands } from './backend';
 import { reconcileEdges, reconcileNodes } from './flow';
 import { analysisInitial, createAnalysisSlice } from './analysisSlice';
+import { compositeInitial, createCompositeSlice } from './compositeSlice';
 import { createDocSlice, docInitial } from './docSlice';
 import { createLayoutSlice, layoutInitial } from './layoutSlice';
 import { createLiveSlice, liveInitial } from './liveSlice';
 import { createProjectSlice, projectInitial } from './projectSlice';
 import { createRunSlice, runInitial } from './runSlice';
+import { viewAnalysis, viewDoc } from './inside';
 import { resetRuntime } from './runtime';
 import { createSaveSlice, saveInitial } from './saveSlice';
 import { createSelectionSlice, selectionInitial } from './selectionSlice';
@@ -70,6 +72,7 @@ function initialState(): State {
     ...uiInitial(),
     ...saveInitial(),
     ...layoutInitial(),
+    ...compositeInitial(),
   };
 }
 
@@ -83,6 +86,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createSaveSlice(...a),
   ...createLayoutSlice(...a),
   ...createUiSlice(...a),
+  ...createCompositeSlice(...a),
 }));
 
 // Tell the shell whenever the document becomes dirty or clean, so closing the
@@ -93,16 +97,20 @@ useStore.subscribe((s, prev) => {
 
 // Keep React Flow's nodes and edges in step with what they are derived from.
 useStore.subscribe((s, prev) => {
-  const nodesStale = s.doc !== prev.doc || s.fakeNodes !== prev.fakeNodes || s.selectedNodes !== prev.selectedNodes;
+  const nodesStale =
+    s.doc !== prev.doc || s.inside !== prev.inside || s.fakeNodes !== prev.fakeNodes || s.selectedNodes !== prev.selectedNodes;
   const edgesStale =
     s.doc !== prev.doc ||
+    s.inside !== prev.inside ||
     s.fakeNodes !== prev.fakeNodes ||
     s.selectedEdges !== prev.selectedEdges ||
     s.analysis !== prev.analysis ||
     s.activeWires !== prev.activeWires;
   if (!nodesStale && !edgesStale) return;
-  const flowNodes = nodesStale ? reconcileNodes(s.flowNodes, s) : s.flowNodes;
-  const flowEdges = edgesStale ? reconcileEdges(s.flowEdges, s, Date.now()) : s.flowEdges;
+  // Inside a composite the canvas shows its definition (inside.ts).
+  const shown = s.inside.length ? { ...s, doc: viewDoc(s), fakeNodes: [], analysis: viewAnalysis(s) } : s;
+  const flowNodes = nodesStale ? reconcileNodes(s.flowNodes, shown) : s.flowNodes;
+  const flowEdges = edgesStale ? reconcileEdges(s.flowEdges, shown, Date.now()) : s.flowEdges;
   if (flowNodes !== s.flowNodes || flowEdges !== s.flowEdges) useStore.setState({ flowNodes, flowEdges });
 });
 

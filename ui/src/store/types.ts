@@ -27,6 +27,7 @@ import type {
   SessionInfo,
 } from './backend';
 import type { Clipboard, FakeNode } from './doc';
+import type { InsideStep } from './inside';
 import type { RunHistoryEntry, SavedArgs } from './runHistory';
 
 export type Theme = 'light' | 'dark';
@@ -199,6 +200,10 @@ export type State = {
   exportOpen: boolean;
   paletteOpen: boolean;
   focus: FocusRequest | null;
+  /** The composites entered, outermost first (empty: the top level). */
+  inside: InsideStep[];
+  /** The *Group* name box, open on these nodes with this suggested name. */
+  groupPrompt: { nodes: string[]; name: string } | null;
 };
 
 export type Actions = {
@@ -303,6 +308,28 @@ export type Actions = {
    *  overwrites the file). */
   resolveDiskChange(choice: 'reload' | 'keep'): void;
   markWireActive(edgeIds: string[]): void;
+  /** Opens the *Group* name box on `nodes` (default: the selection). */
+  requestGroup(nodes?: string[]): void;
+  /** Groups `nodes` of the graph shown into a new composite `name` (the
+   *  backend's `group_nodes`); false, with the reason in the status line,
+   *  when it refuses. */
+  groupNodes(nodes: string[], name: string): Promise<boolean>;
+  /** Replaces composite node `node` by its inner nodes (`ungroup_node`). */
+  ungroupNode(node: string): Promise<boolean>;
+  /** Enters the composite node `node` of the graph shown; false if it is
+   *  not one. */
+  enterComposite(node: string): boolean;
+  /** Shows the graph reached by entering `steps` from the top level
+   *  (none: the top level), nothing selected. */
+  enterPath(steps: InsideStep[]): void;
+  /** Goes back out to `depth` levels entered (0: the top level). */
+  leaveComposite(depth: number): void;
+  /** Shows a location that may be inside a composite: enters it first. */
+  focusInside(loc: Location): void;
+  /** Writes the composite alone as a component, in a folder a dialog picks. */
+  exportComposite(composite: string): Promise<void>;
+  /** Writes the composite as a library folder a dialog picks. */
+  saveCompositeToLibrary(composite: string): Promise<void>;
 };
 
 export type Store = State & Actions;

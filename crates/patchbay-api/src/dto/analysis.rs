@@ -255,6 +255,11 @@ pub struct Analysis {
     pub composed: Option<ComposedSummary>,
     /// How long checking and composing took, in milliseconds.
     pub millis: f64,
+    /// The document's composites, each as the component it composes into
+    /// (the ports of a node instantiating it) or why it does not compose.
+    /// Absent when the document defines none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composites: Vec<ComponentView>,
 }
 
 impl Location {

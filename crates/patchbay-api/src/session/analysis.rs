@@ -24,6 +24,7 @@ impl Session {
                 imports: Vec::new(),
                 composed: None,
                 millis: start.elapsed().as_secs_f64() * 1000.0,
+                composites: Vec::new(),
             }),
             Err(NotAModel::Other(e)) => Err(e),
         }
@@ -97,6 +98,7 @@ pub(crate) fn analyze(ws: &Workspace) -> Analysis {
         imports,
         composed,
         millis: start.elapsed().as_secs_f64() * 1000.0,
+        composites: crate::views::composite_views(ws),
     }
 }
 
