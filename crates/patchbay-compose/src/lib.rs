@@ -41,6 +41,7 @@ mod imports;
 mod mock;
 mod seal;
 mod source;
+mod ungroup;
 mod wac;
 mod wave;
 mod wires;
@@ -65,6 +66,7 @@ pub use seal::{
     DENIAL_PREFIX, MOCK_PREFIX, STUB_FOLDER, STUB_MODULE_NAME,
 };
 pub use source::{FilePosition, Site, SiteKey};
+pub use ungroup::fresh_id;
 pub use wac::{recipe_binary_path, wac_source, RecipeComponent, RecipeSources};
 /// The WAVE crate the rules parse with: the version Wasmtime's `Val`
 /// implements, so the host can run [`mock_answers`] with it.

@@ -123,3 +123,79 @@ fn every_recipe_rebuilds_with_the_wac_cli() {
     assert!(from_wat >= 1, "no project gives a component as WAT text");
     assert!(sealed >= 2, "only {sealed} sealed recipes rebuilt");
 }
+
+/// A project with composites: its recipe instantiates each composite's
+/// package, whose composed binary is written beside it, and `wac` rebuilds
+/// the same component. So does the recipe of one composite alone, whose
+/// nested composite is a binary beside it in turn.
+#[test]
+fn a_recipe_with_composites_rebuilds_with_the_wac_cli() {
+    let project = tempfile::tempdir().expect("temp dir");
+    let wat = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/composites");
+    for f in ["base.wat", "inc.wat"] {
+        std::fs::copy(wat.join(f), project.path().join(f)).unwrap();
+    }
+    let step = "demo:chain/step";
+    let text = format!(
+        r#"version = 2
+name = "nested"
+[components.base]
+path = "base.wat"
+[components.inc]
+path = "inc.wat"
+[nodes.base]
+component = "base"
+[nodes.s0]
+composite = "stage"
+[[wires]]
+from = "base.{step}"
+to = "s0.{step}"
+[[exports]]
+from = "s0.{step}"
+as = "chain"
+[composites.stage.nodes.b0]
+composite = "block"
+[composites.stage.nodes.b1]
+composite = "block"
+[[composites.stage.wires]]
+from = "b0.{step}"
+to = "b1.{step}"
+[[composites.stage.exports]]
+from = "b1.{step}"
+[composites.block.nodes.n0]
+component = "inc"
+[composites.block.nodes.n1]
+component = "inc"
+[[composites.block.wires]]
+from = "n0.{step}"
+to = "n1.{step}"
+[[composites.block.exports]]
+from = "n1.{step}"
+"#
+    );
+    std::fs::write(project.path().join("patchbay.toml"), text).unwrap();
+    let ws = Workspace::open(patchbay_project::load(project.path()).expect("loads"));
+    for (what, composed) in [
+        ("nested", ws.compose()),
+        ("composite stage", ws.compose_composite("stage")),
+    ] {
+        let composed = composed.unwrap_or_else(|p| panic!("{what}: {p:#?}"));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files = write_export(dir.path(), "nested", &composed, &[]).expect("export");
+        assert!(
+            files
+                .deps
+                .iter()
+                .any(|d| d.ends_with("deps/project/stage.wasm")
+                    || d.ends_with("deps/project/block.wasm")),
+            "{what}: {:?}",
+            files.deps
+        );
+        let theirs = rebuild(dir.path(), &files.wac, what);
+        assert_eq!(
+            sorted_wit(&theirs, "wac"),
+            sorted_wit(&composed.bytes, "ours"),
+            "{what}"
+        );
+    }
+}

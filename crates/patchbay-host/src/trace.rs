@@ -392,8 +392,34 @@ impl Host {
     /// Prepares a project for traced runs: each node compiled (through the
     /// cache) and linked on its own, wires replaced by recording trampolines.
     /// Resources exported across a wire are lent to the importer as host
-    /// resources that stand for the exporter's handles.
+    /// resources that stand for the exporter's handles. Composite nodes are
+    /// flattened first ([`Workspace::flattened`]): every inner node is a
+    /// node of its own (`NODE-INNER`), with the composite node's bindings of
+    /// its own imports as its scope, and its calls traced.
     pub fn prepare_traced(&self, ws: &Workspace) -> Result<Runnable, PrepareError> {
+        let has_composites = ws
+            .project()
+            .nodes
+            .values()
+            .any(|n| ws.project().is_composite(&n.component));
+        if !has_composites {
+            return self.prepare_nodes(ws);
+        }
+        // Each node inside a composite runs as a node of its own, with its
+        // own scope and traced calls (`NODE-INNER`, only in this plan).
+        let problems = ws.check();
+        if problems.iter().any(|p| p.is_error()) {
+            return Err(PrepareError::Compose { problems });
+        }
+        let flat = ws.flattened().map_err(|message| PrepareError::Wasmtime {
+            project: ws.project().name.clone(),
+            message: format!("cannot flatten its composites into nodes: {message}"),
+        })?;
+        self.prepare_nodes(&flat)
+    }
+
+    /// [`Host::prepare_traced`] of a graph without composite nodes.
+    fn prepare_nodes(&self, ws: &Workspace) -> Result<Runnable, PrepareError> {
         let project = ws.project();
         let name = project.name.clone();
         let wasmtime_err = |e: wasmtime::Error| PrepareError::Wasmtime {
