@@ -10,6 +10,7 @@ import {
   selectIsWired,
   selectPortProblems,
   useStore,
+  viewDoc,
   type DragMark,
   type PortInfo,
 } from '../store';
@@ -77,8 +78,8 @@ const FullPortRow = memo(function FullPortRow({ node, port, side, expanded, mark
   // The names the composition exports this port as (`granted`), if any.
   const exportedAs = useStore((s) =>
     side === 'export'
-      ? (s.doc?.exports
-          .filter((e) => e.from.node === node && e.from.port === port.name)
+      ? (viewDoc(s)
+          ?.exports.filter((e) => e.from.node === node && e.from.port === port.name)
           .map((e) => e.name ?? port.name)
           .join(', ') ?? '')
       : '',

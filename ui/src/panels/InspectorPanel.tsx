@@ -4,13 +4,14 @@
  * and source path.
  */
 import { useState } from 'react';
-import { useStore } from '../store';
+import { useStore, viewDoc } from '../store';
 import type { ComponentView } from '../store/backend';
 import { CodeView, CopyButton, EmptyState, Segmented } from './common';
 import { formatBytes, shortHash } from './text';
 
 export function InspectorPanel() {
-  const doc = useStore((s) => s.doc);
+  // Inside a composite: its definition's nodes.
+  const doc = useStore(viewDoc);
   const components = useStore((s) => s.components);
   const selectedNodes = useStore((s) => s.selectedNodes);
   const analysis = useStore((s) => s.analysis);

@@ -40,7 +40,7 @@ export function handleShortcut(e: KeyboardEvent): boolean {
   const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
   const inText = isTextField(e.target);
   const modal =
-    s.paletteOpen || s.exportOpen || s.confirm !== null || s.newProject !== null || s.nodeSearch !== null || s.contextMenu !== null;
+    s.paletteOpen || s.exportOpen || s.confirm !== null || s.newProject !== null || s.nodeSearch !== null || s.contextMenu !== null || s.groupPrompt !== null;
 
   if (mod && key === 'Enter') {
     runPendingCall();
