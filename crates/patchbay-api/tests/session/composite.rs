@@ -79,6 +79,11 @@ fn grouping_and_ungrouping_give_back_the_same_graph() {
             .unwrap();
         assert!(errors(&analysis).is_empty(), "{:?}", analysis.problems);
         assert!(analysis.composed.is_some());
+        // The composite's view: the ports a node instantiating it draws.
+        let view = analysis.composites.iter().find(|c| c.id == "backend");
+        let info = view.and_then(|v| v.info.as_ref()).expect("backend's ports");
+        assert_eq!(info.exports.len(), 4);
+        assert!(info.imports.iter().any(|p| p.name.starts_with("wasi:")));
         // Its ports: the WASI imports of the three, one port per name.
         assert!(analysis
             .imports
