@@ -177,7 +177,7 @@ function Rows({
             }
           >
             <td className="pbp-nowrap">
-              <code>{nodePathText(t.caller)}</code> → <code>{nodePathText(t.callee)}</code>
+              <code>{nodePathText(doc, t.caller)}</code> → <code>{nodePathText(doc, t.callee)}</code>
             </td>
             <td className="pbp-trace-call">
               <code>

@@ -27,7 +27,7 @@ import { registerViewport } from './placement';
 import { resetStore, useStore } from './store';
 import { viewAnalysis, viewDoc } from './inside';
 import { selectNodeProblems } from './selectors';
-import { traceTarget } from '../panels/traceInside';
+import { nodePathText, traceTarget } from '../panels/traceInside';
 
 const KV = 'patchbay:kv/store';
 const emptyAnalysis: Analysis = { problems: [], imports: [], composed: null, millis: 1 };
@@ -271,6 +271,13 @@ describe('inside a composite', () => {
       index: 0,
       wire: d.composites![0].wires[0],
     });
+    // A traced run names inner nodes NODE-INNER (flattened composites).
+    expect(traceTarget(d, { ...entry, caller: 'stage-service', callee: 'stage-memory' })?.steps).toEqual([
+      { node: 'stage', composite: 'stage' },
+    ]);
+    expect(nodePathText(d, 'stage-service')).toBe('stage › service');
+    expect(nodePathText(d, 'logger')).toBe('logger');
+    expect(nodePathText(d, 'stage-nothing')).toBe('stage-nothing');
     // A top-level row stays at the top level.
     const top = { ...grouped(), wires: [{ from: { node: 'logger', port: 'log' }, to: { node: 'stage', port: 'log' } }] };
     expect(traceTarget(top, { ...entry, caller: 'stage/service', callee: 'logger', function: 'log' })).toEqual({
