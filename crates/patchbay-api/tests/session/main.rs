@@ -7,8 +7,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
-mod edit;
 mod composite;
+mod edit;
 mod export;
 mod import;
 mod instance;
