@@ -63,6 +63,7 @@ mod edit;
 mod http;
 mod instantiate;
 mod live;
+mod polyglot;
 mod wire;
 
 use call::*;
@@ -71,6 +72,7 @@ use edit::*;
 use http::*;
 use instantiate::*;
 use live::*;
+use polyglot::*;
 use wire::*;
 
 /// The composed sample projects measured in (a).
@@ -107,6 +109,7 @@ fn main() {
     edit_to_live(&mut out, &sizes);
     call_steps(&mut out, &sizes);
     live_instances(&mut out, &sizes);
+    polyglot_calls(&mut out, &sizes);
     if let Some(path) = std::env::var_os("PATCHBAY_HOST_BENCH_OUT") {
         let mut text = String::new();
         let _ = writeln!(text, "{}", out.0);
