@@ -23,6 +23,7 @@ vi.mock('../store/backend', async (importOriginal) => {
 import { resetStore, useStore } from '../store';
 import { Canvas } from './Canvas';
 import { handleShortcut } from '../shell/shortcuts';
+import { LibraryPanel } from '../shell/LibraryPanel';
 
 const KV = 'patchbay:kv/store';
 
@@ -133,6 +134,14 @@ describe('a composite node', () => {
     fireEvent.doubleClick(screen.getByTestId('node-stage'));
     fireEvent.click(screen.getByRole('button', { name: 'kv-service' }));
     expect(screen.getByTestId('node-stage')).toBeInTheDocument();
+  });
+
+  it('the library counts the nodes inside composites apart', () => {
+    open();
+    render(<LibraryPanel />);
+    expect(screen.getByText('kv-memory').closest('li')).toHaveTextContent('0 nodes · 1 in composites');
+    act(() => void useStore.getState().enterComposite('stage'));
+    expect(screen.getByText('kv-memory').closest('li')).toHaveTextContent('1 node · 1 in composites');
   });
 
   it('shows a refused Group in the name box', async () => {

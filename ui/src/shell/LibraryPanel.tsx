@@ -3,7 +3,7 @@
 
 import { usePanelLayout } from './usePanelLayout';
 import type { DragEvent } from 'react';
-import { useStore } from '../store';
+import { useStore, viewDoc } from '../store';
 import { baseName } from '../store/doc';
 import { formatSize } from '../canvas/format';
 import { LIBRARY_MIME, type LibraryItem } from '../canvas/dnd';
@@ -17,10 +17,15 @@ function startDrag(e: DragEvent, item: LibraryItem) {
 function ComponentItem({ id }: { id: string }) {
   const view = useStore((s) => s.components[id]);
   const entryPath = useStore((s) => s.doc?.components.find((c) => c.id === id)?.path ?? '');
-  const uses = useStore((s) => s.doc?.nodes.reduce((n, node) => (node.component === id ? n + 1 : n), 0) ?? 0);
+  // Nodes of the graph shown (the entered composite's, inside one), and
+  // those inside composite definitions.
+  const uses = useStore((s) => viewDoc(s)?.nodes.reduce((n, node) => (node.component === id ? n + 1 : n), 0) ?? 0);
+  const inner = useStore(
+    (s) => s.doc?.composites?.reduce((n, c) => n + c.nodes.filter((node) => node.component === id).length, 0) ?? 0,
+  );
   const addNode = useStore((s) => s.addNode);
   const focusLocation = useStore((s) => s.focusLocation);
-  const nodesOf = () => useStore.getState().doc?.nodes.filter((n) => n.component === id).map((n) => n.id) ?? [];
+  const nodesOf = () => viewDoc(useStore.getState())?.nodes.filter((n) => n.component === id).map((n) => n.id) ?? [];
   return (
     <li
       className={`pb-lib-item ${view?.error ? 'has-error' : ''}`}
@@ -42,6 +47,7 @@ function ComponentItem({ id }: { id: string }) {
           {baseName(entryPath)}
           {view ? ` · ${formatSize(view.size)}` : ''}
           {` · ${uses} node${uses === 1 ? '' : 's'}`}
+          {inner ? ` · ${inner} in composites` : ''}
         </div>
         {view?.error && <div className="pb-lib-item__error">{view.error}</div>}
       </div>
