@@ -37,7 +37,8 @@ export const Breadcrumb = memo(function Breadcrumb() {
 });
 
 /** The entered composite's ports: its imports (the inner imports no inner
- *  wire feeds) on the left, its exports on the right. */
+ *  wire feeds) on the left, folded (a count until opened: they can be many),
+ *  its exports on the right. */
 export const CompositePorts = memo(function CompositePorts() {
   const name = useStore((s) => currentComposite(s));
   const view = useStore((s) => (name ? s.components[name] : undefined));
@@ -46,8 +47,10 @@ export const CompositePorts = memo(function CompositePorts() {
   const exports = view?.info?.exports ?? [];
   return (
     <>
-      <section className="pb-composite-ports pb-composite-ports--imports" aria-label={`Imports of composite ${name}`}>
-        <div className="pb-composite-ports__title">ports in (imports)</div>
+      <details className="pb-composite-ports pb-composite-ports--imports" aria-label={`Imports of composite ${name}`}>
+        <summary className="pb-composite-ports__title">
+          {imports.length} port{imports.length === 1 ? '' : 's'} in (imports)
+        </summary>
         {view?.error ? (
           <div className="pb-muted">{view.error}</div>
         ) : imports.length ? (
@@ -61,9 +64,11 @@ export const CompositePorts = memo(function CompositePorts() {
         ) : (
           <div className="pb-muted">none: every inner import is wired</div>
         )}
-      </section>
-      <section className="pb-composite-ports pb-composite-ports--exports" aria-label={`Exports of composite ${name}`}>
-        <div className="pb-composite-ports__title">ports out (exports)</div>
+      </details>
+      <details className="pb-composite-ports pb-composite-ports--exports" aria-label={`Exports of composite ${name}`} open>
+        <summary className="pb-composite-ports__title">
+          {exports.length} port{exports.length === 1 ? '' : 's'} out (exports)
+        </summary>
         {exports.length ? (
           <ul>
             {exports.map((p) => (
@@ -75,7 +80,7 @@ export const CompositePorts = memo(function CompositePorts() {
         ) : (
           <div className="pb-muted">none yet: a node's menu exports its ports</div>
         )}
-      </section>
+      </details>
     </>
   );
 });
