@@ -20,7 +20,7 @@ import {
   type OnConnectStartParams,
 } from '@xyflow/react';
 import { registerMeasurer, registerViewport, useStore, type FlowEdge, type FlowNode } from '../store';
-import { Breadcrumb, CompositePorts } from './Breadcrumb';
+import { InsideBar } from './Breadcrumb';
 import { ContextMenu } from './ContextMenu';
 import { GroupPrompt } from './GroupPrompt';
 import { NodeSearch } from './NodeSearch';
@@ -194,9 +194,10 @@ export function Canvas() {
     [rf],
   );
 
+  // Inside a composite, the bar (the way out, the composite's ports) sits
+  // above the graph's box, not over it: the graph is the box below.
   return (
     <div
-      ref={boxRef}
       className={`pb-canvas ${dragging ? 'is-wiring' : ''} ${inside ? 'is-inside' : ''}`}
       data-testid="canvas"
       onDragOver={onDragOver}
@@ -205,48 +206,49 @@ export function Canvas() {
       onMouseMove={(e) => (pointer.current = { x: e.clientX, y: e.clientY })}
       onMouseLeave={() => (pointer.current = null)}
     >
-      <ReactFlow<FlowNode, FlowEdge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnectStart={onConnectStart}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        onNodeDragStop={onNodeDragStop}
-        onNodeDoubleClick={(_, n) => void (n.type === 'component' && useStore.getState().enterComposite(n.id))}
-        onPaneContextMenu={(e) => useStore.getState().setContextMenu({ kind: 'pane', ...menuAt(e) })}
-        onNodeContextMenu={(e, n) => useStore.getState().setContextMenu({ kind: 'node', node: n.id, ...menuAt(e) })}
-        onEdgeContextMenu={(e, edge) => useStore.getState().setContextMenu({ kind: 'edge', edge: edge.id, ...menuAt(e) })}
-        zoomOnDoubleClick={false}
-        isValidConnection={isCandidateConnection}
-        connectionMode={ConnectionMode.Strict}
-        connectionRadius={24}
-        connectOnClick={false}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        onlyRenderVisibleElements={nodes.length > MANY_NODES}
-        colorMode={theme}
-        minZoom={0.05}
-        maxZoom={2}
-        fitView
-        fitViewOptions={FIT_ALL}
-      >
-        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        <MiniMap<FlowNode>
-          pannable
-          zoomable
-          nodeColor={minimapColor}
-          ariaLabel="Mini map"
-          style={{ width: 150, height: 100 }}
-        />
-        <Controls showInteractive={false} aria-label="Zoom controls" />
-      </ReactFlow>
-      <Breadcrumb />
-      <CompositePorts />
+      <InsideBar />
+      <div ref={boxRef} className="pb-canvas__flow" data-testid="canvas-flow">
+        <ReactFlow<FlowNode, FlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          edgeTypes={edgeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnectStart={onConnectStart}
+          onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
+          onNodeDragStop={onNodeDragStop}
+          onNodeDoubleClick={(_, n) => void (n.type === 'component' && useStore.getState().enterComposite(n.id))}
+          onPaneContextMenu={(e) => useStore.getState().setContextMenu({ kind: 'pane', ...menuAt(e) })}
+          onNodeContextMenu={(e, n) => useStore.getState().setContextMenu({ kind: 'node', node: n.id, ...menuAt(e) })}
+          onEdgeContextMenu={(e, edge) => useStore.getState().setContextMenu({ kind: 'edge', edge: edge.id, ...menuAt(e) })}
+          zoomOnDoubleClick={false}
+          isValidConnection={isCandidateConnection}
+          connectionMode={ConnectionMode.Strict}
+          connectionRadius={24}
+          connectOnClick={false}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          onlyRenderVisibleElements={nodes.length > MANY_NODES}
+          colorMode={theme}
+          minZoom={0.05}
+          maxZoom={2}
+          fitView
+          fitViewOptions={FIT_ALL}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+          <MiniMap<FlowNode>
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            ariaLabel="Mini map"
+            style={{ width: 150, height: 100 }}
+          />
+          <Controls showInteractive={false} aria-label="Zoom controls" />
+        </ReactFlow>
+      </div>
       <ContextMenu fitView={() => void rf.fitView({ ...FIT_ALL, duration: 250 })} />
       <NodeSearch />
       <GroupPrompt />

@@ -1,7 +1,8 @@
 // The composite node as the canvas draws it (its ports from the analysis's
 // view of the composite, the marker and its size), entering it by
-// double-click, the breadcrumb and the composite's ports inside, and the
-// Group box showing the backend's refusal.
+// double-click, the bar inside (the breadcrumb and the composite's ports,
+// above the graph and never over its nodes), and the Group box
+// showing the backend's refusal.
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen } from '@testing-library/react';
@@ -125,8 +126,11 @@ describe('a composite node', () => {
     expect(screen.queryByTestId('node-stage')).toBeNull();
     const crumb = screen.getByTestId('breadcrumb');
     expect(crumb).toHaveTextContent('kv-service›stage');
+    fireEvent.click(screen.getByRole('button', { name: '1 port in' }));
     expect(screen.getByLabelText('Imports of composite stage')).toHaveTextContent('wasi:cli/environment');
+    fireEvent.click(screen.getByRole('button', { name: '1 port out' }));
     expect(screen.getByLabelText('Exports of composite stage')).toHaveTextContent('handle-request');
+    expect(screen.queryByLabelText('Imports of composite stage')).toBeNull();
     act(() => void handleShortcut(new KeyboardEvent('keydown', { key: 'Escape' })));
     expect(screen.getByTestId('node-stage')).toBeInTheDocument();
     expect(screen.queryByTestId('breadcrumb')).toBeNull();
@@ -134,6 +138,35 @@ describe('a composite node', () => {
     fireEvent.doubleClick(screen.getByTestId('node-stage'));
     fireEvent.click(screen.getByRole('button', { name: 'kv-service' }));
     expect(screen.getByTestId('node-stage')).toBeInTheDocument();
+  });
+
+  it('docks its ports and the breadcrumb in a bar above the graph, never over its nodes', () => {
+    open();
+    renderCanvas();
+    act(() => void useStore.getState().enterComposite('stage'));
+    const bar = screen.getByTestId('inside-bar');
+    const flow = screen.getByTestId('canvas-flow');
+    // The bar is the graph box's sibling before it (the canvas is a column),
+    // not a layer inside the box the nodes are drawn in.
+    expect(bar.parentElement).toBe(flow.parentElement);
+    expect(bar.compareDocumentPosition(flow) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(flow.contains(bar)).toBe(false);
+    expect(bar).toContainElement(screen.getByTestId('breadcrumb'));
+    // Folded to counts; an opened list is a row of the bar, still outside
+    // the graph's box, where the inner nodes are.
+    const count = screen.getByRole('button', { name: '1 port in' });
+    expect(count).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByLabelText('Imports of composite stage')).toBeNull();
+    fireEvent.click(count);
+    expect(count).toHaveAttribute('aria-expanded', 'true');
+    const list = screen.getByLabelText('Imports of composite stage');
+    expect(bar).toContainElement(list);
+    expect(flow).toContainElement(screen.getByTestId('node-memory'));
+    expect(flow).toContainElement(screen.getByTestId('node-service'));
+    // Out again: no bar, the graph's box is the whole canvas.
+    act(() => useStore.getState().leaveComposite(0));
+    expect(screen.queryByTestId('inside-bar')).toBeNull();
+    expect(screen.getByTestId('canvas')).toContainElement(screen.getByTestId('canvas-flow'));
   });
 
   it('the library counts the nodes inside composites apart', () => {
