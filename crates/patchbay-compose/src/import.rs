@@ -9,7 +9,8 @@
 
 use crate::import_binary::{import_binary_bytes, BinaryImportError};
 use crate::import_wac::{import_wac, WacImportError};
-use patchbay_project::{Position, Project, MANIFEST_NAME};
+use indexmap::IndexMap;
+use patchbay_project::{Node, NodeId, Position, Project, Wire, MANIFEST_NAME};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -65,8 +66,9 @@ pub struct Imported {
 }
 
 impl Imported {
-    /// One line saying what was imported: nodes, wires, exports, and
-    /// where the components come from.
+    /// One line saying what was imported: nodes, wires, exports, where
+    /// the components come from, and each composite (its size and the
+    /// nodes that instantiate it).
     pub fn summary(&self, file: &Path) -> String {
         let p = &self.project;
         let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
@@ -74,13 +76,51 @@ impl Imported {
             ImportedFrom::Wac => count(self.packages.len(), "package"),
             ImportedFrom::Binary => count(self.files.len(), "extracted component"),
         };
-        format!(
+        let mut line = format!(
             "imported {}: {}, {}, {} from {source}",
             file.display(),
             count(p.nodes.len(), "node"),
             count(p.wires.len(), "wire"),
             count(p.exports.len(), "export"),
-        )
+        );
+        if !p.composites.is_empty() {
+            let composites: Vec<String> = p
+                .composites
+                .iter()
+                .map(|(name, c)| {
+                    let mut users: Vec<String> = p
+                        .nodes
+                        .iter()
+                        .filter(|(_, n)| n.component == *name)
+                        .map(|(id, _)| id.to_string())
+                        .collect();
+                    for (outer, o) in &p.composites {
+                        users.extend(
+                            o.nodes
+                                .iter()
+                                .filter(|(_, n)| n.component == *name)
+                                .map(|(id, _)| format!("{id} of `{outer}`")),
+                        );
+                    }
+                    let users = match users.len() {
+                        0 => "no node".to_string(),
+                        1 => format!("node {}", users[0]),
+                        _ => format!("nodes {}", users.join(", ")),
+                    };
+                    format!(
+                        "`{name}` ({}, {}; {users})",
+                        count(c.nodes.len(), "node"),
+                        count(c.wires.len(), "wire"),
+                    )
+                })
+                .collect();
+            line.push_str(&format!(
+                "; {}: {}",
+                count(composites.len(), "composite"),
+                composites.join(", ")
+            ));
+        }
+        line
     }
 }
 
@@ -176,12 +216,17 @@ const ROW: f64 = 220.0;
 /// Lays the nodes out in columns by how far each is from the instances
 /// that feed it (sources on the left, as the editor draws wires).
 pub(crate) fn lay_out(project: &mut Project) {
-    let mut depth: BTreeMap<String, usize> =
-        project.nodes.keys().map(|n| (n.to_string(), 0)).collect();
+    lay_out_nodes(&mut project.nodes, &project.wires);
+}
+
+/// [`lay_out`] of one graph's nodes (a project's, or a composite's) by
+/// the wires between them.
+pub(crate) fn lay_out_nodes(nodes: &mut IndexMap<NodeId, Node>, wires: &[Wire]) {
+    let mut depth: BTreeMap<String, usize> = nodes.keys().map(|n| (n.to_string(), 0)).collect();
     // Longest path from a source; a composition has no cycles.
-    for _ in 0..project.nodes.len() {
+    for _ in 0..nodes.len() {
         let mut changed = false;
-        for wire in &project.wires {
+        for wire in wires {
             let d = depth[wire.from.node.as_str()] + 1;
             let to = depth.get_mut(wire.to.node.as_str()).expect("wired node");
             if *to < d {
@@ -194,7 +239,7 @@ pub(crate) fn lay_out(project: &mut Project) {
         }
     }
     let mut rows: BTreeMap<usize, usize> = BTreeMap::new();
-    for (id, node) in project.nodes.iter_mut() {
+    for (id, node) in nodes.iter_mut() {
         let column = depth[id.as_str()];
         let row = rows.entry(column).or_default();
         node.position = Position {
@@ -222,14 +267,21 @@ pub(crate) fn kebab(name: &str) -> String {
     }
 }
 
-/// `base`, or `base-2`, `base-3`… if `taken` says it is taken.
+/// `base`, or `base2`, `base3`… if `taken` says it is taken (`s1-n2`,
+/// `s1-n3`… after a digit): still an id, whose words each start with a
+/// letter.
 pub(crate) fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
     let base = if base.is_empty() { "node" } else { base };
     if !taken(base) {
         return base.to_string();
     }
+    let joint = if base.ends_with(|c: char| c.is_ascii_digit()) {
+        "-n"
+    } else {
+        ""
+    };
     (2..)
-        .map(|i| format!("{base}-{i}"))
+        .map(|i| format!("{base}{joint}{i}"))
         .find(|n| !taken(n))
         .expect("a free name")
 }
@@ -243,6 +295,11 @@ mod tests {
         assert_eq!(kebab("My_Service"), "my-service");
         assert_eq!(kebab("9lives"), "n-9lives");
         assert_eq!(kebab("project:svc"), "project-svc");
-        assert_eq!(unique("a", |n| n == "a" || n == "a-2"), "a-3");
+        assert_eq!(unique("a", |n| n == "a" || n == "a2"), "a3");
+        assert_eq!(unique("s1", |n| n == "s1"), "s1-n2");
+        for name in [unique("step", |n| n == "step"), unique("s1", |n| n == "s1")] {
+            patchbay_project::ComponentId::new(&name).expect("an id");
+            patchbay_project::NodeId::new(&name).expect("an id");
+        }
     }
 }

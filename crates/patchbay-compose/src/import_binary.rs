@@ -12,16 +12,28 @@
 //! exports follow from the interfaces and are not kept: compose makes
 //! them again.
 //!
+//! An embedded component that is itself a composition (it instantiates
+//! components it embeds and runs no code of its own) becomes a composite,
+//! read by the same rules one level down, to any depth: its
+//! instantiations the composite's nodes, its arguments the inner wires,
+//! its exports the composite's exports. Its imports must each feed inner
+//! arguments under their own names, since a composite's ports are its
+//! nodes' unwired imports by name; the enclosing level wires and binds
+//! them on the node that instantiates the composite. A nested composition
+//! a composite cannot express (a renamed or unused import, a whole
+//! instance exported, an imported component …) opens as one node, its
+//! file extracted, and the import's notes name it and say why.
+//!
 //! A binary that embeds no components (a single component, a core module)
-//! or runs code of its own beside the ones it embeds opens as one node. A
-//! component that is itself a composition stays one node (composite nodes
-//! do not exist yet); the import's notes say so. What a project cannot
-//! express is refused naming the item (its index and name) and why.
+//! or runs code of its own beside the ones it embeds opens as one node.
+//! What a project cannot express at the top level is refused naming the
+//! item (its index and name) and why.
 
-use crate::import::{kebab, lay_out, unique, Extracted};
+use crate::import::{kebab, lay_out, lay_out_nodes, unique, Extracted};
+use indexmap::IndexMap;
 use patchbay_project::{
-    Binding, ComponentId, ComponentRef, ExportDecl, ImportSelector, Node, NodeId, PortRef,
-    Position, Project, Wire,
+    Binding, ComponentId, ComponentRef, Composite, ExportDecl, ImportSelector, Node, NodeId,
+    PortRef, Position, Project, Wire,
 };
 use std::collections::HashMap;
 use std::ops::Range;
@@ -46,7 +58,8 @@ pub struct ImportedBinary {
     /// The component files to write, relative to the project folder.
     pub files: Vec<Extracted>,
     /// What the import did not keep as it was, in the user's words (a
-    /// binary opened as one node, a nested composition, type exports).
+    /// binary opened as one node, a nested composition that is no
+    /// composite, type exports).
     pub notes: Vec<String>,
 }
 
@@ -89,6 +102,8 @@ struct TopLevel<'a> {
     funcs: Vec<Item>,
     instantiations: Vec<Instantiation<'a>>,
     exports: Vec<(&'a str, ComponentExternalKind, u32)>,
+    /// The names of its instance and function imports.
+    imports: Vec<String>,
     instance_names: HashMap<u32, String>,
     component_names: HashMap<u32, String>,
     /// What makes it run code of its own (core modules, lifted functions).
@@ -138,240 +153,390 @@ pub fn import_binary_bytes(bytes: &[u8], path: &Path) -> Result<ImportedBinary, 
         return one_node(bytes, path, project, stem, why).map_err(err);
     }
 
-    // Components: one per distinct embedded component that is instantiated.
-    let mut files: Vec<Extracted> = Vec::new();
-    let mut notes = Vec::new();
-    let mut component_of: HashMap<u32, ComponentId> = HashMap::new();
-    let mut by_bytes: HashMap<&[u8], ComponentId> = HashMap::new();
-    for inst in &top.instantiations {
-        if component_of.contains_key(&inst.component) {
-            continue;
-        }
-        let index = inst.component;
-        let label = match top.component_names.get(&index) {
-            Some(name) => format!("component {index} `{name}`"),
-            None => format!("component {index}"),
-        };
-        let range = match top.components.get(index as usize) {
-            Some(Comp::Nested(range)) => range.clone(),
-            Some(Comp::Imported(name)) => {
-                return Err(err(format!(
-                    "{label} is the import `{name}`, a component given by the host; a project's components are files, so it cannot express one that is imported"
-                )))
-            }
-            Some(Comp::Other) => {
-                return Err(err(format!(
-                    "{label} is an export of an instance, which a project cannot express; its components are files"
-                )))
-            }
-            None => return Err(err(format!("{label} does not exist"))),
-        };
-        let part = &bytes[range];
-        if let Some(id) = by_bytes.get(part) {
-            component_of.insert(index, id.clone());
-            continue;
-        }
-        wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-            .validate_all(part)
-            .map_err(|e| {
-                err(format!(
-                    "{label} is not a component on its own ({e}), so it cannot be written to a file"
-                ))
-            })?;
-        let wanted = top
-            .component_names
-            .get(&index)
-            .cloned()
-            .or_else(|| own_name(part))
-            .or_else(|| {
-                // An instance's name names its component only when it is
-                // the component's one instance (two caches are not `far`).
-                let instances = top
-                    .instantiations
-                    .iter()
-                    .filter(|i| i.component == index)
-                    .count();
-                (instances == 1)
-                    .then(|| top.instance_names.get(&inst.instance_index).cloned())
-                    .flatten()
-            })
-            .or_else(|| first_export(part))
-            .map(|n| kebab(n.rsplit(':').next().unwrap_or(&n)))
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| format!("component-{index}"));
-        let name = unique(&wanted, |n| {
-            project.components.keys().any(|c| c.as_str() == n)
-        });
-        let id = ComponentId::new(&name).map_err(|e| err(format!("{label}: {e}")))?;
-        let relative = PathBuf::from("components").join(format!("{id}.wasm"));
-        project.components.insert(
-            id.clone(),
-            ComponentRef {
-                path: relative.clone(),
-                ..ComponentRef::default()
-            },
-        );
-        let inner = nested_count(part);
-        if inner > 0 {
-            notes.push(format!(
-                "component `{id}` is itself a composition of {inner} instance{}; it opens as one node, since composite nodes do not exist yet",
-                if inner == 1 { "" } else { "s" }
-            ));
-        }
-        files.push(Extracted {
-            path: relative,
-            bytes: part.to_vec(),
-        });
-        by_bytes.insert(part, id.clone());
-        component_of.insert(index, id);
-    }
-
-    // Nodes, in the order of instantiation.
-    let mut node_ids: Vec<NodeId> = Vec::new();
-    for inst in &top.instantiations {
-        let component = component_of[&inst.component].clone();
-        let wanted = top
-            .instance_names
-            .get(&inst.instance_index)
-            .map(|n| kebab(n))
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| component.to_string());
-        let name = unique(&wanted, |n| project.nodes.keys().any(|k| k.as_str() == n));
-        let id = NodeId::new(&name)
-            .map_err(|e| err(format!("instance {} `{wanted}`: {e}", inst.instance_index)))?;
-        project.nodes.insert(
-            id.clone(),
-            Node {
-                component,
-                position: Position::default(),
-            },
-        );
-        node_ids.push(id);
-    }
-    let describe = |index: u32| match top.instance_names.get(&index) {
-        Some(name) => format!("instance {index} `{name}`"),
-        None => format!("instance {index}"),
-    };
-
-    // Wires and the imports left to the composition.
-    let mut leaves = false;
-    for (inst, node_id) in top.instantiations.iter().zip(&node_ids) {
-        let at = |m: String| err(format!("{}: {m}", describe(inst.instance_index)));
-        for &(arg, kind, index) in &inst.args {
-            let item = match kind {
-                ComponentExternalKind::Type => continue,
-                ComponentExternalKind::Instance => top.instances.get(index as usize),
-                ComponentExternalKind::Func => top.funcs.get(index as usize),
-                other => {
-                    return Err(at(format!(
-                        "argument `{arg}` is a {}, which a project cannot express (it wires functions and interfaces)",
-                        kind_name(other)
-                    )))
-                }
-            };
-            let Some(item) = item else {
-                return Err(at(format!("argument `{arg}` names a missing item {index}")));
-            };
-            match item {
-                Item::Import(name) if same_import(name, arg) => leaves = true,
-                Item::Import(name) => {
-                    return Err(at(format!(
-                        "argument `{arg}` is the composition's import `{name}`, renamed, which a project cannot express (an import left open keeps its name)"
-                    )))
-                }
-                Item::Alias(from, export) => {
-                    let from_node = match top.instances.get(*from as usize) {
-                        Some(Item::Instance(n)) => &node_ids[*n],
-                        Some(Item::Import(name)) => {
-                            return Err(at(format!(
-                                "argument `{arg}` is `{export}` of the composition's import `{name}`, which a project cannot express; a project wires exports of its own nodes"
-                            )))
-                        }
-                        _ => {
-                            return Err(at(format!(
-                                "argument `{arg}` is `{export}` of {}, which is not an instance of a component the binary embeds",
-                                describe(*from)
-                            )))
-                        }
-                    };
-                    project.wires.push(Wire {
-                        from: PortRef::new(from_node.clone(), export.clone()),
-                        to: PortRef::new(node_id.clone(), arg),
-                    });
-                }
-                Item::Instance(n) => {
-                    return Err(at(format!(
-                        "argument `{arg}` is the whole instance `{}`; a project wires one export to one import",
-                        node_ids[*n]
-                    )))
-                }
-                Item::Other(what) => {
-                    return Err(at(format!(
-                        "argument `{arg}` is {what}, which a project cannot express"
-                    )))
-                }
-            }
-        }
-    }
-    project.wires.sort_by(|a, b| {
-        (a.to.to_string(), a.from.to_string()).cmp(&(b.to.to_string(), b.from.to_string()))
-    });
-    if leaves {
+    let mut decomposer = Decomposer::default();
+    let graph = decomposer.graph(bytes, &top, None).map_err(err)?;
+    project.components = decomposer.components;
+    project.composites = decomposer.composites;
+    project.nodes = graph.nodes;
+    project.wires = graph.wires;
+    project.exports = graph.exports;
+    if graph.leaves {
         let every = ImportSelector::parse("*.*").map_err(BinaryImportError)?;
         project.bindings.insert(every, Binding::Leave);
     }
-
-    // Exports.
-    for &(name, kind, index) in &top.exports {
-        let at = |m: String| {
-            err(format!(
-                "export `{name}`: {m}, which a project cannot express"
-            ))
-        };
-        let item = match kind {
-            ComponentExternalKind::Type => {
-                notes.push(format!(
-                    "the type export `{name}` is not kept: a project exports functions and interfaces, and their types come with them"
-                ));
-                continue;
-            }
-            ComponentExternalKind::Instance => top.instances.get(index as usize),
-            ComponentExternalKind::Func => top.funcs.get(index as usize),
-            other => return Err(at(format!("it exports a {}", kind_name(other)))),
-        };
-        match item {
-            Some(Item::Alias(from, export)) => match top.instances.get(*from as usize) {
-                Some(Item::Instance(n)) => project.exports.push(ExportDecl {
-                    from: PortRef::new(node_ids[*n].clone(), export.clone()),
-                    name: (name != export).then(|| name.to_string()),
-                }),
-                _ => {
-                    return Err(at(format!(
-                        "it re-exports `{export}` of {}, not of an embedded component's instance",
-                        describe(*from)
-                    )))
-                }
-            },
-            Some(Item::Instance(n)) => {
-                return Err(at(format!(
-                    "it exports the whole instance `{}`",
-                    node_ids[*n]
-                )))
-            }
-            Some(Item::Import(import)) => {
-                return Err(at(format!("it re-exports the import `{import}`")))
-            }
-            Some(Item::Other(what)) => return Err(at(format!("it exports {what}"))),
-            None => return Err(at(format!("it names a missing item {index}"))),
-        }
-    }
-
     lay_out(&mut project);
     Ok(ImportedBinary {
         project,
-        files,
-        notes,
+        files: decomposer.files,
+        notes: decomposer.notes,
     })
+}
+
+/// How deep compositions nested in compositions become composites; one
+/// nested deeper opens as one node (a binary made by a tool nests a few
+/// levels, and each level is read again for the levels below it).
+const MAX_NESTING: usize = 32;
+
+/// What decomposing a binary has made so far, shared by every level of
+/// nesting: component and composite ids are one namespace, and a
+/// component (or nested composition) embedded twice, at any level, is
+/// one component (or composite) of the project.
+#[derive(Default)]
+struct Decomposer<'b> {
+    components: IndexMap<ComponentId, ComponentRef>,
+    composites: IndexMap<ComponentId, Composite>,
+    files: Vec<Extracted>,
+    notes: Vec<String>,
+    by_bytes: IndexMap<&'b [u8], ComponentId>,
+}
+
+/// How far a [`Decomposer`] had come, to undo a nested composition that
+/// turns out not to be expressible as a composite.
+struct Mark {
+    components: usize,
+    composites: usize,
+    files: usize,
+    notes: usize,
+    by_bytes: usize,
+}
+
+/// One level of a composition as a graph: the top level's is the
+/// project's, a nested composition's a composite's.
+struct Graph {
+    nodes: IndexMap<NodeId, Node>,
+    wires: Vec<Wire>,
+    exports: Vec<ExportDecl>,
+    /// Whether an import of the level feeds an instantiation argument.
+    leaves: bool,
+}
+
+impl<'b> Decomposer<'b> {
+    fn mark(&self) -> Mark {
+        Mark {
+            components: self.components.len(),
+            composites: self.composites.len(),
+            files: self.files.len(),
+            notes: self.notes.len(),
+            by_bytes: self.by_bytes.len(),
+        }
+    }
+
+    fn undo(&mut self, mark: Mark) {
+        self.components.truncate(mark.components);
+        self.composites.truncate(mark.composites);
+        self.files.truncate(mark.files);
+        self.notes.truncate(mark.notes);
+        self.by_bytes.truncate(mark.by_bytes);
+    }
+
+    fn taken(&self, name: &str) -> bool {
+        self.components.contains_key(name) || self.composites.contains_key(name)
+    }
+
+    /// The graph of one level: `bytes` read as `top`. `within` is the
+    /// composite this level becomes and how deep it is nested (`None` at
+    /// the top); there, every import must feed an argument under its own
+    /// name, since a composite's ports are its nodes' unwired imports.
+    /// Messages name the item in this level's index spaces.
+    fn graph(
+        &mut self,
+        bytes: &'b [u8],
+        top: &TopLevel<'b>,
+        within: Option<(&ComponentId, usize)>,
+    ) -> Result<Graph, String> {
+        // Components: one per distinct embedded component that is
+        // instantiated; a nested composition a composite where it can be.
+        let mut component_of: HashMap<u32, ComponentId> = HashMap::new();
+        for inst in &top.instantiations {
+            if component_of.contains_key(&inst.component) {
+                continue;
+            }
+            let index = inst.component;
+            let label = match top.component_names.get(&index) {
+                Some(name) => format!("component {index} `{name}`"),
+                None => format!("component {index}"),
+            };
+            let range = match top.components.get(index as usize) {
+                Some(Comp::Nested(range)) => range.clone(),
+                Some(Comp::Imported(name)) => {
+                    return Err(format!(
+                        "{label} is the import `{name}`, a component given by the host; a project's components are files, so it cannot express one that is imported"
+                    ))
+                }
+                Some(Comp::Other) => {
+                    return Err(format!(
+                        "{label} is an export of an instance, which a project cannot express; its components are files"
+                    ))
+                }
+                None => return Err(format!("{label} does not exist")),
+            };
+            let part = &bytes[range];
+            if let Some(id) = self.by_bytes.get(part) {
+                component_of.insert(index, id.clone());
+                continue;
+            }
+            wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+                .validate_all(part)
+                .map_err(|e| {
+                    format!(
+                        "{label} is not a component on its own ({e}), so it cannot be written to a file"
+                    )
+                })?;
+            let wanted = top
+                .component_names
+                .get(&index)
+                .cloned()
+                .or_else(|| own_name(part))
+                .or_else(|| {
+                    // An instance's name names its component only when it
+                    // is the component's one instance (two caches are not
+                    // `far`).
+                    let instances = top
+                        .instantiations
+                        .iter()
+                        .filter(|i| i.component == index)
+                        .count();
+                    (instances == 1)
+                        .then(|| top.instance_names.get(&inst.instance_index).cloned())
+                        .flatten()
+                })
+                .or_else(|| first_export(part))
+                .map(|n| kebab(n.rsplit(':').next().unwrap_or(&n)))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| format!("component-{index}"));
+            let name = unique(&wanted, |n| self.taken(n));
+            let id = ComponentId::new(&name).map_err(|e| format!("{label}: {e}"))?;
+            if let Some(inner) = composition(part) {
+                match self.composite(part, &inner, &id, within.map_or(1, |(_, d)| d + 1)) {
+                    Ok(()) => {
+                        component_of.insert(index, id);
+                        continue;
+                    }
+                    Err(why) => self.notes.push(format!(
+                        "component `{id}` is itself a composition of {} instance{}, and it opens as one node, not as a composite: {why}",
+                        inner.instantiations.len(),
+                        if inner.instantiations.len() == 1 { "" } else { "s" }
+                    )),
+                }
+            }
+            let relative = PathBuf::from("components").join(format!("{id}.wasm"));
+            self.components.insert(
+                id.clone(),
+                ComponentRef {
+                    path: relative.clone(),
+                    ..ComponentRef::default()
+                },
+            );
+            self.files.push(Extracted {
+                path: relative,
+                bytes: part.to_vec(),
+            });
+            self.by_bytes.insert(part, id.clone());
+            component_of.insert(index, id);
+        }
+
+        // Nodes, in the order of instantiation.
+        let mut nodes: IndexMap<NodeId, Node> = IndexMap::new();
+        let mut node_ids: Vec<NodeId> = Vec::new();
+        for inst in &top.instantiations {
+            let component = component_of[&inst.component].clone();
+            let wanted = top
+                .instance_names
+                .get(&inst.instance_index)
+                .map(|n| kebab(n))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| component.to_string());
+            let name = unique(&wanted, |n| nodes.keys().any(|k| k.as_str() == n));
+            let id = NodeId::new(&name)
+                .map_err(|e| format!("instance {} `{wanted}`: {e}", inst.instance_index))?;
+            nodes.insert(
+                id.clone(),
+                Node {
+                    component,
+                    position: Position::default(),
+                },
+            );
+            node_ids.push(id);
+        }
+        let describe = |index: u32| match top.instance_names.get(&index) {
+            Some(name) => format!("instance {index} `{name}`"),
+            None => format!("instance {index}"),
+        };
+
+        // Wires and the imports left to the composition.
+        let mut wires = Vec::new();
+        // The imports that feed arguments, and those that feed one of
+        // their own name (not only other versions of it).
+        let (mut used, mut as_named): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+        for (inst, node_id) in top.instantiations.iter().zip(&node_ids) {
+            let at = |m: String| format!("{}: {m}", describe(inst.instance_index));
+            for &(arg, kind, index) in &inst.args {
+                let item = match kind {
+                    ComponentExternalKind::Type => continue,
+                    ComponentExternalKind::Instance => top.instances.get(index as usize),
+                    ComponentExternalKind::Func => top.funcs.get(index as usize),
+                    other => {
+                        return Err(at(format!(
+                            "argument `{arg}` is a {}, which a project cannot express (it wires functions and interfaces)",
+                            kind_name(other)
+                        )))
+                    }
+                };
+                let Some(item) = item else {
+                    return Err(at(format!("argument `{arg}` names a missing item {index}")));
+                };
+                match item {
+                    Item::Import(name) if same_import(name, arg) => {
+                        used.push(name);
+                        if name == arg {
+                            as_named.push(name);
+                        }
+                    }
+                    Item::Import(name) => {
+                        return Err(at(format!(
+                            "argument `{arg}` is the composition's import `{name}`, renamed, which a project cannot express (an import left open keeps its name)"
+                        )))
+                    }
+                    Item::Alias(from, export) => {
+                        let from_node = match top.instances.get(*from as usize) {
+                            Some(Item::Instance(n)) => &node_ids[*n],
+                            Some(Item::Import(name)) => {
+                                return Err(at(format!(
+                                    "argument `{arg}` is `{export}` of the composition's import `{name}`, which a project cannot express; a project wires exports of its own nodes"
+                                )))
+                            }
+                            _ => {
+                                return Err(at(format!(
+                                    "argument `{arg}` is `{export}` of {}, which is not an instance of a component the binary embeds",
+                                    describe(*from)
+                                )))
+                            }
+                        };
+                        wires.push(Wire {
+                            from: PortRef::new(from_node.clone(), export.clone()),
+                            to: PortRef::new(node_id.clone(), arg),
+                        });
+                    }
+                    Item::Instance(n) => {
+                        return Err(at(format!(
+                            "argument `{arg}` is the whole instance `{}`; a project wires one export to one import",
+                            node_ids[*n]
+                        )))
+                    }
+                    Item::Other(what) => {
+                        return Err(at(format!(
+                            "argument `{arg}` is {what}, which a project cannot express"
+                        )))
+                    }
+                }
+            }
+        }
+        wires.sort_by(|a, b| {
+            (a.to.to_string(), a.from.to_string()).cmp(&(b.to.to_string(), b.from.to_string()))
+        });
+        if within.is_some() {
+            for import in &top.imports {
+                if !used.contains(&import.as_str()) {
+                    return Err(format!(
+                        "its import `{import}` feeds none of the components it instantiates, and a composite's ports are only its nodes' unwired imports"
+                    ));
+                }
+                if !as_named.contains(&import.as_str()) {
+                    return Err(format!(
+                        "its import `{import}` feeds its components only as other versions of it, and a composite's ports are its nodes' unwired imports by name"
+                    ));
+                }
+            }
+        }
+
+        // Exports.
+        let mut exports = Vec::new();
+        for &(name, kind, index) in &top.exports {
+            let at = |m: String| format!("export `{name}`: {m}, which a project cannot express");
+            let item = match kind {
+                ComponentExternalKind::Type => {
+                    self.notes.push(match within {
+                        None => format!(
+                            "the type export `{name}` is not kept: a project exports functions and interfaces, and their types come with them"
+                        ),
+                        Some((composite, _)) => format!(
+                            "the type export `{name}` of composite `{composite}` is not kept: a composite exports functions and interfaces, and their types come with them"
+                        ),
+                    });
+                    continue;
+                }
+                ComponentExternalKind::Instance => top.instances.get(index as usize),
+                ComponentExternalKind::Func => top.funcs.get(index as usize),
+                other => return Err(at(format!("it exports a {}", kind_name(other)))),
+            };
+            match item {
+                Some(Item::Alias(from, export)) => match top.instances.get(*from as usize) {
+                    Some(Item::Instance(n)) => exports.push(ExportDecl {
+                        from: PortRef::new(node_ids[*n].clone(), export.clone()),
+                        name: (name != export).then(|| name.to_string()),
+                    }),
+                    _ => return Err(at(format!(
+                        "it re-exports `{export}` of {}, not of an embedded component's instance",
+                        describe(*from)
+                    ))),
+                },
+                Some(Item::Instance(n)) => {
+                    return Err(at(format!(
+                        "it exports the whole instance `{}`",
+                        node_ids[*n]
+                    )))
+                }
+                Some(Item::Import(import)) => {
+                    return Err(at(format!("it re-exports the import `{import}`")))
+                }
+                Some(Item::Other(what)) => return Err(at(format!("it exports {what}"))),
+                None => return Err(at(format!("it names a missing item {index}"))),
+            }
+        }
+        Ok(Graph {
+            nodes,
+            wires,
+            exports,
+            leaves: !used.is_empty(),
+        })
+    }
+
+    /// Makes the nested composition `bytes` (read as `top`) the composite
+    /// `id`, `depth` levels below the top; undoes what it made and says
+    /// why when a composite cannot express it.
+    fn composite(
+        &mut self,
+        bytes: &'b [u8],
+        top: &TopLevel<'b>,
+        id: &ComponentId,
+        depth: usize,
+    ) -> Result<(), String> {
+        if depth > MAX_NESTING {
+            return Err(format!(
+                "it is nested {depth} compositions deep, and compositions nested deeper than {MAX_NESTING} are not opened as composites"
+            ));
+        }
+        let mark = self.mark();
+        // Taken before the levels below name their components.
+        self.composites.insert(id.clone(), Composite::default());
+        match self.graph(bytes, top, Some((id, depth))) {
+            Ok(graph) => {
+                let mut composite = Composite {
+                    nodes: graph.nodes,
+                    wires: graph.wires,
+                    exports: graph.exports,
+                };
+                lay_out_nodes(&mut composite.nodes, &composite.wires);
+                self.composites.insert(id.clone(), composite);
+                self.by_bytes.insert(bytes, id.clone());
+                Ok(())
+            }
+            Err(why) => {
+                self.undo(mark);
+                Err(why)
+            }
+        }
+    }
 }
 
 /// A project of one node whose component is the whole binary, exporting
@@ -493,8 +658,14 @@ fn read_top_level(bytes: &[u8]) -> Result<TopLevel<'_>, wasmparser::BinaryReader
                     let import = import?;
                     let name = import.name.name.to_string();
                     match import.ty {
-                        ComponentTypeRef::Instance(_) => top.instances.push(Item::Import(name)),
-                        ComponentTypeRef::Func(_) => top.funcs.push(Item::Import(name)),
+                        ComponentTypeRef::Instance(_) => {
+                            top.imports.push(name.clone());
+                            top.instances.push(Item::Import(name));
+                        }
+                        ComponentTypeRef::Func(_) => {
+                            top.imports.push(name.clone());
+                            top.funcs.push(Item::Import(name));
+                        }
                         ComponentTypeRef::Component(_) => top.components.push(Comp::Imported(name)),
                         _ => {}
                     }
@@ -639,16 +810,14 @@ fn first_export(bytes: &[u8]) -> Option<String> {
     Some(name.rsplit('/').next().unwrap_or(name).to_string())
 }
 
-/// How many component instances `bytes` composes when it is a
-/// composition itself (instantiations and no code of its own, the rule
-/// the top level is read by); 0 for a component with code of its own
-/// (wit-component's shim components for exported types do not make it a
-/// composition).
-fn nested_count(bytes: &[u8]) -> usize {
-    match read_top_level(bytes) {
-        Ok(top) if top.own_code.is_none() && !top.is_module => top.instantiations.len(),
-        _ => 0,
-    }
+/// `bytes` read as a composition, when it is one: instantiations and no
+/// code of its own, the rule the top level is read by (wit-component's
+/// shim components for exported types do not make a component with code
+/// a composition).
+fn composition(bytes: &[u8]) -> Option<TopLevel<'_>> {
+    read_top_level(bytes)
+        .ok()
+        .filter(|top| top.own_code.is_none() && !top.is_module && !top.instantiations.is_empty())
 }
 
 /// Whether the composition's import `import` feeds the argument `arg`

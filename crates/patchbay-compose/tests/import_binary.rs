@@ -5,11 +5,15 @@
 //! fixture's export, open and sealed, and on compositions the real `wac`
 //! CLI (`wac compose`, `wac plug`) and `wasm-tools compose` make at test
 //! time from the samples' components. (`crates/patchbay-host/tests/
-//! decompose.rs` runs the samples' calls on both.) A binary that embeds no
-//! components opens as one node, a nested composition stays one node, and
+//! decompose.rs` runs the samples' calls on both.) A composite composes to a
+//! nested composition, which opens as a composite again (two levels deep
+//! too); a nested composition a composite cannot express opens as one node
+//! and says why. A binary that embeds no components opens as one node, and
 //! what a project cannot express is refused naming the item.
 
+use indexmap::IndexMap;
 use patchbay_compose::{import_file, write_import, Imported, Workspace};
+use patchbay_project::{ExportDecl, Node, NodeId, Wire};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -287,8 +291,288 @@ fn a_single_component_opens_as_one_node_and_says_so() {
     );
 }
 
+/// The kv-service sample with both its nodes grouped into composite
+/// `store` (node `kv`), as a project folder in `dir`.
+fn grouped_kv_service(dir: &Path) -> Workspace {
+    let toml = format!(
+        r#"version = 2
+name = "grouped"
+
+[components.kv-memory]
+path = {memory:?}
+
+[components.kv-service]
+path = {service:?}
+
+[nodes.kv]
+composite = "store"
+
+[[exports]]
+from = "kv.handle-request"
+
+[bindings."*.wasi:*"]
+mode = "grant"
+
+[composites.store.nodes.memory]
+component = "kv-memory"
+
+[composites.store.nodes.service]
+component = "kv-service"
+
+[[composites.store.wires]]
+from = "memory.patchbay:kv/store"
+to = "service.patchbay:kv/store"
+
+[[composites.store.exports]]
+from = "service.handle-request"
+"#,
+        memory = programs::KV_MEMORY,
+        service = programs::KV_SERVICE,
+    );
+    std::fs::write(dir.join("patchbay.toml"), toml).expect("write project");
+    Workspace::open(patchbay_project::load(dir).expect("loads"))
+}
+
+/// A composite's inner graph as text: each node with what it
+/// instantiates (`name: composite NAME` or `name: component`), then each
+/// wire and each export.
+fn inner_graph(
+    p: &patchbay_project::Project,
+    nodes: &IndexMap<NodeId, Node>,
+    wires: &[Wire],
+    exports: &[ExportDecl],
+) -> Vec<String> {
+    let mut lines: Vec<String> = nodes
+        .iter()
+        .map(|(id, n)| {
+            if p.is_composite(&n.component) {
+                format!("{id}: composite")
+            } else {
+                format!("{id}: component")
+            }
+        })
+        .collect();
+    let mut wires: Vec<String> = wires.iter().map(|w| w.to_string()).collect();
+    wires.sort();
+    lines.extend(wires);
+    lines.extend(
+        exports
+            .iter()
+            .map(|e| format!("export {} as {}", e.from, e.export_name())),
+    );
+    lines
+}
+
+/// The composite node `node` instantiates, and its definition.
+fn composite_of<'p>(
+    p: &'p patchbay_project::Project,
+    nodes: &IndexMap<NodeId, Node>,
+    node: &str,
+) -> &'p patchbay_project::Composite {
+    let name = &nodes
+        .get(node)
+        .unwrap_or_else(|| panic!("no node `{node}` in {:?}", nodes.keys()))
+        .component;
+    p.composites
+        .get(name)
+        .unwrap_or_else(|| panic!("node `{node}` instantiates `{name}`, which is no composite"))
+}
+
 #[test]
-fn a_nested_composition_opens_as_one_node_and_says_so() {
+fn a_composite_becomes_a_composite_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = grouped_kv_service(dir.path());
+    let composed = ws.compose().unwrap_or_else(|p| panic!("{p:#?}"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (imported, _) = round_trip(&composed.bytes, dir.path(), "grouped kv-service");
+    let p = &imported.project;
+    assert_eq!(
+        p.nodes.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+        ["kv"]
+    );
+    assert_eq!(p.composites.len(), 1, "{:?}", p.composites.keys());
+    let store = composite_of(p, &p.nodes, "kv");
+    // The same inner nodes, wire and export as the composite composed.
+    let original = &ws.project().composites["store"];
+    assert_eq!(
+        inner_graph(p, &store.nodes, &store.wires, &store.exports),
+        inner_graph(
+            ws.project(),
+            &original.nodes,
+            &original.wires,
+            &original.exports
+        ),
+    );
+    assert_eq!(
+        inner_graph(p, &store.nodes, &store.wires, &store.exports),
+        [
+            "memory: component",
+            "service: component",
+            "memory.patchbay:kv/store -> service.patchbay:kv/store",
+            "export service.handle-request as handle-request",
+        ]
+    );
+    // The composite node's export is the project's; its WASI imports are
+    // left open by the project's `*.*`.
+    assert_eq!(p.exports.len(), 1);
+    assert_eq!(p.exports[0].from.to_string(), "kv.handle-request");
+    assert!(p.wires.is_empty(), "{:?}", p.wires);
+    // Its two components extracted, byte for byte the samples'.
+    assert_eq!(imported.files.len(), 2);
+    for (file, sample) in imported
+        .files
+        .iter()
+        .zip([programs::KV_MEMORY, programs::KV_SERVICE])
+    {
+        assert_eq!(
+            file.bytes,
+            std::fs::read(sample).expect("sample"),
+            "{}",
+            file.path.display()
+        );
+    }
+    assert!(imported.notes.is_empty(), "{:?}", imported.notes);
+    let summary = imported.summary(Path::new("grouped.wasm"));
+    assert!(
+        summary.contains("1 node, 0 wires, 1 export from 2 extracted components; 1 composite: `kv` (2 nodes, 1 wire; node kv)"),
+        "{summary}"
+    );
+}
+
+/// The chain of `tests/composites` (`base`, then composite `stage` twice,
+/// each two nodes of composite `block`, each two `inc` nodes), in `dir`.
+fn nested_chain(dir: &Path) -> Workspace {
+    for f in ["base.wat", "inc.wat"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/composites")
+                .join(f),
+            dir.join(f),
+        )
+        .expect("copy chain component");
+    }
+    let step = "demo:chain/step";
+    let toml = format!(
+        r#"version = 2
+name = "chain"
+
+[components.base]
+path = "base.wat"
+
+[components.inc]
+path = "inc.wat"
+
+[nodes.base]
+component = "base"
+
+[nodes.s0]
+composite = "stage"
+
+[nodes.s1]
+composite = "stage"
+
+[[wires]]
+from = "base.{step}"
+to = "s0.{step}"
+
+[[wires]]
+from = "s0.{step}"
+to = "s1.{step}"
+
+[[exports]]
+from = "s1.{step}"
+
+[composites.stage.nodes.b0]
+composite = "block"
+
+[composites.stage.nodes.b1]
+composite = "block"
+
+[[composites.stage.wires]]
+from = "b0.{step}"
+to = "b1.{step}"
+
+[[composites.stage.exports]]
+from = "b1.{step}"
+
+[composites.block.nodes.n0]
+component = "inc"
+
+[composites.block.nodes.n1]
+component = "inc"
+
+[[composites.block.wires]]
+from = "n0.{step}"
+to = "n1.{step}"
+
+[[composites.block.exports]]
+from = "n1.{step}"
+"#
+    );
+    std::fs::write(dir.join("patchbay.toml"), toml).expect("write project");
+    Workspace::open(patchbay_project::load(dir).expect("loads"))
+}
+
+#[test]
+fn composites_nested_two_deep_become_composites_two_deep() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = nested_chain(dir.path());
+    let composed = ws.compose().unwrap_or_else(|p| panic!("{p:#?}"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (imported, again) = round_trip(&composed.bytes, dir.path(), "nested chain");
+    let p = &imported.project;
+    let step = "demo:chain/step";
+    assert_eq!(
+        inner_graph(p, &p.nodes, &p.wires, &p.exports),
+        [
+            "base: component".to_string(),
+            "s0: composite".into(),
+            "s1: composite".into(),
+            format!("base.{step} -> s0.{step}"),
+            format!("s0.{step} -> s1.{step}"),
+            format!("export s1.{step} as {step}"),
+        ],
+        "{:?}",
+        imported.notes
+    );
+    // Both stages instantiate one composite, whose nodes instantiate one
+    // composite of two `inc` nodes.
+    assert_eq!(p.nodes["s0"].component, p.nodes["s1"].component);
+    let stage = composite_of(p, &p.nodes, "s0");
+    assert_eq!(
+        inner_graph(p, &stage.nodes, &stage.wires, &stage.exports),
+        [
+            "b0: composite".to_string(),
+            "b1: composite".into(),
+            format!("b0.{step} -> b1.{step}"),
+            format!("export b1.{step} as {step}"),
+        ]
+    );
+    assert_eq!(stage.nodes["b0"].component, stage.nodes["b1"].component);
+    let block = composite_of(p, &stage.nodes, "b0");
+    assert_eq!(
+        inner_graph(p, &block.nodes, &block.wires, &block.exports),
+        [
+            "n0: component".to_string(),
+            "n1: component".into(),
+            format!("n0.{step} -> n1.{step}"),
+            format!("export n1.{step} as {step}"),
+        ]
+    );
+    assert_eq!(p.composites.len(), 2, "{:?}", p.composites.keys());
+    // `base` and `inc`, once each.
+    assert_eq!(p.components.len(), 2, "{:?}", p.components.keys());
+    assert_eq!(imported.files.len(), 2);
+    // Decomposing the recomposition gives the same project again.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (twice, _) = round_trip(&again, dir.path(), "nested chain, recomposed");
+    assert_eq!(twice.project.nodes, imported.project.nodes);
+    assert_eq!(twice.project.composites, imported.project.composites);
+    assert_eq!(twice.project.wires, imported.project.wires);
+}
+
+#[test]
+fn a_nested_composition_made_by_wac_opens_as_a_composite() {
     // kv-service composed, then composed again into an outer composition
     // with wac-parser (what `wac compose` runs).
     let ws = Workspace::open(
@@ -312,20 +596,82 @@ fn a_nested_composition_opens_as_one_node_and_says_so() {
         .expect("encodes");
     let dir = tempfile::tempdir().expect("temp dir");
     let (imported, _) = round_trip(&outer, dir.path(), "nested");
+    let p = &imported.project;
     assert_eq!(
-        imported
-            .project
-            .nodes
-            .keys()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>(),
+        p.nodes.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
         ["kv"]
     );
-    assert_eq!(imported.notes.len(), 1, "{:?}", imported.notes);
-    assert!(
-        imported.notes[0].contains("is itself a composition of 2 instances; it opens as one node, since composite nodes do not exist yet"),
-        "{:?}",
-        imported.notes
+    let kv = composite_of(p, &p.nodes, "kv");
+    assert_eq!(
+        inner_graph(p, &kv.nodes, &kv.wires, &kv.exports),
+        [
+            "memory: component",
+            "service: component",
+            "memory.patchbay:kv/store -> service.patchbay:kv/store",
+            "export service.handle-request as handle-request",
+        ]
+    );
+    assert!(imported.notes.is_empty(), "{:?}", imported.notes);
+}
+
+#[test]
+fn a_nested_composition_no_composite_expresses_opens_as_one_node_and_says_why() {
+    // `middle` feeds its import `host-f` to `takes` as `f`: a composite's
+    // ports keep the names of its nodes' imports, so it cannot be one.
+    let wat = r#"(component
+        (import "host-f" (func $h))
+        (component $middle
+            (import "host-f" (func $hf))
+            (component $takes
+                (import "f" (func))
+                (export "g" (func 0)))
+            (instance $t (instantiate $takes (with "f" (func $hf))))
+            (alias export $t "g" (func $g))
+            (export "g" (func $g)))
+        (instance $m (instantiate $middle (with "host-f" (func $h))))
+        (alias export $m "g" (func $g))
+        (export "g" (func $g)))"#;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = patchbay_inspect::load_bytes(wat.as_bytes(), Path::new("nested.wat"))
+        .expect("valid WAT")
+        .bytes;
+    let (imported, _) = round_trip(&bytes, dir.path(), "renaming middle");
+    let p = &imported.project;
+    assert!(p.composites.is_empty(), "{:?}", p.composites.keys());
+    assert_eq!(
+        p.nodes.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+        ["m"]
+    );
+    assert_eq!(imported.files.len(), 1);
+    assert_eq!(
+        imported.notes,
+        ["component `middle` is itself a composition of 1 instance, and it opens as one node, not as a composite: instance 0 `t`: argument `f` is the composition's import `host-f`, renamed, which a project cannot express (an import left open keeps its name)"]
+    );
+
+    // `middle` imports `spare`, which none of its instances takes: a
+    // composite made of its nodes would not have that port.
+    let wat = format!(
+        r#"(component
+        (import "spare" (func $s))
+        (component $middle
+            (import "spare" (func))
+            {INNER}
+            (instance $i (instantiate $inner))
+            (alias export $i "f" (func $f))
+            (export "f" (func $f)))
+        (instance $m (instantiate $middle (with "spare" (func $s))))
+        (alias export $m "f" (func $f))
+        (export "f" (func $f)))"#
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = patchbay_inspect::load_bytes(wat.as_bytes(), Path::new("spare.wat"))
+        .expect("valid WAT")
+        .bytes;
+    let (imported, _) = round_trip(&bytes, dir.path(), "middle with a spare import");
+    assert!(imported.project.composites.is_empty());
+    assert_eq!(
+        imported.notes,
+        ["component `middle` is itself a composition of 1 instance, and it opens as one node, not as a composite: its import `spare` feeds none of the components it instantiates, and a composite's ports are only its nodes' unwired imports"]
     );
 }
 
