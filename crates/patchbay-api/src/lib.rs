@@ -163,6 +163,7 @@ pub fn typescript() -> Vec<(&'static str, String)> {
         Location,
         ImportMode,
         ImportState,
+        InsideImports,
         RunTarget,
         ComposedSummary,
         Analysis,

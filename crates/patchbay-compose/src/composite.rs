@@ -234,6 +234,33 @@ impl Workspace {
 }
 
 impl Workspace {
+    /// Composite `name` as a workspace of its own: its nodes, wires and
+    /// exports as the project [`Project::composite_project`] makes (every
+    /// import its nodes leave unwired open), with this workspace's
+    /// components and composed composites. What [`Self::compose_composite`]
+    /// composes, and where the API finds how an inner node's imports become
+    /// the composite's ([`Self::open_imports`]). `None` when the project
+    /// defines no composite `name`.
+    pub fn composite_workspace(&self, name: &str) -> Option<Workspace> {
+        self.project()
+            .composite_project(name)
+            .map(|sub| self.sub_workspace(sub))
+    }
+
+    fn sub_workspace(&self, project: Project) -> Workspace {
+        Workspace {
+            doc: LoadedProject {
+                path: self.doc.path.clone(),
+                project,
+                upgraded_from: None,
+            },
+            parts: self.parts.clone(),
+            composites: self.composites.clone(),
+            composite_problems: self.composite_problems.clone(),
+            graph: self.graph.clone(),
+        }
+    }
+
     /// Composes composite `name` alone into a component: its nodes, wires
     /// and exports as a project of their own, every import its nodes leave
     /// unwired an import of the result (`patchbay compose --composite`,
@@ -260,17 +287,7 @@ impl Workspace {
                 ),
             )]);
         };
-        let ws = Workspace {
-            doc: LoadedProject {
-                path: self.doc.path.clone(),
-                project: sub,
-                upgraded_from: None,
-            },
-            parts: self.parts.clone(),
-            composites: self.composites.clone(),
-            composite_problems: self.composite_problems.clone(),
-            graph: self.graph.clone(),
-        };
+        let ws = self.sub_workspace(sub);
         let mut composed = ws.compose().map_err(|problems| {
             problems
                 .into_iter()

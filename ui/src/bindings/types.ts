@@ -784,6 +784,22 @@ typesOnly: boolean,
  */
 scopes: Array<GrantScope>, };
 
+export type InsideImports = { 
+/**
+ * The composite nodes entered, outermost first: a node of the top
+ * level, then a node of its composite's graph, and so on.
+ */
+path: Array<string>, 
+/**
+ * The composite the last of them instantiates.
+ */
+composite: string, 
+/**
+ * Every import of every node of its graph, with how it is satisfied
+ * (`selector` is the top level's binding that applies, if any).
+ */
+imports: Array<ImportState>, };
+
 export type RunTarget = { 
 /**
  * The composition's export name.
@@ -859,7 +875,13 @@ millis: number,
  * (the ports of a node instantiating it) or why it does not compose.
  * Absent when the document defines none.
  */
-composites?: Array<ComponentView>, };
+composites?: Array<ComponentView>, 
+/**
+ * The imports of the nodes inside composites, one entry per chain of
+ * composite nodes that leads into one. Absent when no node
+ * instantiates a composite.
+ */
+inside?: Array<InsideImports>, };
 
 export type RunLimits = { 
 /**

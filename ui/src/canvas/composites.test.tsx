@@ -1,13 +1,14 @@
 // The composite node as the canvas draws it (its ports from the analysis's
 // view of the composite, the marker and its size), entering it by
 // double-click, the bar inside (the breadcrumb and the composite's ports,
-// above the graph and never over its nodes), and the Group box
+// above the graph and never over its nodes), the inner nodes' binding
+// badges as the backend gives them for the path entered, and the Group box
 // showing the backend's refusal.
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { ReactFlowProvider } from '@xyflow/react';
-import type { Analysis, ComponentView, OpenedProject, PortInfo, ProjectDoc } from '../store';
+import type { Analysis, ComponentView, ImportState, OpenedProject, PortInfo, ProjectDoc } from '../store';
 
 const mocks = vi.hoisted(() => ({
   analyze: vi.fn(),
@@ -167,6 +168,58 @@ describe('a composite node', () => {
     act(() => useStore.getState().leaveComposite(0));
     expect(screen.queryByTestId('inside-bar')).toBeNull();
     expect(screen.getByTestId('canvas')).toContainElement(screen.getByTestId('canvas-flow'));
+  });
+
+  it('inner imports show the binding badges the backend gives for the path entered', () => {
+    const ENV = 'wasi:cli/environment';
+    const state = (node: string, port: string, mode: ImportState['mode'], selector: string | null): ImportState => ({
+      node,
+      port,
+      mode,
+      selector,
+      fake: null,
+      typesOnly: false,
+      scopes: [],
+    });
+    // Two nodes instantiate `stage`, bound differently: `stage` by the
+    // broad grant, `other` denied.
+    const twice: ProjectDoc = { ...doc, nodes: [...doc.nodes, { id: 'other', component: 'stage', x: 0, y: 300 }] };
+    const bound: Analysis = {
+      ...analysis,
+      imports: [state('stage', ENV, 'grant', '*.wasi:*'), state('other', ENV, 'deny', `other.${ENV}`)],
+      inside: [
+        { path: ['stage'], composite: 'stage', imports: [state('service', KV, 'wired', null), state('service', ENV, 'grant', '*.wasi:*')] },
+        { path: ['other'], composite: 'stage', imports: [state('service', KV, 'wired', null), state('service', ENV, 'deny', `other.${ENV}`)] },
+      ],
+    };
+    mocks.analyze.mockResolvedValue(bound);
+    open();
+    act(() => useStore.setState({ doc: twice, analysis: bound }));
+    renderCanvas();
+    expect(screen.getByTestId('badge-stage-wasi:cli/environment')).toHaveTextContent('grant');
+    expect(screen.getByTestId('badge-other-wasi:cli/environment')).toHaveTextContent('deny');
+
+    act(() => void useStore.getState().enterComposite('stage'));
+    expect(screen.getByTestId('badge-service-wasi:cli/environment')).toHaveTextContent(/^grant$/);
+    expect(screen.getByTestId('badge-service-wasi:cli/environment')).toHaveAttribute(
+      'aria-label',
+      'Binding of service.wasi:cli/environment: grant',
+    );
+    // Wired inside: no badge.
+    expect(screen.queryByTestId('badge-service-patchbay:kv/store')).toBeNull();
+
+    act(() => useStore.getState().leaveComposite(0));
+    act(() => void useStore.getState().enterComposite('other'));
+    expect(screen.getByTestId('badge-service-wasi:cli/environment')).toHaveTextContent(/^deny$/);
+    expect(screen.getByTestId('badge-service-wasi:cli/environment')).toHaveAttribute(
+      'title',
+      `deny (from binding "other.${ENV}")`,
+    );
+
+    // A path the backend gave no states for shows none: the UI does not
+    // work them out.
+    act(() => useStore.setState({ analysis: { ...bound, inside: [] } }));
+    expect(screen.queryByTestId('badge-service-wasi:cli/environment')).toBeNull();
   });
 
   it('the library counts the nodes inside composites apart', () => {

@@ -7,8 +7,9 @@
 // composite node), and an edit's recipe runs on a view of the definition
 // inside the whole document (`editRecipe`), so undo, save and analysis keep
 // working on the whole document. Problems inside come from the whole
-// document's analysis, located by the backend in the composite
-// (`viewAnalysis`). No rule about composites lives here: grouping,
+// document's analysis, located by the backend in the composite, and so do
+// the inner nodes' import states, worked out by the backend for the path
+// entered (`viewAnalysis`). No rule about composites lives here: grouping,
 // ungrouping and what a composite's ports are belong to the backend.
 
 import type { Analysis, ComponentView, CompositeEntry, Location, ProjectDoc } from './backend';
@@ -90,7 +91,9 @@ const analysisCache = new WeakMap<Analysis, Map<string, Analysis>>();
 
 /** The analysis the canvas shows: the whole document's at the top level;
  *  inside a definition, its problems the backend located there, each at its
- *  place in the definition. Import states are the top level's only. */
+ *  place in the definition, and the import states the backend gives the
+ *  inner nodes along the path entered (an inner import no inner wire feeds
+ *  is bound as the composite node's port it became). */
 export function viewAnalysis(s: Inside & { analysis: Analysis | null }): Analysis | null {
   const { analysis } = s;
   const name = currentComposite(s);
@@ -100,13 +103,18 @@ export function viewAnalysis(s: Inside & { analysis: Analysis | null }): Analysi
     perAnalysis = new Map();
     analysisCache.set(analysis, perAnalysis);
   }
-  let view = perAnalysis.get(name);
+  const path = s.inside.map((step) => step.node);
+  const key = `${name}\n${path.join('\n')}`;
+  let view = perAnalysis.get(key);
   if (!view) {
     const problems = analysis.problems
       .filter((p) => p.location.kind === 'composite' && p.location.composite === name)
       .map((p) => ({ ...p, location: (p.location as Extract<Location, { kind: 'composite' }>).inner }));
-    view = { ...analysis, problems, imports: [] };
-    perAnalysis.set(name, view);
+    const entered = analysis.inside?.find(
+      (i) => i.composite === name && i.path.length === path.length && i.path.every((node, k) => node === path[k]),
+    );
+    view = { ...analysis, problems, imports: entered?.imports ?? [] };
+    perAnalysis.set(key, view);
   }
   return view;
 }

@@ -207,6 +207,23 @@ pub struct ImportState {
     pub scopes: Vec<GrantScope>,
 }
 
+/// The imports of the nodes inside one composite, entered through one
+/// chain of composite nodes: an inner import no inner wire feeds is a port
+/// of the composite, so it is satisfied as the composite node's port it
+/// became is (wired outside, or its binding there); the UI draws the inner
+/// nodes' badges from this and never works it out itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct InsideImports {
+    /// The composite nodes entered, outermost first: a node of the top
+    /// level, then a node of its composite's graph, and so on.
+    pub path: Vec<String>,
+    /// The composite the last of them instantiates.
+    pub composite: String,
+    /// Every import of every node of its graph, with how it is satisfied
+    /// (`selector` is the top level's binding that applies, if any).
+    pub imports: Vec<ImportState>,
+}
+
 /// A function the run panel can call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -260,6 +277,11 @@ pub struct Analysis {
     /// Absent when the document defines none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub composites: Vec<ComponentView>,
+    /// The imports of the nodes inside composites, one entry per chain of
+    /// composite nodes that leads into one. Absent when no node
+    /// instantiates a composite.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inside: Vec<InsideImports>,
 }
 
 impl Location {

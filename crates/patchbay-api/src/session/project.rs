@@ -225,11 +225,14 @@ impl Session {
             }
         };
         let dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
+        // Components and composites share one set of names: a composite
+        // saved to a library and added back comes in as `NAME-2`.
         let mut taken: HashSet<String> = request
             .doc
             .components
             .iter()
             .map(|c| c.id.clone())
+            .chain(request.doc.composites.iter().map(|c| c.name.clone()))
             .collect();
         let mut views = Vec::new();
         for path in paths {

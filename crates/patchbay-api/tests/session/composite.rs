@@ -312,7 +312,7 @@ fn a_composite_exports_alone_and_saves_as_a_library_project() {
         let saved = f
             .session
             .save_composite_to_library(SaveCompositeRequest {
-                doc: g,
+                doc: g.clone(),
                 composite: "checks".into(),
                 folder: None,
                 choose_folder: false,
@@ -327,6 +327,27 @@ fn a_composite_exports_alone_and_saves_as_a_library_project() {
             "{text}"
         );
         assert!(!text.contains("order-service"), "only what it uses: {text}");
+        // Added back into the project it came from, its component does
+        // not take the composite's name (they share one set of names).
+        let added = f
+            .session
+            .add_components(AddComponentsRequest {
+                doc: g,
+                paths: Some(vec![saved.component.clone()]),
+            })
+            .await
+            .unwrap();
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].id, "checks-2");
+        let info = added[0].info.as_ref().expect("its ports");
+        let exports: Vec<&str> = info.exports.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            exports,
+            [
+                "patchbay:orders/validate@0.1.0",
+                "patchbay:orders/tax@0.1.0"
+            ]
+        );
         // The library project opens and composes on its own.
         let opened = f
             .session
@@ -340,5 +361,118 @@ fn a_composite_exports_alone_and_saves_as_a_library_project() {
             "{:?}",
             opened.analysis.problems
         );
+    });
+}
+
+/// The states of the imports inside the composite reached by `path`.
+fn inside<'a>(analysis: &'a Analysis, path: &[&str]) -> &'a [ImportState] {
+    let entry = analysis
+        .inside
+        .iter()
+        .find(|i| i.path == path)
+        .unwrap_or_else(|| panic!("no imports inside {path:?}: {:?}", analysis.inside));
+    &entry.imports
+}
+
+fn state<'a>(states: &'a [ImportState], node: &str, port: &str) -> &'a ImportState {
+    states
+        .iter()
+        .find(|s| s.node == node && s.port == port)
+        .unwrap_or_else(|| panic!("no state of {node}.{port} in {states:?}"))
+}
+
+#[test]
+fn imports_inside_nested_composites_are_bound_as_the_composite_nodes_ports() {
+    let f = fixture("order-pipeline");
+    block(async {
+        let doc = f.session.startup(Empty {}).await.unwrap().unwrap().doc;
+        let group = |doc: ProjectDoc, nodes: &[&str], name: &str| {
+            f.session.group_nodes(GroupNodesRequest {
+                doc,
+                nodes: nodes.iter().map(|n| n.to_string()).collect(),
+                name: name.into(),
+            })
+        };
+        // `checks` (validator, tax) nested in `backend` (checks, orders).
+        let g = group(doc, &["validator", "tax"], "checks")
+            .await
+            .unwrap()
+            .doc;
+        let mut g = group(g, &["checks", "orders"], "backend")
+            .await
+            .unwrap()
+            .doc;
+        let top = f
+            .session
+            .analyze(DocRequest { doc: g.clone() })
+            .await
+            .unwrap();
+        assert!(errors(&top).is_empty(), "{:?}", top.problems);
+        // Every WASI port of `backend` is granted by `*.wasi:*`.
+        let env = top
+            .imports
+            .iter()
+            .find(|i| i.node == "backend" && i.port.starts_with("wasi:cli/environment"))
+            .expect("backend's environment port")
+            .clone();
+        assert_eq!(env.mode, ImportMode::Grant);
+        assert_eq!(env.selector.as_deref(), Some("*.wasi:*"));
+
+        // Deny it on the composite node: inside, at both levels, the inner
+        // nodes' environment imports are denied by that binding.
+        let selector = format!("backend.{}", env.port);
+        g.bindings.push(BindingEntry {
+            selector: selector.clone(),
+            binding: Binding::Deny,
+        });
+        let analysis = f.session.analyze(DocRequest { doc: g }).await.unwrap();
+        assert!(errors(&analysis).is_empty(), "{:?}", analysis.problems);
+        let paths: Vec<Vec<&str>> = analysis
+            .inside
+            .iter()
+            .map(|i| i.path.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(paths, [vec!["backend"], vec!["backend", "checks"]]);
+        assert_eq!(analysis.inside[1].composite, "checks");
+
+        let outer = inside(&analysis, &["backend"]);
+        let orders_env = outer
+            .iter()
+            .find(|s| s.node == "orders" && s.port.starts_with("wasi:cli/environment"))
+            .expect("orders' environment import");
+        assert_eq!(orders_env.mode, ImportMode::Deny);
+        assert_eq!(orders_env.selector.as_deref(), Some(selector.as_str()));
+        // `checks`, a composite node inside, has the states of its own ports.
+        let checks_env = outer
+            .iter()
+            .find(|s| s.node == "checks" && s.port.starts_with("wasi:cli/environment"))
+            .expect("the inner composite node's environment port");
+        assert_eq!(checks_env.mode, ImportMode::Deny);
+        // Other WASI imports stay granted by the top level's `*.wasi:*`.
+        assert!(outer.iter().any(|s| s.node == "orders"
+            && s.mode == ImportMode::Grant
+            && s.selector.as_deref() == Some("*.wasi:*")));
+        // An import an inner wire feeds is wired, bound by nothing; one
+        // the top level wires into the composite node is wired too.
+        let validate = state(outer, "orders", "patchbay:orders/validate@0.1.0");
+        assert_eq!(validate.mode, ImportMode::Wired);
+        assert_eq!(validate.selector, None);
+        let format = state(outer, "orders", "patchbay:orders/format@0.1.0");
+        assert_eq!(
+            format.mode,
+            ImportMode::Wired,
+            "wired into backend from invoice"
+        );
+
+        let nested = inside(&analysis, &["backend", "checks"]);
+        for node in ["validator", "tax"] {
+            let env = nested
+                .iter()
+                .find(|s| s.node == node && s.port.starts_with("wasi:cli/environment"))
+                .unwrap_or_else(|| panic!("{node}'s environment import: {nested:?}"));
+            assert_eq!(env.mode, ImportMode::Deny, "{node}");
+            assert_eq!(env.selector.as_deref(), Some(selector.as_str()));
+            assert!(!env.scopes.is_empty(), "a grant would scope it by env");
+        }
     });
 }
