@@ -635,18 +635,27 @@ fn export_says_which_mocks_it_cannot_seal_and_why_before_writing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let project = dir.path().join("project");
     std::fs::create_dir(&project).expect("project folder");
-    // A fake with a function of its own set is not sealed yet.
+    // A constructor the mock leaves unset answers a new handle in the
+    // host, which a stub cannot make: that import stays. A fake with a
+    // function of its own set is sealed: the mock answers that function,
+    // the fake the others.
     let toml = r#"version = 1
 name = "overridden"
 
 [components.kv-service]
 path = "KV"
 
+[components.order-service]
+path = "ORDERS"
+
 [nodes.faked]
 component = "kv-service"
 
 [nodes.denied]
 component = "kv-service"
+
+[nodes.orders]
+component = "order-service"
 
 [[exports]]
 from = "faked.handle-request"
@@ -656,6 +665,9 @@ as = "faked"
 from = "denied.handle-request"
 as = "denied"
 
+[[exports]]
+from = "orders.process-order"
+
 [bindings."faked.patchbay:kv/store"]
 mode = "mock"
 fake = "kv"
@@ -664,10 +676,19 @@ functions.get = { returns = 'some("x")' }
 [bindings."denied.patchbay:kv/store"]
 mode = "deny"
 
+[bindings."orders.patchbay:orders/ledger@0.1.0"]
+mode = "mock"
+functions."book.record-entry" = { returns = "()" }
+functions.balance = { sequence = ["10", "20"] }
+
+[bindings."orders.*"]
+mode = "leave"
+
 [bindings."*.wasi:*"]
 mode = "grant"
 "#
-    .replace("KV", &repo("samples/wasm/kv-service.wasm"));
+    .replace("KV", &repo("samples/wasm/kv-service.wasm"))
+    .replace("ORDERS", &repo("samples/wasm/order-service.wasm"));
     std::fs::write(project.join("patchbay.toml"), toml).expect("write project");
     let out = dir.path().join("out");
     let (stdout, stderr) = success(&patchbay(&[
@@ -678,7 +699,7 @@ mode = "grant"
     ]));
     assert!(stderr.contains("overridden.wasm"), "{stderr}");
     let not_sealed = stdout
-        .find("not sealed: 1 binding stays an import (whoever runs the artifact decides what it gets):\n  mock  `faked.patchbay:kv/store`: the `kv` fake with `functions` overrides is not sealed into the artifact yet; it stays an import\n")
+        .find("not sealed: 1 binding stays an import (whoever runs the artifact decides what it gets):\n  mock  `orders.patchbay:orders/ledger@0.1.0`: `patchbay:orders/ledger@0.1.0#book.constructor` cannot be baked: the mock sets no value for this constructor, so the host answers a new resource handle, which a mock stub cannot make yet; it stays an import\n")
         .unwrap_or_else(|| panic!("{stdout}"));
     assert!(
         not_sealed < stdout.find("\nsealed: ").expect("sealed"),
@@ -688,6 +709,13 @@ mode = "grant"
         stdout.contains("  deny  denied.patchbay:kv/store"),
         "{stdout}"
     );
+    assert!(
+        stdout.contains(
+            "  fake  faked.patchbay:kv/store (2 functions; stubs/faked-fake-kv-store.wasm)"
+        ),
+        "{stdout}"
+    );
+    assert!(out.join("stubs/faked-fake-kv-store.wasm").is_file());
 }
 
 #[test]

@@ -1,13 +1,14 @@
-//! The `config` fake of the standard `wasi:config/store`, sealed: the
-//! artifact answers the fake's values itself and no longer imports the
-//! config store, and every call answers what Patchbay answered.
+//! Data-store fakes, sealed: the artifact answers them itself, no longer
+//! imports them, and every call answers what Patchbay answered.
 //!
-//! The component is the `std-interfaces` sample (wasmCloud's SDK,
-//! unmodified). Its key-value store is denied and its logging left open,
-//! so the test is about config alone.
+//! - the `config` fake of the standard `wasi:config/store`, on the
+//!   `std-interfaces` sample (wasmCloud's SDK, unmodified; its key-value
+//!   store denied and its logging left open);
+//! - a `kv` fake with `functions` overrides (kv-service): the mock answers
+//!   the functions it sets, the fake the others.
 
-use patchbay_compose::{StubKind, Workspace};
-use patchbay_host::{Host, HostOptions, Limits};
+use patchbay_compose::{mock_trap_name, StubKind, Workspace};
+use patchbay_host::{Host, HostOptions, Limits, RunReport, SessionEnded};
 use std::path::Path;
 
 fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
@@ -152,4 +153,176 @@ mode = "grant"
             assert_eq!(outside, expected, "{call}");
         }
     }
+}
+
+/// A `kv` fake with `functions` overrides, sealed: the functions the
+/// binding sets answer the mock's values (a trap named after the mock, a
+/// fixed value), the others the fake (seeded values, writes), as in
+/// Patchbay, and the artifact no longer imports the store.
+#[test]
+fn a_sealed_fake_with_overrides_answers_the_mock_for_those_and_the_fake_for_the_rest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = format!(
+        r#"version = 1
+name = "overridden"
+
+[components.kv-service]
+path = {path:?}
+
+[nodes.read-only]
+component = "kv-service"
+
+[nodes.fixed]
+component = "kv-service"
+
+[[exports]]
+from = "read-only.handle-request"
+as = "read-only"
+
+[[exports]]
+from = "fixed.handle-request"
+as = "fixed"
+
+[bindings."read-only.patchbay:kv/store"]
+mode = "mock"
+fake = "kv"
+values = {{ a = "one" }}
+functions.set = {{ trap = "read-only store" }}
+
+[bindings."fixed.patchbay:kv/store"]
+mode = "mock"
+fake = "kv"
+values = {{ a = "one" }}
+functions.get = {{ cases = [{{ args = '("a")', returns = 'some("mocked a")' }}], returns = "none" }}
+
+[bindings."*.wasi:*"]
+mode = "grant"
+"#,
+        path = patchbay_test_programs::KV_SERVICE
+    );
+    let ws = open(dir.path(), &project);
+    let sealed = ws
+        .compose_sealed()
+        .unwrap_or_else(|e| panic!("compose_sealed: {e}: {e:?}"));
+    assert!(sealed.not_sealed.is_empty(), "{:?}", sealed.not_sealed);
+    let mut fakes: Vec<(&str, &[String])> = sealed
+        .stubs
+        .iter()
+        .filter(|s| s.kind == StubKind::Fake)
+        .map(|s| (s.node.as_str(), &s.functions[..]))
+        .collect();
+    fakes.sort();
+    let both = ["patchbay:kv/store#get", "patchbay:kv/store#set"].map(String::from);
+    assert_eq!(fakes, [("fixed", &both[..]), ("read-only", &both[..])]);
+    let imports = &sealed.composed.imports;
+    assert!(
+        imports.iter().all(|i| !i.starts_with("patchbay:kv/")),
+        "the artifact still imports the store: {imports:?}"
+    );
+    // The overridden function's trap is named after the mock in the stub.
+    let read_only = sealed
+        .stubs
+        .iter()
+        .find(|s| s.node == "read-only")
+        .expect("the read-only node's stub");
+    assert!(
+        String::from_utf8_lossy(&read_only.bytes).contains(&mock_trap_name(
+            "read-only",
+            "patchbay:kv/store#set",
+            "trap: read-only store"
+        )),
+        "the trap is named after the mock"
+    );
+
+    let host = Host::new(HostOptions {
+        cache_dir: None,
+        ..HostOptions::default()
+    })
+    .expect("host starts");
+    let in_app = host
+        .prepare(&ws)
+        .unwrap_or_else(|e| panic!("prepare the project: {e}"));
+    let art_dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(art_dir.path().join("sealed.wasm"), &sealed.composed.bytes)
+        .expect("write artifact");
+    let artifact = open(
+        art_dir.path(),
+        r#"version = 1
+name = "sealed"
+
+[components.sealed]
+path = "sealed.wasm"
+
+[nodes.sealed]
+component = "sealed"
+
+[[exports]]
+from = "sealed.read-only"
+
+[[exports]]
+from = "sealed.fixed"
+
+[bindings."*.wasi:*"]
+mode = "grant"
+"#,
+    );
+    let runnable = std::sync::Arc::new(
+        host.prepare(&artifact)
+            .unwrap_or_else(|e| panic!("prepare the sealed artifact: {e}")),
+    );
+    let in_app = std::sync::Arc::new(in_app);
+    // One live session each, so the fake's writes last from call to call.
+    let mut outside = host.session(runnable);
+    let mut inside = host.session(in_app);
+    let cases = [
+        // The fake answers `get` from its seeded values.
+        (r#"read-only("get a")"#, r#""one""#),
+        (r#"read-only("get b")"#, r#""not found: b""#),
+        // The mock answers `get`; the fake's `set` stores, unseen by it.
+        (r#"fixed("get a")"#, r#""mocked a""#),
+        (r#"fixed("get b")"#, r#""not found: b""#),
+        (r#"fixed("set b 2")"#, r#""ok""#),
+        (r#"fixed("get b")"#, r#""not found: b""#),
+    ];
+    for (call, expected) in cases {
+        let answer = |report: Result<RunReport, SessionEnded>, place: &str| {
+            report
+                .unwrap_or_else(|e| panic!("{call} in {place}: the session ended: {e:?}"))
+                .result
+                .unwrap_or_else(|e| panic!("{call} in {place}: {e:?}"))
+        };
+        let out = answer(
+            block_on(host.call_in(&mut outside, call, &Limits::default())),
+            "the sealed artifact",
+        );
+        let ins = answer(
+            block_on(host.call_in(&mut inside, call, &Limits::default())),
+            "Patchbay",
+        );
+        assert_eq!(out, ins, "{call}: the artifact and Patchbay differ");
+        assert_eq!(out, expected, "{call}");
+    }
+    // The mock's `set` traps in both, and in the artifact the trap names
+    // the mock.
+    let call = r#"read-only("set a 2")"#;
+    let ins = block_on(host.run(
+        &host.prepare(&ws).expect("prepare"),
+        call,
+        &Limits::default(),
+    ));
+    assert!(ins.result.is_err(), "{ins:?}");
+    let prepared = host
+        .prepare_composed(&artifact)
+        .unwrap_or_else(|e| panic!("prepare the sealed artifact: {e}"));
+    let out = block_on(host.run_composed(&prepared, call, &Limits::default()));
+    let failure = out.result.expect_err("the sealed mock traps");
+    assert!(
+        failure.message.starts_with(&mock_trap_name(
+            "read-only",
+            "patchbay:kv/store#set",
+            "trap: read-only store"
+        )),
+        "{}",
+        failure.message
+    );
 }

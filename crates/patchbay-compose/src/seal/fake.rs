@@ -20,26 +20,21 @@
 //!   (a mock stub when the component never waits);
 //! - the `log` fake: a mock stub whose functions return nothing.
 //!
-//! For the guest, the module is rewritten per binding ([`rewrite`]): the
-//! roles the import needs are exported under the names the component
-//! encoder expects for that import's functions, every other export but the
-//! memory and allocator is dropped, the seed becomes a data segment at the
-//! guest's seed area, and the environment filter's host import is renamed to
-//! the real import. [`super::stub::StubSource`] then wraps it in a
-//! component exporting the import.
+//! A `kv` or `config` fake with `functions` overrides is the guest's map
+//! for the functions the fake answers and the mock's code for those the
+//! binding sets, in one module ([`GuestPlan::overrides`]): which is which
+//! is [`crate::mock_answers`]'s rule, as in the host.
+//!
+//! For the guest, the module is rewritten per binding
+//! ([`super::guest::rewrite`]) and [`super::stub::StubSource`] wraps it in
+//! a component exporting the import.
 
-use patchbay_fakes::{
-    Core, GuestModule, Role, CLOCK_NOW_KEY, HOST_MODULE_PREFIX, RANDOM_SEED_KEY, SEED_SYMBOL,
-};
+use patchbay_fakes::{Core, GuestModule, Role, CLOCK_NOW_KEY, RANDOM_SEED_KEY};
 use patchbay_project::{
     shown, ClockSetting, Fake, Grant, Mock, MockBehavior, MockCase, RandomSetting,
 };
 use std::collections::HashMap;
-use wasm_encoder::{
-    ConstExpr, DataCountSection, DataSection, EntityType, ExportKind, ExportSection, ImportSection,
-    RawSection, ValType,
-};
-use wasmparser::{ExternalKind, Operator, Parser, Payload, TypeRef};
+use wasm_encoder::ValType;
 
 /// How one binding is sealed.
 #[derive(Debug, Clone)]
@@ -60,6 +55,9 @@ pub(crate) struct GuestPlan {
     /// The guest build its roles live in; the environment filter and the
     /// fixed clock import, from the host, the import they export.
     pub module: GuestModule,
+    /// The binding's mock, when it sets `functions` of its own: those
+    /// answer its values, the rest the fake's roles.
+    pub overrides: Option<Mock>,
 }
 
 impl GuestPlan {
@@ -70,6 +68,7 @@ impl GuestPlan {
                 .map_or(GuestModule::Fakes, |(_, r)| r.module()),
             roles: roles.iter().copied().collect(),
             seed,
+            overrides: None,
         }
     }
 }
@@ -178,7 +177,8 @@ pub(crate) fn fake_plan(
     import: &str,
     functions: &[String],
 ) -> Result<Plan, String> {
-    if fake != Fake::Log && !mock.functions.is_empty() {
+    let overridden = !mock.functions.is_empty();
+    if overridden && matches!(fake, Fake::Random | Fake::Clock | Fake::Http) {
         return Err(format!(
             "the `{}` fake with `functions` overrides is not sealed into the artifact yet",
             fake.name()
@@ -210,7 +210,10 @@ pub(crate) fn fake_plan(
             let seed = patchbay_fakes::encode_seed(
                 mock.values.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             )?;
-            Ok(Plan::Guest(GuestPlan::new(&roles, seed)))
+            let mut plan = GuestPlan::new(&roles, seed);
+            plan.module = GuestModule::Fakes;
+            plan.overrides = overridden.then(|| mock.clone());
+            Ok(Plan::Guest(plan))
         }
         Fake::Random => random_plan(import, 0),
         Fake::Clock => fixed_clock(import, 0, functions),
@@ -380,118 +383,4 @@ pub(crate) fn check_role(
         ));
     }
     Ok(())
-}
-
-/// The guest `module` for one binding: `renames` (role export → the
-/// encoder's name for the import's function) exported with `memory` and
-/// `cabi_realloc`, nothing else; `seed` written at the seed area; the
-/// host imports (of the environment filter, the fixed clock) renamed to
-/// `host_import`.
-pub(crate) fn rewrite(
-    module: &[u8],
-    renames: &[(&str, String)],
-    seed: &[u8],
-    host_import: Option<&str>,
-) -> Result<Vec<u8>, String> {
-    let broken =
-        |e: wasmparser::BinaryReaderError| format!("the fakes' guest module does not read: {e}");
-    let mut out = wasm_encoder::Module::new();
-    let mut globals: Vec<Option<i32>> = Vec::new();
-    let mut seed_at: Option<u32> = None;
-    for payload in Parser::new(0).parse_all(module) {
-        let payload = payload.map_err(broken)?;
-        match &payload {
-            Payload::ImportSection(reader) => {
-                let mut section = ImportSection::new();
-                for import in reader.clone().into_imports() {
-                    let import = import.map_err(broken)?;
-                    let TypeRef::Func(ty) = import.ty else {
-                        return Err(format!(
-                            "the fakes' guest module imports `{}`, which is not a function",
-                            import.name
-                        ));
-                    };
-                    let module_name = match host_import {
-                        Some(real) if import.module.starts_with(HOST_MODULE_PREFIX) => real,
-                        _ => import.module,
-                    };
-                    section.import(module_name, import.name, EntityType::Function(ty));
-                }
-                out.section(&section);
-            }
-            Payload::GlobalSection(reader) => {
-                for global in reader.clone() {
-                    let global = global.map_err(broken)?;
-                    let mut ops = global.init_expr.get_operators_reader();
-                    globals.push(match ops.read() {
-                        Ok(Operator::I32Const { value }) => Some(value),
-                        _ => None,
-                    });
-                }
-                copy(&mut out, module, &payload);
-            }
-            Payload::ExportSection(reader) => {
-                let mut section = ExportSection::new();
-                for export in reader.clone() {
-                    let export = export.map_err(broken)?;
-                    let (name, kind) = match export.kind {
-                        ExternalKind::Global if export.name == SEED_SYMBOL => {
-                            seed_at = globals
-                                .get(export.index as usize)
-                                .copied()
-                                .flatten()
-                                .map(|a| a as u32);
-                            continue;
-                        }
-                        ExternalKind::Memory if export.name == "memory" => {
-                            ("memory", ExportKind::Memory)
-                        }
-                        ExternalKind::Func if export.name == "cabi_realloc" => {
-                            ("cabi_realloc", ExportKind::Func)
-                        }
-                        ExternalKind::Func => {
-                            match renames.iter().find(|(role, _)| *role == export.name) {
-                                Some((_, to)) => (to.as_str(), ExportKind::Func),
-                                None => continue,
-                            }
-                        }
-                        _ => continue,
-                    };
-                    section.export(name, kind, export.index);
-                }
-                out.section(&section);
-            }
-            Payload::DataCountSection { count, .. } => {
-                out.section(&DataCountSection { count: count + 1 });
-            }
-            Payload::DataSection(reader) => {
-                let at = seed_at.ok_or_else(|| {
-                    format!("the fakes' guest module has no `{SEED_SYMBOL}` to write the values at")
-                })?;
-                let mut section = DataSection::new();
-                for data in reader.clone() {
-                    let data = data.map_err(broken)?;
-                    section.raw(&module[data.range.start as usize..data.range.end as usize]);
-                }
-                section.active(0, &ConstExpr::i32_const(at as i32), seed.iter().copied());
-                out.section(&section);
-            }
-            // The name section names functions in backtraces; the rest
-            // (producers, target features) is of no use in a stub.
-            Payload::CustomSection(c) if c.name() == "name" => copy(&mut out, module, &payload),
-            Payload::CustomSection(_) => {}
-            _ => copy(&mut out, module, &payload),
-        }
-    }
-    Ok(out.finish())
-}
-
-/// Copies a section as it is.
-fn copy(out: &mut wasm_encoder::Module, module: &[u8], payload: &Payload<'_>) {
-    if let Some((id, range)) = payload.as_section() {
-        out.section(&RawSection {
-            id,
-            data: &module[range.start as usize..range.end as usize],
-        });
-    }
 }

@@ -12,23 +12,41 @@ use wasm_wave::wasm::{WasmType, WasmTypeKind as K, WasmValue};
 /// Where the stub's data starts in its memory; address 0 stays unused.
 pub(crate) const DATA_BASE: u32 = 16;
 
-/// The bytes of the stub's memory from [`DATA_BASE`] on, as laid out.
-#[derive(Debug, Default, Clone)]
+/// The bytes of the stub's memory from its base ([`DATA_BASE`] in a stub
+/// of its own) on, as laid out.
+#[derive(Debug, Clone)]
 pub(crate) struct Image {
+    /// The address of `bytes[0]` (8-aligned).
+    pub base: u32,
     pub bytes: Vec<u8>,
 }
 
+impl Default for Image {
+    fn default() -> Self {
+        Self::at(DATA_BASE)
+    }
+}
+
 impl Image {
+    /// An empty image whose bytes start at `base` (a multiple of 8, so
+    /// that alignments hold).
+    pub fn at(base: u32) -> Self {
+        Self {
+            base,
+            bytes: Vec::new(),
+        }
+    }
+
     /// Reserves `size` zeroed bytes aligned to `align`; their address.
     pub fn alloc(&mut self, size: u32, align: u32) -> u32 {
-        let end = DATA_BASE + self.bytes.len() as u32;
+        let end = self.base + self.bytes.len() as u32;
         let at = align_to(end, align.max(1));
-        self.bytes.resize((at + size - DATA_BASE) as usize, 0);
+        self.bytes.resize((at + size - self.base) as usize, 0);
         at
     }
 
     fn put(&mut self, addr: u32, bytes: &[u8]) {
-        let at = (addr - DATA_BASE) as usize;
+        let at = (addr - self.base) as usize;
         self.bytes[at..at + bytes.len()].copy_from_slice(bytes);
     }
 

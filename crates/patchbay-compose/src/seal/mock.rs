@@ -13,7 +13,7 @@
 //!   trap's backtrace says which mock refused what.
 
 use super::core::{stub_module, CoreFunction};
-use super::lower::{enum_index, flat, flat_count, Flat, Image};
+use super::lower::{enum_index, flat, flat_count, Flat, Image, DATA_BASE};
 use crate::MockAnswer;
 use wasm_encoder::{BlockType, Function, Ieee32, Ieee64, InstructionSink, ValType};
 use wasm_wave::value::{Type, Value};
@@ -53,11 +53,61 @@ pub fn mock_trap_name(node: &str, called: &str, why: &str) -> String {
 /// The core module answering `functions` for `node`. The error says which
 /// function cannot be baked and why.
 pub(crate) fn mock_module(node: &str, functions: &[MockFunction]) -> Result<Vec<u8>, String> {
+    // Global 0 is the stub's heap; its data starts at DATA_BASE.
+    let code = mock_code(node, functions, Bases::default())?;
+    Ok(stub_module(&code.functions, &code.data, code.counters))
+}
+
+/// Where a mock's code goes in the module that holds it: a stub of its
+/// own, or the fakes' guest module, which answers the binding's other
+/// functions (`functions` overrides on a fake).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bases {
+    /// The index of the first function the mock adds.
+    pub function: u32,
+    /// The index of the first counter global it adds.
+    pub global: u32,
+    /// The address of its data in memory 0 (a multiple of 8).
+    pub data: u32,
+}
+
+impl Default for Bases {
+    /// A mock stub of its own ([`stub_module`]): its functions first, its
+    /// counters after the heap global, its data at [`DATA_BASE`].
+    fn default() -> Self {
+        Self {
+            function: 0,
+            global: 1,
+            data: DATA_BASE,
+        }
+    }
+}
+
+/// A mock's core code, for the module that holds it.
+pub(crate) struct MockCode {
+    /// The exported functions in the order given, then the helpers (traps
+    /// and `memeq`), numbered from [`Bases::function`].
+    pub functions: Vec<CoreFunction>,
+    /// The values, to place at [`Bases::data`].
+    pub data: Vec<u8>,
+    /// How many `i32` counter globals (starting at 0) follow
+    /// [`Bases::global`].
+    pub counters: u32,
+}
+
+/// The core functions answering `functions` for `node`, placed at
+/// `bases`. The error says which function cannot be baked and why.
+pub(crate) fn mock_code(
+    node: &str,
+    functions: &[MockFunction],
+    bases: Bases,
+) -> Result<MockCode, String> {
     let mut b = Builder {
         node,
-        image: Image::default(),
+        image: Image::at(bases.data),
         helpers: Vec::new(),
-        first_helper: functions.len() as u32,
+        first_helper: bases.function + functions.len() as u32,
+        first_counter: bases.global,
         counters: 0,
         memeq: None,
     };
@@ -75,7 +125,11 @@ pub(crate) fn mock_module(node: &str, functions: &[MockFunction]) -> Result<Vec<
         });
     }
     core.append(&mut b.helpers);
-    Ok(stub_module(&core, &b.image.bytes, b.counters))
+    Ok(MockCode {
+        functions: core,
+        data: b.image.bytes,
+        counters: b.counters,
+    })
 }
 
 struct Builder<'a> {
@@ -84,6 +138,8 @@ struct Builder<'a> {
     /// Functions after the exported ones: traps and `memeq`.
     helpers: Vec<CoreFunction>,
     first_helper: u32,
+    /// The index of the first counter global.
+    first_counter: u32,
     counters: u32,
     memeq: Option<u32>,
 }
@@ -113,8 +169,8 @@ impl Builder<'_> {
                     body.instructions().end();
                     return Ok((name, body));
                 };
+                let counter = self.first_counter + self.counters;
                 self.counters += 1;
-                let counter = self.counters;
                 let mut ins = body.instructions();
                 // i = counter; if i < last { counter = i + 1 }
                 ins.global_get(counter)
@@ -193,7 +249,7 @@ impl Builder<'_> {
             }
             MockAnswer::Fake(fake) => {
                 return Err(format!(
-                    "the `{}` fake answers it, and fakes are not sealed yet",
+                    "the `{}` fake answers it, which a mock stub has no code for",
                     fake.name()
                 ))
             }

@@ -20,7 +20,9 @@
 //! Fakes and grant scopes are sealed too ([`fake`]): the `kv` and
 //! `config` fakes and seeded random sources by the fakes' guest module
 //! (Rust, built from source by the `patchbay-fakes` crate) configured with
-//! the binding's values; the `config` fake of the standard
+//! the binding's values ([`guest`]); with `functions` overrides, the same
+//! module with the overridden functions' mock code added, so those answer
+//! the mock's values and the others the fake; the `config` fake of the standard
 //! `wasi:config/store` by a mock stub of its values; a grant of `wasi:cli/environment` by the guest's
 //! environment filter, which passes on only the variables the grant names;
 //! the `clock` fake and fixed wall clocks, and the `log` fake, by mock
@@ -34,6 +36,7 @@
 
 mod core;
 mod fake;
+mod guest;
 mod handles;
 mod lower;
 mod mock;
@@ -380,7 +383,7 @@ fn seal_plan(
     ports: &[crate::PortFunction],
 ) -> Result<stub::StubComponent, String> {
     match plan {
-        fake::Plan::Guest(guest) => source.guest_stub(import, guest),
+        fake::Plan::Guest(guest) => source.guest_stub(node, import, guest, ports),
         fake::Plan::Mock(mock) => source.mock_stub(node, import, mock, ports),
     }
 }

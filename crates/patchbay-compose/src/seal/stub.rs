@@ -7,7 +7,8 @@
 //! are defined by the stub: no function can make one, so none ever exists.
 
 use super::core::{trap_module, TrapFunction};
-use super::fake::{check_role, rewrite, GuestPlan};
+use super::fake::{check_role, GuestPlan};
+use super::guest::{rewrite, Overrides};
 use super::handles::{has_map, holds_handle, mentions_handle, with_handles_as_u32};
 use super::mock::{mock_module, MockFunction};
 use crate::{display_name, mock_answers, MockAnswer, PortFunction, WaveType};
@@ -114,6 +115,27 @@ impl StubSource {
         ports: &[PortFunction],
     ) -> Result<StubComponent, String> {
         let found = self.find(import, "mock")?;
+        let functions = self.mock_functions(&found, import, mock, ports)?;
+        let module = mock_module(node, &functions)?;
+        let bytes = self.encode(&found, module)?;
+        Ok(StubComponent {
+            imports: super::top_level_imports(&bytes),
+            bytes,
+            functions: functions.into_iter().map(|f| f.called).collect(),
+        })
+    }
+
+    /// Each function of `found` with its core signature and how `mock`
+    /// answers it, by [`mock_answers`]'s rule (`ports` are the import's
+    /// functions with their types, as `check` reads them). The error says
+    /// which function cannot be baked and why.
+    fn mock_functions(
+        &self,
+        found: &Found<'_>,
+        import: &str,
+        mock: &Mock,
+        ports: &[PortFunction],
+    ) -> Result<Vec<MockFunction>, String> {
         for f in &found.functions {
             let types = f.params.iter().map(|p| &p.ty).chain(f.result.as_ref());
             if types.into_iter().any(|t| has_map(&self.resolve, t)) {
@@ -180,7 +202,7 @@ impl StubSource {
             }
             .ok_or_else(|| format!("`{}` has no types to bake its values against", f.name))?;
             let signature = self.resolve.wasm_signature(AbiVariant::GuestExport, f);
-            let core = self.core_signature(&found, f);
+            let core = self.core_signature(found, f);
             functions.push(MockFunction {
                 export: core.export,
                 params: core.params,
@@ -196,40 +218,62 @@ impl StubSource {
                 answer: answers[at].clone(),
             });
         }
-        let module = mock_module(node, &functions)?;
-        let bytes = self.encode(&found, module)?;
-        Ok(StubComponent {
-            imports: super::top_level_imports(&bytes),
-            bytes,
-            functions: functions.into_iter().map(|f| f.called).collect(),
-        })
+        Ok(functions)
     }
 
-    /// A stub for `import` made of the fakes' guest module, as `plan` says
-    /// (see `fake.rs`). The error says why it cannot be made.
-    pub fn guest_stub(&self, import: &str, plan: &GuestPlan) -> Result<StubComponent, String> {
+    /// A stub for `import` of `node` made of the fakes' guest module, as
+    /// `plan` says (see `fake.rs`); with the plan's `functions` overrides,
+    /// the functions the mock sets answer its values (`ports` are the
+    /// import's functions with their types) and the rest the fake. The
+    /// error says why it cannot be made.
+    pub fn guest_stub(
+        &self,
+        node: &str,
+        import: &str,
+        plan: &GuestPlan,
+        ports: &[PortFunction],
+    ) -> Result<StubComponent, String> {
         let found = self.find(import, "fake")?;
+        // Per function, the mock's answer when the mock answers it.
+        let mut mocked: Vec<Option<MockFunction>> = match &plan.overrides {
+            Some(mock) => self
+                .mock_functions(&found, import, mock, ports)?
+                .into_iter()
+                .map(|f| (!matches!(f.answer, MockAnswer::Fake(_))).then_some(f))
+                .collect(),
+            None => found.functions.iter().map(|_| None).collect(),
+        };
         let mut renames = Vec::new();
         let mut functions = Vec::new();
-        for f in &found.functions {
+        let mut overridden = Vec::new();
+        for (f, mocked) in found.functions.iter().zip(&mut mocked) {
             let name = display_name(&f.name);
+            functions.push(match found.interface {
+                Some(_) => format!("{import}#{name}"),
+                None => import.to_string(),
+            });
+            if let Some(m) = mocked.take() {
+                overridden.push(m);
+                continue;
+            }
             let role = plan.roles.get(name.as_str()).copied().ok_or_else(|| {
                 format!("`{name}` is a function the sealed fake does not implement")
             })?;
             let core = self.core_signature(&found, f);
             check_role(role, &name, &core.params, &core.results)?;
             renames.push((role.export(), core.export));
-            functions.push(match found.interface {
-                Some(_) => format!("{import}#{name}"),
-                None => import.to_string(),
-            });
         }
         let reads_host = plan.module.reads_host();
+        let overrides = Overrides {
+            node,
+            functions: overridden,
+        };
         let module = rewrite(
             plan.module.bytes(),
             &renames,
             &plan.seed,
             reads_host.then_some(import),
+            plan.overrides.is_some().then_some(&overrides),
         )?;
         let bytes = self.encode_world(&found, module, reads_host)?;
         Ok(StubComponent {
