@@ -2,7 +2,9 @@
 //! wasm32-unknown-unknown: the fakes (`$OUT_DIR/fakes.wasm`) and, with its
 //! `env` feature, the environment filter (`$OUT_DIR/env-filter.wasm`), with
 //! its `clock` feature the fixed monotonic clock
-//! (`$OUT_DIR/fixed-clock.wasm`).
+//! (`$OUT_DIR/fixed-clock.wasm`), with `keyvalue-draft` and
+//! `keyvalue-draft2` the standard key-value fake at each version
+//! (`$OUT_DIR/keyvalue-draft.wasm`, `$OUT_DIR/keyvalue-draft2.wasm`).
 
 use std::env;
 use std::fs;
@@ -25,6 +27,24 @@ fn main() {
     build(&guest, &out_dir, None, "fakes.wasm");
     build(&guest, &out_dir, Some("env"), "env-filter.wasm");
     build(&guest, &out_dir, Some("clock"), "fixed-clock.wasm");
+    build(
+        &guest,
+        &out_dir,
+        Some("keyvalue-draft"),
+        "keyvalue-draft.wasm",
+    );
+    build(
+        &guest,
+        &out_dir,
+        Some("keyvalue-draft2"),
+        "keyvalue-draft2.wasm",
+    );
+    // The standard key-value fake's stub is encoded from the WIT the
+    // host serves.
+    let wit = manifest_dir.join("../patchbay-host/wit");
+    for version in ["keyvalue", "keyvalue-draft2"] {
+        println!("cargo:rerun-if-changed={}", wit.join(version).display());
+    }
 }
 
 /// Builds the guest (with `feature`) into its own target folder under

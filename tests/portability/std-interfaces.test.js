@@ -1,8 +1,9 @@
 // std-interfaces (built with wasmCloud's SDK) and std-interfaces-spin
 // (built with Spin's SDK, Spin 3's versions of the interfaces) outside
-// Patchbay. Each artifact keeps the standard interfaces as imports, sealed or open: a
-// granted key-value store and configuration are the engine's to give, and
-// the fakes' guest module does not make `wasi:keyvalue` buckets. The
+// Patchbay. Each artifact keeps the standard interfaces as imports, sealed or open: the
+// samples grant a key-value store and configuration, which are the engine's
+// to give (the `kv` and `config` fakes would be sealed in; see
+// crates/patchbay-host/tests/seal_std.rs). The
 // standalone wasmtime CLI (49) cannot run it: it has no `wasi:logging`,
 // and its `-S config` serves `wasi:config/store@0.2.0-rc.1`, not the
 // `@0.2.0-draft` wasmCloud's SDK imports (nor Spin 3's

@@ -81,7 +81,15 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn print_sealed(sealed: &Sealed) {
-    let count = |kind| sealed.stubs.iter().filter(|s| s.kind == kind).count();
+    // Imports, not stubs: one stub may serve several of a node's imports.
+    let count = |kind| {
+        sealed
+            .stubs
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| 1 + s.also.len())
+            .sum::<usize>()
+    };
     let (denied, mocked) = (count(StubKind::Deny), count(StubKind::Mock));
     let (faked, scoped) = (count(StubKind::Fake), count(StubKind::Scope));
     println!(
@@ -93,7 +101,7 @@ fn print_sealed(sealed: &Sealed) {
     );
     for stub in &sealed.stubs {
         println!(
-            "  {}  {}.{} ({} function{}; {STUB_FOLDER}/{}.wasm)",
+            "  {}  {}.{}{} ({} function{}; {STUB_FOLDER}/{}.wasm)",
             match stub.kind {
                 StubKind::Deny => "deny",
                 StubKind::Mock => "mock",
@@ -102,6 +110,10 @@ fn print_sealed(sealed: &Sealed) {
             },
             stub.node,
             stub.import,
+            stub.also
+                .iter()
+                .map(|i| format!(", {}.{i}", stub.node))
+                .collect::<String>(),
             stub.functions.len(),
             plural(stub.functions.len()),
             stub.name

@@ -76,6 +76,9 @@ pub(crate) struct ExtraInstance<'a> {
     pub path: String,
     /// The node's import it satisfies (the stub's export of that name).
     pub serves: &'a str,
+    /// The node's other imports it satisfies, each by its export of that
+    /// name.
+    pub also: &'a [String],
     /// Its own arguments: import name, and the instance and export feeding it.
     pub args: Vec<(String, String, String)>,
 }
@@ -305,11 +308,13 @@ pub(crate) fn wac_text(ws: &Workspace, extra: &[ExtraInstance<'_>]) -> String {
                 &format!("{SEALED_NAMESPACE}:{}", stub.name),
                 &stub.args,
             );
-            args.push((
-                stub.serves.to_string(),
-                stub.name.to_string(),
-                stub.serves.to_string(),
-            ));
+            for serves in std::iter::once(stub.serves).chain(stub.also.iter().map(String::as_str)) {
+                args.push((
+                    serves.to_string(),
+                    stub.name.to_string(),
+                    serves.to_string(),
+                ));
+            }
         }
         let _ = writeln!(out);
         write_instance(

@@ -26,6 +26,70 @@ pub const SEED_CAPACITY: usize = 64 * 1024;
 /// [`HOST_MONOTONIC_CLOCK_MODULE`], to wait for real.
 pub const FIXED_CLOCK_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fixed-clock.wasm"));
 
+/// The `kv` fake of one version of the standard `wasi:keyvalue`: its
+/// guest build, whose exports already carry the component encoder's names
+/// for the whole of `store`, `atomics` and `batch`, and the WIT of that
+/// version (the files the host serves, `crates/patchbay-host/wit`), which
+/// the stub around it exports.
+#[derive(Debug, Clone, Copy)]
+pub struct StandardKeyValue {
+    /// The package version: `0.2.0-draft`.
+    pub version: &'static str,
+    /// The guest build.
+    pub module: &'static [u8],
+    /// The WIT files of the package, by name.
+    pub wit: &'static [(&'static str, &'static str)],
+}
+
+/// Every version of `wasi:keyvalue` whose `kv` fake a sealed artifact
+/// carries: wasmCloud's SDK's `0.2.0-draft` and Spin 3's `0.2.0-draft2`.
+pub const STANDARD_KEYVALUE: &[StandardKeyValue] = &[
+    StandardKeyValue {
+        version: "0.2.0-draft",
+        module: include_bytes!(concat!(env!("OUT_DIR"), "/keyvalue-draft.wasm")),
+        wit: &[
+            (
+                "world.wit",
+                include_str!("../../patchbay-host/wit/keyvalue/world.wit"),
+            ),
+            (
+                "store.wit",
+                include_str!("../../patchbay-host/wit/keyvalue/store.wit"),
+            ),
+            (
+                "atomic.wit",
+                include_str!("../../patchbay-host/wit/keyvalue/atomic.wit"),
+            ),
+            (
+                "batch.wit",
+                include_str!("../../patchbay-host/wit/keyvalue/batch.wit"),
+            ),
+        ],
+    },
+    StandardKeyValue {
+        version: "0.2.0-draft2",
+        module: include_bytes!(concat!(env!("OUT_DIR"), "/keyvalue-draft2.wasm")),
+        wit: &[
+            (
+                "world.wit",
+                include_str!("../../patchbay-host/wit/keyvalue-draft2/world.wit"),
+            ),
+            (
+                "store.wit",
+                include_str!("../../patchbay-host/wit/keyvalue-draft2/store.wit"),
+            ),
+            (
+                "atomic.wit",
+                include_str!("../../patchbay-host/wit/keyvalue-draft2/atomic.wit"),
+            ),
+            (
+                "batch.wit",
+                include_str!("../../patchbay-host/wit/keyvalue-draft2/batch.wit"),
+            ),
+        ],
+    },
+];
+
 /// How the core import modules of the host's interfaces start; a sealed
 /// export renames them to the real import (`wasi:cli/environment@…`).
 pub const HOST_MODULE_PREFIX: &str = "patchbay-fake:host-";
@@ -260,6 +324,35 @@ mod tests {
                     "{names:?} lacks {needed}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn each_standard_keyvalue_build_exports_its_version_whole() {
+        for kv in STANDARD_KEYVALUE {
+            let names = exports(kv.module);
+            for function in [
+                "store@V#open",
+                "store@V#[method]bucket.get",
+                "store@V#[method]bucket.set",
+                "store@V#[method]bucket.delete",
+                "store@V#[method]bucket.exists",
+                "store@V#[method]bucket.list-keys",
+                "store@V#[dtor]bucket",
+                "atomics@V#increment",
+                "batch@V#get-many",
+                "batch@V#set-many",
+                "batch@V#delete-many",
+            ] {
+                let name = format!("wasi:keyvalue/{}", function.replace('V', kv.version));
+                assert!(names.contains(&name), "{names:?} lacks {name}");
+            }
+            for needed in [SEED_SYMBOL, "memory", "cabi_realloc"] {
+                assert!(names.iter().any(|n| n == needed), "{needed}");
+            }
+            assert!(kv.wit[0]
+                .1
+                .contains(&format!("package wasi:keyvalue@{};", kv.version)));
         }
     }
 

@@ -22,22 +22,27 @@
 //! (Rust, built from source by the `patchbay-fakes` crate) configured with
 //! the binding's values ([`guest`]); with `functions` overrides, the same
 //! module with the overridden functions' mock code added, so those answer
-//! the mock's values and the others the fake; the `config` fake of the standard
-//! `wasi:config/store` by a mock stub of its values; a grant of `wasi:cli/environment` by the guest's
-//! environment filter, which passes on only the variables the grant names;
-//! the `clock` fake and fixed wall clocks, and the `log` fake, by mock
-//! stubs.
+//! the mock's values and the others the fake; the `kv` fake of the
+//! standard `wasi:keyvalue` ([`keyvalue`]) by the guest's build for that
+//! version, one stub per node serving its `store`, `atomics` and `batch`
+//! over one set of buckets ([`Stub::also`]); the `config` fake of the
+//! standard `wasi:config/store` by a mock stub of its values; a grant of
+//! `wasi:cli/environment` by the guest's environment filter, which passes
+//! on only the variables the grant names; the `clock` fake and fixed wall
+//! clocks, and the `log` fake, by mock stubs.
 //!
 //! The result imports only what is granted or left open, plus the imports
 //! whose binding cannot be sealed yet (the `http` fake, mocks whose types
 //! hold resource handles, constructors, a fixed monotonic clock waited on
-//! with `subscribe-instant` alone), which
-//! [`Sealed::not_sealed`] lists, each with its reason.
+//! with `subscribe-instant` alone, a standard `wasi:keyvalue` interface
+//! bound otherwise than its siblings), which [`Sealed::not_sealed`] lists,
+//! each with its reason.
 
 mod core;
 mod fake;
 mod guest;
 mod handles;
+mod keyvalue;
 mod lower;
 mod mock;
 mod stub;
@@ -50,7 +55,7 @@ use crate::compose::chain;
 use crate::compose::{encode_graph, Composed};
 use crate::wac::{recipe_sources, wac_text, ExtraInstance, SEALED_NAMESPACE};
 use crate::{read_package, Problem, Workspace};
-use patchbay_project::Binding;
+use patchbay_project::{Binding, Fake};
 use std::collections::{HashMap, HashSet};
 use stub::StubSource;
 
@@ -111,6 +116,10 @@ pub struct Stub {
     /// import it serves (the environment filter reads the host's
     /// environment and passes on part of it).
     pub reads_host: bool,
+    /// The node's other imports its one instance serves too: the `kv`
+    /// fake of the standard `wasi:keyvalue` serves the node's `atomics`
+    /// and `batch` beside its `store`, over the same buckets.
+    pub also: Vec<String>,
     /// The stub component.
     pub bytes: Vec<u8>,
 }
@@ -171,8 +180,9 @@ impl Workspace {
     /// enforce) a scope's stub. Bindings that cannot be baked (values
     /// holding resource handles, constructors, async functions, the `http`
     /// fake, a fixed monotonic clock waited on with `subscribe-instant`
-    /// alone) stay imports, listed with the reason
-    /// in [`Sealed::not_sealed`].
+    /// alone, a standard `wasi:keyvalue` interface bound otherwise than its
+    /// siblings) stay imports, listed with the reason in
+    /// [`Sealed::not_sealed`].
     pub fn compose_sealed(&self) -> Result<Sealed, SealError> {
         let problems = self.check();
         if problems.iter().any(Problem::is_error) {
@@ -182,7 +192,7 @@ impl Workspace {
         let project = self.project();
         let mut sources: HashMap<&str, StubSource> = HashMap::new();
         let mut taken: HashSet<String> = project.nodes.keys().map(|n| n.to_string()).collect();
-        let mut stubs = Vec::new();
+        let mut stubs: Vec<Stub> = Vec::new();
         let mut not_sealed = Vec::new();
         // Per stub: its import → (instance, export) feeding it, for the recipe.
         let mut stub_args: Vec<Vec<(String, String, String)>> = Vec::new();
@@ -193,13 +203,47 @@ impl Workspace {
             let component = project.nodes[node].component.as_str();
             // This node's stubs, by the import they serve: name and instance.
             let mut sealed_here: HashMap<&str, (String, wac_graph::NodeId)> = HashMap::new();
+            // Its standard key-value fake per version: name, instance and
+            // place in `stubs`.
+            let mut kv_here: HashMap<&str, (String, wac_graph::NodeId, usize)> = HashMap::new();
             // Imports in world order: an interface comes after those it uses.
             for port in &part.imports {
                 if project.wire_into(node, &port.name).is_some() {
                     continue;
                 }
                 let names: Vec<String> = port.functions.iter().map(|f| f.name.clone()).collect();
-                let want = match project.binding_for(node, &port.name).map(|(_, b)| b) {
+                let binding = project.binding_for(node, &port.name).map(|(_, b)| b);
+                let standard_kv = matches!(binding, Some(Binding::Mock(m)) if m.fake == Some(Fake::KeyValue))
+                    && crate::binding::standard_fake(Fake::KeyValue, &port.name)
+                    && !port.types_only;
+                let version = port.name.split_once('@').map_or("", |(_, v)| v);
+                if let Some((name, instance, at)) =
+                    standard_kv.then(|| kv_here.get(version)).flatten()
+                {
+                    // The node's key-value stub of this version serves this
+                    // interface too.
+                    let wire_error = |reason: String| SealError::Wire {
+                        node: node.to_string(),
+                        import: port.name.clone(),
+                        reason,
+                    };
+                    let graph = &mut built.graph;
+                    let alias = graph
+                        .alias_instance_export(*instance, &port.name)
+                        .map_err(|e| wire_error(chain(&e)))?;
+                    let target = built
+                        .instances
+                        .get(node)
+                        .copied()
+                        .ok_or_else(|| wire_error(format!("node `{node}` has no instance")))?;
+                    graph
+                        .set_instantiation_argument(target, &port.name, alias)
+                        .map_err(|e| wire_error(chain(&e)))?;
+                    stubs[*at].also.push(port.name.clone());
+                    sealed_here.insert(&port.name, (name.clone(), *instance));
+                    continue;
+                }
+                let want = match binding {
                     Some(Binding::Deny) => Want::Deny,
                     Some(Binding::Mock(mock)) if !port.types_only => Want::Mock(mock),
                     Some(Binding::Grant(grant)) if !port.types_only => {
@@ -232,6 +276,12 @@ impl Workspace {
                             None => source
                                 .mock_stub(node, &port.name, mock, &port.functions)
                                 .map(|m| (m, StubKind::Mock)),
+                            Some(_) if standard_kv => {
+                                keyvalue_agrees(project, node, part, &port.name, mock)
+                                    .and_then(|()| keyvalue::version_of(&port.name))
+                                    .and_then(|kv| keyvalue::keyvalue_stub(kv, mock))
+                                    .map(|m| (m, StubKind::Fake))
+                            }
                             Some(fake) => fake::fake_plan(fake, mock, &port.name, &names)
                                 .and_then(|plan| {
                                     seal_plan(source, node, &port.name, &plan, &port.functions)
@@ -325,6 +375,9 @@ impl Workspace {
                     .set_instantiation_argument(target, &port.name, alias)
                     .map_err(|e| wire_error(chain(&e)))?;
                 sealed_here.insert(&port.name, (name.clone(), instance));
+                if standard_kv && kind == StubKind::Fake {
+                    kv_here.insert(version, (name.clone(), instance, stubs.len()));
+                }
                 stub_args.push(args);
                 stubs.push(Stub {
                     kind,
@@ -333,6 +386,7 @@ impl Workspace {
                     name,
                     functions: made.functions,
                     reads_host: made.imports.contains(&port.name),
+                    also: Vec::new(),
                     bytes: made.bytes,
                 });
             }
@@ -347,6 +401,7 @@ impl Workspace {
                 name: &s.name,
                 path: format!("{STUB_FOLDER}/{}.wasm", s.name),
                 serves: &s.import,
+                also: &s.also,
                 args,
             })
             .collect();
@@ -372,6 +427,37 @@ enum Want<'p> {
     Mock(&'p patchbay_project::Mock),
     /// A grant whose scope the artifact enforces, or why it cannot.
     Scope(Box<Result<fake::Plan, String>>),
+}
+
+/// Whether every unwired `wasi:keyvalue` import of `node` at `import`'s
+/// version is bound to the `kv` fake with `mock`'s values: the sealed fake
+/// serves them all from one set of buckets, as the host's scope does, so
+/// it stands in for all of them or for none. The error says which differs.
+fn keyvalue_agrees(
+    project: &patchbay_project::Project,
+    node: &str,
+    part: &crate::Part,
+    import: &str,
+    mock: &patchbay_project::Mock,
+) -> Result<(), String> {
+    let version = import.split_once('@').map_or("", |(_, v)| v);
+    for other in &part.imports {
+        let same_family = other.name.starts_with("wasi:keyvalue/")
+            && other.name.split_once('@').map(|(_, v)| v) == Some(version);
+        if !same_family || other.name == import || project.wire_into(node, &other.name).is_some() {
+            continue;
+        }
+        match project.binding_for(node, &other.name).map(|(_, b)| b) {
+            Some(Binding::Mock(m)) if m.fake == Some(Fake::KeyValue) && m.values == mock.values => {}
+            _ => {
+                return Err(format!(
+                    "the `kv` fake of the standard `{import}` keeps its buckets for all of the node's `wasi:keyvalue` interfaces, and `{}` is bound otherwise",
+                    other.name
+                ))
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The stub a fake's or a scope's plan makes.

@@ -9,18 +9,30 @@
 //! values into [`PATCHBAY_FAKE_SEED`] as a data segment, and wraps the
 //! result in a component exporting that import.
 //!
-//! Built three times by `../build.rs`: by default with the `kv`/`config`
+//! Built five times by `../build.rs`: by default with the `kv`/`config`
 //! map and the seeded random sources (it imports nothing); with the `env`
 //! feature, the environment filter alone, which imports the host's
 //! `get-environment`; with the `clock` feature, the fixed monotonic clock
-//! alone, which imports the host's `subscribe-duration` to wait for real.
-//! The host imports' module names are rewritten to the real import.
+//! alone, which imports the host's `subscribe-duration` to wait for real;
+//! with `keyvalue-draft` or `keyvalue-draft2`, the `kv` fake of the
+//! standard `wasi:keyvalue` at that version ([`keyvalue`]), whose exports
+//! already carry the encoder's names and which imports only the encoder's
+//! resource intrinsics for the buckets (and compare-and-swap handles) it
+//! makes. The host imports' module names are rewritten to the real import.
 //!
 //! The seed: a little-endian `u32` count, then per entry a `u32` length
 //! and the key's bytes, a `u32` length and the value's bytes.
 
-// The fixed clock uses none of the helpers for strings and lists.
-#![cfg_attr(feature = "clock", allow(dead_code, unused_imports))]
+// The fixed clock and the standard key-value fake use only some of the
+// helpers for strings and lists.
+#![cfg_attr(
+    any(
+        feature = "clock",
+        feature = "keyvalue-draft",
+        feature = "keyvalue-draft2"
+    ),
+    allow(dead_code, unused_imports)
+)]
 
 use std::alloc::{alloc, realloc, Layout};
 use std::cell::RefCell;
@@ -134,7 +146,12 @@ fn ret_option(value: Option<&str>) -> *mut u8 {
     }
 }
 
-#[cfg(not(any(feature = "env", feature = "clock")))]
+#[cfg(not(any(
+    feature = "env",
+    feature = "clock",
+    feature = "keyvalue-draft",
+    feature = "keyvalue-draft2"
+)))]
 mod fakes {
     use super::*;
     use rand::rngs::StdRng;
@@ -417,3 +434,6 @@ mod clock {
         unsafe { host_subscribe_duration(when.saturating_sub(now())) }
     }
 }
+
+#[cfg(any(feature = "keyvalue-draft", feature = "keyvalue-draft2"))]
+mod keyvalue;
