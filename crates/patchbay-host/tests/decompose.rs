@@ -1,6 +1,7 @@
 //! A composed binary, decomposed into a project (`patchbay import`) and
 //! composed again, answers the samples' calls as the binary does: every
-//! sample's and fixture's export, open and sealed, run as the one
+//! sample's and fixture's export, open and sealed, and a composite's
+//! composition (which decomposes to a composite), run as the one
 //! component of a project with WASI granted, call for call.
 
 use patchbay_compose::{import_file, write_import, Workspace};
@@ -124,4 +125,29 @@ fn decomposed_and_recomposed_exports_answer_the_samples_calls_alike() {
     }
     assert!(compositions >= 10, "only {compositions} compositions");
     assert!(answered >= 20, "only {answered} calls answered");
+}
+
+#[test]
+fn a_composite_decomposed_to_a_composite_and_recomposed_answers_alike() {
+    // kv-service with both its nodes grouped into composite `store`: the
+    // binary nests the composite's composition, which opens as a
+    // composite again.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let toml = format!(
+        "version = 2\nname = \"grouped\"\n\n[components.kv-memory]\npath = {:?}\n\n[components.kv-service]\npath = {:?}\n\n[nodes.kv]\ncomposite = \"store\"\n\n[[exports]]\nfrom = \"kv.handle-request\"\n\n[bindings.\"*.wasi:*\"]\nmode = \"grant\"\n\n[composites.store.nodes.memory]\ncomponent = \"kv-memory\"\n\n[composites.store.nodes.service]\ncomponent = \"kv-service\"\n\n[[composites.store.wires]]\nfrom = \"memory.patchbay:kv/store\"\nto = \"service.patchbay:kv/store\"\n\n[[composites.store.exports]]\nfrom = \"service.handle-request\"\n",
+        patchbay_test_programs::KV_MEMORY,
+        patchbay_test_programs::KV_SERVICE,
+    );
+    std::fs::write(dir.path().join("patchbay.toml"), toml).expect("write project");
+    let ws = Workspace::open(patchbay_project::load(dir.path()).expect("loads"));
+    let composed = ws.compose().unwrap_or_else(|p| panic!("{p:#?}"));
+    let file = dir.path().join("grouped.wasm");
+    std::fs::write(&file, &composed.bytes).expect("write");
+    let imported = import_file(&file, &[], &dir.path().join("decomposed")).expect("imports");
+    let p = &imported.project;
+    assert_eq!(p.composites.len(), 1, "{:?}", p.composites.keys());
+    assert!(p.is_composite(&p.nodes["kv"].component), "{:?}", p.nodes);
+    // `set a 1`, `get a` and `frobnicate` (an error message the service
+    // returns) answer alike.
+    assert_eq!(same_answers(&composed.bytes, "grouped kv-service"), 3);
 }

@@ -155,3 +155,77 @@ fn a_recipe_names_its_missing_package_whose_file_is_picked() {
         assert_eq!(nodes, ["store", "svc"]);
     });
 }
+
+#[test]
+fn a_binary_that_nests_a_composition_opens_with_a_composite_node() {
+    let f = fixture("kv-service");
+    block(async {
+        // kv-service with both nodes grouped into composite `store`,
+        // composed: the composite is a composition nested in the binary.
+        let grouped = f.root.join("kv-service").join("patchbay.toml");
+        let text = std::fs::read_to_string(&grouped).unwrap();
+        let text = text
+            .replace("version = 1", "version = 2")
+            .replace("[nodes.memory]", "[composites.store.nodes.memory]")
+            .replace("[nodes.service]", "[composites.store.nodes.service]")
+            .replace("[[wires]]", "[[composites.store.wires]]")
+            .replace(
+                "[[exports]]\nfrom = \"service.handle-request\"",
+                "[[composites.store.exports]]\nfrom = \"service.handle-request\"\n\n[nodes.kv]\ncomposite = \"store\"\n\n[[exports]]\nfrom = \"kv.handle-request\"",
+            );
+        std::fs::write(&grouped, text).unwrap();
+        let ws = patchbay_compose::Workspace::open(patchbay_project::load(&grouped).unwrap());
+        assert_eq!(
+            ws.project().composites.len(),
+            1,
+            "the sample's file changed"
+        );
+        let wasm = f.root.join("found").join("grouped.wasm");
+        std::fs::create_dir_all(wasm.parent().unwrap()).unwrap();
+        std::fs::write(
+            &wasm,
+            ws.compose().unwrap_or_else(|p| panic!("{p:#?}")).bytes,
+        )
+        .unwrap();
+
+        let session = session_for(&f, wasm.clone(), "state-nested");
+        let file = wasm.display().to_string();
+        let plan = session
+            .import_plan(ImportPlanRequest {
+                file: file.clone(),
+                deps: vec![],
+            })
+            .await
+            .unwrap();
+        let opened = session
+            .import_project(ImportProjectRequest {
+                file,
+                output: plan.output,
+                deps: vec![],
+            })
+            .await
+            .unwrap();
+        let doc = &opened.doc;
+        let nodes: Vec<(&str, &str)> = doc
+            .nodes
+            .iter()
+            .map(|n| (n.id.as_str(), n.component.as_str()))
+            .collect();
+        assert_eq!(doc.composites.len(), 1, "{:?}", doc.composites);
+        let store = &doc.composites[0];
+        assert_eq!(nodes, [("kv", store.name.as_str())]);
+        let inner: Vec<&str> = store.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(inner, ["memory", "service"]);
+        assert_eq!(store.wires.len(), 1);
+        assert_eq!(store.exports.len(), 1);
+        assert!(opened.analysis.composed.is_some(), "the import composes");
+        assert!(
+            opened.notes[0].contains(&format!(
+                "1 node, 0 wires, 1 export from 2 extracted components; 1 composite: `{}` (2 nodes, 1 wire; node kv)",
+                store.name
+            )),
+            "{:?}",
+            opened.notes
+        );
+    });
+}
