@@ -307,18 +307,21 @@ fn finish_code(
     }
 }
 
-/// The name section: the module's name and its functions' names (from
-/// `reader`, if it has one), then the added functions' (from `first`).
+/// The name section: the stub's module name, the module's functions'
+/// names (from `reader`, if it has one), then the added functions' (from
+/// `first`).
 fn names(
     reader: Option<wasmparser::NameSectionReader<'_>>,
     first: u32,
     extra: &MockCode,
 ) -> Result<NameSection, String> {
     let mut section = NameSection::new();
+    // The module is a stub now: a host finds the mock's traps by the
+    // stub's module name and the function's.
+    section.module(super::STUB_MODULE_NAME);
     let mut functions = NameMap::new();
     for name in reader.into_iter().flatten() {
         match name.map_err(broken)? {
-            Name::Module { name, .. } => section.module(name),
             Name::Function(map) => {
                 for naming in map {
                     let naming = naming.map_err(broken)?;
