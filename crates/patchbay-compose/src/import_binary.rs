@@ -475,10 +475,12 @@ impl<'b> Decomposer<'b> {
                         from: PortRef::new(node_ids[*n].clone(), export.clone()),
                         name: (name != export).then(|| name.to_string()),
                     }),
-                    _ => return Err(at(format!(
+                    _ => {
+                        return Err(at(format!(
                         "it re-exports `{export}` of {}, not of an embedded component's instance",
                         describe(*from)
-                    ))),
+                    )))
+                    }
                 },
                 Some(Item::Instance(n)) => {
                     return Err(at(format!(
