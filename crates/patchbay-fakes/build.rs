@@ -4,7 +4,10 @@
 //! its `clock` feature the fixed monotonic clock
 //! (`$OUT_DIR/fixed-clock.wasm`), with `keyvalue-draft` and
 //! `keyvalue-draft2` the standard key-value fake at each version
-//! (`$OUT_DIR/keyvalue-draft.wasm`, `$OUT_DIR/keyvalue-draft2.wasm`).
+//! (`$OUT_DIR/keyvalue-draft.wasm`, `$OUT_DIR/keyvalue-draft2.wasm`);
+//! and the `http` fake from `http-guest/` (`$OUT_DIR/http-fake.wasm`, a
+//! core module carrying its WIT, which patchbay-compose encodes as a
+//! component).
 
 use std::env;
 use std::fs;
@@ -20,8 +23,15 @@ fn main() {
     let manifest_dir =
         PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let guest = manifest_dir.join("guest");
+    let http_guest = manifest_dir.join("http-guest");
     for watched in ["src", "Cargo.toml", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={}", guest.join(watched).display());
+    }
+    for watched in ["src", "wit", "Cargo.toml", "Cargo.lock"] {
+        println!(
+            "cargo:rerun-if-changed={}",
+            http_guest.join(watched).display()
+        );
     }
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("OUT_DIR"));
     build(&guest, &out_dir, None, "fakes.wasm");
@@ -45,13 +55,19 @@ fn main() {
     for version in ["keyvalue", "keyvalue-draft2"] {
         println!("cargo:rerun-if-changed={}", wit.join(version).display());
     }
+    build(&http_guest, &out_dir, None, "http-fake.wasm");
 }
 
 /// Builds the guest (with `feature`) into its own target folder under
 /// `out_dir` and copies the module to `out_dir/name`; panics with the
 /// build's output if it fails.
 fn build(guest: &Path, out_dir: &Path, feature: Option<&str>, name: &str) {
-    let target_dir = out_dir.join(format!("guest-{}", feature.unwrap_or("fakes")));
+    let package = guest
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("guest")
+        .to_string();
+    let target_dir = out_dir.join(format!("{package}-{}", feature.unwrap_or("fakes")));
     let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     scrub_cargo_env(&mut cmd);
     cmd.current_dir(guest)
@@ -82,7 +98,14 @@ fn build(guest: &Path, out_dir: &Path, feature: Option<&str>, name: &str) {
             lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
         );
     }
-    let built = target_dir.join("wasm32-unknown-unknown/release/patchbay_fake_guest.wasm");
+    let artifact = if package == "http-guest" {
+        "patchbay_http_fake_guest.wasm"
+    } else {
+        "patchbay_fake_guest.wasm"
+    };
+    let built = target_dir
+        .join("wasm32-unknown-unknown/release")
+        .join(artifact);
     fs::copy(&built, out_dir.join(name))
         .unwrap_or_else(|e| panic!("cannot copy {}: {e}", built.display()));
 }

@@ -542,3 +542,256 @@ fn a_mocked_constructor_without_a_value_stays_an_import() {
         .iter()
         .any(|i| base(i) == "patchbay:orders/ledger"));
 }
+
+/// sandbox-demo bound to the `http` fake, twice: `granted` keeps the
+/// filesystem and sockets granted, `fenced` denies them.
+const HTTP_FAKED: &str = r#"
+version = 1
+name = "http-faked"
+
+[components.sandbox-demo]
+path = "SANDBOX"
+
+[nodes.granted]
+component = "sandbox-demo"
+
+[nodes.fenced]
+component = "sandbox-demo"
+
+[[exports]]
+from = "granted.patchbay:sandbox/probe"
+as = "granted"
+
+[[exports]]
+from = "fenced.patchbay:sandbox/probe"
+as = "fenced"
+
+[bindings."*.wasi:http/outgoing-handler@0.2.12"]
+mode = "mock"
+fake = "http"
+responses = { "http://example.test/" = "200 hello" }
+
+[bindings."fenced.wasi:filesystem/*"]
+mode = "deny"
+
+[bindings."fenced.wasi:sockets/*"]
+mode = "deny"
+
+[bindings."*.wasi:*"]
+mode = "grant"
+"#;
+
+/// The `http` fake's guest owns the node's streams: a node whose other
+/// imports take streams from the host keeps its fake as an import, saying
+/// which import is in the way; a node denying those is served by the
+/// guest, its HTTP imports and the streams its denials' stubs use included.
+#[test]
+fn the_http_fake_is_sealed_unless_another_import_takes_host_streams() {
+    let toml = HTTP_FAKED.replace("SANDBOX", patchbay_test_programs::SANDBOX_DEMO);
+    let (_dir, ws) = project(&toml);
+    let sealed = seal(&ws);
+    assert_eq!(sealed.not_sealed.len(), 1, "{:?}", sealed.not_sealed);
+    let refused = &sealed.not_sealed[0];
+    assert_eq!(
+        (refused.node.as_str(), refused.import.as_str(), refused.mode),
+        ("granted", "wasi:http/outgoing-handler@0.2.12", "mock")
+    );
+    assert_eq!(
+        refused.reason,
+        "the sealed `http` fake owns the node's `wasi:io/streams` resources, and `wasi:filesystem/types@0.2.12` takes them from the host (it is granted); deny `wasi:filesystem/types@0.2.12` to seal the `http` fake; it stays an import"
+    );
+
+    let guest = sealed
+        .stubs
+        .iter()
+        .find(|s| s.node == "fenced" && s.kind == StubKind::Fake)
+        .expect("the fenced node's http fake");
+    assert_eq!(guest.import, "wasi:http/outgoing-handler@0.2.12");
+    assert_eq!(
+        guest.functions,
+        ["wasi:http/outgoing-handler@0.2.12#handle"]
+    );
+    let info = patchbay_inspect::describe_component(&guest.bytes, Path::new("<http fake>"))
+        .expect("the guest describes");
+    let mut exports: Vec<&str> = info.exports.iter().map(|p| base(&p.name)).collect();
+    exports.sort_unstable();
+    assert_eq!(
+        exports,
+        [
+            "wasi:cli/stderr",
+            "wasi:cli/stdin",
+            "wasi:cli/stdout",
+            "wasi:clocks/monotonic-clock",
+            "wasi:http/outgoing-handler",
+            "wasi:http/types",
+            "wasi:io/error",
+            "wasi:io/poll",
+            "wasi:io/streams",
+        ]
+    );
+    // Every export serves an import of the node, under the node's name.
+    for import in std::iter::once(&guest.import).chain(&guest.also) {
+        assert!(info.exports.iter().any(|p| &p.name == import), "{import}");
+    }
+    assert_eq!(info.exports.len(), guest.also.len() + 1);
+    // The fenced node's denials are stubs; its filesystem's take their
+    // streams from the guest (the stubs' recipe arguments say so).
+    assert!(sealed.stubs.iter().any(|s| s.node == "fenced"
+        && s.kind == StubKind::Deny
+        && base(&s.import) == "wasi:filesystem/types"));
+    assert!(
+        sealed.composed.wac.contains(&format!(
+            "\"wasi:io/streams@0.2.12\": {}[\"wasi:io/streams@0.2.12\"]",
+            guest.name
+        )),
+        "{}",
+        sealed.composed.wac
+    );
+    // The artifact still imports HTTP, for the granted node only.
+    let imports = wit_imports(&sealed.composed.bytes);
+    assert!(
+        imports
+            .iter()
+            .any(|i| base(i) == "wasi:http/outgoing-handler"),
+        "{imports:?}"
+    );
+    recipe_rebuilds(&ws, &sealed);
+}
+
+/// A component importing `wasi:http/outgoing-handler` and `wasi:cli/stdout`
+/// from the `http` fake's own WIT renamed to WASI `version`, with fewer
+/// functions than the fake exports (no `fields.clone`, no
+/// `output-stream.splice`), as an older 0.2 release might have.
+fn http_client_at(version: &str) -> Vec<u8> {
+    use wit_parser::{LiftLowerAbi, ManglingAndAbi, Resolve};
+    let wit =
+        Path::new(patchbay_test_programs::REPO_DIR).join("crates/patchbay-fakes/http-guest/wit");
+    let mut resolve = Resolve::default();
+    resolve.push_dir(&wit).expect("the http fake's WIT parses");
+    let client = resolve
+        .push_str(
+            "client.wit",
+            "package test:client;\nworld client {\n  import wasi:http/outgoing-handler@0.2.12;\n  import wasi:cli/stdout@0.2.12;\n  export run: func();\n}\n",
+        )
+        .expect("the client's WIT parses");
+    let world = resolve
+        .select_world(&[client], Some("client"))
+        .expect("the client world");
+    let version: semver::Version = version.parse().expect("a version");
+    for (_, package) in resolve.packages.iter_mut() {
+        if package.name.namespace == "wasi" {
+            package.name.version = Some(version.clone());
+        }
+    }
+    for (_, interface) in resolve.interfaces.iter_mut() {
+        interface.functions.shift_remove("[method]fields.clone");
+        interface
+            .functions
+            .shift_remove("[method]output-stream.splice");
+    }
+    let mut module =
+        wit_component::dummy_module(&resolve, world, ManglingAndAbi::Legacy(LiftLowerAbi::Sync));
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        wit_component::StringEncoding::UTF8,
+    )
+    .expect("the metadata embeds");
+    wit_component::ComponentEncoder::default()
+        .validate(true)
+        .module(&module)
+        .and_then(|e| e.encode())
+        .expect("the client encodes")
+}
+
+/// A project of one `client` node whose HTTP is the `http` fake.
+fn http_client_project(version: &str) -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("client.wasm"), http_client_at(version)).expect("write");
+    let toml = format!(
+        r#"version = 1
+name = "client"
+
+[components.client]
+path = "client.wasm"
+
+[nodes.client]
+component = "client"
+
+[[exports]]
+from = "client.run"
+
+[bindings."client.wasi:http/outgoing-handler@{version}"]
+mode = "mock"
+fake = "http"
+responses = {{ "https://example.test/" = "200 ok" }}
+
+[bindings."*.wasi:*"]
+mode = "grant"
+"#
+    );
+    std::fs::write(dir.path().join("patchbay.toml"), toml).expect("write project");
+    let doc = patchbay_project::load(dir.path()).expect("project loads");
+    (dir, Workspace::open(doc))
+}
+
+/// The fake's guest speaks WASI 0.2.12; component-model subtyping lets it
+/// serve a node importing an older 0.2 release, with fewer functions. A
+/// newer release it does not know stays an import, saying so.
+#[test]
+fn the_http_fake_serves_older_wasi_releases_and_refuses_newer_ones() {
+    let (_dir, ws) = http_client_project("0.2.3");
+    let sealed = seal(&ws);
+    assert!(sealed.not_sealed.is_empty(), "{:?}", sealed.not_sealed);
+    let guest = sealed
+        .stubs
+        .iter()
+        .find(|s| s.kind == StubKind::Fake)
+        .expect("the http fake");
+    let mut served: Vec<&str> = std::iter::once(&guest.import)
+        .chain(&guest.also)
+        .map(String::as_str)
+        .collect();
+    served.sort_unstable();
+    // Each under the node's name for it: the guest's 0.2.12 interfaces
+    // exported as the node's 0.2.3 ones.
+    let names = [
+        "wasi:cli/stdout@0.2.3",
+        "wasi:clocks/monotonic-clock@0.2.3",
+        "wasi:http/outgoing-handler@0.2.3",
+        "wasi:http/types@0.2.3",
+        "wasi:io/error@0.2.3",
+        "wasi:io/poll@0.2.3",
+        "wasi:io/streams@0.2.3",
+    ];
+    assert_eq!(served, names);
+    let info = patchbay_inspect::describe_component(&guest.bytes, Path::new("<http fake>"))
+        .expect("the guest describes");
+    let mut exports: Vec<&str> = info.exports.iter().map(|p| p.name.as_str()).collect();
+    exports.sort_unstable();
+    assert_eq!(exports, names);
+    // The guest forwards the host's stdout, clock and streams, at its
+    // release; no HTTP, no stdin the node never imported.
+    let mut imports = wit_imports(&sealed.composed.bytes);
+    imports.sort();
+    assert_eq!(
+        imports,
+        [
+            "wasi:cli/stdout@0.2.12",
+            "wasi:clocks/monotonic-clock@0.2.12",
+            "wasi:io/error@0.2.12",
+            "wasi:io/poll@0.2.12",
+            "wasi:io/streams@0.2.12",
+        ]
+    );
+    recipe_rebuilds(&ws, &sealed);
+
+    let (_dir, ws) = http_client_project("0.2.13");
+    let sealed = seal(&ws);
+    let reasons: Vec<String> = sealed.not_sealed.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        reasons,
+        ["`client.wasi:http/outgoing-handler@0.2.13`: the sealed `http` fake serves `wasi:http/outgoing-handler` at 0.2.12, and the node imports `wasi:http/outgoing-handler@0.2.13`; it stays an import"]
+    );
+}

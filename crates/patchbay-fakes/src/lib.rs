@@ -16,6 +16,33 @@ pub const FAKES_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/fakes.
 /// [`HOST_ENVIRONMENT_MODULE`].
 pub const ENV_FILTER_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/env-filter.wasm"));
 
+/// The `http` fake: a core module built with wit-bindgen from
+/// `http-guest/`, carrying its WIT (`http-guest/wit/http-fake.wit`), to be
+/// encoded as a component once its seed ([`encode_seed`]: per canned
+/// response the URL and `STATUS BODY`) is written at [`SEED_SYMBOL`]. It
+/// exports `wasi:http/outgoing-handler` and `wasi:http/types` answered from
+/// the seed, and the interfaces of [`HTTP_FAKE_FORWARDS`] over its own
+/// resources; it imports those from the host, at [`HTTP_FAKE_WASI_VERSION`].
+pub const HTTP_FAKE_MODULE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/http-fake.wasm"));
+
+/// The WASI version of every interface the `http` fake imports and exports.
+pub const HTTP_FAKE_WASI_VERSION: &str = "0.2.12";
+
+/// The interfaces (without version) the `http` fake exports besides
+/// `wasi:http/types` and `wasi:http/outgoing-handler`: the `wasi:io`
+/// streams and pollables the HTTP types speak in, with the standard
+/// streams and the monotonic clock that hand out such resources, each over
+/// the host's import of the same interface.
+pub const HTTP_FAKE_FORWARDS: [&str; 7] = [
+    "wasi:io/error",
+    "wasi:io/poll",
+    "wasi:io/streams",
+    "wasi:cli/stdin",
+    "wasi:cli/stdout",
+    "wasi:cli/stderr",
+    "wasi:clocks/monotonic-clock",
+];
+
 /// The exported global holding the address of the seed area.
 pub const SEED_SYMBOL: &str = "PATCHBAY_FAKE_SEED";
 
@@ -354,6 +381,32 @@ mod tests {
                 .1
                 .contains(&format!("package wasi:keyvalue@{};", kv.version)));
         }
+    }
+
+    #[test]
+    fn the_http_fake_exports_its_seed_and_carries_its_wit() {
+        let names = exports(HTTP_FAKE_MODULE);
+        for needed in [
+            SEED_SYMBOL,
+            "memory",
+            "cabi_realloc",
+            "wasi:http/outgoing-handler@0.2.12#handle",
+        ] {
+            assert!(
+                names.iter().any(|n| n == needed),
+                "{names:?} lacks {needed}"
+            );
+        }
+        let carries_wit = wasmparser::Parser::new(0)
+            .parse_all(HTTP_FAKE_MODULE)
+            .any(|p| {
+                matches!(p, Ok(wasmparser::Payload::CustomSection(c))
+                    if c.name().starts_with("component-type"))
+            });
+        assert!(
+            carries_wit,
+            "the http fake's module has no component-type section"
+        );
     }
 
     #[test]

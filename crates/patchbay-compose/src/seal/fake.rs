@@ -231,10 +231,11 @@ pub(crate) fn fake_plan(
             }
             Ok(Plan::Mock(sealed))
         }
-        Fake::Http => Err(
-            "the `http` fake answers with `wasi:http/types` resources the host makes, which the artifact cannot make itself yet"
-                .into(),
-        ),
+        // On `wasi:http/outgoing-handler` the `http` fake is sealed by its
+        // own guest (`http.rs`), which serves the node's HTTP types too.
+        Fake::Http => Err(format!(
+            "the `http` fake is sealed on `wasi:http/outgoing-handler` only, with the HTTP types it owns, and `{import}` is served with the node's other HTTP imports or not at all"
+        )),
     }
 }
 

@@ -29,19 +29,26 @@
 //! standard `wasi:config/store` by a mock stub of its values; a grant of
 //! `wasi:cli/environment` by the guest's environment filter, which passes
 //! on only the variables the grant names; the `clock` fake and fixed wall
-//! clocks, and the `log` fake, by mock stubs.
+//! clocks, and the `log` fake, by mock stubs. The `http` fake is sealed by
+//! a guest component of its own ([`http`]), configured with the binding's
+//! canned responses: it owns the node's `wasi:http/types` and the
+//! `wasi:io` streams and pollables they speak in, forwards the host's
+//! `wasi:cli/std*` and monotonic clock through them, and serves every one
+//! of those imports of its node (one stub, [`Stub::also`]).
 //!
 //! The result imports only what is granted or left open, plus the imports
-//! whose binding cannot be sealed yet (the `http` fake, mocks whose types
-//! hold resource handles, constructors, a fixed monotonic clock waited on
-//! with `subscribe-instant` alone, a standard `wasi:keyvalue` interface
-//! bound otherwise than its siblings), which [`Sealed::not_sealed`] lists,
-//! each with its reason.
+//! whose binding cannot be sealed yet (an `http` fake whose node takes
+//! streams or pollables from the host through another import, mocks whose
+//! types hold resource handles, constructors, a fixed monotonic clock
+//! waited on with `subscribe-instant` alone, a standard `wasi:keyvalue`
+//! interface bound otherwise than its siblings), which
+//! [`Sealed::not_sealed`] lists, each with its reason.
 
 mod core;
 mod fake;
 mod guest;
 mod handles;
+mod http;
 mod keyvalue;
 mod lower;
 mod mock;
@@ -84,8 +91,9 @@ pub enum StubKind {
     /// A `mock` binding: every function answers the mock's values.
     Mock,
     /// A `mock` binding with a fake: the fake's code (the `kv` and
-    /// `config` maps, seeded random sources) or its fixed answers (clock,
-    /// log), configured with the binding's values.
+    /// `config` maps, seeded random sources, the `http` fake's guest) or
+    /// its fixed answers (clock, log), configured with the binding's
+    /// values.
     Fake,
     /// A `grant` whose scope the artifact enforces itself: only the
     /// variables it names (`env`), a seeded random source, a fixed wall
@@ -103,7 +111,8 @@ pub struct Stub {
     pub kind: StubKind,
     /// The node whose import it satisfies.
     pub node: String,
-    /// The import (the stub's one export).
+    /// The import (the stub's one export, or for the `http` fake the
+    /// node's `wasi:http/outgoing-handler`).
     pub import: String,
     /// Its instance name in the recipe, and its package's name there
     /// (`sealed:NAME`); unique in the composition.
@@ -118,7 +127,9 @@ pub struct Stub {
     pub reads_host: bool,
     /// The node's other imports its one instance serves too: the `kv`
     /// fake of the standard `wasi:keyvalue` serves the node's `atomics`
-    /// and `batch` beside its `store`, over the same buckets.
+    /// and `batch` beside its `store`, over the same buckets; the `http`
+    /// fake's guest serves the node's `wasi:http/types`, `wasi:io`,
+    /// `wasi:cli/std*` and monotonic clock beside its outgoing handler.
     pub also: Vec<String>,
     /// The stub component.
     pub bytes: Vec<u8>,
@@ -177,12 +188,14 @@ impl Workspace {
     /// Checks the project and composes it with every unwired import bound
     /// `deny` satisfied by a deny stub and every one bound `mock` by a mock
     /// stub, a fake's stub or (for a grant whose scope the artifact can
-    /// enforce) a scope's stub. Bindings that cannot be baked (values
-    /// holding resource handles, constructors, async functions, the `http`
-    /// fake, a fixed monotonic clock waited on with `subscribe-instant`
-    /// alone, a standard `wasi:keyvalue` interface bound otherwise than its
-    /// siblings) stay imports, listed with the reason in
-    /// [`Sealed::not_sealed`].
+    /// enforce) a scope's stub; a node's `wasi:http/outgoing-handler` bound
+    /// to the `http` fake, with its HTTP types, streams and stdio, by the
+    /// `http` fake's guest. Bindings that cannot be baked (values holding
+    /// resource handles, constructors, async functions, an `http` fake
+    /// whose node takes host streams through another import, a fixed
+    /// monotonic clock waited on with `subscribe-instant` alone, a standard
+    /// `wasi:keyvalue` interface bound otherwise than its siblings) stay
+    /// imports, listed with the reason in [`Sealed::not_sealed`].
     pub fn compose_sealed(&self) -> Result<Sealed, SealError> {
         let problems = self.check();
         if problems.iter().any(Problem::is_error) {
@@ -190,7 +203,7 @@ impl Workspace {
         }
         let mut built = self.build_graph(&problems).map_err(SealError::Problems)?;
         let project = self.project();
-        let mut sources: HashMap<&str, StubSource> = HashMap::new();
+        let mut sources: HashMap<String, StubSource> = HashMap::new();
         let mut taken: HashSet<String> = project.nodes.keys().map(|n| n.to_string()).collect();
         let mut stubs: Vec<Stub> = Vec::new();
         let mut not_sealed = Vec::new();
@@ -206,9 +219,93 @@ impl Workspace {
             // Its standard key-value fake per version: name, instance and
             // place in `stubs`.
             let mut kv_here: HashMap<&str, (String, wac_graph::NodeId, usize)> = HashMap::new();
+            let http_plan = match http::handler(project, node, part) {
+                None => None,
+                Some(handler) => {
+                    let source = source_of(&mut sources, component, part).map_err(|why| {
+                        SealError::Stub {
+                            node: node.to_string(),
+                            import: handler.to_string(),
+                            reason: why,
+                        }
+                    })?;
+                    http::plan(project, node, part, source)
+                }
+            };
+            // The handler whose `http` fake could not be sealed, listed once.
+            let mut http_refused: Option<String> = None;
+            match http_plan {
+                None => {}
+                Some(Err(refused)) => {
+                    http_refused = Some(refused.import.clone());
+                    not_sealed.push(refused);
+                }
+                Some(Ok(seal)) => {
+                    let name = unique_name(node, StubKind::Fake, &seal.handler, &mut taken);
+                    let wire_error = |reason: String| SealError::Wire {
+                        node: node.to_string(),
+                        import: seal.handler.clone(),
+                        reason,
+                    };
+                    let graph = &mut built.graph;
+                    let package = read_package(
+                        &format!("{SEALED_NAMESPACE}:{name}"),
+                        seal.bytes.clone(),
+                        graph.types_mut(),
+                    )
+                    .map_err(|e| wire_error(format!("the http fake does not read back: {e}")))?;
+                    let package = graph
+                        .register_package(package)
+                        .map_err(|e| wire_error(chain(&e)))?;
+                    let instance = graph.instantiate(package);
+                    graph.set_node_name(instance, &name);
+                    let target = built
+                        .instances
+                        .get(node)
+                        .copied()
+                        .ok_or_else(|| wire_error(format!("node `{node}` has no instance")))?;
+                    for import in &seal.serves {
+                        let alias = graph
+                            .alias_instance_export(instance, import)
+                            .map_err(|e| wire_error(chain(&e)))?;
+                        graph
+                            .set_instantiation_argument(target, import, alias)
+                            .map_err(|e| wire_error(format!("`{import}`: {}", chain(&e))))?;
+                        let port = part
+                            .imports
+                            .iter()
+                            .find(|p| &p.name == import)
+                            .map(|p| p.name.as_str())
+                            .ok_or_else(|| {
+                                wire_error(format!("the node has no import `{import}`"))
+                            })?;
+                        sealed_here.insert(port, (name.clone(), instance));
+                    }
+                    stub_args.push(Vec::new());
+                    stubs.push(Stub {
+                        kind: StubKind::Fake,
+                        node: node.to_string(),
+                        also: seal
+                            .serves
+                            .iter()
+                            .filter(|i| **i != seal.handler)
+                            .cloned()
+                            .collect(),
+                        import: seal.handler,
+                        name,
+                        functions: seal.functions,
+                        // It forwards the host's streams, clock and stdio.
+                        reads_host: true,
+                        bytes: seal.bytes,
+                    });
+                }
+            }
             // Imports in world order: an interface comes after those it uses.
             for port in &part.imports {
-                if project.wire_into(node, &port.name).is_some() {
+                if project.wire_into(node, &port.name).is_some()
+                    || sealed_here.contains_key(port.name.as_str())
+                    || http_refused.as_deref() == Some(port.name.as_str())
+                {
                     continue;
                 }
                 let names: Vec<String> = port.functions.iter().map(|f| f.name.clone()).collect();
@@ -259,13 +356,7 @@ impl Workspace {
                     import: port.name.clone(),
                     reason,
                 };
-                let source = match sources.entry(component) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => e
-                        .insert(StubSource::new(&part.loaded.bytes).map_err(|why| {
-                            stub_error(format!("component `{component}`: {why}"))
-                        })?),
-                };
+                let source = source_of(&mut sources, component, part).map_err(stub_error)?;
                 let (made, kind) = match want {
                     Want::Deny => (
                         source.deny_stub(node, &port.name).map_err(stub_error)?,
@@ -418,6 +509,21 @@ impl Workspace {
             stubs,
             not_sealed,
         })
+    }
+}
+
+/// The decoded WIT of `component` (a node's `part`), decoded once.
+fn source_of<'s>(
+    sources: &'s mut HashMap<String, StubSource>,
+    component: &str,
+    part: &crate::Part,
+) -> Result<&'s StubSource, String> {
+    match sources.entry(component.to_string()) {
+        std::collections::hash_map::Entry::Occupied(e) => Ok(e.into_mut()),
+        std::collections::hash_map::Entry::Vacant(e) => Ok(e.insert(
+            StubSource::new(&part.loaded.bytes)
+                .map_err(|why| format!("component `{component}`: {why}"))?,
+        )),
     }
 }
 

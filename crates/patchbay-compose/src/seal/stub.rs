@@ -283,6 +283,28 @@ impl StubSource {
         })
     }
 
+    /// The interfaces `import` uses types from, transitively, by the
+    /// names the component imports them under (`wasi:io/streams@0.2.12`
+    /// for `wasi:filesystem/types@0.2.12`). The error says why it cannot
+    /// tell.
+    pub fn uses(&self, import: &str) -> Result<Vec<String>, String> {
+        let world = &self.resolve.worlds[self.world];
+        let (_, item) = world
+            .imports
+            .iter()
+            .find(|(k, _)| self.resolve.name_world_key(k) == import)
+            .ok_or_else(|| format!("the component does not import `{import}`"))?;
+        let deps = match item {
+            WorldItem::Interface { id, .. } => self.interface_deps(*id),
+            WorldItem::Function(f) => self.function_deps(f)?,
+            WorldItem::Type { .. } => Vec::new(),
+        };
+        Ok(deps
+            .into_iter()
+            .filter_map(|id| self.resolve.id_of(id))
+            .collect())
+    }
+
     /// The world item `import` names, its functions and the interfaces
     /// its types come from. `what` is `deny` or `mock`, for errors.
     fn find<'r>(&'r self, import: &str, what: &str) -> Result<Found<'r>, String> {
