@@ -321,14 +321,11 @@ fn names(
     section.module(super::STUB_MODULE_NAME);
     let mut functions = NameMap::new();
     for name in reader.into_iter().flatten() {
-        match name.map_err(broken)? {
-            Name::Function(map) => {
-                for naming in map {
-                    let naming = naming.map_err(broken)?;
-                    functions.append(naming.index, naming.name);
-                }
+        if let Name::Function(map) = name.map_err(broken)? {
+            for naming in map {
+                let naming = naming.map_err(broken)?;
+                functions.append(naming.index, naming.name);
             }
-            _ => {}
         }
     }
     for (i, f) in extra.functions.iter().enumerate() {
