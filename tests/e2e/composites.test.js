@@ -1,11 +1,13 @@
 // End-to-end test of composite nodes in the real app, on kv-service: select
 // both nodes, Group (Ctrl+G, a name), one composite node shows with its
 // marker; double-click enters it (its two nodes and their wire, the
-// breadcrumb), the breadcrumb leads out; the request answers as before
-// grouping; the saved patchbay.toml holds the composite; Ungroup
-// (Ctrl+Shift+G) brings the two nodes back and the saved file has no
-// composite. With PATCHBAY_E2E_SHOTS set to a folder, it keeps a screenshot
-// of the composite node and one of the inside. Run with run.sh.
+// breadcrumb and the composite's ports in a bar above the graph that covers
+// no node, the inner imports' binding badges), the breadcrumb leads out; the
+// request answers as before grouping; the saved patchbay.toml holds the
+// composite; Ungroup (Ctrl+Shift+G) brings the two nodes back and the saved
+// file has no composite. With PATCHBAY_E2E_SHOTS set to a folder, it keeps
+// screenshots of the composite node and of the inside (imports folded and
+// listed). Run with run.sh.
 
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -42,6 +44,52 @@ async function doubleClick(app, element) {
     .perform();
 }
 
+/** Where the inner nodes are against the bar inside a composite: each
+ * node's box, whether it meets the bar's, and whether its title is what a
+ * person sees at its place (nothing drawn over it). */
+async function insideLayout(app) {
+  return app.browser.execute(() => {
+    const bar = document.querySelector('[data-testid="inside-bar"]')?.getBoundingClientRect() ?? null;
+    const meets = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+    return {
+      bar: bar && { top: bar.top, bottom: bar.bottom, height: bar.height },
+      nodes: [...document.querySelectorAll('.react-flow__node')].map((n) => {
+        const box = n.getBoundingClientRect();
+        const title = n.querySelector('.pb-node__title');
+        const t = title.getBoundingClientRect();
+        const seen = document.elementFromPoint(t.left + Math.min(t.width / 2, 24), t.top + t.height / 2);
+        return { id: n.getAttribute('data-id'), top: box.top, meetsBar: !!bar && meets(box, bar), titleSeen: !!seen && title.contains(seen) };
+      }),
+    };
+  });
+}
+
+/** Every node's title is seen and no node meets the bar. */
+function assertClear(layout, what) {
+  assert.ok(layout.bar && layout.bar.height > 0, `the bar shows (${what})`);
+  assert.equal(layout.nodes.length, 2, `two inner nodes (${what}): ${JSON.stringify(layout)}`);
+  for (const n of layout.nodes) {
+    assert.equal(n.meetsBar, false, `${n.id} is clear of the bar (${what}): ${JSON.stringify(layout)}`);
+    assert.equal(n.titleSeen, true, `${n.id}'s title is not covered (${what}): ${JSON.stringify(layout)}`);
+  }
+}
+
+/** Selects every node and groups them as `name` (Ctrl+A, Ctrl+G). */
+async function groupAll(app, name, count) {
+  await keys(app, ['Control', 'a']);
+  await keys(app, ['Control', 'g']);
+  const dialog = await app.browser.$('[role="dialog"][aria-modal="true"]');
+  await dialog.waitForDisplayed({ timeout: WAIT_MS });
+  assert.match(await dialog.getText(), new RegExp(`Group ${count} nodes`));
+  const input = await dialog.$('input[aria-label="Composite name"]');
+  await input.clearValue();
+  await input.setValue(name);
+  await (await app.button('Group', dialog)).click();
+  await app.node(name).waitForDisplayed({ timeout: 2 * WAIT_MS });
+  await app.handle(name, 'export', 'handle-request').waitForExist({ timeout: 2 * WAIT_MS });
+  return app.node(name);
+}
+
 async function setA(app) {
   const lastRun = await app.runCall({ req: 'set a 1' }, { call: 'handle-request("set a 1")' });
   assert.match(await lastRun.getText(), /✓ ok/);
@@ -63,21 +111,10 @@ test('group two nodes into a composite, enter it, run, save, ungroup', { timeout
     const before = await setA(app);
 
     // Group both nodes.
-    await keys(app, ['Control', 'a']);
-    await keys(app, ['Control', 'g']);
-    const dialog = await app.browser.$('[role="dialog"][aria-modal="true"]');
-    await dialog.waitForDisplayed({ timeout: WAIT_MS });
-    assert.match(await dialog.getText(), /Group 2 nodes/);
-    const name = await dialog.$('input[aria-label="Composite name"]');
-    await name.clearValue();
-    await name.setValue('stage');
-    await (await app.button('Group', dialog)).click();
-    await app.node('stage').waitForDisplayed({ timeout: 2 * WAIT_MS });
+    const stage = await groupAll(app, 'stage', 2);
     await app.until(async () => !(await app.node('memory').isExisting()) && !(await app.node('service').isExisting()), 'one node in place of two');
-    const stage = await app.node('stage');
     assert.match((await stage.getText()).replace(/\s+/g, ' '), /composite · stage · 2 nodes/);
     assert.match(await stage.getAttribute('class'), /pb-node--composite/);
-    await app.handle('stage', 'export', 'handle-request').waitForExist({ timeout: 2 * WAIT_MS });
     await app.openTab('Problems');
     await app.until(async () => (await app.problemsText()).includes('No problems'), 'no problems once grouped', 2 * WAIT_MS);
     await shot(app, 'composite-node');
@@ -90,7 +127,29 @@ test('group two nodes into a composite, enter it, run, save, ungroup', { timeout
     await app.node('memory').waitForDisplayed({ timeout: WAIT_MS });
     await app.node('service').waitForDisplayed({ timeout: WAIT_MS });
     await app.wire(`memory.${STORE}`, `service.${STORE}`).waitForExist({ timeout: WAIT_MS });
+    // The bar above the graph covers no node: every title is readable,
+    // with the imports folded and with their list open.
+    await app.until(async () => (await insideLayout(app)).nodes.length === 2, 'the inner nodes laid out');
+    assertClear(await insideLayout(app), 'imports folded');
+    // The inner imports the top level's `*.wasi:*` grant binds show its
+    // badge, as at the top level; the wired one shows none.
+    const badges = () => app.browser.$$('[data-testid^="badge-service-wasi:"]');
+    await app.until(async () => (await badges()).length > 0, 'the inner imports\' badges');
+    for (const b of await badges()) assert.equal((await b.getText()).trim(), 'grant');
+    assert.equal(await app.byTestId(`badge-service-${STORE}`).isExisting(), false, 'no badge on the wired import');
     await shot(app, 'composite-inside');
+    const count = await app.browser.$('//button[contains(normalize-space(.), "ports in")]');
+    await count.click();
+    const list = await app.browser.$('ul[aria-label="Imports of composite stage"]');
+    await list.waitForDisplayed({ timeout: WAIT_MS });
+    assert.ok((await list.$$('li')).length > 0, 'the composite has imports');
+    await app.until(async () => {
+      const l = await insideLayout(app);
+      return l.bar.height > 60 && l.nodes.every((n) => n.top >= l.bar.bottom);
+    }, 'the graph below the opened list');
+    assertClear(await insideLayout(app), 'imports listed');
+    await shot(app, 'composite-inside-imports');
+    await count.click();
     await (await app.button('kv-service', crumb)).click();
     await app.node('stage').waitForDisplayed({ timeout: WAIT_MS });
     assert.equal(await crumb.isExisting(), false, 'no breadcrumb at the top level');
@@ -113,3 +172,4 @@ test('group two nodes into a composite, enter it, run, save, ungroup', { timeout
     assert.match(ungrouped, /^\[nodes\.memory\]/m);
   });
 });
+
