@@ -267,23 +267,11 @@ pub(crate) fn kebab(name: &str) -> String {
     }
 }
 
-/// `base`, or `base2`, `base3`… if `taken` says it is taken (`s1-n2`,
-/// `s1-n3`… after a digit): still an id, whose words each start with a
-/// letter.
+/// `base` (`node` when empty), or the next free id like it
+/// ([`patchbay_project::fresh_id`]'s rule: `step2`, `s2` after `s1`).
 pub(crate) fn unique(base: &str, taken: impl Fn(&str) -> bool) -> String {
     let base = if base.is_empty() { "node" } else { base };
-    if !taken(base) {
-        return base.to_string();
-    }
-    let joint = if base.ends_with(|c: char| c.is_ascii_digit()) {
-        "-n"
-    } else {
-        ""
-    };
-    (2..)
-        .map(|i| format!("{base}{joint}{i}"))
-        .find(|n| !taken(n))
-        .expect("a free name")
+    patchbay_project::fresh_id(base, taken)
 }
 
 #[cfg(test)]
@@ -296,7 +284,7 @@ mod tests {
         assert_eq!(kebab("9lives"), "n-9lives");
         assert_eq!(kebab("project:svc"), "project-svc");
         assert_eq!(unique("a", |n| n == "a" || n == "a2"), "a3");
-        assert_eq!(unique("s1", |n| n == "s1"), "s1-n2");
+        assert_eq!(unique("s1", |n| n == "s1"), "s2");
         for name in [unique("step", |n| n == "step"), unique("s1", |n| n == "s1")] {
             patchbay_project::ComponentId::new(&name).expect("an id");
             patchbay_project::NodeId::new(&name).expect("an id");

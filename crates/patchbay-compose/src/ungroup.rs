@@ -10,20 +10,10 @@ use std::sync::Arc;
 
 type IndexMapIds = indexmap::IndexMap<NodeId, NodeId>;
 
-/// A node id like `base` that `taken` does not hold: `base`, else `base2`,
-/// `base3`… (`n1-v2`… when `base` ends in a digit; a kebab-case word
-/// cannot start with one).
+/// A node id like `base` that `taken` does not hold
+/// ([`patchbay_project::fresh_id`]'s rule), or why `base` makes none.
 pub fn fresh_id(base: &str, taken: impl Fn(&str) -> bool) -> Result<NodeId, String> {
-    let digit = base.ends_with(|c: char| c.is_ascii_digit());
-    let id = (1..)
-        .map(|n| match n {
-            1 => base.to_string(),
-            n if digit => format!("{base}-v{n}"),
-            n => format!("{base}{n}"),
-        })
-        .find(|id| !taken(id))
-        .unwrap_or_default();
-    NodeId::new(id)
+    NodeId::new(patchbay_project::fresh_id(base, taken))
 }
 
 /// The part a node instantiating `component` has: a component, or a

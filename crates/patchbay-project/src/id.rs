@@ -45,6 +45,45 @@ pub fn check_id(id: &str) -> Result<(), String> {
     }
 }
 
+/// An id like `base` that `taken` does not hold: `base` itself, else the
+/// next number after it (`svc1` gives `svc2`, `svc3`…; `stage` gives
+/// `stage2`, `stage3`…), never `stage-2`, which is no id (a kebab-case word
+/// cannot start with a digit). The one rule for naming a second node,
+/// component or composite of one name, wherever the app, the import or
+/// Ungroup makes one; the editor's paste (`uniqueId` in
+/// `ui/src/store/doc.ts`) numbers the same way. The result is an id when
+/// `base` is ([`check_id`]).
+///
+/// ```
+/// use patchbay_project::fresh_id;
+/// assert_eq!(fresh_id("stage", |id| id == "stage"), "stage2");
+/// assert_eq!(fresh_id("a", |id| id == "a" || id == "a2"), "a3");
+/// assert_eq!(fresh_id("svc1", |id| id == "svc1" || id == "svc2"), "svc3");
+/// assert_eq!(fresh_id("free", |_| false), "free");
+/// ```
+pub fn fresh_id(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_string();
+    }
+    let stem = base.trim_end_matches(|c: char| c.is_ascii_digit());
+    let (stem, mut n) = match stem.chars().last() {
+        Some(c) if stem.len() < base.len() && c.is_ascii_lowercase() => (
+            stem,
+            base[stem.len()..]
+                .parse::<u64>()
+                .map_or(2, |n| n.saturating_add(1)),
+        ),
+        _ => (base, 2),
+    };
+    loop {
+        let id = format!("{stem}{n}");
+        if !taken(&id) {
+            return id;
+        }
+        n = n.saturating_add(1);
+    }
+}
+
 macro_rules! kebab_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

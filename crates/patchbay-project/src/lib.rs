@@ -64,7 +64,7 @@ mod validate;
 mod write;
 
 pub use error::{FileProblem, ProjectError};
-pub use id::{check_id, ComponentId, NodeId};
+pub use id::{check_id, fresh_id, ComponentId, NodeId};
 pub use load::{load, LoadedProject};
 pub use model::*;
 pub use parse::{parse, CURRENT_VERSION};

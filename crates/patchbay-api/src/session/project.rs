@@ -226,7 +226,7 @@ impl Session {
         };
         let dir = manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
         // Components and composites share one set of names: a composite
-        // saved to a library and added back comes in as `NAME-2`.
+        // saved to a library and added back comes in as `NAME2` (`patchbay_project::fresh_id`).
         let mut taken: HashSet<String> = request
             .doc
             .components
@@ -483,13 +483,7 @@ pub(super) fn kebab_id(text: &str, fallback: &str) -> String {
 }
 
 fn unique_id(base: &str, taken: &HashSet<String>) -> String {
-    if !taken.contains(base) {
-        return base.to_string();
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|id| !taken.contains(id))
-        .unwrap_or_else(|| base.to_string())
+    patchbay_project::fresh_id(base, |id| taken.contains(id))
 }
 
 fn rebase_paths(project: &mut model::Project, old_dir: &Path, new_dir: &Path) {
@@ -556,8 +550,14 @@ mod tests {
         );
         assert_eq!(component_id_for(Path::new("/x/My Thing.wat")), "my-thing");
         assert_eq!(component_id_for(Path::new("/x/2fast.wasm")), "c-2fast");
-        let taken: HashSet<String> = ["kv-memory".to_string(), "kv-memory-2".to_string()].into();
-        assert_eq!(unique_id("kv-memory", &taken), "kv-memory-3");
+        let taken: HashSet<String> = ["kv-memory".to_string(), "kv-memory2".to_string()].into();
+        assert_eq!(unique_id("kv-memory", &taken), "kv-memory3");
         assert_eq!(unique_id("other", &taken), "other");
+        // A second component of a name is still an id the project file
+        // takes (`kv-memory-2` was not: a word cannot start with a digit).
+        let taken: HashSet<String> = ["kv-memory".to_string(), "svc1".to_string()].into();
+        for id in [unique_id("kv-memory", &taken), unique_id("svc1", &taken)] {
+            patchbay_project::check_id(&id).unwrap_or_else(|e| panic!("{e}"));
+        }
     }
 }
