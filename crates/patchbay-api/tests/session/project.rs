@@ -207,8 +207,8 @@ fn the_page_cannot_reach_files_the_user_did_not_open() {
             .await
             .unwrap();
         assert_eq!(
-            added[0].id, "kv-memory-2",
-            "ids are unique against the document"
+            added[0].id, "kv-memory2",
+            "ids are unique against the document, and ids the project file takes"
         );
     });
 }
