@@ -236,7 +236,7 @@ describe('a composite node', () => {
     mocks.groupNodes.mockRejectedValue({ code: 'bad-request', message: 'composite name `kv-memory` is already a component', detail: null });
     act(() => useStore.getState().requestGroup(['stage']));
     const name = screen.getByLabelText('Composite name');
-    expect(name).toHaveValue('group-1');
+    expect(name).toHaveValue('group');
     fireEvent.change(name, { target: { value: 'kv-memory' } });
     await act(async () => {
       fireEvent.click(screen.getByRole('button', { name: 'Group' }));

@@ -6,6 +6,7 @@
 
 import { commands, errorText, type ProjectDoc } from './backend';
 import { commitDoc } from './docSlice';
+import { uniqueId } from './doc';
 import { compositeOf, currentComposite, innermost, validSteps, viewDoc } from './inside';
 import { isCancelled } from './runtime';
 import type { Slice, State, Store } from './types';
@@ -21,7 +22,8 @@ export function compositeInitial(): Pick<State, CompositeState> {
 }
 
 /** A name for a new composite no node, component or composite has yet:
- *  `group-1`, `group-2` … (a suggestion; the backend checks the name). */
+ *  `group`, `group2` … (a suggestion; the backend checks the name; never
+ *  `group-1`, which is no id: a kebab-case word cannot start with a digit). */
 export function suggestGroupName(doc: ProjectDoc): string {
   const taken = new Set<string>([
     ...doc.components.map((c) => c.id),
@@ -29,9 +31,7 @@ export function suggestGroupName(doc: ProjectDoc): string {
     ...doc.nodes.map((n) => n.id),
     ...(doc.composites ?? []).flatMap((c) => c.nodes.map((n) => n.id)),
   ]);
-  let i = 1;
-  while (taken.has(`group-${i}`)) i++;
-  return `group-${i}`;
+  return uniqueId('group', taken);
 }
 
 /** `view` (a definition as a project, as the backend changed it) put back

@@ -114,7 +114,7 @@ describe('Group and Ungroup', () => {
     open(flat());
     state().setSelection(['memory', 'service'], []);
     state().requestGroup();
-    expect(state().groupPrompt).toEqual({ nodes: ['memory', 'service'], name: 'group-1' });
+    expect(state().groupPrompt).toEqual({ nodes: ['memory', 'service'], name: 'group' });
     mocks.groupNodes.mockResolvedValue({ doc: grouped(), node: 'stage' });
     expect(await state().groupNodes(['memory', 'service'], 'stage')).toBe(true);
     expect(mocks.groupNodes).toHaveBeenCalledWith({ doc: flat(), nodes: ['memory', 'service'], name: 'stage' });
@@ -168,10 +168,10 @@ describe('Group and Ungroup', () => {
 
   it('suggests a name no node, component or composite has', () => {
     const d = grouped();
-    d.nodes.push({ id: 'group-1', component: 'logger', x: 0, y: 0 });
+    d.nodes.push({ id: 'group', component: 'logger', x: 0, y: 0 });
     open(d);
     state().requestGroup(['logger']);
-    expect(state().groupPrompt?.name).toBe('group-2');
+    expect(state().groupPrompt?.name).toBe('group2');
   });
 });
 
