@@ -248,17 +248,8 @@ impl Workspace {
                         reason,
                     };
                     let graph = &mut built.graph;
-                    let package = read_package(
-                        &format!("{SEALED_NAMESPACE}:{name}"),
-                        seal.bytes.clone(),
-                        graph.types_mut(),
-                    )
-                    .map_err(|e| wire_error(format!("the http fake does not read back: {e}")))?;
-                    let package = graph
-                        .register_package(package)
-                        .map_err(|e| wire_error(chain(&e)))?;
-                    let instance = graph.instantiate(package);
-                    graph.set_node_name(instance, &name);
+                    let instance = instantiate_stub(graph, &name, &seal.bytes, "the http fake")
+                        .map_err(wire_error)?;
                     let target = built
                         .instances
                         .get(node)
@@ -418,17 +409,8 @@ impl Workspace {
                     reason,
                 };
                 let graph = &mut built.graph;
-                let package = read_package(
-                    &format!("{SEALED_NAMESPACE}:{name}"),
-                    made.bytes.clone(),
-                    graph.types_mut(),
-                )
-                .map_err(|e| wire_error(format!("the stub does not read back: {e}")))?;
-                let package = graph
-                    .register_package(package)
-                    .map_err(|e| wire_error(chain(&e)))?;
-                let instance = graph.instantiate(package);
-                graph.set_node_name(instance, &name);
+                let instance =
+                    instantiate_stub(graph, &name, &made.bytes, "the stub").map_err(wire_error)?;
                 let mut args = Vec::new();
                 for dep in &made.imports {
                     let source = if let Some((stub, id)) = sealed_here.get(dep.as_str()) {
@@ -583,6 +565,26 @@ fn seal_plan(
 /// A recipe name for the stub of `import` of `node`, unique among node ids
 /// and other stubs: `denied-deny-cli-environment` for
 /// `wasi:cli/environment@0.2.12` (`mocked-mock-…` for a mock).
+/// Registers a generated stub (`what`, for the error) in the sealed graph
+/// under `name` and instantiates it once.
+fn instantiate_stub(
+    graph: &mut wac_graph::CompositionGraph,
+    name: &str,
+    bytes: &[u8],
+    what: &str,
+) -> Result<wac_graph::NodeId, String> {
+    let package = read_package(
+        &format!("{SEALED_NAMESPACE}:{name}"),
+        bytes.to_vec(),
+        graph.types_mut(),
+    )
+    .map_err(|e| format!("{what} does not read back: {e}"))?;
+    let package = graph.register_package(package).map_err(|e| chain(&e))?;
+    let instance = graph.instantiate(package);
+    graph.set_node_name(instance, name);
+    Ok(instance)
+}
+
 fn unique_name(node: &str, kind: StubKind, import: &str, taken: &mut HashSet<String>) -> String {
     let base = import.split('@').next().unwrap_or(import);
     let base = base.split_once(':').map_or(base, |(_, rest)| rest);
